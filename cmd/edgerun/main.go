@@ -1,0 +1,269 @@
+// Command edgerun runs Cloudflare Workers projects (wrangler.toml + a JS or
+// TS entry) on your own machine or server, with env.HYPERDRIVE backed by a
+// real, pooled, caching PostgreSQL connection.
+//
+//	edgerun dev      serve the project for development (live reload, pretty logs)
+//	edgerun serve    serve the project in production (JSON logs, graceful shutdown)
+//	edgerun build    bundle and validate the project, print the bundle size
+//	edgerun version  print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"edgerun/runtime"
+	"edgerun/runtime/bundle"
+	"edgerun/runtime/config"
+)
+
+// version is set at link time (-ldflags "-X main.version=…").
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `edgerun runs Cloudflare Workers projects locally or on a server.
+
+Usage:
+  edgerun <command> [flags]
+
+Commands:
+  dev       Serve the project for development (live reload, readable logs)
+  serve     Serve the project in production (JSON logs, graceful shutdown)
+  build     Bundle and validate the project; print the bundle size
+  version   Print the version
+
+Run "edgerun <command> --help" for a command's flags.
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "dev":
+		return serveCmd("dev", args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd("serve", args[1:], stdout, stderr)
+	case "build":
+		return buildCmd(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "edgerun %s\n", version)
+		return 0
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "edgerun: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+// projectFlags are the flags every project command shares.
+type projectFlags struct {
+	config string
+	env    string
+	vars   varFlag
+}
+
+func (p *projectFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.config, "config", "", "path to wrangler.toml / wrangler.json(c) (default: search from the current directory)")
+	fs.StringVar(&p.config, "c", "", "shorthand for --config")
+	fs.StringVar(&p.env, "env", "", "environment to use ([env.<name>] in the configuration)")
+	fs.StringVar(&p.env, "e", "", "shorthand for --env")
+	fs.Var(&p.vars, "var", "KEY:VALUE to add to env (repeatable; wins over [vars] and .dev.vars)")
+}
+
+func (p *projectFlags) load(stderr io.Writer, log *slog.Logger) (*config.Config, error) {
+	cfg, warnings, err := config.Load(config.Options{
+		Path:   p.config,
+		Env:    p.env,
+		Getenv: os.LookupEnv,
+		Vars:   p.vars.values,
+	})
+	for _, w := range warnings {
+		log.Warn(w.String())
+	}
+	return cfg, err
+}
+
+type varFlag struct{ values map[string]string }
+
+func (v *varFlag) String() string { return "" }
+
+func (v *varFlag) Set(s string) error {
+	key, value, ok := strings.Cut(s, ":")
+	if !ok || key == "" {
+		return fmt.Errorf("want KEY:VALUE, got %q", s)
+	}
+	if v.values == nil {
+		v.values = map[string]string{}
+	}
+	v.values[key] = value
+	return nil
+}
+
+func newFlagSet(name, summary string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: edgerun %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
+	dev := mode == "dev"
+	summary := "Serve the project for development: live reload, readable logs, error stacks in responses."
+	defaultFormat := "pretty"
+	if !dev {
+		summary = "Serve the project in production: JSON logs, no reload, graceful shutdown on SIGTERM/SIGINT."
+		defaultFormat = "json"
+	}
+	fs := newFlagSet(mode, summary, stderr)
+	var pf projectFlags
+	pf.register(fs)
+	ip := fs.String("ip", "", "address to listen on (default: [dev] ip, else 127.0.0.1)")
+	port := fs.Int("port", 0, "port to listen on (default: [dev] port, else 8787)")
+	logFormat := fs.String("log-format", defaultFormat, "log format: pretty or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	accessLog := fs.Bool("access-log", dev, "log one line per request")
+	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	level, err := runtime.ParseLevel(*logLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "edgerun: --log-level: %v\n", err)
+		return 2
+	}
+	log, err := runtime.NewLogger(stderr, *logFormat, level)
+	if err != nil {
+		fmt.Fprintf(stderr, "edgerun: --log-format: %v\n", err)
+		return 2
+	}
+	cfg, err := pf.load(stderr, log)
+	if err != nil {
+		log.Error(err.Error())
+		return 1
+	}
+	addr := listenAddr(cfg, *ip, *port)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, LogRequests: *accessLog, Log: log})
+	if err != nil {
+		log.Error(err.Error())
+		return 1
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Error(fmt.Sprintf("listen on %s: %v", addr, err))
+		_ = app.Shutdown(context.Background())
+		return 1
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- app.Serve(ln) }()
+	wk := app.Server().Worker()
+	log.Info(fmt.Sprintf("%s: %s worker, %s, %d isolates", cfg.Name, wk.Mode, byteSize(wk.Size), wk.Pool.Stats().Isolates))
+	log.Info(fmt.Sprintf("Ready on http://%s", ln.Addr()))
+	if dev {
+		stopWatch, err := runtime.WatchAndReload(ctx, app)
+		if err != nil {
+			log.Warn("live reload is off: " + err.Error())
+		} else {
+			defer stopWatch()
+		}
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: draining in-flight requests")
+	case err := <-serveErr:
+		if err != nil {
+			log.Error(err.Error())
+			return 1
+		}
+	}
+	stop()
+	sctx, cancel := context.WithTimeout(context.Background(), *drain)
+	defer cancel()
+	if err := app.Shutdown(sctx); err != nil {
+		log.Error("shutdown: " + err.Error())
+		return 1
+	}
+	return 0
+}
+
+func listenAddr(cfg *config.Config, ip string, port int) string {
+	if ip == "" {
+		ip = cfg.Dev.IP
+	}
+	if port == 0 {
+		port = cfg.Dev.Port
+	}
+	return net.JoinHostPort(ip, strconv.Itoa(port))
+}
+
+func buildCmd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("build", "Bundle the project's entry with esbuild, compile it, and print the bundle size.", stderr)
+	var pf projectFlags
+	pf.register(fs)
+	outfile := fs.String("outfile", "", "also write the bundle to this file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log, _ := runtime.NewLogger(stderr, "pretty", slog.LevelInfo)
+	cfg, err := pf.load(stderr, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "✘ %v\n", err)
+		return 1
+	}
+	res, _, err := runtime.BuildWorker(runtime.WorkerOptions{Dir: cfg.Dir, Main: cfg.Main, Minify: cfg.Build.Minify})
+	if err != nil {
+		fmt.Fprintf(stderr, "✘ %v\n", err)
+		return 1
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "▲ %s\n", w)
+	}
+	if *outfile != "" {
+		if err := os.WriteFile(*outfile, []byte(res.Code), 0o644); err != nil {
+			fmt.Fprintf(stderr, "✘ %v\n", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "✔ %s: bundle %s from %d files (global %s)\n", cfg.Name, byteSize(len(res.Code)), len(res.Inputs), bundle.GlobalName)
+	return 0
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.2f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.2f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d B", n)
+	}
+}

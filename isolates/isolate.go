@@ -1,0 +1,388 @@
+package isolates
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// Options configure one isolate.
+type Options struct {
+	// Setup runs on the isolate's goroutine once, right after the vm is made:
+	// it installs globals and runs the worker bundle. An error fails creation.
+	Setup func(iso *Isolate) error
+	// MaxCallStackSize bounds JS recursion (goja has no default). 0 = 4096.
+	MaxCallStackSize int
+	// Log receives isolate lifecycle messages; nil = slog.Default().
+	Log *slog.Logger
+}
+
+// ErrRetired is returned to work that was queued on an isolate after it was
+// retired (CPU limit, stack overflow, shutdown).
+var ErrRetired = errors.New("isolate retired")
+
+// Isolate is one goja runtime and the goroutine that owns it.
+type Isolate struct {
+	id  int
+	vm  *goja.Runtime
+	log *slog.Logger
+
+	mu      sync.Mutex
+	queue   []func()
+	spare   []func()
+	wake    chan struct{}
+	retired bool
+	reason  error
+	done    chan struct{}
+
+	inflight   atomic.Int32 // requests the pool assigned here
+	pending    atomic.Int32 // registered callbacks not yet delivered
+	sliceStart atomic.Int64 // unix nanos when the current job began; 0 when idle
+	doomed     atomic.Pointer[error]
+
+	scope      *Scope
+	scopeStack []*Scope
+	culprit    *Scope
+
+	onRetire []func(error)
+	timers   timerTable
+	values   map[any]any
+}
+
+var isolateIDs atomic.Int64
+
+// New starts an isolate and runs opts.Setup on it.
+func New(opts Options) (*Isolate, error) {
+	iso := &Isolate{
+		id:   int(isolateIDs.Add(1)),
+		vm:   goja.New(),
+		log:  opts.Log,
+		wake: make(chan struct{}, 1),
+		done: make(chan struct{}),
+	}
+	if iso.log == nil {
+		iso.log = slog.Default()
+	}
+	stack := opts.MaxCallStackSize
+	if stack <= 0 {
+		stack = 4096
+	}
+	iso.vm.SetMaxCallStackSize(stack)
+	iso.vm.SetAsyncContextTracker(scopeTracker{iso})
+	iso.vm.SetFieldNameMapper(goja.UncapFieldNameMapper())
+	go iso.loop()
+
+	err := iso.Do(func() error {
+		if err := iso.installTimers(); err != nil {
+			return err
+		}
+		if opts.Setup != nil {
+			return opts.Setup(iso)
+		}
+		return nil
+	})
+	if err != nil {
+		iso.Retire(fmt.Errorf("setup: %w", err))
+		return nil, err
+	}
+	return iso, nil
+}
+
+// ID identifies the isolate in logs and metrics.
+func (iso *Isolate) ID() int { return iso.id }
+
+// Runtime is the isolate's vm. Only code running on the isolate's goroutine
+// (inside a job, a callback or Setup) may use it.
+func (iso *Isolate) Runtime() *goja.Runtime { return iso.vm }
+
+// Scope is the request the running JavaScript belongs to, or nil.
+func (iso *Isolate) Scope() *Scope { return iso.scope }
+
+// SetScope makes s current for the job that is running; dispatch calls it
+// before entering a handler. Continuations inherit it through the tracker.
+func (iso *Isolate) SetScope(s *Scope) { iso.scope = s }
+
+// Value and SetValue hold per-isolate state for bindings and Web APIs (the
+// JS objects they built for this vm, say). Loop goroutine only.
+func (iso *Isolate) Value(key any) any { return iso.values[key] }
+
+// SetValue stores per-isolate state under key. Loop goroutine only.
+func (iso *Isolate) SetValue(key, value any) {
+	if iso.values == nil {
+		iso.values = make(map[any]any)
+	}
+	iso.values[key] = value
+}
+
+// InFlight is the number of requests currently assigned to this isolate.
+func (iso *Isolate) InFlight() int { return int(iso.inflight.Load()) }
+
+// Retired reports whether the isolate has stopped taking work.
+func (iso *Isolate) Retired() bool {
+	iso.mu.Lock()
+	defer iso.mu.Unlock()
+	return iso.retired
+}
+
+// Done is closed when the isolate's goroutine has exited.
+func (iso *Isolate) Done() <-chan struct{} { return iso.done }
+
+// OnRetire registers fn to run (on the loop goroutine, or the retiring one
+// when the loop is stuck) when the isolate is retired, with the reason. The
+// dispatcher uses it to fail the requests still in flight here.
+func (iso *Isolate) OnRetire(fn func(reason error)) { iso.onRetire = append(iso.onRetire, fn) }
+
+// Enqueue posts job to run on the isolate's goroutine. It reports false when
+// the isolate is retired and the job will never run.
+func (iso *Isolate) Enqueue(job func()) bool {
+	iso.mu.Lock()
+	if iso.retired {
+		iso.mu.Unlock()
+		return false
+	}
+	iso.queue = append(iso.queue, job)
+	iso.mu.Unlock()
+	select {
+	case iso.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// Do runs fn on the isolate's goroutine and waits for it.
+func (iso *Isolate) Do(fn func() error) error {
+	errc := make(chan error, 1)
+	ok := iso.Enqueue(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				errc <- fmt.Errorf("panic: %v", r)
+			}
+		}()
+		errc <- fn()
+	})
+	if !ok {
+		return iso.retiredErr()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-iso.done:
+		select {
+		case err := <-errc:
+			return err
+		default:
+			return iso.retiredErr()
+		}
+	}
+}
+
+// RegisterCallback reserves a completion on the loop. The returned function
+// must be called exactly once, from any goroutine: with the job to run on the
+// loop, or with nil to give the reservation up. Outstanding reservations are
+// what [Isolate.Pending] counts; a retired isolate drops the job.
+func (iso *Isolate) RegisterCallback() func(job func()) {
+	iso.pending.Add(1)
+	var called atomic.Bool
+	return func(job func()) {
+		if !called.CompareAndSwap(false, true) {
+			panic("isolates: RegisterCallback's function called twice")
+		}
+		if job == nil {
+			iso.pending.Add(-1)
+			return
+		}
+		if !iso.Enqueue(func() { iso.pending.Add(-1); job() }) {
+			iso.pending.Add(-1)
+		}
+	}
+}
+
+// Pending is the number of registered callbacks not yet delivered.
+func (iso *Isolate) Pending() int { return int(iso.pending.Load()) }
+
+// JSError is implemented by Go errors that know how to become a JS value
+// (bindings use it to throw Errors carrying SQLSTATE fields).
+type JSError interface {
+	error
+	ToJS(vm *goja.Runtime) goja.Value
+}
+
+// ToJSError turns a Go error into the JS value to reject or throw with.
+func (iso *Isolate) ToJSError(err error) goja.Value {
+	var je JSError
+	if errors.As(err, &je) {
+		return je.ToJS(iso.vm)
+	}
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		return ex.Value()
+	}
+	return iso.vm.NewGoError(err)
+}
+
+// Async runs work on its own goroutine (with the current request's context)
+// and returns a promise settled on the loop with what settle produces there.
+// settle runs on the loop, so it may build JS values; an error rejects.
+func (iso *Isolate) Async(work func(ctx context.Context) (settle func(vm *goja.Runtime) (goja.Value, error))) *goja.Promise {
+	p, resolve, reject := iso.vm.NewPromise()
+	scope := iso.scope
+	enqueue := iso.RegisterCallback()
+	go func() {
+		settle := work(scope.Context())
+		enqueue(func() {
+			iso.scope = scope
+			v, err := settle(iso.vm)
+			if err != nil {
+				iso.Check(reject(iso.ToJSError(err)))
+			} else {
+				iso.Check(resolve(v))
+			}
+			iso.scope = nil
+		})
+	}()
+	return p
+}
+
+// Check inspects an error returned from calling into JS. Uncatchable errors
+// (interrupt, stack overflow) leave goja having dropped queued microtasks,
+// some of which may belong to other requests, so the isolate is retired.
+// Check returns err unchanged.
+func (iso *Isolate) Check(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ie *goja.InterruptedError
+	var so *goja.StackOverflowError
+	switch {
+	case errors.As(err, &ie), errors.As(err, &so):
+		if iso.culprit == nil {
+			iso.culprit = iso.scope
+		}
+	}
+	switch {
+	case errors.As(err, &ie):
+		reason := err
+		if v, ok := ie.Value().(error); ok {
+			reason = v
+		}
+		iso.retireSoon(reason)
+	case errors.As(err, &so):
+		iso.retireSoon(&StackOverflowError{})
+	}
+	return err
+}
+
+// Culprit is the scope that was running when the isolate hit an uncatchable
+// error (CPU limit, stack overflow), if known.
+func (iso *Isolate) Culprit() *Scope { return iso.culprit }
+
+// StackOverflowError is the reason an isolate retires after unbounded
+// recursion.
+type StackOverflowError struct{}
+
+func (*StackOverflowError) Error() string {
+	return "Maximum call stack size exceeded"
+}
+
+// retireSoon marks the isolate doomed; the loop retires it after the job.
+func (iso *Isolate) retireSoon(reason error) {
+	iso.doomed.CompareAndSwap(nil, &reason)
+}
+
+// interrupt stops the JavaScript running now (watchdog goroutine).
+func (iso *Isolate) interrupt(reason error) {
+	iso.retireSoon(reason)
+	iso.vm.Interrupt(reason)
+}
+
+// Retire stops the isolate: queued jobs are dropped, OnRetire hooks run and
+// the goroutine exits. Safe to call from any goroutine, more than once.
+func (iso *Isolate) Retire(reason error) {
+	iso.mu.Lock()
+	if iso.retired {
+		iso.mu.Unlock()
+		return
+	}
+	iso.retired = true
+	iso.reason = reason
+	iso.queue = nil
+	iso.mu.Unlock()
+	select {
+	case iso.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (iso *Isolate) retiredErr() error {
+	iso.mu.Lock()
+	defer iso.mu.Unlock()
+	if iso.reason != nil {
+		return fmt.Errorf("%w: %w", ErrRetired, iso.reason)
+	}
+	return ErrRetired
+}
+
+func (iso *Isolate) loop() {
+	defer close(iso.done)
+	for range iso.wake {
+		for {
+			iso.mu.Lock()
+			if iso.retired {
+				reason := iso.reason
+				iso.mu.Unlock()
+				iso.finish(reason)
+				return
+			}
+			batch := iso.queue
+			iso.queue = iso.spare[:0]
+			iso.mu.Unlock()
+			if len(batch) == 0 {
+				iso.spare = batch
+				break
+			}
+			for i, job := range batch {
+				iso.runJob(job)
+				batch[i] = nil
+				if p := iso.doomed.Load(); p != nil {
+					iso.Retire(*p)
+					break
+				}
+			}
+			iso.spare = batch[:0]
+		}
+	}
+}
+
+func (iso *Isolate) runJob(job func()) {
+	iso.sliceStart.Store(time.Now().UnixNano())
+	defer func() {
+		iso.sliceStart.Store(0)
+		if r := recover(); r != nil {
+			if err, ok := r.(error); ok {
+				iso.Check(err)
+			}
+			iso.log.Error("isolate job panicked", "isolate", iso.id, "panic", fmt.Sprint(r))
+		}
+	}()
+	job()
+}
+
+func (iso *Isolate) finish(reason error) {
+	iso.timers.stopAll()
+	iso.vm.ClearInterrupt()
+	if reason == nil {
+		reason = ErrRetired
+	}
+	for _, fn := range iso.onRetire {
+		func() {
+			defer func() { recover() }()
+			fn(reason)
+		}()
+	}
+}

@@ -1,0 +1,345 @@
+package isolates
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// PoolOptions configure a Pool. Zero values take the documented defaults.
+type PoolOptions struct {
+	// Size is the number of isolates kept warm. Default: runtime.NumCPU().
+	Size int
+	// MaxInFlight caps the requests one isolate serves at once (interleaved
+	// at await points); beyond it requests wait for a slot. Default: 1000.
+	MaxInFlight int
+	// CPULimit interrupts a synchronous slice of JavaScript that runs longer
+	// (Workers' [limits] cpu_ms). 0 disables the watchdog.
+	CPULimit time.Duration
+	// Isolate is used to create every isolate (Setup, stack size, log).
+	Isolate Options
+	// Log receives pool events; nil = slog.Default().
+	Log *slog.Logger
+}
+
+// CPULimitError is the reason a request fails and its isolate is replaced
+// when JavaScript runs past the CPU limit.
+type CPULimitError struct{ Limit time.Duration }
+
+func (e *CPULimitError) Error() string {
+	return fmt.Sprintf("Worker exceeded CPU time limit (%s)", e.Limit)
+}
+
+// ErrPoolClosed is returned by Acquire after Close.
+var ErrPoolClosed = errors.New("isolate pool closed")
+
+// Pool spreads requests over a fixed number of warm isolates, least
+// in-flight first, and replaces isolates that retire.
+type Pool struct {
+	opts PoolOptions
+	log  *slog.Logger
+
+	isolates atomic.Pointer[[]*Isolate]
+
+	mu       sync.Mutex
+	waiters  []chan struct{}
+	closed   bool
+	replaced atomic.Int64
+	queued   atomic.Int64
+
+	stopWatch chan struct{}
+	building  sync.WaitGroup
+}
+
+// NewPool creates opts.Size isolates. It fails if any isolate's Setup fails
+// (a script that throws at top level, say).
+func NewPool(opts PoolOptions) (*Pool, error) {
+	if opts.Size <= 0 {
+		opts.Size = runtime.NumCPU()
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 1000
+	}
+	p := &Pool{opts: opts, log: opts.Log, stopWatch: make(chan struct{})}
+	if p.log == nil {
+		p.log = slog.Default()
+	}
+	if p.opts.Isolate.Log == nil {
+		p.opts.Isolate.Log = p.log
+	}
+	isos := make([]*Isolate, opts.Size)
+	errs := make([]error, opts.Size)
+	var wg sync.WaitGroup
+	for i := range isos {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			isos[i], errs[i] = p.newIsolate()
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, iso := range isos {
+			if iso != nil {
+				iso.Retire(ErrPoolClosed)
+			}
+		}
+		return nil, errs[firstNonNil(errs)]
+	}
+	p.isolates.Store(&isos)
+	if opts.CPULimit > 0 {
+		go p.watchdog()
+	}
+	return p, nil
+}
+
+func firstNonNil(errs []error) int {
+	for i, err := range errs {
+		if err != nil {
+			return i
+		}
+	}
+	return 0
+}
+
+func (p *Pool) newIsolate() (*Isolate, error) {
+	iso, err := New(p.opts.Isolate)
+	if err != nil {
+		return nil, err
+	}
+	iso.OnRetire(func(reason error) { p.onRetired(iso, reason) })
+	return iso, nil
+}
+
+// Acquire picks the isolate with the fewest requests in flight and counts
+// one more there; it waits while every isolate is at MaxInFlight. The caller
+// must call Release exactly once.
+func (p *Pool) Acquire(ctx context.Context) (*Isolate, error) {
+	for {
+		if iso := p.tryAcquire(); iso != nil {
+			return iso, nil
+		}
+		wait := make(chan struct{})
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, ErrPoolClosed
+		}
+		// Re-check under the lock: a slot may have been freed meanwhile.
+		if iso := p.tryAcquire(); iso != nil {
+			p.mu.Unlock()
+			return iso, nil
+		}
+		p.waiters = append(p.waiters, wait)
+		p.mu.Unlock()
+		p.queued.Add(1)
+		select {
+		case <-wait:
+			p.queued.Add(-1)
+		case <-ctx.Done():
+			p.queued.Add(-1)
+			p.dropWaiter(wait)
+			return nil, fmt.Errorf("waiting for an isolate: %w", ctx.Err())
+		}
+	}
+}
+
+func (p *Pool) tryAcquire() *Isolate {
+	limit := int32(p.opts.MaxInFlight)
+	for range 4 {
+		var best *Isolate
+		bestN := limit
+		for _, iso := range *p.isolates.Load() {
+			if iso.doomed.Load() != nil {
+				continue
+			}
+			if n := iso.inflight.Load(); n < bestN {
+				best, bestN = iso, n
+			}
+		}
+		if best == nil {
+			return nil
+		}
+		if best.inflight.CompareAndSwap(bestN, bestN+1) {
+			return best
+		}
+	}
+	return nil
+}
+
+func (p *Pool) dropWaiter(wait chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, w := range p.waiters {
+		if w == wait {
+			p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+			return
+		}
+	}
+	// Already woken: pass the wake-up on so the freed slot is not lost.
+	p.wakeOneLocked()
+}
+
+// Release returns the slot Acquire counted.
+func (p *Pool) Release(iso *Isolate) {
+	iso.inflight.Add(-1)
+	p.mu.Lock()
+	p.wakeOneLocked()
+	p.mu.Unlock()
+}
+
+func (p *Pool) wakeOneLocked() {
+	if len(p.waiters) == 0 {
+		return
+	}
+	w := p.waiters[0]
+	p.waiters = p.waiters[1:]
+	close(w)
+}
+
+func (p *Pool) wakeAll() {
+	p.mu.Lock()
+	for _, w := range p.waiters {
+		close(w)
+	}
+	p.waiters = nil
+	p.mu.Unlock()
+}
+
+// onRetired replaces a retired isolate with a fresh one.
+func (p *Pool) onRetired(old *Isolate, reason error) {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return
+	}
+	p.log.Warn("isolate replaced", "isolate", old.ID(), "reason", reason.Error())
+	p.replaced.Add(1)
+	p.building.Add(1)
+	go func() {
+		defer p.building.Done()
+		for attempt := 0; ; attempt++ {
+			fresh, err := p.newIsolate()
+			if err == nil {
+				p.swap(old, fresh)
+				return
+			}
+			p.log.Error("creating replacement isolate", "error", err.Error())
+			p.mu.Lock()
+			closed := p.closed
+			p.mu.Unlock()
+			if closed || attempt >= 5 {
+				return
+			}
+			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+		}
+	}()
+}
+
+func (p *Pool) swap(old, fresh *Isolate) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		fresh.Retire(ErrPoolClosed)
+		return
+	}
+	cur := *p.isolates.Load()
+	next := make([]*Isolate, 0, len(cur))
+	for _, iso := range cur {
+		if iso == old {
+			iso = fresh
+		}
+		next = append(next, iso)
+	}
+	p.isolates.Store(&next)
+	p.mu.Unlock()
+	p.wakeAll()
+}
+
+// watchdog interrupts JavaScript slices that run past the CPU limit. One
+// ticker per pool, so the request path arms no timers.
+func (p *Pool) watchdog() {
+	tick := min(max(p.opts.CPULimit/10, time.Millisecond), 100*time.Millisecond)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	limit := p.opts.CPULimit.Nanoseconds()
+	for {
+		select {
+		case <-p.stopWatch:
+			return
+		case now := <-t.C:
+			for _, iso := range *p.isolates.Load() {
+				start := iso.sliceStart.Load()
+				if start != 0 && now.UnixNano()-start > limit && iso.doomed.Load() == nil {
+					iso.interrupt(&CPULimitError{Limit: p.opts.CPULimit})
+				}
+			}
+		}
+	}
+}
+
+// PoolStats is a snapshot for health and metrics.
+type PoolStats struct {
+	Isolates int   // live isolates
+	InFlight int   // requests being served
+	Queued   int   // requests waiting for a slot
+	Replaced int64 // isolates replaced since start
+	Pending  int   // outstanding async callbacks (queries, timers, waitUntil)
+}
+
+// Stats returns a snapshot of the pool.
+func (p *Pool) Stats() PoolStats {
+	s := PoolStats{Queued: int(p.queued.Load()), Replaced: p.replaced.Load()}
+	for _, iso := range *p.isolates.Load() {
+		s.Isolates++
+		s.InFlight += iso.InFlight()
+		s.Pending += iso.Pending()
+	}
+	return s
+}
+
+// Isolates returns the current isolates (for tests and admin views).
+func (p *Pool) Isolates() []*Isolate { return append([]*Isolate(nil), *p.isolates.Load()...) }
+
+// Close retires every isolate once in-flight requests have finished (the
+// dispatcher keeps a request in flight until its waitUntil work is done) or
+// ctx ends.
+func (p *Pool) Close(ctx context.Context) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	p.mu.Unlock()
+	p.wakeAll()
+	close(p.stopWatch)
+	var err error
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+wait:
+	for {
+		s := p.Stats()
+		if s.InFlight == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			err = fmt.Errorf("closing isolate pool with %d requests in flight: %w", s.InFlight, ctx.Err())
+			break wait
+		case <-tick.C:
+		}
+	}
+	p.building.Wait()
+	for _, iso := range *p.isolates.Load() {
+		iso.Retire(ErrPoolClosed)
+		<-iso.Done()
+	}
+	return err
+}

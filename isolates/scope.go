@@ -1,0 +1,78 @@
+package isolates
+
+import (
+	"context"
+	"sync"
+)
+
+// Scope is one request's identity inside an isolate. The isolate makes it
+// current while any JavaScript that descends from the request runs, including
+// promise continuations and timers the request created.
+type Scope struct {
+	// Ctx is cancelled when the request is abandoned (client gone, deadline).
+	Ctx context.Context
+	// ID is unique within the process.
+	ID uint64
+
+	mu     sync.Mutex
+	values map[any]any
+}
+
+// NewScope returns a scope for one request.
+func NewScope(ctx context.Context, id uint64) *Scope {
+	return &Scope{Ctx: ctx, ID: id}
+}
+
+// Value returns per-request state stored under key by [Scope.SetValue].
+func (s *Scope) Value(key any) any {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.values[key]
+}
+
+// SetValue stores per-request state; bindings use a private key type.
+func (s *Scope) SetValue(key, value any) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.values == nil {
+		s.values = make(map[any]any, 2)
+	}
+	s.values[key] = value
+}
+
+// Context returns the scope's context, or context.Background for code that
+// runs outside any request (module top level, scheduled work without one).
+func (s *Scope) Context() context.Context {
+	if s == nil || s.Ctx == nil {
+		return context.Background()
+	}
+	return s.Ctx
+}
+
+// scopeTracker implements goja.AsyncContextTracker so that continuations run
+// with the scope that was current when they were created.
+type scopeTracker struct{ iso *Isolate }
+
+func (t scopeTracker) Grab() any { return t.iso.scope }
+
+func (t scopeTracker) Resumed(obj any) {
+	t.iso.scopeStack = append(t.iso.scopeStack, t.iso.scope)
+	s, _ := obj.(*Scope)
+	t.iso.scope = s
+}
+
+func (t scopeTracker) Exited() {
+	n := len(t.iso.scopeStack)
+	if n == 0 {
+		t.iso.scope = nil
+		return
+	}
+	t.iso.scope = t.iso.scopeStack[n-1]
+	t.iso.scopeStack = t.iso.scopeStack[:n-1]
+}

@@ -1,0 +1,1009 @@
+// The Web APIs a worker sees, written in JavaScript over a few Go natives.
+// Evaluated once per isolate; `native` is the Go side, `global` the global
+// object. Nothing here is reachable by scripts except the globals it defines.
+(function (native, global) {
+  "use strict";
+
+  const define = (name, value) =>
+    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  const tag = (cls, name) =>
+    Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: name, configurable: true });
+
+  // Well-known symbols goja lacks (see DESIGN.md); bundles lowered by esbuild use them.
+  for (const s of ["asyncIterator", "dispose", "asyncDispose"]) {
+    if (!Symbol[s]) Object.defineProperty(Symbol, s, { value: Symbol.for("Symbol." + s) });
+  }
+
+  // ---------------------------------------------------------------- DOMException
+  class DOMException extends Error {
+    constructor(message = "", name = "Error") {
+      super(message);
+      Object.defineProperty(this, "name", { value: String(name), configurable: true, writable: true });
+    }
+    get code() {
+      const codes = { IndexSizeError: 1, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11,
+        SyntaxError: 12, InvalidCharacterError: 5, NetworkError: 19, AbortError: 20, TimeoutError: 23, DataCloneError: 25 };
+      return codes[this.name] || 0;
+    }
+  }
+  define("DOMException", DOMException);
+
+  // ---------------------------------------------------------------- Events
+  const kListeners = Symbol("listeners");
+  class Event {
+    constructor(type, init = {}) {
+      this.type = String(type);
+      this.bubbles = !!init.bubbles;
+      this.cancelable = !!init.cancelable;
+      this.defaultPrevented = false;
+      this.timeStamp = Date.now();
+      this.target = null;
+      this.currentTarget = null;
+      this._stop = false;
+    }
+    preventDefault() { if (this.cancelable) this.defaultPrevented = true; }
+    stopImmediatePropagation() { this._stop = true; }
+    stopPropagation() {}
+  }
+  class EventTarget {
+    constructor() { this[kListeners] = new Map(); }
+    addEventListener(type, listener, options) {
+      if (listener == null) return;
+      const once = typeof options === "object" && options !== null && !!options.once;
+      let list = this[kListeners].get(type);
+      if (!list) this[kListeners].set(type, (list = []));
+      if (list.some((l) => l.listener === listener)) return;
+      list.push({ listener, once });
+      if (options && options.signal) options.signal.addEventListener("abort", () => this.removeEventListener(type, listener));
+    }
+    removeEventListener(type, listener) {
+      const list = this[kListeners].get(type);
+      if (!list) return;
+      const i = list.findIndex((l) => l.listener === listener);
+      if (i >= 0) list.splice(i, 1);
+    }
+    dispatchEvent(event) {
+      const list = this[kListeners].get(event.type);
+      event.target = event.currentTarget = this;
+      if (list) {
+        for (const l of list.slice()) {
+          if (l.once) this.removeEventListener(event.type, l.listener);
+          if (typeof l.listener === "function") l.listener.call(this, event);
+          else l.listener.handleEvent(event);
+          if (event._stop) break;
+        }
+      }
+      return !event.defaultPrevented;
+    }
+  }
+  define("Event", Event);
+  define("EventTarget", EventTarget);
+
+  // ---------------------------------------------------------------- AbortController
+  class AbortSignal extends EventTarget {
+    constructor(key) {
+      if (key !== kListeners) throw new TypeError("Illegal constructor");
+      super();
+      this.aborted = false;
+      this.reason = undefined;
+      this.onabort = null;
+    }
+    throwIfAborted() { if (this.aborted) throw this.reason; }
+    static abort(reason) {
+      const s = new AbortSignal(kListeners);
+      s._abort(reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason);
+      return s;
+    }
+    static timeout(ms) {
+      const s = new AbortSignal(kListeners);
+      setTimeout(() => s._abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+      return s;
+    }
+    static any(signals) {
+      const s = new AbortSignal(kListeners);
+      for (const x of signals) {
+        if (x.aborted) { s._abort(x.reason); return s; }
+        x.addEventListener("abort", () => s._abort(x.reason));
+      }
+      return s;
+    }
+    _abort(reason) {
+      if (this.aborted) return;
+      this.aborted = true;
+      this.reason = reason;
+      const e = new Event("abort");
+      if (typeof this.onabort === "function") this.onabort(e);
+      this.dispatchEvent(e);
+    }
+  }
+  class AbortController {
+    constructor() { this.signal = new AbortSignal(kListeners); }
+    abort(reason) {
+      this.signal._abort(reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason);
+    }
+  }
+  define("AbortSignal", AbortSignal);
+  define("AbortController", AbortController);
+
+  // ---------------------------------------------------------------- encoding
+  const utf8Labels = new Set(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"]);
+  class TextEncoder {
+    get encoding() { return "utf-8"; }
+    encode(input = "") { return native.utf8Encode(String(input)); }
+    encodeInto(src, dest) {
+      const bytes = native.utf8Encode(String(src));
+      let n = Math.min(bytes.length, dest.length);
+      // Never split a code point: back up to a lead byte.
+      if (n < bytes.length) while (n > 0 && (bytes[n] & 0xc0) === 0x80) n--;
+      dest.set(bytes.subarray(0, n));
+      return { read: native.utf16Length(bytes.subarray(0, n)), written: n };
+    }
+  }
+  class TextDecoder {
+    constructor(label = "utf-8", options = {}) {
+      const l = String(label).trim().toLowerCase();
+      if (!utf8Labels.has(l)) throw new RangeError(`The "${label}" encoding is not supported`);
+      this._fatal = !!options.fatal;
+      this._ignoreBOM = !!options.ignoreBOM;
+    }
+    get encoding() { return "utf-8"; }
+    get fatal() { return this._fatal; }
+    get ignoreBOM() { return this._ignoreBOM; }
+    decode(input, options) {
+      if (input === undefined || input === null) return "";
+      return native.utf8Decode(toBytes(input, "TextDecoder.decode"), this._fatal, this._ignoreBOM);
+    }
+  }
+  define("TextEncoder", TextEncoder);
+  define("TextDecoder", TextDecoder);
+  define("atob", function atob(s) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'atob': 1 argument required, but only 0 present.");
+    return native.atob(String(s));
+  });
+  define("btoa", function btoa(s) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'btoa': 1 argument required, but only 0 present.");
+    return native.btoa(String(s));
+  });
+
+  function toBytes(input, what) {
+    if (input instanceof Uint8Array) return input;
+    if (input instanceof ArrayBuffer) return new Uint8Array(input);
+    if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    throw new TypeError(`${what}: expected an ArrayBuffer or ArrayBufferView`);
+  }
+
+  // ---------------------------------------------------------------- crypto
+  const crypto = {
+    randomUUID: () => native.randomUUID(),
+    getRandomValues(arr) {
+      if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView)
+        throw new DOMException("The data argument must be an integer-type TypedArray", "TypeMismatchError");
+      if (arr.byteLength > 65536)
+        throw new DOMException(`The ArrayBufferView's byte length (${arr.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`, "QuotaExceededError");
+      native.fillRandom(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+      return arr;
+    },
+    subtle: {
+      async digest(algorithm, data) {
+        const name = typeof algorithm === "string" ? algorithm : algorithm && algorithm.name;
+        return native.digest(String(name).toUpperCase(), toBytes(data, "digest")).buffer;
+      },
+    },
+  };
+  define("crypto", crypto);
+
+  // ---------------------------------------------------------------- console
+  function inspect(v, depth, seen, top) {
+    if (typeof v === "string") return top ? v : JSON.stringify(v).replace(/^"|"$/g, "'").replace(/\\"/g, '"');
+    if (typeof v === "bigint") return `${v}n`;
+    if (typeof v === "symbol") return v.toString();
+    if (typeof v === "function") return v.name ? `[Function: ${v.name}]` : "[Function (anonymous)]";
+    if (v === null || typeof v !== "object") return String(v);
+    if (seen.includes(v)) return "[Circular]";
+    if (v instanceof Error) return v.stack && v.stack.indexOf(v.message) >= 0 ? v.stack : `${v.name}: ${v.message}${v.stack ? "\n" + v.stack : ""}`;
+    if (v instanceof Date) return isNaN(v) ? "Invalid Date" : v.toISOString();
+    if (v instanceof RegExp) return String(v);
+    if (depth > 2) return Array.isArray(v) ? "[Array]" : "[Object]";
+    seen = seen.concat([v]);
+    const inner = (x) => inspect(x, depth + 1, seen, false);
+    const wrap = (open, parts, close) => {
+      if (parts.length === 0) return open + close;
+      const one = `${open} ${parts.join(", ")} ${close}`;
+      return one.length <= 72 ? one : `${open}\n${parts.map((p) => "  " + p.replace(/\n/g, "\n  ")).join(",\n")}\n${close}`;
+    };
+    if (Array.isArray(v)) return wrap("[", v.map(inner), "]");
+    if (v instanceof Map) return wrap(`Map(${v.size}) {`, [...v].map(([k, x]) => `${inner(k)} => ${inner(x)}`), "}");
+    if (v instanceof Set) return wrap(`Set(${v.size}) {`, [...v].map(inner), "}");
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return wrap(`${v.constructor.name}(${v.length}) [`, Array.from(v, String), "]");
+    if (v instanceof ArrayBuffer) return `ArrayBuffer { byteLength: ${v.byteLength} }`;
+    if (typeof v.then === "function" && v instanceof Promise) return "Promise { <pending> }";
+    const ctor = v.constructor && v.constructor !== Object ? v.constructor.name + " " : "";
+    if (v instanceof Headers || v instanceof URLSearchParams) return wrap(`${ctor}{`, [...v].map(([k, x]) => `${inner(k)} => ${inner(x)}`), "}");
+    if (typeof URL !== "undefined" && v instanceof URL) return `URL ${inner(v.href)}`;
+    const keys = Object.keys(v);
+    const key = (k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : inner(k));
+    return wrap(`${ctor}{`, keys.map((k) => `${key(k)}: ${inner(v[k])}`), "}");
+  }
+  function format(args) {
+    let out = [];
+    let i = 0;
+    if (typeof args[0] === "string" && args[0].indexOf("%") >= 0 && args.length > 1) {
+      i = 1;
+      out.push(args[0].replace(/%[sdifjoOc%]/g, (m) => {
+        if (m === "%%") return "%";
+        if (i >= args.length) return m;
+        const a = args[i++];
+        switch (m) {
+          case "%s": return typeof a === "string" ? a : inspect(a, 1, [], false);
+          case "%d": case "%i": return typeof a === "object" ? "NaN" : String(m === "%i" ? parseInt(a) : Number(a));
+          case "%f": return String(parseFloat(a));
+          case "%j": try { return JSON.stringify(a); } catch (e) { return "[Circular]"; }
+          case "%c": return "";
+          default: return inspect(a, 0, [], false);
+        }
+      }));
+    }
+    for (; i < args.length; i++) out.push(inspect(args[i], 0, [], true));
+    return out.join(" ");
+  }
+  const counts = new Map();
+  const timersByLabel = new Map();
+  const log = (level) => (...args) => native.print(level, format(args));
+  const console = {
+    log: log("log"), info: log("info"), debug: log("debug"), warn: log("warn"), error: log("error"), trace: log("debug"),
+    dir: (v) => native.print("log", inspect(v, 0, [], false)),
+    table: log("log"),
+    assert: (cond, ...args) => { if (!cond) native.print("error", "Assertion failed" + (args.length ? ": " + format(args) : "")); },
+    count: (label = "default") => { const n = (counts.get(label) || 0) + 1; counts.set(label, n); native.print("log", `${label}: ${n}`); },
+    countReset: (label = "default") => counts.delete(label),
+    time: (label = "default") => timersByLabel.set(label, Date.now()),
+    timeLog: (label = "default", ...rest) => native.print("log", `${label}: ${Date.now() - (timersByLabel.get(label) || Date.now())}ms ${format(rest)}`.trim()),
+    timeEnd: (label = "default") => { native.print("log", `${label}: ${Date.now() - (timersByLabel.get(label) || Date.now())}ms`); timersByLabel.delete(label); },
+    group: log("log"), groupCollapsed: log("log"), groupEnd: () => {},
+  };
+  define("console", console);
+
+  // ---------------------------------------------------------------- microtasks, structuredClone
+  define("queueMicrotask", (fn) => {
+    if (typeof fn !== "function") throw new TypeError("The callback provided as parameter 1 is not a function.");
+    Promise.resolve().then(() => {
+      try { fn(); } catch (e) { native.print("error", "Uncaught " + inspect(e, 0, [], true)); }
+    });
+  });
+  function structuredClone(value, options) {
+    const memo = new Map();
+    const clone = (v) => {
+      if (v === null || (typeof v !== "object" && typeof v !== "function")) {
+        if (typeof v === "symbol") throw new DOMException(`${String(v)} could not be cloned.`, "DataCloneError");
+        return v;
+      }
+      if (typeof v === "function") throw new DOMException(`${v.name || "function"} could not be cloned.`, "DataCloneError");
+      if (memo.has(v)) return memo.get(v);
+      let out;
+      if (Array.isArray(v)) {
+        out = new Array(v.length);
+        memo.set(v, out);
+        for (let i = 0; i < v.length; i++) if (i in v) out[i] = clone(v[i]);
+        return out;
+      }
+      if (v instanceof Date) out = new Date(v.getTime());
+      else if (v instanceof RegExp) out = new RegExp(v.source, v.flags);
+      else if (v instanceof ArrayBuffer) out = v.slice(0);
+      else if (ArrayBuffer.isView(v)) {
+        const buf = clone(v.buffer);
+        out = v instanceof DataView ? new DataView(buf, v.byteOffset, v.byteLength) : new v.constructor(buf, v.byteOffset, v.length);
+      } else if (v instanceof Map) { out = new Map(); memo.set(v, out); for (const [k, x] of v) out.set(clone(k), clone(x)); return out; }
+      else if (v instanceof Set) { out = new Set(); memo.set(v, out); for (const x of v) out.add(clone(x)); return out; }
+      else if (v instanceof Error) { const E = global[v.name] && global[v.name].prototype instanceof Error ? global[v.name] : Error; out = new E(v.message); if (v.stack) out.stack = v.stack; }
+      else if (v instanceof Boolean || v instanceof Number || v instanceof String) out = Object(v.valueOf());
+      else if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet || (typeof Request !== "undefined" && (v instanceof Request || v instanceof Response)))
+        throw new DOMException(`${Object.prototype.toString.call(v)} could not be cloned.`, "DataCloneError");
+      else {
+        out = {};
+        memo.set(v, out);
+        for (const k of Object.keys(v)) out[k] = clone(v[k]);
+        return out;
+      }
+      memo.set(v, out);
+      return out;
+    };
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required, but only 0 present.");
+    return clone(value);
+  }
+  define("structuredClone", structuredClone);
+
+  // ---------------------------------------------------------------- Headers
+  const kMap = Symbol("map");
+  const kGuard = Symbol("guard");
+  const kFlat = Symbol("flat");
+  const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  function normName(name) {
+    name = String(name);
+    if (!tokenRe.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
+    return name.toLowerCase();
+  }
+  function normValue(value) {
+    value = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+    if (/[\0\r\n]/.test(value)) throw new TypeError(`Invalid header value: "${value}"`);
+    return value;
+  }
+  class Headers {
+    constructor(init) {
+      this[kMap] = new Map();
+      this[kGuard] = "none";
+      if (init === undefined || init === null) return;
+      if (init instanceof Headers) {
+        for (const [k, vs] of materialize(init)) this[kMap].set(k, vs.slice());
+      } else if (typeof init === "object" && typeof init[Symbol.iterator] === "function") {
+        for (const pair of init) {
+          const p = Array.from(pair);
+          if (p.length !== 2) throw new TypeError("Headers constructor: expected name/value pair to be length 2, found " + p.length + ".");
+          this.append(p[0], p[1]);
+        }
+      } else if (typeof init === "object") {
+        for (const k of Object.keys(init)) this.append(k, init[k]);
+      } else {
+        throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
+      }
+    }
+    append(name, value) {
+      checkMutable(this);
+      const k = normName(name), v = normValue(value);
+      const m = materialize(this);
+      const vs = m.get(k);
+      if (vs) vs.push(v); else m.set(k, [v]);
+    }
+    set(name, value) {
+      checkMutable(this);
+      materialize(this).set(normName(name), [normValue(value)]);
+    }
+    delete(name) {
+      checkMutable(this);
+      materialize(this).delete(normName(name));
+    }
+    get(name) {
+      const vs = materialize(this).get(normName(name));
+      return vs === undefined ? null : vs.join(", ");
+    }
+    getAll(name) {
+      const k = normName(name);
+      if (k !== "set-cookie") throw new TypeError('getAll() can only be used with the header name "Set-Cookie".');
+      return this.getSetCookie();
+    }
+    getSetCookie() {
+      const vs = materialize(this).get("set-cookie");
+      return vs ? vs.slice() : [];
+    }
+    has(name) { return materialize(this).has(normName(name)); }
+    forEach(cb, thisArg) { for (const [k, v] of this) cb.call(thisArg, v, k, this); }
+    *entries() {
+      const m = materialize(this);
+      for (const k of [...m.keys()].sort()) {
+        const vs = m.get(k);
+        if (vs === undefined) continue;
+        if (k === "set-cookie") for (const v of vs) yield [k, v];
+        else yield [k, vs.join(", ")];
+      }
+    }
+    *keys() { for (const [k] of this.entries()) yield k; }
+    *values() { for (const [, v] of this.entries()) yield v; }
+    [Symbol.iterator]() { return this.entries(); }
+  }
+  tag(Headers, "Headers");
+  function checkMutable(h) {
+    if (h[kGuard] === "immutable") throw new TypeError("Can't modify immutable headers.");
+  }
+  // Headers that came from the host arrive as one "name\0value\0…" string and
+  // are split only if the script looks at them.
+  function materialize(h) {
+    const flat = h[kFlat];
+    if (flat !== undefined) {
+      h[kFlat] = undefined;
+      const m = h[kMap];
+      if (flat.length > 0) {
+        const parts = flat.split("\0");
+        for (let i = 0; i + 1 < parts.length; i += 2) {
+          const k = parts[i].toLowerCase();
+          const vs = m.get(k);
+          if (vs) vs.push(parts[i + 1]); else m.set(k, [parts[i + 1]]);
+        }
+      }
+    }
+    return h[kMap];
+  }
+  function hostHeaders(flat, guard) {
+    const h = Object.create(Headers.prototype);
+    h[kMap] = new Map();
+    h[kGuard] = guard;
+    h[kFlat] = flat;
+    return h;
+  }
+  function flatten(h) {
+    if (h[kFlat] !== undefined) return h[kFlat];
+    let out = "";
+    for (const [k, vs] of h[kMap]) for (const v of vs) out += (out ? "\0" : "") + k + "\0" + v;
+    return out;
+  }
+  define("Headers", Headers);
+
+  // ---------------------------------------------------------------- Blob, File, FormData
+  const kBytes = Symbol("bytes");
+  class Blob {
+    constructor(parts = [], options = {}) {
+      const chunks = [];
+      for (const p of parts) {
+        if (p instanceof Blob) chunks.push(p[kBytes]);
+        else if (p instanceof ArrayBuffer || ArrayBuffer.isView(p)) chunks.push(new Uint8Array(toBytes(p, "Blob")));
+        else chunks.push(native.utf8Encode(String(p)));
+      }
+      this[kBytes] = concatBytes(chunks);
+      this._type = options.type ? String(options.type).toLowerCase() : "";
+    }
+    get size() { return this[kBytes].length; }
+    get type() { return this._type; }
+    async text() { return native.utf8Decode(this[kBytes], false, false); }
+    async arrayBuffer() { return this[kBytes].slice().buffer; }
+    async bytes() { return this[kBytes].slice(); }
+    slice(start = 0, end = this.size, type = "") {
+      const b = new Blob([], { type });
+      b[kBytes] = this[kBytes].slice(start, end);
+      return b;
+    }
+    stream() { return bytesStream(this[kBytes]); }
+  }
+  tag(Blob, "Blob");
+  class File extends Blob {
+    constructor(parts, name, options = {}) {
+      super(parts, options);
+      this._name = String(name);
+      this.lastModified = options.lastModified || Date.now();
+    }
+    get name() { return this._name; }
+  }
+  tag(File, "File");
+  function concatBytes(chunks) {
+    if (chunks.length === 1) return chunks[0];
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const c of chunks) { out.set(c, o); o += c.length; }
+    return out;
+  }
+  class FormData {
+    constructor() { this._entries = []; }
+    append(name, value, filename) { this._entries.push([String(name), formValue(value, filename)]); }
+    set(name, value, filename) {
+      name = String(name);
+      const v = formValue(value, filename);
+      const i = this._entries.findIndex((e) => e[0] === name);
+      this._entries = this._entries.filter((e, j) => e[0] !== name || j === i);
+      if (i >= 0) this._entries[this._entries.findIndex((e) => e[0] === name)][1] = v; else this._entries.push([name, v]);
+    }
+    get(name) { const e = this._entries.find((e) => e[0] === String(name)); return e ? e[1] : null; }
+    getAll(name) { return this._entries.filter((e) => e[0] === String(name)).map((e) => e[1]); }
+    has(name) { return this._entries.some((e) => e[0] === String(name)); }
+    delete(name) { this._entries = this._entries.filter((e) => e[0] !== String(name)); }
+    forEach(cb, thisArg) { for (const [k, v] of this._entries) cb.call(thisArg, v, k, this); }
+    *entries() { yield* this._entries.map((e) => [e[0], e[1]]); }
+    *keys() { for (const e of this._entries) yield e[0]; }
+    *values() { for (const e of this._entries) yield e[1]; }
+    [Symbol.iterator]() { return this.entries(); }
+  }
+  tag(FormData, "FormData");
+  function formValue(value, filename) {
+    if (value instanceof Blob) {
+      if (value instanceof File && filename === undefined) return value;
+      return new File([value], filename !== undefined ? filename : "blob", { type: value.type });
+    }
+    return String(value);
+  }
+  define("Blob", Blob);
+  define("File", File);
+  define("FormData", FormData);
+
+  // ---------------------------------------------------------------- ReadableStream (enough for bodies)
+  class ReadableStream {
+    constructor(source = {}, strategy) {
+      this._queue = [];
+      this._closed = false;
+      this._error = undefined;
+      this._waiting = [];
+      this._locked = false;
+      this._source = source;
+      this._pulling = false;
+      const controller = {
+        enqueue: (chunk) => { if (this._closed) throw new TypeError("Cannot enqueue to a closed stream"); this._queue.push(chunk); this._flush(); },
+        close: () => { this._closed = true; this._flush(); },
+        error: (e) => { this._error = e === undefined ? new TypeError("stream errored") : e; this._flush(); },
+        desiredSize: 1,
+      };
+      this._controller = controller;
+      if (typeof source.start === "function") {
+        const r = source.start(controller);
+        if (r && typeof r.then === "function") r.then(undefined, controller.error);
+      }
+    }
+    get locked() { return this._locked; }
+    _flush() {
+      while (this._waiting.length > 0) {
+        if (this._error !== undefined) { this._waiting.shift().reject(this._error); continue; }
+        if (this._queue.length > 0) { this._waiting.shift().resolve({ value: this._queue.shift(), done: false }); continue; }
+        if (this._closed) { this._waiting.shift().resolve({ value: undefined, done: true }); continue; }
+        break;
+      }
+    }
+    _read() {
+      if (this._error !== undefined) return Promise.reject(this._error);
+      if (this._queue.length > 0) return Promise.resolve({ value: this._queue.shift(), done: false });
+      if (this._closed) return Promise.resolve({ value: undefined, done: true });
+      const p = new Promise((resolve, reject) => this._waiting.push({ resolve, reject }));
+      if (typeof this._source.pull === "function" && !this._pulling) {
+        this._pulling = true;
+        Promise.resolve(this._source.pull(this._controller)).then(() => { this._pulling = false; }, (e) => this._controller.error(e));
+      }
+      return p;
+    }
+    getReader() {
+      if (this._locked) throw new TypeError("ReadableStream is locked");
+      this._locked = true;
+      const stream = this;
+      return {
+        read: () => stream._read(),
+        releaseLock: () => { stream._locked = false; },
+        cancel: (reason) => { stream._closed = true; stream._queue = []; if (typeof stream._source.cancel === "function") stream._source.cancel(reason); return Promise.resolve(); },
+        get closed() { return Promise.resolve(); },
+      };
+    }
+    cancel(reason) { this._closed = true; this._queue = []; if (typeof this._source.cancel === "function") this._source.cancel(reason); return Promise.resolve(); }
+    [Symbol.asyncIterator]() {
+      // goja has no async generators: a hand-written async iterator.
+      const reader = this.getReader();
+      return {
+        next: () => reader.read().then((r) => (r.done ? (reader.releaseLock(), { value: undefined, done: true }) : r)),
+        return: () => { reader.releaseLock(); return Promise.resolve({ value: undefined, done: true }); },
+        [Symbol.asyncIterator]() { return this; },
+      };
+    }
+    tee() {
+      const chunks = [];
+      const reader = this.getReader();
+      const all = (async () => { for (;;) { const { value, done } = await reader.read(); if (done) return chunks; chunks.push(value); } })();
+      const branch = () => new ReadableStream({ async start(c) { for (const ch of await all) c.enqueue(ch); c.close(); } });
+      return [branch(), branch()];
+    }
+  }
+  tag(ReadableStream, "ReadableStream");
+  function bytesStream(bytes) {
+    return new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
+  }
+  async function readAllStream(stream) {
+    const reader = stream.getReader();
+    const chunks = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (typeof value === "string") chunks.push(native.utf8Encode(value));
+      else chunks.push(new Uint8Array(toBytes(value, "ReadableStream chunk")));
+    }
+    return concatBytes(chunks);
+  }
+  define("ReadableStream", ReadableStream);
+
+  // ---------------------------------------------------------------- Body
+  const kBody = Symbol("body"); // null | string | Uint8Array | ReadableStream
+  const kUsed = Symbol("used");
+  const kHeaders = Symbol("headers");
+  const kType = Symbol("contentType"); // default content-type, applied lazily
+  const kStream = Symbol("stream");
+
+  // Extracts a body per the Fetch spec; returns [body, contentType].
+  function extractBody(body) {
+    if (body === undefined || body === null) return [null, null];
+    if (typeof body === "string") return [body, "text/plain;charset=UTF-8"];
+    if (body instanceof Uint8Array) return [body, null];
+    if (body instanceof ArrayBuffer) return [new Uint8Array(body), null];
+    if (ArrayBuffer.isView(body)) return [new Uint8Array(body.buffer, body.byteOffset, body.byteLength), null];
+    if (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) return [body.toString(), "application/x-www-form-urlencoded;charset=UTF-8"];
+    if (body instanceof Blob) return [body[kBytes], body.type || null];
+    if (body instanceof FormData) {
+      const boundary = "----edgerunFormBoundary" + native.randomUUID().replace(/-/g, "");
+      return [encodeMultipart(body, boundary), "multipart/form-data; boundary=" + boundary];
+    }
+    if (body instanceof ReadableStream) return [body, null];
+    return [String(body), "text/plain;charset=UTF-8"];
+  }
+  function encodeMultipart(fd, boundary) {
+    const chunks = [];
+    const esc = (s) => s.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
+    for (const [name, value] of fd) {
+      let head = `--${boundary}\r\nContent-Disposition: form-data; name="${esc(name)}"`;
+      if (value instanceof File) {
+        head += `; filename="${esc(value.name)}"\r\nContent-Type: ${value.type || "application/octet-stream"}\r\n\r\n`;
+        chunks.push(native.utf8Encode(head), value[kBytes], native.utf8Encode("\r\n"));
+      } else {
+        chunks.push(native.utf8Encode(head + "\r\n\r\n" + value + "\r\n"));
+      }
+    }
+    chunks.push(native.utf8Encode(`--${boundary}--\r\n`));
+    return concatBytes(chunks);
+  }
+  function consume(obj) {
+    if (obj[kUsed]) return Promise.reject(new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice."));
+    const b = obj[kBody];
+    obj[kUsed] = b !== null;
+    if (b instanceof ReadableStream) return readAllStream(b);
+    return Promise.resolve(b);
+  }
+  const asText = (b) => (b === null ? "" : typeof b === "string" ? b : native.utf8Decode(b, false, false));
+  const asBytes = (b) => (b === null ? new Uint8Array(0) : typeof b === "string" ? native.utf8Encode(b) : b.slice());
+  const BodyMixin = {
+    get body() {
+      const b = this[kBody];
+      if (b === null) return null;
+      if (b instanceof ReadableStream) return b;
+      if (!this[kStream]) {
+        this[kStream] = bytesStream(typeof b === "string" ? native.utf8Encode(b) : b);
+        this[kBody] = this[kStream];
+      }
+      return this[kStream];
+    },
+    get bodyUsed() { return !!this[kUsed]; },
+    text() { return consume(this).then(asText); },
+    json() { return consume(this).then((b) => JSON.parse(asText(b))); },
+    arrayBuffer() { return consume(this).then((b) => asBytes(b).buffer); },
+    bytes() { return consume(this).then(asBytes); },
+    blob() { return consume(this).then((b) => new Blob([asBytes(b)], { type: this.headers.get("content-type") || "" })); },
+    formData() {
+      const type = this.headers.get("content-type") || "";
+      return consume(this).then((b) => {
+        const fd = new FormData();
+        if (/^application\/x-www-form-urlencoded/i.test(type)) {
+          for (const [k, v] of new URLSearchParams(asText(b))) fd.append(k, v);
+          return fd;
+        }
+        const m = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+        if (!m) throw new TypeError("Unrecognized Content-Type header value. FormData can only parse the following MIME types: multipart/form-data, application/x-www-form-urlencoded");
+        const parts = native.parseMultipart(typeof b === "string" ? native.utf8Encode(b) : b || new Uint8Array(0), m[1] || m[2]);
+        for (const p of parts) {
+          if (p.filename === undefined) fd.append(p.name, native.utf8Decode(p.data, false, false));
+          else fd.append(p.name, new File([p.data], p.filename, { type: p.type }));
+        }
+        return fd;
+      });
+    },
+  };
+  function mixBody(cls) {
+    for (const k of Object.getOwnPropertyNames(BodyMixin)) Object.defineProperty(cls.prototype, k, Object.getOwnPropertyDescriptor(BodyMixin, k));
+  }
+  function headersOf(obj) {
+    let h = obj[kHeaders];
+    if (h === undefined) {
+      h = obj[kHeaders] = new Headers();
+      if (obj[kType]) h.set("content-type", obj[kType]);
+    }
+    return h;
+  }
+  function cloneBody(from, to) {
+    let b = from[kBody];
+    if (from[kUsed]) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+    if (b instanceof ReadableStream) {
+      const [a, c] = b.tee();
+      from[kBody] = a;
+      from[kStream] = a;
+      b = c;
+    }
+    to[kBody] = b;
+  }
+
+  // ---------------------------------------------------------------- Request
+  const kMethod = Symbol("method"), kURL = Symbol("url"), kCF = Symbol("cf"), kSignal = Symbol("signal"), kRedirect = Symbol("redirect");
+  const methods = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
+  class Request {
+    constructor(input, init = {}) {
+      if (init === null || typeof init !== "object") init = {};
+      let src = null;
+      if (input instanceof Request) {
+        src = input;
+        this[kURL] = input[kURL];
+      } else {
+        let u;
+        try { u = new URL(String(input)); } catch (e) { throw new TypeError(`Invalid URL: ${String(input)}`); }
+        this[kURL] = u.href;
+      }
+      let method = init.method !== undefined ? String(init.method) : src ? src[kMethod] : "GET";
+      if (!tokenRe.test(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
+      const up = method.toUpperCase();
+      if (methods.has(up)) method = up;
+      this[kMethod] = method;
+      this[kRedirect] = init.redirect || (src ? src[kRedirect] : "follow");
+      this[kSignal] = init.signal || (src ? src[kSignal] : null);
+      this[kCF] = init.cf !== undefined ? init.cf : src ? src[kCF] : undefined;
+      this[kUsed] = false;
+      this[kType] = null;
+      if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
+      else if (src) this[kHeaders] = new Headers(src.headers);
+      let body = init.body;
+      if (body === undefined && src) {
+        if (src[kUsed]) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
+        this[kBody] = src[kBody];
+        src[kUsed] = src[kBody] !== null;
+      } else {
+        if (body !== undefined && body !== null && (method === "GET" || method === "HEAD"))
+          throw new TypeError("Request with a GET or HEAD method cannot have a body.");
+        const [b, type] = extractBody(body);
+        this[kBody] = b;
+        if (type) {
+          if (this[kHeaders] === undefined) this[kType] = type;
+          else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", type);
+        }
+      }
+    }
+    get method() { return this[kMethod]; }
+    get url() { return this[kURL]; }
+    get headers() { return headersOf(this); }
+    get redirect() { return this[kRedirect]; }
+    get signal() { return this[kSignal] || (this[kSignal] = new AbortSignal(kListeners)); }
+    get cf() { return this[kCF]; }
+    get fetcher() { return null; }
+    get keepalive() { return false; }
+    get integrity() { return ""; }
+    clone() {
+      const r = Object.create(Request.prototype);
+      r[kURL] = this[kURL]; r[kMethod] = this[kMethod]; r[kRedirect] = this[kRedirect]; r[kSignal] = this[kSignal];
+      r[kCF] = this[kCF]; r[kUsed] = false; r[kType] = null;
+      r[kHeaders] = new Headers(this.headers);
+      cloneBody(this, r);
+      return r;
+    }
+  }
+  mixBody(Request);
+  tag(Request, "Request");
+  define("Request", Request);
+
+  // ---------------------------------------------------------------- Response
+  const kStatus = Symbol("status"), kStatusText = Symbol("statusText"), kRespType = Symbol("type"), kRespURL = Symbol("url");
+  const nullBodyStatus = new Set([101, 204, 205, 304]);
+  const redirectStatus = new Set([301, 302, 303, 307, 308]);
+  class Response {
+    constructor(body = null, init = {}) {
+      if (init === null || typeof init !== "object") init = {};
+      const status = init.status === undefined ? 200 : Number(init.status);
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        if (status !== 101) throw new RangeError(`Response constructor: Invalid response status code ${init.status}`);
+      }
+      this[kStatus] = status;
+      this[kStatusText] = init.statusText === undefined ? "" : String(init.statusText);
+      this[kUsed] = false;
+      this[kType] = null;
+      this[kRespType] = "default";
+      this[kRespURL] = "";
+      if (init.headers !== undefined) this[kHeaders] = init.headers instanceof Headers ? new Headers(init.headers) : new Headers(init.headers);
+      this.webSocket = init.webSocket || null;
+      this.cf = init.cf;
+      if (body !== null && body !== undefined && nullBodyStatus.has(status))
+        throw new TypeError("Response with null body status cannot have body");
+      if (typeof body === "string") {
+        this[kBody] = body;
+        if (this[kHeaders] === undefined) this[kType] = "text/plain;charset=UTF-8";
+        else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", "text/plain;charset=UTF-8");
+        return;
+      }
+      const [b, type] = extractBody(body);
+      this[kBody] = b;
+      if (type) {
+        if (this[kHeaders] === undefined) this[kType] = type;
+        else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", type);
+      }
+    }
+    get status() { return this[kStatus]; }
+    get statusText() { return this[kStatusText]; }
+    get ok() { return this[kStatus] >= 200 && this[kStatus] < 300; }
+    get headers() { return headersOf(this); }
+    get redirected() { return false; }
+    get type() { return this[kRespType]; }
+    get url() { return this[kRespURL]; }
+    clone() {
+      const r = Object.create(Response.prototype);
+      r[kStatus] = this[kStatus]; r[kStatusText] = this[kStatusText]; r[kUsed] = false; r[kType] = null;
+      r[kRespType] = this[kRespType]; r[kRespURL] = this[kRespURL];
+      r[kHeaders] = new Headers(this.headers);
+      r.webSocket = null; r.cf = this.cf;
+      cloneBody(this, r);
+      return r;
+    }
+    static json(data, init = {}) {
+      const text = JSON.stringify(data);
+      if (text === undefined) throw new TypeError("Value is not JSON serializable");
+      const r = new Response(text, init);
+      if (init.headers === undefined) r[kType] = "application/json";
+      else if (!init.headers || !new Headers(init.headers).has("content-type")) r.headers.set("content-type", "application/json");
+      return r;
+    }
+    static redirect(url, status = 302) {
+      if (!redirectStatus.has(status)) throw new RangeError(`Invalid redirect status code ${status}`);
+      let href;
+      try { href = new URL(String(url)).href; } catch (e) { throw new TypeError(`Invalid URL: ${String(url)}`); }
+      const r = new Response(null, { status, headers: { location: href } });
+      r[kHeaders][kGuard] = "immutable";
+      return r;
+    }
+    static error() {
+      const r = new Response(null, { status: 200 });
+      r[kStatus] = 0;
+      r[kRespType] = "error";
+      return r;
+    }
+  }
+  mixBody(Response);
+  tag(Response, "Response");
+  define("Response", Response);
+
+  // ---------------------------------------------------------------- fetch (outbound)
+  define("fetch", function fetch(input, init) {
+    return Promise.reject(new TypeError("fetch() to remote origins is not available in this edgerun build"));
+  });
+
+  // ---------------------------------------------------------------- dispatch
+  // The host calls dispatch(id, method, url, headers, body, cf, env) per
+  // request and hears back through native.respond / native.fail /
+  // native.finished.
+  let handlerMode = null; // "module" | "service-worker"
+  let moduleHandler = null;
+  const fetchListeners = [];
+  const addEventListener = (type, listener) => {
+    if (type === "fetch" || type === "scheduled") {
+      if (typeof listener !== "function" && !(listener && typeof listener.handleEvent === "function"))
+        throw new TypeError("addEventListener: listener must be a function");
+      fetchListeners.push({ type, listener });
+    }
+  };
+  define("addEventListener", addEventListener);
+  define("removeEventListener", (type, listener) => {
+    const i = fetchListeners.findIndex((l) => l.type === type && l.listener === listener);
+    if (i >= 0) fetchListeners.splice(i, 1);
+  });
+  define("self", global);
+  define("navigator", Object.freeze({ userAgent: "Cloudflare-Workers", hardwareConcurrency: 1, language: "en" }));
+
+  class ExecutionContext {
+    constructor(state) { this._s = state; this.props = {}; }
+    waitUntil(p) { waitUntil(this._s, p); }
+    passThroughOnException() { this._s.passThrough = true; }
+  }
+  function waitUntil(state, p) {
+    state.waits++;
+    Promise.resolve(p).then(undefined, (e) => native.print("error", "Uncaught (in promise) " + inspect(e, 0, [], true))).then(() => {
+      if (--state.waits === 0 && state.responded) native.finished(state.id);
+    });
+  }
+  class FetchEvent extends Event {
+    constructor(request, state) {
+      super("fetch");
+      this.request = request;
+      this._s = state;
+      this._response = undefined;
+    }
+    respondWith(p) {
+      if (this._response !== undefined) throw new DOMException("FetchEvent.respondWith() has already been called; it can only be called once.", "InvalidStateError");
+      this._response = Promise.resolve(p);
+    }
+    waitUntil(p) { waitUntil(this._s, p); }
+    passThroughOnException() { this._s.passThrough = true; }
+  }
+
+  function setHandler(exportsObj) {
+    const def = exportsObj && exportsObj.default;
+    if (def && typeof def === "object" && typeof def.fetch === "function") {
+      handlerMode = "module";
+      moduleHandler = def;
+    } else if (typeof def === "function" && def.prototype && typeof def.prototype.fetch === "function") {
+      handlerMode = "class";
+      moduleHandler = def;
+    } else if (fetchListeners.some((l) => l.type === "fetch")) {
+      handlerMode = "service-worker";
+    } else if (def && typeof def === "object") {
+      handlerMode = "module";
+      moduleHandler = def;
+    } else {
+      throw new TypeError("No fetch handler: the script must `export default { fetch(request, env, ctx) { … } }` or call addEventListener(\"fetch\", …)");
+    }
+    return handlerMode;
+  }
+
+  function respond(state, res) {
+    if (!(res instanceof Response)) {
+      fail(state, new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."));
+      return;
+    }
+    const b = res[kBody];
+    if (b instanceof ReadableStream) {
+      if (res[kUsed]) { fail(state, new TypeError("The Response body has already been used.")); return; }
+      res[kUsed] = true;
+      readAllStream(b).then((bytes) => send(state, res, bytes), (e) => fail(state, e));
+      return;
+    }
+    send(state, res, b);
+  }
+  function send(state, res, body) {
+    const h = res[kHeaders];
+    const flat = h === undefined ? (res[kType] ? "content-type\0" + res[kType] : "") : flatten(h);
+    state.responded = true;
+    native.respond(state.id, res[kStatus], res[kStatusText], flat, body);
+    if (state.waits === 0) native.finished(state.id);
+  }
+  function fail(state, err) {
+    state.responded = true;
+    native.fail(state.id, err);
+    if (state.waits === 0) native.finished(state.id);
+  }
+
+  function hostRequest(method, url, headers, body, cf) {
+    const r = Object.create(Request.prototype);
+    r[kMethod] = method;
+    r[kURL] = url;
+    r[kRedirect] = "manual";
+    r[kSignal] = null;
+    r[kCF] = cf;
+    r[kUsed] = false;
+    r[kType] = null;
+    r[kHeaders] = hostHeaders(headers, "immutable");
+    r[kBody] = body === null ? null : new Uint8Array(body);
+    return r;
+  }
+
+  function dispatch(id, method, url, headers, body, cf, env) {
+    const state = { id, waits: 0, responded: false, passThrough: false };
+    const request = hostRequest(method, url, headers, body, cf);
+    let result;
+    try {
+      if (handlerMode === "module") {
+        if (typeof moduleHandler.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
+        result = moduleHandler.fetch(request, env, new ExecutionContext(state));
+      } else if (handlerMode === "class") {
+        const inst = new moduleHandler(new ExecutionContext(state), env);
+        inst.env = env; inst.ctx = new ExecutionContext(state);
+        result = inst.fetch(request);
+      } else {
+        const event = new FetchEvent(request, state);
+        for (const l of fetchListeners) {
+          if (l.type !== "fetch") continue;
+          if (typeof l.listener === "function") l.listener.call(global, event); else l.listener.handleEvent(event);
+          if (event._response !== undefined) break;
+        }
+        if (event._response === undefined) throw new Error("No response! The script did not call event.respondWith() in its \"fetch\" event listener.");
+        result = event._response;
+      }
+    } catch (e) {
+      fail(state, e);
+      return;
+    }
+    if (result instanceof Response) respond(state, result);
+    else if (result && typeof result.then === "function") result.then((r) => respond(state, r), (e) => fail(state, e));
+    else respond(state, result);
+  }
+
+  function scheduled(id, cron, scheduledTime, env) {
+    const state = { id, waits: 0, responded: false };
+    const controller = { cron, scheduledTime, type: "scheduled", noRetry() {} };
+    let result;
+    try {
+      if (handlerMode === "module" && typeof moduleHandler.scheduled === "function") {
+        result = moduleHandler.scheduled(controller, env, new ExecutionContext(state));
+      } else {
+        const event = new Event("scheduled");
+        event.cron = cron; event.scheduledTime = scheduledTime; event.noRetry = () => {};
+        event.waitUntil = (p) => waitUntil(state, p);
+        let any = false;
+        for (const l of fetchListeners) if (l.type === "scheduled") { any = true; l.listener.call(global, event); }
+        if (!any) throw new Error("Handler does not export a scheduled() function.");
+      }
+    } catch (e) {
+      fail(state, e);
+      return;
+    }
+    Promise.resolve(result).then(() => { state.responded = true; native.respond(id, 200, "", "", null); if (state.waits === 0) native.finished(id); }, (e) => fail(state, e));
+  }
+
+  return { dispatch, scheduled, setHandler, inspect };
+});

@@ -1,0 +1,117 @@
+package webapi
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"edgerun/isolates"
+)
+
+// newTestWorker makes an isolate with the Web APIs installed.
+func newTestWorker(t *testing.T, console Console) (*isolates.Isolate, *Worker) {
+	t.Helper()
+	var w *Worker
+	iso, err := isolates.New(isolates.Options{Setup: func(iso *isolates.Isolate) error {
+		var err error
+		w, err = Install(iso, Options{Console: console})
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { iso.Retire(nil); <-iso.Done() })
+	return iso, w
+}
+
+// TestWebAPIs runs every testdata/*.js file's tests inside an isolate.
+func TestWebAPIs(t *testing.T) {
+	assertJS, err := os.ReadFile("testdata/assert.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/*.js")
+	for _, file := range files {
+		if strings.HasSuffix(file, "assert.js") {
+			continue
+		}
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			iso, _ := newTestWorker(t, nil)
+			type outcome struct {
+				count    int64
+				failures []string
+			}
+			done := make(chan outcome, 1)
+			err = iso.Do(func() error {
+				vm := iso.Runtime()
+				if _, err := vm.RunScript("assert.js", string(assertJS)); err != nil {
+					return err
+				}
+				if _, err := vm.RunScript(file, string(src)); err != nil {
+					return err
+				}
+				_ = vm.Set("__report", func(count int64, failures []string) { done <- outcome{count, failures} })
+				_, err := vm.RunString(`__runTests().then(r => __report(r.count, r.failures), e => __report(0, [String(e && e.stack || e)]))`)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case o := <-done:
+				for _, f := range o.failures {
+					t.Error(f)
+				}
+				if o.count == 0 {
+					t.Fatal("no tests ran")
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("tests did not finish")
+			}
+		})
+	}
+}
+
+func TestConsoleFormatsValues(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	iso, _ := newTestWorker(t, func(_ *isolates.Scope, level, msg string) {
+		mu.Lock()
+		lines = append(lines, level+" "+msg)
+		mu.Unlock()
+	})
+	err := iso.Do(func() error {
+		_, err := iso.Runtime().RunString(`
+			console.log("plain", 1, true, null, undefined);
+			console.info({ a: 1, b: "two", c: [1, 2, { d: null }] });
+			console.warn(new Map([["k", 1]]), new Set(["x"]));
+			console.error("%s is %d years", "Ada", 36);
+			const o = { name: "loop" }; o.self = o; console.log(o);
+			console.debug(new Uint8Array([1, 2]), 10n, Symbol("s"), function named() {});
+		`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"log plain 1 true null undefined",
+		"info { a: 1, b: 'two', c: [ 1, 2, { d: null } ] }",
+		"warn Map(1) { 'k' => 1 } Set(1) { 'x' }",
+		"error Ada is 36 years",
+		"log { name: 'loop', self: [Circular] }",
+		"debug Uint8Array(2) [ 1, 2 ] 10n Symbol(s) [Function: named]",
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("console output:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -1,0 +1,349 @@
+package webapi
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/dop251/goja"
+
+	"edgerun/isolates"
+	"edgerun/isolates/webapi/url"
+)
+
+//go:embed js/prelude.js
+var preludeSource string
+
+// The prelude is compiled once per process and run in every isolate.
+var preludeProgram = goja.MustCompile("edgerun:prelude.js", preludeSource, true)
+
+// Request is an HTTP request handed from the host to a worker. The host
+// copies it out of its server's buffers first, so it stays valid for as long
+// as the worker holds it.
+type Request struct {
+	Method string
+	URL    string // absolute URL
+	// Headers as "name\x00value\x00name\x00value"; split only if read.
+	Headers string
+	Body    []byte // nil = no body
+}
+
+// Response is what the worker answered.
+type Response struct {
+	Status     int
+	StatusText string
+	Headers    string // "name\x00value\x00…", names lower-case
+	Body       []byte
+}
+
+// HeaderPairs calls fn for each header of r.
+func (r *Response) HeaderPairs(fn func(name, value string)) {
+	eachPair(r.Headers, fn)
+}
+
+func eachPair(flat string, fn func(name, value string)) {
+	for flat != "" {
+		name, rest, _ := strings.Cut(flat, "\x00")
+		value, rest2, _ := strings.Cut(rest, "\x00")
+		fn(name, value)
+		flat = rest2
+	}
+}
+
+// Exchange is one request's trip through a worker.
+type Exchange struct {
+	Request
+	Scope *isolates.Scope
+	// Respond is called exactly once on the isolate goroutine: with the
+	// worker's response, or with the error that stopped it (*ScriptError for
+	// an exception, the isolate's retire reason, …).
+	Respond func(resp *Response, err error)
+	// Finish is called exactly once after Respond, when the request's
+	// waitUntil work has settled too (or the isolate was retired).
+	Finish func()
+
+	responded bool
+}
+
+// ScriptError is an exception thrown (or a promise rejected) by the worker.
+type ScriptError struct {
+	Name    string
+	Message string
+	Stack   string // includes the message line when the script provided one
+}
+
+func (e *ScriptError) Error() string {
+	if e.Stack != "" {
+		return e.Stack
+	}
+	if e.Name == "" {
+		return e.Message
+	}
+	return e.Name + ": " + e.Message
+}
+
+// ErrIsolateReset is the error requests get when the isolate serving them was
+// retired because of something another request did.
+var ErrIsolateReset = errors.New("the isolate serving this request was reset because a request running in it exceeded a resource limit; it has been replaced")
+
+// Console receives console.* output with the scope it came from.
+type Console func(scope *isolates.Scope, level, message string)
+
+// Options configure Install.
+type Options struct {
+	Console Console
+	// CF is the request.cf object's content (JSON-compatible values); it is
+	// built once per isolate, frozen, and shared by its requests.
+	CF map[string]any
+}
+
+// Worker is the per-isolate glue between host requests and the script.
+type Worker struct {
+	iso        *isolates.Isolate
+	vm         *goja.Runtime
+	console    Console
+	uint8Array goja.Value
+	cf         goja.Value
+
+	dispatch, scheduled, setHandler, inspect goja.Callable
+
+	calls  map[int64]*Exchange
+	nextID int64
+}
+
+// Install defines the Web API globals on iso. Call it from the isolate's
+// Setup, before running the worker's bundle.
+func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
+	vm := iso.Runtime()
+	w := &Worker{iso: iso, vm: vm, console: opts.Console, calls: make(map[int64]*Exchange)}
+	w.uint8Array = vm.Get("Uint8Array")
+	if err := url.Enable(vm); err != nil {
+		return nil, fmt.Errorf("webapi: URL: %w", err)
+	}
+	fnVal, err := vm.RunProgram(preludeProgram)
+	if err != nil {
+		return nil, fmt.Errorf("webapi: prelude: %w", err)
+	}
+	fn, ok := goja.AssertFunction(fnVal)
+	if !ok {
+		return nil, errors.New("webapi: prelude did not evaluate to a function")
+	}
+	apiVal, err := fn(goja.Undefined(), w.natives(), vm.GlobalObject())
+	if err != nil {
+		return nil, fmt.Errorf("webapi: prelude: %w", err)
+	}
+	api := apiVal.ToObject(vm)
+	for name, dst := range map[string]*goja.Callable{
+		"dispatch": &w.dispatch, "scheduled": &w.scheduled, "setHandler": &w.setHandler, "inspect": &w.inspect,
+	} {
+		f, ok := goja.AssertFunction(api.Get(name))
+		if !ok {
+			return nil, fmt.Errorf("webapi: prelude lacks %s", name)
+		}
+		*dst = f
+	}
+	cf := vm.ToValue(opts.CF)
+	if opts.CF == nil {
+		cf = vm.NewObject()
+	} else if obj, err := vm.RunString("(function(o){return JSON.parse(JSON.stringify(o))})"); err == nil {
+		conv, _ := goja.AssertFunction(obj)
+		if v, err := conv(goja.Undefined(), cf); err == nil {
+			cf = v
+		}
+	}
+	if freeze, ok := goja.AssertFunction(vm.Get("Object").ToObject(vm).Get("freeze")); ok {
+		_, _ = freeze(goja.Undefined(), cf)
+	}
+	w.cf = cf
+	iso.OnRetire(w.failAll)
+	return w, nil
+}
+
+// SetHandler tells the worker where its handler lives: the bundle's module
+// exports (with a default export), or undefined for service-worker scripts
+// that called addEventListener("fetch"). It returns the syntax found:
+// "module", "class" or "service-worker".
+func (w *Worker) SetHandler(exports goja.Value) (string, error) {
+	v, err := w.setHandler(goja.Undefined(), exports)
+	if err != nil {
+		return "", w.scriptError(err)
+	}
+	return v.String(), nil
+}
+
+// Fetch runs the worker's fetch handler for x with env as its environment.
+// It must be called on the isolate goroutine. x.Respond and x.Finish report
+// the outcome (possibly before Fetch returns).
+func (w *Worker) Fetch(x *Exchange, env goja.Value) {
+	w.nextID++
+	id := w.nextID
+	w.calls[id] = x
+	vm := w.vm
+	body := goja.Null()
+	if x.Body != nil {
+		body = vm.ToValue(vm.NewArrayBuffer(x.Body))
+	}
+	w.iso.SetScope(x.Scope)
+	_, err := w.dispatch(goja.Undefined(), vm.ToValue(id), vm.ToValue(x.Method), vm.ToValue(x.URL),
+		vm.ToValue(x.Headers), body, w.cf, env)
+	w.iso.Check(err) // before the scope is cleared: it names the culprit
+	w.iso.SetScope(nil)
+	if err != nil {
+		w.complete(id, w.scriptError(err))
+	}
+}
+
+// Scheduled runs the worker's scheduled handler (cron triggers). x.Respond
+// gets a 200 response when the handler's promise fulfils.
+func (w *Worker) Scheduled(x *Exchange, cron string, scheduledTimeMs int64, env goja.Value) {
+	w.nextID++
+	id := w.nextID
+	w.calls[id] = x
+	w.iso.SetScope(x.Scope)
+	_, err := w.scheduled(goja.Undefined(), w.vm.ToValue(id), w.vm.ToValue(cron), w.vm.ToValue(scheduledTimeMs), env)
+	w.iso.Check(err)
+	w.iso.SetScope(nil)
+	if err != nil {
+		w.complete(id, w.scriptError(err))
+	}
+}
+
+// Inspect formats a JS value the way console.log does.
+func (w *Worker) Inspect(v goja.Value) string {
+	s, err := w.inspect(goja.Undefined(), v, w.vm.ToValue(0), w.vm.NewArray(), w.vm.ToValue(true))
+	if err != nil {
+		return v.String()
+	}
+	return s.String()
+}
+
+// complete responds with err if nothing was sent yet, and finishes the call.
+func (w *Worker) complete(id int64, err error) {
+	x, ok := w.calls[id]
+	if !ok {
+		return
+	}
+	delete(w.calls, id)
+	if !x.responded {
+		x.responded = true
+		x.Respond(nil, err)
+	}
+	x.Finish()
+}
+
+func (w *Worker) failAll(reason error) {
+	culprit := w.iso.Culprit()
+	for id, x := range w.calls {
+		err := reason
+		if culprit != nil && x.Scope != culprit {
+			err = fmt.Errorf("%w (%v)", ErrIsolateReset, reason)
+		}
+		w.complete(id, err)
+	}
+}
+
+func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
+	x, ok := w.calls[c.Argument(0).ToInteger()]
+	if !ok || x.responded {
+		return goja.Undefined()
+	}
+	resp := &Response{
+		Status:     int(c.Argument(1).ToInteger()),
+		StatusText: c.Argument(2).String(),
+		Headers:    c.Argument(3).String(),
+	}
+	switch b := c.Argument(4); {
+	case goja.IsNull(b) || goja.IsUndefined(b):
+	case isString(b):
+		resp.Body = []byte(b.String())
+	default:
+		resp.Body = append([]byte(nil), w.bytesArg(b)...)
+	}
+	x.responded = true
+	x.Respond(resp, nil)
+	return goja.Undefined()
+}
+
+func isString(v goja.Value) bool {
+	_, ok := v.(goja.String)
+	return ok
+}
+
+func (w *Worker) nativeFail(c goja.FunctionCall) goja.Value {
+	x, ok := w.calls[c.Argument(0).ToInteger()]
+	if !ok || x.responded {
+		return goja.Undefined()
+	}
+	x.responded = true
+	x.Respond(nil, w.jsError(c.Argument(1)))
+	return goja.Undefined()
+}
+
+func (w *Worker) nativeFinished(c goja.FunctionCall) goja.Value {
+	id := c.Argument(0).ToInteger()
+	if x, ok := w.calls[id]; ok {
+		delete(w.calls, id)
+		x.Finish()
+	}
+	return goja.Undefined()
+}
+
+// scriptError converts an error from calling into JS into a *ScriptError,
+// keeping uncatchable reasons (CPU limit, stack overflow) as they are.
+func (w *Worker) scriptError(err error) error {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		return w.jsError(ex.Value())
+	}
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		if reason, ok := ie.Value().(error); ok {
+			return reason
+		}
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		return &isolates.StackOverflowError{}
+	}
+	return err
+}
+
+// jsError describes a thrown JS value.
+func (w *Worker) jsError(v goja.Value) *ScriptError {
+	obj, ok := v.(*goja.Object)
+	if !ok || obj == nil {
+		return &ScriptError{Message: w.Inspect(v)}
+	}
+	e := &ScriptError{}
+	if n := obj.Get("name"); n != nil && !goja.IsUndefined(n) {
+		e.Name = n.String()
+	}
+	if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
+		e.Message = m.String()
+	} else {
+		e.Message = w.Inspect(v)
+	}
+	if s := obj.Get("stack"); s != nil && !goja.IsUndefined(s) {
+		e.Stack = CleanStack(s.String())
+	}
+	return e
+}
+
+// goja appends the bytecode offset to each frame ("file.ts:12:8(3)").
+var framePC = regexp.MustCompile(`(:\d+:\d+)\(\d+\)`)
+
+// CleanStack makes a goja stack read like V8's: no bytecode offsets, no
+// frames from edgerun's own prelude.
+func CleanStack(stack string) string {
+	lines := strings.Split(stack, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if strings.Contains(l, "edgerun:prelude.js") {
+			continue
+		}
+		out = append(out, framePC.ReplaceAllString(l, "$1"))
+	}
+	return strings.TrimRight(strings.Join(out, "\n"), "\n")
+}

@@ -1,0 +1,194 @@
+package bundle
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// GlobalName is the global variable the bundle assigns its exports to.
+const GlobalName = "__edgerun_module"
+
+// unsupported are the syntax features goja lacks or mis-parses; esbuild lowers
+// them. class-field lowering also avoids goja's `class A { set = 1 }` bug.
+var unsupported = map[string]bool{
+	"async-generator":    false,
+	"for-await":          false,
+	"class-field":        false,
+	"class-static-field": false,
+	"decorators":         false,
+	"using":              false,
+}
+
+// Options select what to bundle.
+type Options struct {
+	// Entry is the worker's main module (absolute, or relative to Dir).
+	Entry string
+	// Dir is the project directory: source paths in traces are relative to it.
+	Dir string
+	// Define replaces global identifiers at build time (esbuild's define).
+	Define map[string]string
+	// Minify shrinks the output (serve/build); off in dev for readable traces.
+	Minify bool
+}
+
+// Result is a built bundle.
+type Result struct {
+	Code string // the script, ending with its inline source map
+	// Inputs are the files the bundle was built from (absolute), for the
+	// live-reload watcher.
+	Inputs []string
+	// Warnings are esbuild's warnings, formatted "file:line:col: text".
+	Warnings []string
+}
+
+// Message is one build error or warning at a position in a source file.
+type Message struct {
+	File   string // relative to Options.Dir where possible
+	Line   int    // 1-based
+	Column int    // 1-based
+	Text   string
+	Source string // the offending line
+}
+
+func (m Message) String() string {
+	if m.File == "" {
+		return m.Text
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", m.File, m.Line, m.Column, m.Text)
+}
+
+// Error is a failed build: every error esbuild (or goja's compiler) reported.
+type Error struct{ Messages []Message }
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	for i, m := range e.Messages {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("build failed: ")
+		b.WriteString(m.String())
+		if m.Source != "" {
+			fmt.Fprintf(&b, "\n    %s\n    %s^", m.Source, strings.Repeat(" ", max(m.Column-1, 0)))
+		}
+	}
+	return b.String()
+}
+
+// Build bundles opts.Entry.
+func Build(opts Options) (*Result, error) {
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: %w", err)
+	}
+	entry := opts.Entry
+	if !filepath.IsAbs(entry) {
+		entry = filepath.Join(dir, entry)
+	}
+	if _, err := os.Stat(entry); err != nil {
+		return nil, &Error{Messages: []Message{{Text: fmt.Sprintf("entry point %s: %v", rel(dir, entry), errorsText(err))}}}
+	}
+	res := api.Build(api.BuildOptions{
+		EntryPoints:       []string{entry},
+		AbsWorkingDir:     dir,
+		Outfile:           filepath.Join(dir, "worker.js"), // never written; anchors source paths at Dir
+		Bundle:            true,
+		Write:             false,
+		Format:            api.FormatIIFE,
+		GlobalName:        GlobalName,
+		Platform:          api.PlatformNeutral,
+		MainFields:        []string{"workerd", "worker", "browser", "module", "main"},
+		Conditions:        []string{"workerd", "worker", "browser", "import", "default"},
+		Target:            api.ES2022,
+		Supported:         unsupported,
+		Sourcemap:         api.SourceMapInline,
+		SourcesContent:    api.SourcesContentExclude,
+		Define:            opts.Define,
+		MinifyWhitespace:  opts.Minify,
+		MinifySyntax:      opts.Minify,
+		MinifyIdentifiers: opts.Minify,
+		KeepNames:         true,
+		Metafile:          true,
+		LogLevel:          api.LogLevelSilent,
+		Loader: map[string]api.Loader{
+			".txt": api.LoaderText, ".html": api.LoaderText, ".sql": api.LoaderText,
+			".bin": api.LoaderBinary, ".wasm": api.LoaderBinary,
+		},
+	})
+	if len(res.Errors) > 0 {
+		return nil, &Error{Messages: messages(dir, res.Errors)}
+	}
+	if len(res.OutputFiles) == 0 {
+		return nil, &Error{Messages: []Message{{Text: "esbuild produced no output"}}}
+	}
+	out := &Result{Code: string(res.OutputFiles[0].Contents)}
+	for _, w := range messages(dir, res.Warnings) {
+		out.Warnings = append(out.Warnings, w.String())
+	}
+	out.Inputs = inputs(dir, res.Metafile)
+	return out, nil
+}
+
+// Compile compiles a bundle for goja. name is the script's name in traces.
+func Compile(name, code string) (*goja.Program, error) {
+	prg, err := goja.Compile(name, code, false)
+	if err != nil {
+		var se *goja.CompilerSyntaxError
+		if errors.As(err, &se) {
+			return nil, &Error{Messages: []Message{{File: name, Line: se.File.Position(se.Offset).Line, Column: se.File.Position(se.Offset).Column, Text: se.Message}}}
+		}
+		return nil, fmt.Errorf("compile %s: %w", name, err)
+	}
+	return prg, nil
+}
+
+func messages(dir string, in []api.Message) []Message {
+	out := make([]Message, 0, len(in))
+	for _, m := range in {
+		msg := Message{Text: m.Text}
+		if m.Location != nil {
+			msg.File = rel(dir, m.Location.File)
+			msg.Line = m.Location.Line
+			msg.Column = m.Location.Column + 1
+			msg.Source = m.Location.LineText
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+func inputs(dir, metafile string) []string {
+	var meta struct {
+		Inputs map[string]json.RawMessage `json:"inputs"`
+	}
+	if json.Unmarshal([]byte(metafile), &meta) != nil {
+		return nil
+	}
+	out := make([]string, 0, len(meta.Inputs))
+	for p := range meta.Inputs {
+		if strings.Contains(p, ":") && !filepath.IsAbs(p) {
+			continue // namespaced virtual modules
+		}
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func rel(dir, p string) string {
+	if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}

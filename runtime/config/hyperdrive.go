@@ -1,0 +1,228 @@
+package config
+
+import (
+	"os"
+	"sort"
+	"time"
+)
+
+// Environment variables that override a binding's localConnectionString,
+// newest name first (wrangler's order).
+const (
+	connectionStringEnv           = "CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
+	connectionStringEnvDeprecated = "WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
+)
+
+func (r *resolver) hyperdrive(cfg *Config, v any, p keyPath) {
+	d := r.d
+	arr, ok := v.([]any)
+	if !ok {
+		d.errorf(p, "The field %q should be an array but got %s.", p.String(), jsonish(v))
+		return
+	}
+	for i, e := range arr {
+		ep := p.index(i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			d.errorf(ep, "\"hyperdrive\" bindings should be objects, but got %s", jsonish(e))
+			continue
+		}
+		d.unknownKeys(ep, m, hyperdriveKeys)
+		h := Hyperdrive{
+			OriginConnectionLimit:    defaultOriginConnectionLimit,
+			QueryTimeout:             defaultQueryTimeout,
+			AcquireTimeout:           defaultAcquireTimeout,
+			ReplicaConnectionStrings: []string{},
+			Caching: Caching{
+				MaxAge:               defaultCacheMaxAge,
+				StaleWhileRevalidate: defaultStaleWhileRevalidate,
+				MaxBytes:             defaultCacheMaxBytes,
+				MaxEntryBytes:        defaultCacheMaxEntryBytes,
+			},
+			Breaker:   Breaker{FailureThreshold: defaultBreakerFailures, OpenTimeout: defaultBreakerOpenTimeout},
+			Retries:   defaultRetries,
+			SlowQuery: defaultSlowQuery,
+			Line:      d.doc.lineOf(ep),
+		}
+		name, bindingOK := r.bindingName(m, ep, "Hyperdrive Config")
+		h.Binding = name
+		if id, ok := m["id"].(string); ok {
+			h.ID = id
+		} else {
+			d.errorf(ep, "%q bindings must have a \"id\" field but got %s.", ep.String(), jsonish(m))
+		}
+		if x, ok := m["localConnectionString"]; ok {
+			if s, ok := d.str(ep.child("localConnectionString"), x); ok && s != "" {
+				h.LocalConnectionString = s
+				h.ConnectionStringSource = "localConnectionString"
+			}
+		}
+		r.hyperdriveExtensions(cfg, &h, m, ep)
+		if bindingOK {
+			cfg.Hyperdrive = append(cfg.Hyperdrive, h)
+		}
+	}
+}
+
+// hyperdriveExtensions reads edgerun's keys inside one [[hyperdrive]] entry.
+func (r *resolver) hyperdriveExtensions(cfg *Config, h *Hyperdrive, m map[string]any, ep keyPath) {
+	d := r.d
+	if x, ok := m["origin_connection_limit"]; ok {
+		if n, ok := d.intIn(ep.child("origin_connection_limit"), x, 1, 100_000); ok {
+			h.OriginConnectionLimit = int(n)
+		}
+	}
+	if x, ok := m["query_timeout_ms"]; ok {
+		h.QueryTimeout, _ = d.millisOr(ep.child("query_timeout_ms"), x, h.QueryTimeout)
+	}
+	if x, ok := m["acquire_timeout_ms"]; ok {
+		h.AcquireTimeout, _ = d.millisOr(ep.child("acquire_timeout_ms"), x, h.AcquireTimeout)
+	}
+	if x, ok := m["fallback_connection_string"]; ok {
+		h.FallbackConnectionString, _ = d.str(ep.child("fallback_connection_string"), x)
+	}
+	if x, ok := m["replica_connection_strings"]; ok {
+		if rs, ok := d.stringArray(ep.child("replica_connection_strings"), x); ok {
+			h.ReplicaConnectionStrings = rs
+		}
+	}
+	if x, ok := m["migrations_dir"]; ok {
+		mp := ep.child("migrations_dir")
+		if s, ok := d.str(mp, x); ok {
+			dir := r.abs(cfg, s)
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				d.errorf(mp, "%q: %q is not a directory.", mp.String(), dir)
+			} else {
+				h.MigrationsDir = dir
+			}
+		}
+	}
+	if x, ok := m["retries"]; ok {
+		if n, ok := d.intIn(ep.child("retries"), x, 0, 100); ok {
+			h.Retries = int(n)
+		}
+	}
+	if x, ok := m["slow_query_ms"]; ok {
+		if ms, ok := d.millis(ep.child("slow_query_ms"), x, false); ok {
+			h.SlowQuery = ms
+		}
+	}
+	if x, ok := m["caching"]; ok {
+		r.caching(&h.Caching, x, ep.child("caching"))
+	}
+	if x, ok := m["breaker"]; ok {
+		cp := ep.child("breaker")
+		if bm, ok := d.table(cp, x); ok {
+			d.unknownKeys(cp, bm, breakerKeys)
+			if y, ok := bm["failure_threshold"]; ok {
+				if n, ok := d.intIn(cp.child("failure_threshold"), y, 1, 1<<20); ok {
+					h.Breaker.FailureThreshold = int(n)
+				}
+			}
+			if y, ok := bm["open_timeout_ms"]; ok {
+				h.Breaker.OpenTimeout, _ = d.millisOr(cp.child("open_timeout_ms"), y, h.Breaker.OpenTimeout)
+			}
+		}
+	}
+}
+
+func (r *resolver) caching(c *Caching, v any, p keyPath) {
+	d := r.d
+	m, ok := d.table(p, v)
+	if !ok {
+		return
+	}
+	d.unknownKeys(p, m, cachingKeys)
+	if x, ok := m["disabled"]; ok {
+		c.Disabled, _ = d.boolean(p.child("disabled"), x)
+	}
+	if x, ok := m["max_age"]; ok {
+		if n, ok := d.intIn(p.child("max_age"), x, 0, maxCacheMaxAgeSeconds); ok {
+			c.MaxAge = time.Duration(n) * time.Second
+		}
+	}
+	if x, ok := m["stale_while_revalidate"]; ok {
+		if n, ok := d.intIn(p.child("stale_while_revalidate"), x, 0, 365*24*3600); ok {
+			c.StaleWhileRevalidate = time.Duration(n) * time.Second
+		}
+	}
+	if x, ok := m["max_bytes"]; ok {
+		if n, ok := d.byteSize(p.child("max_bytes"), x); ok {
+			c.MaxBytes = n
+		}
+	}
+	if x, ok := m["max_entry_bytes"]; ok {
+		if n, ok := d.byteSize(p.child("max_entry_bytes"), x); ok {
+			c.MaxEntryBytes = n
+		}
+	}
+	if c.MaxEntryBytes > c.MaxBytes {
+		d.errorf(p, "%q: max_entry_bytes (%d) must not exceed max_bytes (%d).", p.String(), c.MaxEntryBytes, c.MaxBytes)
+	}
+}
+
+// applyConnectionStringEnv lets CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_<BINDING>,
+// then the older WRANGLER_… name, win over localConnectionString, as in
+// wrangler. An empty variable counts as unset.
+func (r *resolver) applyConnectionStringEnv(cfg *Config, getenv func(string) (string, bool)) {
+	for i := range cfg.Hyperdrive {
+		h := &cfg.Hyperdrive[i]
+		if v, ok := getenv(connectionStringEnv + h.Binding); ok && v != "" {
+			h.LocalConnectionString, h.ConnectionStringSource = v, connectionStringEnv+h.Binding
+			continue
+		}
+		if v, ok := getenv(connectionStringEnvDeprecated + h.Binding); ok && v != "" {
+			h.LocalConnectionString, h.ConnectionStringSource = v, connectionStringEnvDeprecated+h.Binding
+			r.d.warnAt(r.d.doc.file, h.Line, "Using %s%s, which is deprecated; please use %s%s instead.",
+				connectionStringEnvDeprecated, h.Binding, connectionStringEnv, h.Binding)
+		}
+	}
+}
+
+// applySecrets installs the local secrets: secrets override vars of the
+// same name (EnvValues applies that), and secrets.required, when set, limits
+// which keys are loaded.
+func (r *resolver) applySecrets(cfg *Config, s *secretsFile) {
+	cfg.Secrets = map[string]string{}
+	cfg.SecretsFiles = s.paths
+	keys := make([]string, 0, len(s.values))
+	for k := range s.values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var allowed map[string]bool
+	if r.secretsRequired != nil {
+		allowed = set(r.secretsRequired...)
+		for _, name := range r.secretsRequired {
+			if _, ok := s.values[name]; !ok {
+				r.d.warnf(r.secretsRequiredPath, "Secret %q is listed in secrets.required but is not defined in the local secrets file (.dev.vars or .env).", name)
+			}
+		}
+	}
+	for _, k := range keys {
+		if allowed != nil && !allowed[k] {
+			continue
+		}
+		if b, ok := r.bindings[k]; ok && b.kind != "Environment Variable" {
+			r.d.warnAt(s.files[k], s.lines[k], "Secret %q has the name of a %s binding (%s:%d) and hides it from the worker.", k, b.kind, r.d.doc.file, b.line)
+		}
+		cfg.Secrets[k] = s.values[k]
+	}
+}
+
+// applyCLIVars installs --var overrides, which win over vars and secrets.
+func (r *resolver) applyCLIVars(cfg *Config, vars map[string]string) {
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if b, ok := r.bindings[k]; ok && b.kind != "Environment Variable" {
+			r.d.errorAt(r.d.doc.file, b.line, "--var %s: %q is already the name of a %s binding; bindings must have unique names.", k, k, b.kind)
+			continue
+		}
+		cfg.Vars[k] = vars[k]
+		delete(cfg.Secrets, k)
+	}
+}

@@ -1,0 +1,231 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"edgerun/isolates"
+	"edgerun/isolates/webapi"
+)
+
+// ServerOptions configure the HTTP front end.
+type ServerOptions struct {
+	// Dev shows exception messages and stacks in 500 responses.
+	Dev bool
+	// LogRequests logs one line per request ("GET /path 200 OK (3ms)").
+	LogRequests bool
+	// MaxBodyBytes caps request bodies (Workers: 100 MB); larger get 413.
+	MaxBodyBytes int
+	// MaxHeaderBytes caps the request line plus headers; larger get 431.
+	MaxHeaderBytes int
+	// Scheme of the URLs requests see (http unless behind TLS termination).
+	Scheme string
+	Log    *slog.Logger
+}
+
+// Server serves HTTP to the current worker version.
+type Server struct {
+	opts     ServerOptions
+	log      *slog.Logger
+	worker   atomic.Pointer[Worker]
+	fasthttp *fasthttp.Server
+	ids      atomic.Uint64
+	// Observe, when set, is told about every finished request (metrics).
+	Observe func(method string, status int, d time.Duration)
+}
+
+// NewServer returns a server for wk; SetWorker swaps versions later.
+func NewServer(wk *Worker, opts ServerOptions) *Server {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 100 << 20
+	}
+	if opts.MaxHeaderBytes <= 0 {
+		opts.MaxHeaderBytes = 32 << 10
+	}
+	if opts.Scheme == "" {
+		opts.Scheme = "http"
+	}
+	s := &Server{opts: opts, log: opts.Log}
+	s.worker.Store(wk)
+	s.fasthttp = &fasthttp.Server{
+		Handler:                       s.handle,
+		Name:                          "edgerun",
+		MaxRequestBodySize:            opts.MaxBodyBytes,
+		ReadBufferSize:                opts.MaxHeaderBytes,
+		DisableHeaderNamesNormalizing: true,
+		DisablePreParseMultipartForm:  true,
+		NoDefaultContentType:          true,
+		NoDefaultDate:                 false,
+		ReadTimeout:                   60 * time.Second,
+		IdleTimeout:                   120 * time.Second,
+		ErrorHandler:                  s.protocolError,
+		Logger:                        fasthttpLogger{s.log},
+	}
+	return s
+}
+
+// Worker is the version serving new requests.
+func (s *Server) Worker() *Worker { return s.worker.Load() }
+
+// SetWorker makes wk serve new requests and returns the previous version,
+// whose in-flight requests finish on their own isolates.
+func (s *Server) SetWorker(wk *Worker) *Worker { return s.worker.Swap(wk) }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.fasthttp.Serve(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error { return s.fasthttp.ShutdownWithContext(ctx) }
+
+func (s *Server) protocolError(ctx *fasthttp.RequestCtx, err error) {
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		ctx.Error("Payload Too Large", fasthttp.StatusRequestEntityTooLarge)
+	case strings.Contains(err.Error(), "small read buffer") || strings.Contains(err.Error(), "too big"):
+		ctx.Error("Request Header Fields Too Large", fasthttp.StatusRequestHeaderFieldsTooLarge)
+	default:
+		ctx.Error("Bad Request", fasthttp.StatusBadRequest)
+	}
+}
+
+func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	start := time.Now()
+	req := &webapi.Request{
+		Method:  string(ctx.Method()),
+		URL:     s.requestURL(ctx),
+		Headers: flatHeaders(ctx),
+	}
+	if b := ctx.Request.Body(); len(b) > 0 {
+		req.Body = append([]byte(nil), b...)
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	scope := isolates.NewScope(rctx, s.ids.Add(1))
+	resp, err := s.worker.Load().Fetch(rctx, req, scope)
+	cancel()
+	if err != nil {
+		s.writeError(ctx, req, err)
+	} else {
+		writeResponse(ctx, resp)
+	}
+	status := ctx.Response.StatusCode()
+	d := time.Since(start)
+	if s.opts.LogRequests {
+		s.log.Info(fmt.Sprintf("%s %s %d %s (%s)", req.Method, ctx.RequestURI(), status, statusText(status), roundDuration(d)),
+			"method", req.Method, "path", string(ctx.Path()), "status", status, "duration_ms", float64(d.Microseconds())/1000)
+	}
+	if s.Observe != nil {
+		s.Observe(req.Method, status, d)
+	}
+}
+
+func (s *Server) requestURL(ctx *fasthttp.RequestCtx) string {
+	host := ctx.Host()
+	if len(host) == 0 {
+		host = []byte(ctx.LocalAddr().String())
+	}
+	uri := ctx.RequestURI()
+	var b strings.Builder
+	b.Grow(len(s.opts.Scheme) + 3 + len(host) + len(uri))
+	b.WriteString(s.opts.Scheme)
+	b.WriteString("://")
+	b.Write(host)
+	if len(uri) == 0 || uri[0] != '/' {
+		// Absolute-form request targets carry the whole URL already.
+		if strings.HasPrefix(string(uri), "http://") || strings.HasPrefix(string(uri), "https://") {
+			return string(uri)
+		}
+		b.WriteByte('/')
+	}
+	b.Write(uri)
+	return b.String()
+}
+
+func flatHeaders(ctx *fasthttp.RequestCtx) string {
+	var b strings.Builder
+	for k, v := range ctx.Request.Header.All() {
+		if b.Len() > 0 {
+			b.WriteByte(0)
+		}
+		b.Write(k)
+		b.WriteByte(0)
+		b.Write(v)
+	}
+	ip := ctx.RemoteIP().String()
+	if b.Len() > 0 {
+		b.WriteByte(0)
+	}
+	b.WriteString("cf-connecting-ip\x00")
+	b.WriteString(ip)
+	return b.String()
+}
+
+func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) {
+	ctx.SetStatusCode(resp.Status)
+	if resp.StatusText != "" {
+		ctx.Response.Header.SetStatusMessage([]byte(resp.StatusText))
+	}
+	resp.HeaderPairs(func(name, value string) {
+		switch name {
+		case "content-length", "transfer-encoding", "connection":
+			// fasthttp frames the body itself.
+		case "content-type":
+			ctx.Response.Header.SetContentType(value)
+		default:
+			ctx.Response.Header.Add(name, value)
+		}
+	})
+	ctx.Response.SetBodyRaw(resp.Body)
+}
+
+func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, err error) {
+	var limit *isolates.CPULimitError
+	var script *webapi.ScriptError
+	msg := err.Error()
+	switch {
+	case errors.Is(err, context.Canceled):
+		return
+	case errors.As(err, &limit), errors.Is(err, webapi.ErrIsolateReset):
+		s.log.Error(msg, "url", req.URL)
+	case errors.As(err, &script):
+		s.log.Error("Uncaught "+msg, "url", req.URL)
+	default:
+		s.log.Error(msg, "url", req.URL)
+	}
+	ctx.Response.Reset()
+	ctx.SetStatusCode(fasthttp.StatusInternalServerError)
+	ctx.SetContentType("text/plain;charset=UTF-8")
+	if s.opts.Dev {
+		ctx.SetBodyString("Error: the worker threw an exception\n\n" + msg + "\n")
+	} else {
+		ctx.SetBodyString("Worker threw exception\n")
+	}
+}
+
+func statusText(code int) string {
+	if t := fasthttp.StatusMessage(code); t != "Unknown Status Code" {
+		return t
+	}
+	return ""
+}
+
+func roundDuration(d time.Duration) string {
+	if d < time.Millisecond {
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	}
+	return fmt.Sprintf("%dms", d.Milliseconds())
+}
+
+type fasthttpLogger struct{ log *slog.Logger }
+
+func (l fasthttpLogger) Printf(format string, args ...any) { l.log.Debug(fmt.Sprintf(format, args...)) }

@@ -1,0 +1,208 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"edgerun/bindings"
+	"edgerun/isolates"
+	"edgerun/isolates/webapi"
+	"edgerun/runtime/bundle"
+)
+
+// WorkerOptions describe one version of a worker: its code and what each of
+// its isolates gets.
+type WorkerOptions struct {
+	Dir      string // project directory
+	Main     string // entry module
+	Bindings []bindings.Binding
+	// Isolates is the pool size (0 = number of CPUs); MaxInFlight the
+	// requests one isolate serves at once before requests queue.
+	Isolates    int
+	MaxInFlight int
+	CPULimit    time.Duration
+	MaxStack    int
+	Minify      bool
+	Console     webapi.Console
+	Log         *slog.Logger
+}
+
+// Worker is one built version of the script and the isolates running it.
+type Worker struct {
+	Program *goja.Program
+	Inputs  []string // source files, for the watcher
+	Size    int      // bundle bytes
+	Mode    string   // "module", "class" or "service-worker"
+	Pool    *isolates.Pool
+}
+
+type isolateState struct {
+	worker *webapi.Worker
+	env    goja.Value
+}
+
+type stateKey struct{}
+
+// BuildWorker bundles and compiles the entry.
+func BuildWorker(opts WorkerOptions) (*bundle.Result, *goja.Program, error) {
+	res, err := bundle.Build(bundle.Options{Entry: opts.Main, Dir: opts.Dir, Minify: opts.Minify})
+	if err != nil {
+		return nil, nil, err
+	}
+	prg, err := bundle.Compile("worker.js", res.Code)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, prg, nil
+}
+
+// StartWorker builds the script and starts its isolate pool.
+func StartWorker(opts WorkerOptions) (*Worker, error) {
+	res, prg, err := BuildWorker(opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range res.Warnings {
+		opts.Log.Warn("bundle warning: " + w)
+	}
+	wk := &Worker{Program: prg, Inputs: res.Inputs, Size: len(res.Code)}
+	modes := make(chan string, 1)
+	pool, err := isolates.NewPool(isolates.PoolOptions{
+		Size:        opts.Isolates,
+		MaxInFlight: opts.MaxInFlight,
+		CPULimit:    opts.CPULimit,
+		Log:         opts.Log,
+		Isolate: isolates.Options{
+			MaxCallStackSize: opts.MaxStack,
+			Log:              opts.Log,
+			Setup: func(iso *isolates.Isolate) error {
+				mode, err := setupIsolate(iso, prg, opts)
+				if err == nil {
+					select {
+					case modes <- mode:
+					default:
+					}
+				}
+				return err
+			},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	wk.Pool = pool
+	wk.Mode = <-modes
+	return wk, nil
+}
+
+func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts WorkerOptions) (string, error) {
+	w, err := webapi.Install(iso, webapi.Options{Console: opts.Console, CF: devCF})
+	if err != nil {
+		return "", err
+	}
+	vm := iso.Runtime()
+	if _, err := vm.RunProgram(prg); err != nil {
+		iso.Check(err)
+		return "", fmt.Errorf("running the worker script: %w", describeJSError(err))
+	}
+	mode, err := w.SetHandler(vm.Get(bundle.GlobalName))
+	if err != nil {
+		return "", err
+	}
+	env, err := bindings.Env(iso, opts.Bindings)
+	if err != nil {
+		return "", err
+	}
+	if mode == "service-worker" {
+		// Service-worker scripts see their bindings as globals.
+		for _, k := range env.Keys() {
+			if err := vm.Set(k, env.Get(k)); err != nil {
+				return "", err
+			}
+		}
+	}
+	iso.SetValue(stateKey{}, &isolateState{worker: w, env: env})
+	return mode, nil
+}
+
+// devCF is request.cf in local development: the shape of Workers' object
+// with placeholder values, as wrangler dev provides.
+var devCF = map[string]any{
+	"colo": "LOCAL", "country": "XX", "city": "Local", "continent": "XX", "timezone": "UTC",
+	"asn": 0, "asOrganization": "edgerun", "httpProtocol": "HTTP/1.1", "tlsVersion": "", "clientTcpRtt": 0,
+	"requestPriority": "", "edgeRequestKeepAliveStatus": 1,
+}
+
+func describeJSError(err error) error {
+	var ex *goja.Exception
+	if errors.As(err, &ex) {
+		if obj, ok := ex.Value().(*goja.Object); ok {
+			if s := obj.Get("stack"); s != nil && !goja.IsUndefined(s) {
+				return errors.New(s.String())
+			}
+		}
+		return errors.New(ex.Value().String())
+	}
+	return err
+}
+
+// Fetch runs one request through the worker.
+func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope) (*webapi.Response, error) {
+	for attempt := 0; ; attempt++ {
+		iso, err := wk.Pool.Acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		done := make(chan fetchResult, 1)
+		x := &webapi.Exchange{
+			Request: *req,
+			Scope:   scope,
+			Respond: func(resp *webapi.Response, err error) { done <- fetchResult{resp, err} },
+			Finish:  func() { wk.Pool.Release(iso) },
+		}
+		queued := iso.Enqueue(func() {
+			st, _ := iso.Value(stateKey{}).(*isolateState)
+			st.worker.Fetch(x, st.env)
+		})
+		if !queued {
+			// The isolate retired between Acquire and Enqueue; nothing ran.
+			wk.Pool.Release(iso)
+			if attempt < 3 {
+				continue
+			}
+			return nil, isolates.ErrRetired
+		}
+		select {
+		case r := <-done:
+			return r.resp, r.err
+		case <-iso.Done():
+			// Retired with the job still queued: its OnRetire hooks answer
+			// calls that started; one that never started is answered here.
+			select {
+			case r := <-done:
+				return r.resp, r.err
+			default:
+				wk.Pool.Release(iso)
+				if attempt < 3 {
+					continue
+				}
+				return nil, isolates.ErrRetired
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+type fetchResult struct {
+	resp *webapi.Response
+	err  error
+}
+
+// Close drains and stops the worker's isolates.
+func (wk *Worker) Close(ctx context.Context) error { return wk.Pool.Close(ctx) }
