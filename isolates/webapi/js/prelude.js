@@ -697,11 +697,16 @@
   }
 
   // ---------------------------------------------------------------- Request
+  // Property writes are what cost most in goja (each object is a map), so
+  // Request and Response keep their defaults on the prototype and set own
+  // properties only where a value differs: a plain `new Response("hi")` sets
+  // two.
   const kMethod = Symbol("method"), kURL = Symbol("url"), kCF = Symbol("cf"), kSignal = Symbol("signal"), kRedirect = Symbol("redirect");
+  const kFlatHeaders = Symbol("flatHeaders");
   const methods = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"]);
   class Request {
-    constructor(input, init = {}) {
-      if (init === null || typeof init !== "object") init = {};
+    constructor(input, init) {
+      if (init === null || typeof init !== "object") init = noInit;
       let src = null;
       if (input instanceof Request) {
         src = input;
@@ -715,24 +720,25 @@
       if (!tokenRe.test(method)) throw new TypeError(`Invalid HTTP method string: ${method}`);
       const up = method.toUpperCase();
       if (methods.has(up)) method = up;
-      this[kMethod] = method;
-      this[kRedirect] = init.redirect || (src ? src[kRedirect] : "follow");
-      this[kSignal] = init.signal || (src ? src[kSignal] : null);
-      this[kCF] = init.cf !== undefined ? init.cf : src ? src[kCF] : undefined;
-      this[kUsed] = false;
-      this[kType] = null;
+      if (method !== "GET") this[kMethod] = method;
+      const redirect = init.redirect || (src ? src[kRedirect] : "follow");
+      if (redirect !== "follow") this[kRedirect] = redirect;
+      const signal = init.signal || (src ? src[kSignal] : null);
+      if (signal) this[kSignal] = signal;
+      const cf = init.cf !== undefined ? init.cf : src ? src[kCF] : undefined;
+      if (cf !== undefined) this[kCF] = cf;
       if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
       else if (src) this[kHeaders] = new Headers(src.headers);
       let body = init.body;
       if (body === undefined && src) {
         if (src[kUsed]) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
         this[kBody] = src[kBody];
-        src[kUsed] = src[kBody] !== null;
+        if (src[kBody] !== null) src[kUsed] = true;
       } else {
         if (body !== undefined && body !== null && (method === "GET" || method === "HEAD"))
           throw new TypeError("Request with a GET or HEAD method cannot have a body.");
         const [b, type] = extractBody(body);
-        this[kBody] = b;
+        if (b !== null) this[kBody] = b;
         if (type) {
           if (this[kHeaders] === undefined) this[kType] = type;
           else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", type);
@@ -741,7 +747,11 @@
     }
     get method() { return this[kMethod]; }
     get url() { return this[kURL]; }
-    get headers() { return headersOf(this); }
+    get headers() {
+      const flat = this[kFlatHeaders];
+      if (flat !== undefined && this[kHeaders] === undefined) return (this[kHeaders] = hostHeaders(flat, "immutable"));
+      return headersOf(this);
+    }
     get redirect() { return this[kRedirect]; }
     get signal() { return this[kSignal] || (this[kSignal] = new AbortSignal(kListeners)); }
     get cf() { return this[kCF]; }
@@ -750,13 +760,19 @@
     get integrity() { return ""; }
     clone() {
       const r = Object.create(Request.prototype);
-      r[kURL] = this[kURL]; r[kMethod] = this[kMethod]; r[kRedirect] = this[kRedirect]; r[kSignal] = this[kSignal];
-      r[kCF] = this[kCF]; r[kUsed] = false; r[kType] = null;
+      r[kURL] = this[kURL]; r[kMethod] = this[kMethod]; r[kRedirect] = this[kRedirect];
+      if (this[kSignal]) r[kSignal] = this[kSignal];
+      if (this[kCF] !== undefined) r[kCF] = this[kCF];
       r[kHeaders] = new Headers(this.headers);
       cloneBody(this, r);
       return r;
     }
   }
+  const noInit = Object.freeze({});
+  Object.assign(Request.prototype, {
+    [kMethod]: "GET", [kRedirect]: "follow", [kSignal]: null, [kCF]: undefined,
+    [kUsed]: false, [kType]: null, [kBody]: null,
+  });
   mixBody(Request);
   tag(Request, "Request");
   define("Request", Request);
@@ -766,29 +782,29 @@
   const nullBodyStatus = new Set([101, 204, 205, 304]);
   const redirectStatus = new Set([301, 302, 303, 307, 308]);
   class Response {
-    constructor(body = null, init = {}) {
-      if (init === null || typeof init !== "object") init = {};
-      const status = init.status === undefined ? 200 : Number(init.status);
-      if (!Number.isInteger(status) || status < 200 || status > 599) {
-        if (status !== 101) throw new RangeError(`Response constructor: Invalid response status code ${init.status}`);
+    constructor(body, init) {
+      if (init !== undefined && init !== null) {
+        if (typeof init !== "object") init = noInit;
+        if (init.status !== undefined) {
+          const status = Number(init.status);
+          if (!Number.isInteger(status) || ((status < 200 || status > 599) && status !== 101))
+            throw new RangeError(`Response constructor: Invalid response status code ${init.status}`);
+          if (status !== 200) this[kStatus] = status;
+          if (body !== null && body !== undefined && nullBodyStatus.has(status))
+            throw new TypeError("Response with null body status cannot have body");
+        }
+        if (init.statusText !== undefined) this[kStatusText] = String(init.statusText);
+        if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
+        if (init.webSocket) this.webSocket = init.webSocket;
+        if (init.cf !== undefined) this.cf = init.cf;
       }
-      this[kStatus] = status;
-      this[kStatusText] = init.statusText === undefined ? "" : String(init.statusText);
-      this[kUsed] = false;
-      this[kType] = null;
-      this[kRespType] = "default";
-      this[kRespURL] = "";
-      if (init.headers !== undefined) this[kHeaders] = init.headers instanceof Headers ? new Headers(init.headers) : new Headers(init.headers);
-      this.webSocket = init.webSocket || null;
-      this.cf = init.cf;
-      if (body !== null && body !== undefined && nullBodyStatus.has(status))
-        throw new TypeError("Response with null body status cannot have body");
       if (typeof body === "string") {
         this[kBody] = body;
         if (this[kHeaders] === undefined) this[kType] = "text/plain;charset=UTF-8";
         else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", "text/plain;charset=UTF-8");
         return;
       }
+      if (body === undefined || body === null) return;
       const [b, type] = extractBody(body);
       this[kBody] = b;
       if (type) {
@@ -805,22 +821,24 @@
     get url() { return this[kRespURL]; }
     clone() {
       const r = Object.create(Response.prototype);
-      r[kStatus] = this[kStatus]; r[kStatusText] = this[kStatusText]; r[kUsed] = false; r[kType] = null;
+      r[kStatus] = this[kStatus]; r[kStatusText] = this[kStatusText];
       r[kRespType] = this[kRespType]; r[kRespURL] = this[kRespURL];
       r[kHeaders] = new Headers(this.headers);
-      r.webSocket = null; r.cf = this.cf;
+      if (this.cf !== undefined) r.cf = this.cf;
       cloneBody(this, r);
       return r;
     }
-    static json(data, init = {}) {
+    static json(data, init) {
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError("Value is not JSON serializable");
       const r = new Response(text, init);
-      if (init.headers === undefined) r[kType] = "application/json";
-      else if (!init.headers || !new Headers(init.headers).has("content-type")) r.headers.set("content-type", "application/json");
+      if (r[kHeaders] === undefined) r[kType] = "application/json";
+      else if (init === undefined || init === null || init.headers === undefined || !new Headers(init.headers).has("content-type"))
+        r[kHeaders].set("content-type", "application/json");
       return r;
     }
-    static redirect(url, status = 302) {
+    static redirect(url, status) {
+      if (status === undefined) status = 302;
       if (!redirectStatus.has(status)) throw new RangeError(`Invalid redirect status code ${status}`);
       let href;
       try { href = new URL(String(url)).href; } catch (e) { throw new TypeError(`Invalid URL: ${String(url)}`); }
@@ -829,12 +847,16 @@
       return r;
     }
     static error() {
-      const r = new Response(null, { status: 200 });
+      const r = new Response(null);
       r[kStatus] = 0;
       r[kRespType] = "error";
       return r;
     }
   }
+  Object.assign(Response.prototype, {
+    [kStatus]: 200, [kStatusText]: "", [kUsed]: false, [kType]: null, [kRespType]: "default", [kRespURL]: "",
+    [kBody]: null, webSocket: null, cf: undefined,
+  });
   mixBody(Response);
   tag(Response, "Response");
   define("Response", Response);
@@ -866,15 +888,19 @@
   define("self", global);
   define("navigator", Object.freeze({ userAgent: "Cloudflare-Workers", hardwareConcurrency: 1, language: "en" }));
 
+  // One per request: both the handler's ctx and the dispatcher's record of
+  // the request (its id, pending waitUntil work, whether it has answered).
   class ExecutionContext {
-    constructor(state) { this._s = state; this.props = {}; }
-    waitUntil(p) { waitUntil(this._s, p); }
-    passThroughOnException() { this._s.passThrough = true; }
+    constructor(id) { this._id = id; }
+    waitUntil(p) { waitUntil(this, p); }
+    passThroughOnException() { this._passThrough = true; }
+    get props() { return this._props || (this._props = {}); }
   }
+  Object.assign(ExecutionContext.prototype, { _waits: 0, _responded: false, _passThrough: false, _props: undefined });
   function waitUntil(state, p) {
-    state.waits++;
+    state._waits++;
     Promise.resolve(p).then(undefined, (e) => native.print("error", "Uncaught (in promise) " + inspect(e, 0, [], true))).then(() => {
-      if (--state.waits === 0 && state.responded) native.finished(state.id);
+      if (--state._waits === 0 && state._responded) native.finished(state._id);
     });
   }
   class FetchEvent extends Event {
@@ -889,7 +915,7 @@
       this._response = Promise.resolve(p);
     }
     waitUntil(p) { waitUntil(this._s, p); }
-    passThroughOnException() { this._s.passThrough = true; }
+    passThroughOnException() { this._s._passThrough = true; }
   }
 
   function setHandler(exportsObj) {
@@ -928,41 +954,38 @@
   function send(state, res, body) {
     const h = res[kHeaders];
     const flat = h === undefined ? (res[kType] ? "content-type\0" + res[kType] : "") : flatten(h);
-    state.responded = true;
-    native.respond(state.id, res[kStatus], res[kStatusText], flat, body);
-    if (state.waits === 0) native.finished(state.id);
+    state._responded = true;
+    native.respond(state._id, res[kStatus], res[kStatusText], flat, body);
+    if (state._waits === 0) native.finished(state._id);
   }
   function fail(state, err) {
-    state.responded = true;
-    native.fail(state.id, err);
-    if (state.waits === 0) native.finished(state.id);
+    state._responded = true;
+    native.fail(state._id, err);
+    if (state._waits === 0) native.finished(state._id);
   }
 
   function hostRequest(method, url, headers, body, cf) {
     const r = Object.create(Request.prototype);
-    r[kMethod] = method;
+    if (method !== "GET") r[kMethod] = method;
     r[kURL] = url;
+    r[kFlatHeaders] = headers;
     r[kRedirect] = "manual";
-    r[kSignal] = null;
     r[kCF] = cf;
-    r[kUsed] = false;
-    r[kType] = null;
-    r[kHeaders] = hostHeaders(headers, "immutable");
-    r[kBody] = body === null ? null : new Uint8Array(body);
+    if (body !== null) r[kBody] = new Uint8Array(body);
     return r;
   }
 
   function dispatch(id, method, url, headers, body, cf, env) {
-    const state = { id, waits: 0, responded: false, passThrough: false };
+    const state = new ExecutionContext(id);
     const request = hostRequest(method, url, headers, body, cf);
     let result;
     try {
       if (handlerMode === "module") {
         if (typeof moduleHandler.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
-        result = moduleHandler.fetch(request, env, new ExecutionContext(state));
+        result = moduleHandler.fetch(request, env, state);
       } else if (handlerMode === "class") {
-        const inst = new moduleHandler(new ExecutionContext(state), env);
-        inst.env = env; inst.ctx = new ExecutionContext(state);
+        const inst = new moduleHandler(state, env);
+        inst.env = env; inst.ctx = state;
         result = inst.fetch(request);
       } else {
         const event = new FetchEvent(request, state);
@@ -984,12 +1007,12 @@
   }
 
   function scheduled(id, cron, scheduledTime, env) {
-    const state = { id, waits: 0, responded: false };
+    const state = new ExecutionContext(id);
     const controller = { cron, scheduledTime, type: "scheduled", noRetry() {} };
     let result;
     try {
       if (handlerMode === "module" && typeof moduleHandler.scheduled === "function") {
-        result = moduleHandler.scheduled(controller, env, new ExecutionContext(state));
+        result = moduleHandler.scheduled(controller, env, state);
       } else {
         const event = new Event("scheduled");
         event.cron = cron; event.scheduledTime = scheduledTime; event.noRetry = () => {};
@@ -1002,7 +1025,7 @@
       fail(state, e);
       return;
     }
-    Promise.resolve(result).then(() => { state.responded = true; native.respond(id, 200, "", "", null); if (state.waits === 0) native.finished(id); }, (e) => fail(state, e));
+    Promise.resolve(result).then(() => { state._responded = true; native.respond(id, 200, "", "", null); if (state._waits === 0) native.finished(id); }, (e) => fail(state, e));
   }
 
   return { dispatch, scheduled, setHandler, inspect };

@@ -1,0 +1,26 @@
+# Shared helpers for the bench scripts: loopback only, bounded durations.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+BIN=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$BIN"; }
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing (Debian: apt-get install $2)" >&2; exit 1; }; }
+
+wait_http() { # url
+  for _ in $(seq 1 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "bench: $1 never answered" >&2; exit 1
+}
+
+# rps URL CONNECTIONS -> prints requests/sec; fails on non-2xx or socket errors.
+rps() {
+  local out
+  out=$(wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency "$1")
+  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "bench: errors against $1:" >&2; echo "$out" >&2; fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
