@@ -31,6 +31,7 @@ type App struct {
 	cfg      *config.Config
 	log      *slog.Logger
 	bindings []bindings.Binding
+	closers  []func(context.Context) error // managed services, closed after bindings
 	server   *Server
 
 	mu      sync.Mutex // serialises reloads
@@ -90,20 +91,12 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 		}
 		out = append(out, b)
 	}
-	extra, err := openBindings(ctx, a.cfg, a.log)
+	extra, closers, err := openHyperdrive(ctx, a.cfg, a.log)
 	if err != nil {
-		for _, b := range out {
-			_ = b.Close(ctx)
-		}
 		return nil, err
 	}
+	a.closers = closers
 	return append(out, extra...), nil
-}
-
-// openBindings builds the resource bindings (Hyperdrive, …); replaced as
-// binding kinds land.
-var openBindings = func(ctx context.Context, cfg *config.Config, log *slog.Logger) ([]bindings.Binding, error) {
-	return nil, nil
 }
 
 func (a *App) console(scope *isolates.Scope, level, msg string) {
@@ -171,6 +164,9 @@ func (a *App) closeBindings(ctx context.Context) error {
 		if err := b.Close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("binding %q: %w", b.Name(), err))
 		}
+	}
+	for _, c := range a.closers {
+		errs = append(errs, c(ctx))
 	}
 	return errors.Join(errs...)
 }

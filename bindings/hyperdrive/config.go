@@ -1,0 +1,100 @@
+package hyperdrive
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config describes one binding. Zero values take the documented defaults.
+type Config struct {
+	// Name is the env property (wrangler's `binding`).
+	Name string
+	// ConnString is the primary endpoint (localConnectionString).
+	ConnString string
+	// FallbackConnString, if set, serves while the primary's breaker is
+	// open (typically: primary = a pooler, fallback = the direct database).
+	FallbackConnString string
+	// ReplicaConnStrings serve single read-only statements.
+	ReplicaConnStrings []string
+	// MaxConns is the pool size per endpoint (origin_connection_limit).
+	// Default 20.
+	MaxConns int
+	// QueryTimeout bounds each statement; it is cancelled on the server.
+	// Default 30s (the seed's QUERY_TIMEOUT).
+	QueryTimeout time.Duration
+	// AcquireTimeout bounds the wait for a pooled connection. Default 10s.
+	AcquireTimeout time.Duration
+	// Retries of failures that are safe to retry. Default 2; -1 disables.
+	Retries int
+	// FailureThreshold consecutive connection failures open an endpoint's
+	// breaker. Default 3 (the seed's CONNECTION_FAILURES).
+	FailureThreshold int
+	// OpenTimeout is how long a breaker stays open before a probe. Default 5s.
+	OpenTimeout time.Duration
+	// SlowQuery: statements slower than this are logged. Default 500ms.
+	SlowQuery time.Duration
+	// Cache configures the query cache.
+	Cache CacheConfig
+	// StatementCache selects how statements are prepared: "prepare"
+	// (named prepared statements cached per connection; fastest, needs a
+	// session-mode pooler or a direct connection) or "describe" (describe
+	// cached, execute unnamed in one round trip; safe behind PgBouncer's
+	// transaction mode). Default "prepare".
+	StatementCache string
+	Log            *slog.Logger
+}
+
+// CacheConfig is Hyperdrive's caching, plus memory bounds.
+type CacheConfig struct {
+	Disabled             bool
+	MaxAge               time.Duration // default 60s
+	StaleWhileRevalidate time.Duration // default 15s
+	MaxBytes             int64         // default 64 MiB
+	MaxEntryBytes        int64         // default 1 MiB
+}
+
+func (c *Config) applyDefaults() {
+	if c.MaxConns <= 0 {
+		c.MaxConns = 20
+	}
+	if c.QueryTimeout <= 0 {
+		c.QueryTimeout = 30 * time.Second
+	}
+	if c.AcquireTimeout <= 0 {
+		c.AcquireTimeout = 10 * time.Second
+	}
+	if c.Retries == 0 {
+		c.Retries = 2
+	} else if c.Retries < 0 {
+		c.Retries = 0
+	}
+	if c.FailureThreshold <= 0 {
+		c.FailureThreshold = 3
+	}
+	if c.OpenTimeout <= 0 {
+		c.OpenTimeout = 5 * time.Second
+	}
+	if c.SlowQuery <= 0 {
+		c.SlowQuery = 500 * time.Millisecond
+	}
+	if c.Cache.MaxAge <= 0 {
+		c.Cache.MaxAge = 60 * time.Second
+	}
+	if c.Cache.StaleWhileRevalidate < 0 {
+		c.Cache.StaleWhileRevalidate = 0
+	} else if c.Cache.StaleWhileRevalidate == 0 {
+		c.Cache.StaleWhileRevalidate = 15 * time.Second
+	}
+	if c.Cache.MaxBytes <= 0 {
+		c.Cache.MaxBytes = 64 << 20
+	}
+	if c.Cache.MaxEntryBytes <= 0 {
+		c.Cache.MaxEntryBytes = 1 << 20
+	}
+	if c.StatementCache == "" {
+		c.StatementCache = "prepare"
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+}

@@ -1,0 +1,715 @@
+package hyperdrive
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"edgerun/bindings"
+	"edgerun/bindings/hyperdrive/sqlscan"
+	"edgerun/isolates"
+)
+
+//go:embed js/binding.js
+var bindingSource string
+
+var bindingProgram = goja.MustCompile("edgerun:hyperdrive.js", bindingSource, true)
+
+// Binding is one [[hyperdrive]] entry: its pools and the statement API.
+type Binding struct {
+	cfg      Config
+	primary  *endpoint
+	fallback *endpoint
+	replicas []*endpoint
+	props    Properties
+	secrets  []string // passwords to scrub from messages
+
+	statements *lru.Cache[string, *statement]
+	closeOnce  sync.Once
+}
+
+var _ bindings.Binding = (*Binding)(nil)
+
+// Properties are the connection details Workers' Hyperdrive exposes.
+type Properties struct {
+	ConnectionString string
+	Host             string
+	Port             int
+	User             string
+	Password         string
+	Database         string
+}
+
+// statement is a parsed, classified SQL text, shared process-wide.
+type statement struct {
+	raw   string
+	sql   string // placeholders rewritten to $N
+	arity int
+	info  sqlscan.Info
+}
+
+// Open builds the binding. Pools connect lazily, so a database that is down
+// at start does not stop edgerun: the binding reports it, and recovers when
+// the database comes back.
+func Open(ctx context.Context, cfg Config) (*Binding, error) {
+	cfg.applyDefaults()
+	b := &Binding{cfg: cfg}
+	var err error
+	b.statements, err = lru.New[string, *statement](4096)
+	if err != nil {
+		return nil, err
+	}
+	b.props, err = parseProperties(cfg.ConnString)
+	if err != nil {
+		return nil, fmt.Errorf("hyperdrive %q: %w", cfg.Name, err)
+	}
+	b.secrets = append(b.secrets, b.props.Password)
+	if b.primary, err = b.newEndpoint("primary", cfg.ConnString); err != nil {
+		return nil, err
+	}
+	if cfg.FallbackConnString != "" {
+		if b.fallback, err = b.newEndpoint("fallback", cfg.FallbackConnString); err != nil {
+			b.Close(ctx)
+			return nil, err
+		}
+	}
+	for i, cs := range cfg.ReplicaConnStrings {
+		ep, err := b.newEndpoint("replica", cs)
+		if err != nil {
+			b.Close(ctx)
+			return nil, fmt.Errorf("replica %d: %w", i+1, err)
+		}
+		b.replicas = append(b.replicas, ep)
+	}
+	return b, nil
+}
+
+func parseProperties(connString string) (Properties, error) {
+	cc, err := pgconn.ParseConfig(connString)
+	if err != nil {
+		return Properties{}, errors.New("invalid connection string (check its syntax; the password is not shown)")
+	}
+	return Properties{
+		ConnectionString: connString,
+		Host:             cc.Host,
+		Port:             int(cc.Port),
+		User:             cc.User,
+		Password:         cc.Password,
+		Database:         cc.Database,
+	}, nil
+}
+
+// endpoint is one database server: its pool.
+type endpoint struct {
+	role string
+	pool *pgxpool.Pool
+}
+
+func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
+	pc, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("hyperdrive %q: %s: invalid connection string (the password is not shown)", b.cfg.Name, role)
+	}
+	b.secrets = append(b.secrets, pc.ConnConfig.Password)
+	pc.MaxConns = int32(b.cfg.MaxConns)
+	pc.MinConns = 0
+	pc.MaxConnIdleTime = 5 * time.Minute
+	pc.HealthCheckPeriod = 30 * time.Second
+	cc := pc.ConnConfig
+	if cc.ConnectTimeout == 0 || cc.ConnectTimeout > b.cfg.AcquireTimeout {
+		cc.ConnectTimeout = min(5*time.Second, b.cfg.AcquireTimeout)
+	}
+	if b.cfg.StatementCache == "describe" {
+		cc.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	} else {
+		cc.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+	}
+	if cc.RuntimeParams == nil {
+		cc.RuntimeParams = map[string]string{}
+	}
+	if _, ok := cc.RuntimeParams["application_name"]; !ok {
+		cc.RuntimeParams["application_name"] = "edgerun"
+	}
+	// A cancelled or timed-out statement is cancelled on the server (a
+	// CancelRequest), not merely abandoned with the connection.
+	cc.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 2 * time.Second}
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
+	if err != nil {
+		return nil, fmt.Errorf("hyperdrive %q: %s: %s", b.cfg.Name, role, b.redact(err.Error()))
+	}
+	return &endpoint{role: role, pool: pool}, nil
+}
+
+// Name is the env property.
+func (b *Binding) Name() string { return b.cfg.Name }
+
+// Config returns the binding's configuration with defaults applied.
+func (b *Binding) Config() Config { return b.cfg }
+
+// Properties returns the connection properties.
+func (b *Binding) Properties() Properties { return b.props }
+
+// Close closes every pool.
+func (b *Binding) Close(context.Context) error {
+	b.closeOnce.Do(func() {
+		for _, ep := range b.endpoints() {
+			ep.pool.Close()
+		}
+	})
+	return nil
+}
+
+func (b *Binding) endpoints() []*endpoint {
+	var out []*endpoint
+	if b.primary != nil {
+		out = append(out, b.primary)
+	}
+	if b.fallback != nil {
+		out = append(out, b.fallback)
+	}
+	return append(out, b.replicas...)
+}
+
+// PoolStats is a snapshot of one endpoint's pool.
+type PoolStats struct {
+	Role                            string
+	Acquired, Idle, Total, Max      int32
+	AcquireCount, EmptyAcquireCount int64
+	AcquireDuration                 time.Duration
+	NewConns, CanceledAcquireCount  int64
+}
+
+// Stats reports every endpoint's pool.
+func (b *Binding) Stats() []PoolStats {
+	var out []PoolStats
+	for _, ep := range b.endpoints() {
+		s := ep.pool.Stat()
+		out = append(out, PoolStats{
+			Role: ep.role, Acquired: s.AcquiredConns(), Idle: s.IdleConns(), Total: s.TotalConns(), Max: s.MaxConns(),
+			AcquireCount: s.AcquireCount(), EmptyAcquireCount: s.EmptyAcquireCount(), AcquireDuration: s.AcquireDuration(),
+			NewConns: s.NewConnsCount(), CanceledAcquireCount: s.CanceledAcquireCount(),
+		})
+	}
+	return out
+}
+
+// prepare parses sql once per process (LRU by text).
+func (b *Binding) prepare(sql string) (*statement, error) {
+	if st, ok := b.statements.Get(sql); ok {
+		return st, nil
+	}
+	parsed, err := sqlscan.Rewrite(sql)
+	if err != nil {
+		return nil, &Error{Binding: b.cfg.Name, Message: "Invalid SQL: " + err.Error(), Code: "42601", Index: -1}
+	}
+	st := &statement{raw: sql, sql: parsed.SQL, arity: parsed.NumParams, info: sqlscan.Classify(sql)}
+	b.statements.Add(sql, st)
+	return st, nil
+}
+
+// Query modes, as the JS shim numbers them.
+const (
+	modeAll   = 0
+	modeFirst = 1
+	modeRun   = 2
+	modeRaw   = 3
+)
+
+// result is one statement's outcome, decoded off the loop.
+type result struct {
+	columns      []string
+	rows         [][]any
+	rowsAffected int64
+	command      string
+	duration     time.Duration
+	servedBy     string
+	cached       bool
+	writes       bool
+}
+
+// Query runs one statement (for Go callers and tests): sql with D1-style
+// placeholders, args already Go values.
+func (b *Binding) Query(ctx context.Context, sql string, args ...any) (*Result, error) {
+	st, err := b.prepare(sql)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) != st.arity {
+		return nil, b.arityError(st, len(args))
+	}
+	r, err := b.execute(ctx, st, args, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Columns: r.columns, Rows: r.rows, RowsAffected: r.rowsAffected, ServedBy: r.servedBy, Cached: r.cached}, nil
+}
+
+// Result is Query's outcome.
+type Result struct {
+	Columns      []string
+	Rows         [][]any
+	RowsAffected int64
+	ServedBy     string
+	Cached       bool
+}
+
+func (b *Binding) arityError(st *statement, got int) *Error {
+	return &Error{Binding: b.cfg.Name, Code: CodeArity, Index: -1,
+		Message: fmt.Sprintf("Wrong number of parameter bindings for SQL query: expected %d, got %d", st.arity, got)}
+}
+
+// execute runs st with retries where they are safe.
+func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope *isolates.Scope) (*result, error) {
+	ep := b.primary
+	var lastErr error
+	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
+		if attempt > 0 {
+			if !sleepCtx(ctx, backoff(attempt)) {
+				break
+			}
+		}
+		r, err := b.runOn(ctx, ep, st, args)
+		if err == nil {
+			return r, nil
+		}
+		lastErr = err
+		if !b.retryable(err, st) || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, b.wrapError(lastErr, -1)
+}
+
+// retryable: only when nothing can have been applied — the statement never
+// reached the server (acquire/dial failures, pgconn.SafeToRetry), or it is a
+// single read-only statement that failed at the connection level.
+func (b *Binding) retryable(err error, st *statement) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	if errors.Is(err, errAcquire) || pgconn.SafeToRetry(err) {
+		return true
+	}
+	return st.info.ReadOnly && !st.info.Multi && isConnectionError(err)
+}
+
+func backoff(attempt int) time.Duration {
+	base := time.Duration(25<<attempt) * time.Millisecond
+	return base/2 + time.Duration(rand.Int64N(int64(base)))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args []any) (*result, error) {
+	start := time.Now()
+	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
+	defer cancel()
+	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)
+	conn, err := ep.pool.Acquire(actx)
+	acancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: %w", errAcquire, err)
+	}
+	defer conn.Release()
+	r, err := collect(qctx, conn.Conn(), st.sql, args)
+	if err != nil {
+		if qctx.Err() != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
+		return nil, err
+	}
+	r.duration = time.Since(start)
+	r.servedBy = ep.role
+	r.writes = st.info.Writes
+	if d := r.duration; d > b.cfg.SlowQuery {
+		b.cfg.Log.Warn("slow query", "binding", b.cfg.Name, "duration_ms", d.Milliseconds(), "sql", truncate(st.raw, 200), "params", fmt.Sprintf("[%d redacted]", len(args)))
+	}
+	return r, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// querier is what collect needs: a connection or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func collect(ctx context.Context, q querier, sql string, args []any) (*result, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	fields := rows.FieldDescriptions()
+	r := &result{columns: make([]string, len(fields))}
+	for i, f := range fields {
+		r.columns[i] = f.Name
+	}
+	m := rows.Conn().TypeMap()
+	for rows.Next() {
+		raw := rows.RawValues()
+		row := make([]any, len(fields))
+		for i := range fields {
+			v, err := decodeColumn(m, fields[i], raw[i])
+			if err != nil {
+				return nil, fmt.Errorf("decoding column %q: %w", fields[i].Name, err)
+			}
+			row[i] = v
+		}
+		r.rows = append(r.rows, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	tag := rows.CommandTag()
+	r.command = tag.String()
+	if !tag.Select() {
+		r.rowsAffected = tag.RowsAffected()
+	}
+	return r, nil
+}
+
+// ---- JS glue ---------------------------------------------------------------
+
+// isolateState is what one isolate holds for this binding.
+type isolateState struct {
+	handles map[string]goja.Value // prepared statement handles by SQL text
+	parse   goja.Callable         // JSON.parse
+}
+
+// Value builds env[Name] for one isolate.
+func (b *Binding) Value(iso *isolates.Isolate) (goja.Value, error) {
+	vm := iso.Runtime()
+	st := &isolateState{handles: make(map[string]goja.Value)}
+	st.parse, _ = goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("parse"))
+	native := vm.NewObject()
+	_ = native.Set("prepare", func(c goja.FunctionCall) goja.Value { return b.jsPrepare(iso, st, c.Argument(0).String()) })
+	_ = native.Set("query", func(c goja.FunctionCall) goja.Value { return b.jsQuery(iso, st, c) })
+	_ = native.Set("batch", func(c goja.FunctionCall) goja.Value { return b.jsBatch(iso, st, c) })
+	_ = native.Set("exec", func(c goja.FunctionCall) goja.Value { return b.jsExec(iso, c.Argument(0).String()) })
+	props := vm.NewObject()
+	_ = props.Set("connectionString", b.props.ConnectionString)
+	_ = props.Set("host", b.props.Host)
+	_ = props.Set("port", b.props.Port)
+	_ = props.Set("user", b.props.User)
+	_ = props.Set("password", b.props.Password)
+	_ = props.Set("database", b.props.Database)
+	fn, err := vm.RunProgram(bindingProgram)
+	if err != nil {
+		return nil, err
+	}
+	f, _ := goja.AssertFunction(fn)
+	return f(goja.Undefined(), native, props)
+}
+
+func (b *Binding) jsPrepare(iso *isolates.Isolate, st *isolateState, sql string) goja.Value {
+	vm := iso.Runtime()
+	if h, ok := st.handles[sql]; ok {
+		return h
+	}
+	stmt, err := b.prepare(sql)
+	if err != nil {
+		panic(iso.ToJSError(err))
+	}
+	h := vm.NewObject()
+	_ = h.Set("handle", stmt)
+	_ = h.Set("arity", stmt.arity)
+	if len(st.handles) >= 1024 {
+		clear(st.handles)
+	}
+	st.handles[sql] = h
+	return h
+}
+
+func statementOf(v goja.Value) *statement {
+	st, _ := v.Export().(*statement)
+	return st
+}
+
+func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.FunctionCall) goja.Value {
+	vm := iso.Runtime()
+	stmt := statementOf(c.Argument(0))
+	mode := int(c.Argument(2).ToInteger())
+	args, err := paramsFromJS(vm, c.Argument(1))
+	if err == nil && stmt != nil && len(args) != stmt.arity {
+		err = b.arityError(stmt, len(args))
+	}
+	if err != nil || stmt == nil {
+		if err == nil {
+			err = errors.New("not a prepared statement")
+		}
+		return b.rejected(iso, err)
+	}
+	scope := iso.Scope()
+	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
+		r, err := b.execute(ctx, stmt, args, scope)
+		return func(vm *goja.Runtime) (goja.Value, error) {
+			if err != nil {
+				return nil, err
+			}
+			return r.toJS(vm, st.parse, mode)
+		}
+	}))
+}
+
+func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
+	vm := iso.Runtime()
+	p, _, reject := vm.NewPromise()
+	var he *Error
+	if !errors.As(err, &he) {
+		he = &Error{Binding: b.cfg.Name, Message: b.redact(err.Error()), Index: -1, Err: err}
+	}
+	_ = reject(he.ToJS(vm))
+	return vm.ToValue(p)
+}
+
+func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Value, error) {
+	switch mode {
+	case modeFirst:
+		if len(r.rows) == 0 {
+			return goja.Null(), nil
+		}
+		return r.rowObject(vm, parse, r.rows[0])
+	case modeRaw:
+		rows := make([]any, len(r.rows))
+		for i, row := range r.rows {
+			vals := make([]any, len(row))
+			for j, v := range row {
+				jv, err := toJS(vm, parse, v)
+				if err != nil {
+					return nil, err
+				}
+				vals[j] = jv
+			}
+			rows[i] = vm.NewArray(vals...)
+		}
+		cols := make([]any, len(r.columns))
+		for i, c := range r.columns {
+			cols[i] = c
+		}
+		out := vm.NewObject()
+		_ = out.Set("columns", vm.NewArray(cols...))
+		_ = out.Set("rows", vm.NewArray(rows...))
+		return out, nil
+	}
+	results := make([]any, len(r.rows))
+	for i, row := range r.rows {
+		obj, err := r.rowObject(vm, parse, row)
+		if err != nil {
+			return nil, err
+		}
+		results[i] = obj
+	}
+	out := vm.NewObject()
+	_ = out.Set("success", true)
+	_ = out.Set("meta", r.meta(vm))
+	_ = out.Set("results", vm.NewArray(results...))
+	return out, nil
+}
+
+func (r *result) rowObject(vm *goja.Runtime, parse goja.Callable, row []any) (goja.Value, error) {
+	obj := vm.NewObject()
+	for i, col := range r.columns {
+		v, err := toJS(vm, parse, row[i])
+		if err != nil {
+			return nil, err
+		}
+		_ = obj.Set(col, v)
+	}
+	return obj, nil
+}
+
+func (r *result) meta(vm *goja.Runtime) *goja.Object {
+	m := vm.NewObject()
+	servedBy := r.servedBy
+	if r.cached {
+		servedBy = "cache"
+	}
+	_ = m.Set("served_by", servedBy)
+	_ = m.Set("duration", float64(r.duration.Microseconds())/1000)
+	_ = m.Set("changes", r.rowsAffected)
+	_ = m.Set("last_row_id", goja.Null())
+	_ = m.Set("changed_db", r.writes && r.rowsAffected > 0 || r.writes && len(r.columns) == 0)
+	_ = m.Set("size_after", goja.Null())
+	_ = m.Set("rows_read", len(r.rows))
+	_ = m.Set("rows_written", r.rowsAffected)
+	_ = m.Set("cached", r.cached)
+	_ = m.Set("command", r.command)
+	return m
+}
+
+func (b *Binding) jsBatch(iso *isolates.Isolate, st *isolateState, c goja.FunctionCall) goja.Value {
+	vm := iso.Runtime()
+	handles := c.Argument(0).ToObject(vm)
+	params := c.Argument(1).ToObject(vm)
+	n := int(handles.Get("length").ToInteger())
+	stmts := make([]*statement, n)
+	args := make([][]any, n)
+	for i := range n {
+		stmts[i] = statementOf(handles.Get(strconv.Itoa(i)))
+		a, err := paramsFromJS(vm, params.Get(strconv.Itoa(i)))
+		if err == nil && len(a) != stmts[i].arity {
+			err = b.arityError(stmts[i], len(a))
+		}
+		if err != nil {
+			e := b.wrapError(err, i)
+			e.Index = i
+			return b.rejected(iso, e)
+		}
+		args[i] = a
+	}
+	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
+		results, err := b.batch(ctx, stmts, args)
+		return func(vm *goja.Runtime) (goja.Value, error) {
+			if err != nil {
+				return nil, err
+			}
+			out := make([]any, len(results))
+			for i, r := range results {
+				v, err := r.toJS(vm, st.parse, modeAll)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = v
+			}
+			return vm.NewArray(out...), nil
+		}
+	}))
+}
+
+// batch runs stmts in one transaction: all or nothing.
+func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any) ([]*result, error) {
+	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
+	defer cancel()
+	var lastErr error
+	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
+		if attempt > 0 && !sleepCtx(qctx, backoff(attempt)) {
+			break
+		}
+		results, index, err := b.batchOnce(qctx, stmts, args)
+		if err == nil {
+			return results, nil
+		}
+		lastErr = b.wrapError(err, index)
+		// Only a batch that never reached the server is retried.
+		if !errors.Is(err, errAcquire) && !pgconn.SafeToRetry(err) {
+			break
+		}
+	}
+	return nil, lastErr
+}
+
+func (b *Binding) batchOnce(ctx context.Context, stmts []*statement, args [][]any) ([]*result, int, error) {
+	start := time.Now()
+	actx, acancel := context.WithTimeout(ctx, b.cfg.AcquireTimeout)
+	conn, err := b.primary.pool.Acquire(actx)
+	acancel()
+	if err != nil {
+		return nil, -1, fmt.Errorf("%w: %w", errAcquire, err)
+	}
+	defer conn.Release()
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return nil, -1, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	results := make([]*result, len(stmts))
+	for i, st := range stmts {
+		s := time.Now()
+		r, err := collect(ctx, tx, st.sql, args[i])
+		if err != nil {
+			return nil, i, err
+		}
+		r.duration = time.Since(s)
+		r.servedBy = b.primary.role
+		r.writes = st.info.Writes
+		results[i] = r
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, -1, err
+	}
+	_ = start
+	return results, -1, nil
+}
+
+func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
+	vm := iso.Runtime()
+	count := len(sqlscan.SplitStatements(sql))
+	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
+		d, err := b.exec(ctx, sql)
+		return func(vm *goja.Runtime) (goja.Value, error) {
+			if err != nil {
+				return nil, err
+			}
+			out := vm.NewObject()
+			_ = out.Set("count", count)
+			_ = out.Set("duration", float64(d.Microseconds())/1000)
+			return out, nil
+		}
+	}))
+}
+
+// exec runs one or more statements without parameters (simple protocol).
+func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
+	start := time.Now()
+	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
+	defer cancel()
+	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)
+	conn, err := b.primary.pool.Acquire(actx)
+	acancel()
+	if err != nil {
+		return 0, b.wrapError(fmt.Errorf("%w: %w", errAcquire, err), -1)
+	}
+	defer conn.Release()
+	if _, err := conn.Conn().PgConn().Exec(qctx, sql).ReadAll(); err != nil {
+		if qctx.Err() != nil && ctx.Err() == nil {
+			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
+		return 0, b.wrapError(err, -1)
+	}
+	return time.Since(start), nil
+}
+
+// RedactedConnString is s without its password, for logs.
+func RedactedConnString(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "********")
+	}
+	return u.String()
+}

@@ -1,0 +1,286 @@
+package sqlscan
+
+import (
+	"slices"
+	"testing"
+)
+
+// The seed's analytics query.
+const seedAnalytics = `WITH user_stats AS (SELECT COUNT(*) as total_users, COUNT(CASE WHEN created_at > NOW() -
+INTERVAL '30 days' THEN 1 END) as recent_users FROM users), pitch_stats AS (SELECT COUNT(*) as total_pitches,
+AVG(funding_goal) as avg_funding_goal FROM pitches WHERE status = 'active') SELECT * FROM user_stats CROSS JOIN
+pitch_stats`
+
+// Shorthands for the expectations below.
+const (
+	cacheable = iota // a read-only single statement that may be cached
+	read             // read-only, not cacheable
+	write            // may write
+	other            // neither: needs the primary, writes nothing (locks, session commands)
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		sql    string
+		kind   string
+		class  int
+		tables []string
+		known  bool // TablesKnown
+	}{
+		// Plain reads and table extraction.
+		{"SELECT 1", "select", cacheable, nil, true},
+		{"SELECT * FROM users WHERE id = $1", "select", cacheable, []string{"users"}, true},
+		{"select * from Users u where u.id = ?", "select", cacheable, []string{"users"}, true},
+		{`SELECT * FROM "Users"`, "select", cacheable, []string{"Users"}, true},
+		{"SELECT * FROM public.users", "select", cacheable, []string{"public.users"}, true},
+		{`SELECT * FROM Public."Users"`, "select", cacheable, []string{"public.Users"}, true},
+		{`SELECT * FROM "weird ""name"""`, "select", cacheable, []string{`weird "name"`}, true},
+		{"SELECT * FROM a, b AS bb, c cc WHERE a.id = bb.id", "select", cacheable, []string{"a", "b", "c"}, true},
+		{"SELECT * FROM a JOIN b ON a.id = b.a_id LEFT OUTER JOIN c USING (id) NATURAL JOIN d", "select", cacheable, []string{"a", "b", "c", "d"}, true},
+		{"SELECT * FROM a JOIN b ON a.x = b.x, c", "select", cacheable, []string{"a", "b", "c"}, true},
+		{"SELECT * FROM a JOIN b ON a.v = ANY(ARRAY[1,2]) AND b.w = ARRAY[3,4], c", "select", cacheable, []string{"a", "b", "c"}, true},
+		{"SELECT * FROM users u1 JOIN users u2 ON u1.boss = u2.id", "select", cacheable, []string{"users"}, true},
+		{"SELECT * FROM ONLY parent *", "select", cacheable, []string{"parent"}, true},
+		{"SELECT * FROM (SELECT * FROM inner_t) s", "select", cacheable, []string{"inner_t"}, true},
+		{"SELECT * FROM (a JOIN b ON true)", "select", cacheable, []string{"a", "b"}, true},
+		{"SELECT * FROM ((SELECT 1) s JOIN t ON true)", "select", cacheable, []string{"t"}, true},
+		{"SELECT * FROM t WHERE id IN (SELECT t_id FROM u WHERE u.x = ANY(SELECT x FROM v))", "select", cacheable, []string{"t", "u", "v"}, true},
+		{"SELECT EXISTS (SELECT 1 FROM t)", "select", cacheable, []string{"t"}, true},
+		{"SELECT a, (SELECT max(b) FROM u) FROM t ORDER BY a, b", "select", cacheable, []string{"u", "t"}, true},
+		{"SELECT * FROM t1 CROSS JOIN LATERAL (SELECT * FROM t2 WHERE t2.id = t1.id) x", "select", cacheable, []string{"t1", "t2"}, true},
+		{"SELECT EXTRACT(YEAR FROM created_at) FROM t", "select", cacheable, []string{"t"}, true},
+		{"SELECT SUBSTRING(name FROM 1 FOR 3), TRIM(BOTH ' ' FROM name) FROM t", "select", cacheable, []string{"t"}, true},
+		{"SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM c FROM t", "select", cacheable, []string{"t"}, true},
+		{"SELECT count(*), max(x), coalesce(y, 0), lower(name) FROM t GROUP BY ROLLUP (a)", "select", cacheable, []string{"t"}, true},
+		{"SELECT x::numeric(10,2), CAST(y AS varchar(20)) FROM t", "select", cacheable, []string{"t"}, true},
+		{"SELECT * FROM t WHERE data ?? 'key' AND id = ?", "select", cacheable, []string{"t"}, true},
+		{"SELECT * FROM generate_series(1, 10) g(n)", "select", cacheable, nil, true},
+		{"SELECT * FROM jsonb_array_elements('[]') WITH ORDINALITY AS e(v, n)", "select", cacheable, nil, true},
+		{"SELECT t.user, t.current_date FROM t", "select", cacheable, []string{"t"}, true},
+		{"/* leading */ SELECT 1 -- now()", "select", cacheable, nil, true},
+		{"SELECT 1;", "select", cacheable, nil, true},
+		{"VALUES (1, 2), (3, 4)", "values", cacheable, nil, true},
+		{"TABLE users", "table", cacheable, []string{"users"}, true},
+		{"SELECT 1 UNION ALL TABLE t", "select", cacheable, []string{"t"}, true},
+		{"(SELECT a FROM x) UNION (SELECT a FROM y)", "select", cacheable, []string{"x", "y"}, true},
+
+		// Volatile and stable functions and values make reads uncacheable;
+		// inside literals and comments they do not count.
+		{seedAnalytics, "select", read, []string{"users", "pitches"}, true},
+		{"SELECT now()", "select", read, nil, true},
+		{"SELECT * FROM events WHERE created_at > NOW() - INTERVAL '1 hour'", "select", read, []string{"events"}, true},
+		{"SELECT pg_catalog.now()", "select", read, nil, true},
+		{"SELECT CURRENT_TIMESTAMP", "select", read, nil, true},
+		{"SELECT * FROM t WHERE d > current_date", "select", read, []string{"t"}, true},
+		{"SELECT localtimestamp(3), localtime, current_time", "select", read, nil, true},
+		{"SELECT * FROM t ORDER BY RANDOM() LIMIT 1", "select", read, []string{"t"}, true},
+		{"SELECT gen_random_uuid()", "select", read, nil, true},
+		{"SELECT uuid_generate_v4(), uuid_generate_v1mc()", "select", read, nil, true},
+		{"SELECT LASTVAL(), * FROM articles LIMIT 50", "select", read, []string{"articles"}, true},
+		{"SELECT timeofday()", "select", read, nil, true},
+		{"SELECT pg_sleep(1)", "select", read, nil, true},
+		{"SELECT age(birthday) FROM people", "select", read, []string{"people"}, true},
+		{"SELECT age(died, born) FROM people", "select", cacheable, []string{"people"}, true},
+		{"SELECT current_user, session_user", "select", read, nil, true},
+		{"SELECT user", "select", read, nil, true},
+		{"SELECT current_setting('TimeZone')", "select", read, nil, true},
+		{"SELECT version()", "select", read, nil, true},
+		{"SELECT * FROM t TABLESAMPLE SYSTEM (10)", "select", read, []string{"t"}, true},
+		{"SELECT * FROM t WHERE created > 'now'::timestamptz", "select", read, []string{"t"}, true},
+		{"SELECT 'today'::date, $$ Tomorrow $$::date", "select", read, nil, true},
+		{"SELECT * FROM pg_stat_activity", "select", read, []string{"pg_stat_activity"}, true},
+		{"SELECT 'now()'", "select", cacheable, nil, true},
+		{"SELECT $$now()$$, 'random()', E'now()\\''", "select", cacheable, nil, true},
+		{`SELECT "now" FROM t`, "select", cacheable, []string{"t"}, true},
+		{"SELECT version FROM migrations", "select", cacheable, []string{"migrations"}, true},
+
+		// Unknown functions may touch anything, but like Hyperdrive the read
+		// stays cacheable.
+		{"SELECT my_func(1)", "select", cacheable, nil, false},
+		{"SELECT * FROM my_func(1)", "select", cacheable, nil, false},
+		{`SELECT "My Func"(1) FROM t`, "select", cacheable, []string{"t"}, false},
+
+		// Locking reads need the primary.
+		{"SELECT * FROM t FOR UPDATE", "select", other, []string{"t"}, true},
+		{"SELECT * FROM t WHERE x = $1 FOR NO KEY UPDATE OF t SKIP LOCKED", "select", other, []string{"t"}, true},
+		{"SELECT * FROM t FOR KEY SHARE", "select", other, []string{"t"}, true},
+		{"SELECT * FROM t LIMIT 1 FOR SHARE NOWAIT", "select", other, []string{"t"}, true},
+
+		// Functions with side effects write.
+		{"SELECT nextval('users_id_seq')", "select", write, nil, false},
+		{"SELECT setval('s', 1)", "select", write, nil, false},
+		{"SELECT pg_advisory_lock(1)", "select", write, nil, false},
+		{"SELECT set_config('a.b', 'c', false)", "select", write, nil, false},
+		{"SELECT txid_current()", "select", write, nil, false},
+
+		// SELECT … INTO creates a table.
+		{"SELECT * INTO new_t FROM t", "select", write, []string{"new_t"}, true},
+		{"SELECT a INTO TEMP TABLE nt FROM t", "select", write, []string{"nt"}, true},
+
+		// WITH.
+		{"WITH x AS (SELECT * FROM t) SELECT * FROM x", "select", cacheable, []string{"t"}, true},
+		{"WITH users AS (SELECT * FROM users WHERE active) SELECT * FROM users", "select", cacheable, []string{"users"}, true},
+		{"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT * FROM r", "select", cacheable, nil, true},
+		{"WITH a AS MATERIALIZED (SELECT 1), b AS NOT MATERIALIZED (SELECT * FROM t) SELECT * FROM a, b", "select", cacheable, []string{"t"}, true},
+		{"WITH a AS (WITH b AS (SELECT * FROM t) SELECT * FROM b) SELECT * FROM a, b", "select", cacheable, []string{"t", "b"}, true},
+		{"WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t) SEARCH DEPTH FIRST BY n SET ord, u AS (SELECT * FROM v) SELECT * FROM t, u", "select", cacheable, []string{"v"}, true},
+		{"WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "select", write, []string{"t"}, true},
+		{"WITH x AS (UPDATE t SET a = 1 RETURNING *) SELECT count(*) FROM x JOIN u ON true", "select", write, []string{"t"}, true},
+		{"WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "insert", write, []string{"t"}, true},
+		{"WITH moved AS (DELETE FROM a RETURNING *) INSERT INTO b SELECT * FROM moved", "insert", write, []string{"a", "b"}, true},
+
+		// DML.
+		{"INSERT INTO users (name, email) VALUES ($1, $2) RETURNING id", "insert", write, []string{"users"}, true},
+		{"insert into t values (1)", "insert", write, []string{"t"}, true},
+		{"INSERT INTO users (id, created_at) VALUES (gen_random_uuid(), now())", "insert", write, []string{"users"}, true},
+		{"INSERT INTO t SELECT * FROM u", "insert", write, []string{"t"}, true},
+		{"INSERT INTO t (SELECT * FROM u)", "insert", write, []string{"t"}, true},
+		{"INSERT INTO t AS x (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET a = excluded.a + 1", "insert", write, []string{"t"}, true},
+		{"INSERT INTO t DEFAULT VALUES", "insert", write, []string{"t"}, true},
+		{"INSERT INTO t WITH c AS (SELECT 1) SELECT * FROM c", "insert", write, []string{"t"}, true},
+		{"INSERT INTO t VALUES (my_func())", "insert", write, []string{"t"}, false},
+		{"UPDATE users SET name = $1 WHERE id = $2", "update", write, []string{"users"}, true},
+		{"UPDATE ONLY users u SET x = 1, y = 2 FROM other o, more m WHERE u.id = o.id", "update", write, []string{"users"}, true},
+		{"UPDATE t SET a = 1 WHERE id = (SELECT max(id) FROM u)", "update", write, []string{"t"}, true},
+		{"DELETE FROM sessions WHERE expires < now()", "delete", write, []string{"sessions"}, true},
+		{"DELETE FROM t USING u, v WHERE t.id = u.id RETURNING t.a, t.b", "delete", write, []string{"t"}, true},
+		{"MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v, w = 1 WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)", "merge", write, []string{"t"}, true},
+		{"MERGE INTO t AS x USING (SELECT * FROM s) AS y ON x.id = y.id WHEN MATCHED THEN DELETE", "merge", write, []string{"t"}, true},
+
+		// DDL and other writes.
+		{"TRUNCATE a, ONLY b", "truncate", write, []string{"a", "b"}, true},
+		{"TRUNCATE TABLE a RESTART IDENTITY CASCADE", "truncate", write, []string{"a"}, false},
+		{"COPY t FROM STDIN", "copy", write, []string{"t"}, true},
+		{"COPY t (a, b) TO STDOUT", "copy", other, []string{"t"}, true},
+		{"COPY (SELECT * FROM t) TO STDOUT", "copy", other, []string{"t"}, true},
+		{"CREATE TABLE t (id int PRIMARY KEY, created timestamptz DEFAULT now(), u int REFERENCES u(id))", "create", write, []string{"t"}, true},
+		{"CREATE TABLE IF NOT EXISTS public.t (id int)", "create", write, []string{"public.t"}, true},
+		{"CREATE TEMP TABLE t2 AS SELECT * FROM t", "create", write, []string{"t2"}, true},
+		{"CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)", "create", write, []string{"p1", "p"}, true},
+		{"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)", "create", write, []string{"t"}, true},
+		{"CREATE INDEX ON t USING gin (data)", "create", write, []string{"t"}, true},
+		{"CREATE OR REPLACE VIEW v AS SELECT * FROM t", "create", write, []string{"v"}, true},
+		{"CREATE MATERIALIZED VIEW mv AS SELECT * FROM t WITH NO DATA", "create", write, []string{"mv"}, true},
+		{"CREATE SEQUENCE IF NOT EXISTS s", "create", write, []string{"s"}, true},
+		{"CREATE OR REPLACE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql", "create", write, nil, false},
+		{`CREATE EXTENSION IF NOT EXISTS "uuid-ossp"`, "create", write, nil, false},
+		{"ALTER TABLE users ADD COLUMN age int DEFAULT 0", "alter", write, []string{"users"}, true},
+		{"ALTER TABLE IF EXISTS a RENAME TO b", "alter", write, []string{"a", "b"}, true},
+		{"ALTER TABLE a SET SCHEMA s", "alter", write, []string{"a"}, false},
+		{"ALTER ROLE r SET search_path = x", "alter", write, nil, false},
+		{"DROP TABLE IF EXISTS a, b", "drop", write, []string{"a", "b"}, true},
+		{"DROP TABLE a CASCADE", "drop", write, []string{"a"}, false},
+		{"DROP INDEX i", "drop", write, nil, false},
+		{"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", "refresh", write, []string{"mv"}, true},
+		{"GRANT SELECT ON t TO r", "grant", write, nil, false},
+		{"CALL p(1)", "call", write, nil, false},
+		{"DO $$ BEGIN PERFORM 1; END $$", "do", write, nil, false},
+		{"EXECUTE stmt(1)", "execute", write, nil, false},
+		{"FOO bar", "foo", write, nil, false},
+
+		// EXPLAIN.
+		{"EXPLAIN SELECT * FROM t", "explain", cacheable, []string{"t"}, true},
+		{"EXPLAIN ANALYZE SELECT * FROM t", "explain", read, []string{"t"}, true},
+		{"EXPLAIN ANALYZE DELETE FROM t", "explain", write, []string{"t"}, true},
+		{"EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET a = 1", "explain", write, []string{"t"}, true},
+		{"EXPLAIN DELETE FROM t", "explain", other, []string{"t"}, true},
+		{"EXPLAIN (ANALYZE false, FORMAT JSON) UPDATE t SET a = 1", "explain", other, []string{"t"}, true},
+
+		// Session, transaction and maintenance commands.
+		{"SHOW search_path", "show", read, nil, true},
+		{"SET search_path = public", "set", other, nil, true},
+		{"BEGIN", "begin", other, nil, true},
+		{"COMMIT", "commit", other, nil, true},
+		{"COMMIT PREPARED 'tx'", "commit", write, nil, false},
+		{"LISTEN ch", "listen", other, nil, true},
+		{"NOTIFY ch, 'payload'", "notify", other, nil, true},
+		{"VACUUM ANALYZE t", "vacuum", other, nil, true},
+		{"LOCK TABLE t IN ACCESS EXCLUSIVE MODE", "lock", other, []string{"t"}, true},
+		{"DECLARE c CURSOR FOR SELECT * FROM t", "declare", other, []string{"t"}, true},
+
+		// What cannot be analysed is a write to unknown tables.
+		{"", "", other, nil, true},
+		{"SELECT 'unterminated", "select", write, nil, false},
+		{"SELECT (1", "select", write, nil, false},
+		{"SELECT 1)", "select", write, nil, false},
+		{`SELECT * FROM U&"d\0061ta"`, "select", cacheable, []string{`d\0061ta`}, false},
+		{"WITH x AS (SELECT 1)", "", write, nil, false},
+		{"DELETE t", "delete", write, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			got := Classify(tc.sql)
+			want := Info{Kind: tc.kind, Tables: tc.tables, TablesKnown: tc.known}
+			switch tc.class {
+			case cacheable:
+				want.ReadOnly, want.Cacheable = true, true
+			case read:
+				want.ReadOnly = true
+			case write:
+				want.Writes = true
+			}
+			if !equalInfo(got, want) {
+				t.Errorf("Classify(%q)\n got %+v\nwant %+v", tc.sql, got, want)
+			}
+		})
+	}
+}
+
+func TestClassifyMulti(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want Info
+	}{
+		{"SELECT * FROM a; SELECT * FROM b", Info{Kind: "select", ReadOnly: true, Multi: true, Tables: []string{"a", "b"}, TablesKnown: true}},
+		{"SELECT * FROM a; DELETE FROM b", Info{Kind: "select", Writes: true, Multi: true, Tables: []string{"b"}, TablesKnown: true}},
+		{"INSERT INTO a VALUES (1); INSERT INTO a VALUES (2); UPDATE b SET x = 1", Info{Kind: "insert", Writes: true, Multi: true, Tables: []string{"a", "b"}, TablesKnown: true}},
+		{"SELECT my_func(); DELETE FROM b", Info{Kind: "select", Writes: true, Multi: true, Tables: []string{"b"}}},
+		{"BEGIN; UPDATE t SET a = 1; COMMIT", Info{Kind: "begin", Writes: true, Multi: true, Tables: []string{"t"}, TablesKnown: true}},
+		{"SELECT 1; 'unterminated", Info{Kind: "select", Writes: true, Multi: true}},
+	}
+	for _, tc := range tests {
+		if got := Classify(tc.sql); !equalInfo(got, tc.want) {
+			t.Errorf("Classify(%q)\n got %+v\nwant %+v", tc.sql, got, tc.want)
+		}
+	}
+}
+
+func TestClassifyDeepNestingGivesUp(t *testing.T) {
+	deep := "SELECT "
+	for range maxNesting + 10 {
+		deep += "("
+	}
+	deep += "1"
+	for range maxNesting + 10 {
+		deep += ")"
+	}
+	got := Classify(deep)
+	want := Info{Kind: "select", Writes: true}
+	if !equalInfo(got, want) {
+		t.Errorf("Classify(%d nested parentheses)\n got %+v\nwant %+v", maxNesting+10, got, want)
+	}
+}
+
+func TestClassifyAllocatesOnlyTheResult(t *testing.T) {
+	tests := []struct {
+		sql    string
+		allocs float64
+	}{
+		{"SELECT 1", 0},
+		{"SELECT * FROM users WHERE id = $1", 1}, // the Tables slice
+		{"SELECT * FROM Users", 2},               // and the folded name
+		{seedAnalytics, 1},
+	}
+	for _, tc := range tests {
+		Classify(tc.sql) // fill the pool
+		if got := testing.AllocsPerRun(100, func() { Classify(tc.sql) }); got > tc.allocs {
+			t.Errorf("Classify(%.30q) allocates %v times; want at most %v", tc.sql, got, tc.allocs)
+		}
+	}
+}
+
+func equalInfo(a, b Info) bool {
+	return a.Kind == b.Kind && a.ReadOnly == b.ReadOnly && a.Cacheable == b.Cacheable &&
+		a.Multi == b.Multi && a.TablesKnown == b.TablesKnown && a.Writes == b.Writes &&
+		slices.Equal(a.Tables, b.Tables)
+}

@@ -1,0 +1,101 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"edgerun/bindings"
+	"edgerun/bindings/hyperdrive"
+	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/runtime/config"
+)
+
+// managedDatabase is the local PostgreSQL edgerun starts for [[hyperdrive]]
+// entries without a connection string; one server per project, a database
+// per binding.
+
+// openHyperdrive builds one binding per [[hyperdrive]] entry, starting the
+// managed local PostgreSQL when an entry has no connection string, and
+// applying migrations_dir.
+func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (list []bindings.Binding, closers []func(context.Context) error, err error) {
+	defer func() {
+		if err != nil {
+			for _, b := range list {
+				_ = b.Close(ctx)
+			}
+			for _, c := range closers {
+				_ = c(ctx)
+			}
+			list, closers = nil, nil
+		}
+	}()
+	var managed *localpg.Server
+	for _, hd := range cfg.Hyperdrive {
+		conn := hd.LocalConnectionString
+		if conn == "" {
+			if managed == nil {
+				dataDir := filepath.Join(cfg.Dir, ".edgerun", "state", "postgres")
+				log.Info("starting a managed local PostgreSQL for hyperdrive (no localConnectionString)", "binding", hd.Binding, "data_dir", dataDir)
+				managed, err = localpg.Start(ctx, localpg.Options{DataDir: dataDir, Database: databaseName(hd.Binding), Log: log})
+				if err != nil {
+					return nil, nil, fmt.Errorf("hyperdrive %q: %w", hd.Binding, err)
+				}
+				closers = append(closers, managed.Stop)
+			}
+			conn = managed.ConnString()
+		}
+		if hd.MigrationsDir != "" {
+			applied, merr := localpg.Migrate(ctx, conn, hd.MigrationsDir)
+			if merr != nil {
+				// A database that is down must not stop edgerun; a broken
+				// migration must be seen.
+				log.Error(fmt.Sprintf("hyperdrive %q: migrations: %v", hd.Binding, merr))
+			} else if len(applied) > 0 {
+				log.Info(fmt.Sprintf("hyperdrive %q: applied migrations %s", hd.Binding, strings.Join(applied, ", ")))
+			}
+		}
+		b, berr := hyperdrive.Open(ctx, hyperdrive.Config{
+			Name:               hd.Binding,
+			ConnString:         conn,
+			FallbackConnString: hd.FallbackConnectionString,
+			ReplicaConnStrings: hd.ReplicaConnectionStrings,
+			MaxConns:           hd.OriginConnectionLimit,
+			QueryTimeout:       hd.QueryTimeout,
+			AcquireTimeout:     hd.AcquireTimeout,
+			Retries:            retriesSetting(hd.Retries),
+			FailureThreshold:   hd.Breaker.FailureThreshold,
+			OpenTimeout:        hd.Breaker.OpenTimeout,
+			SlowQuery:          hd.SlowQuery,
+			Cache: hyperdrive.CacheConfig{
+				Disabled:             hd.Caching.Disabled,
+				MaxAge:               hd.Caching.MaxAge,
+				StaleWhileRevalidate: hd.Caching.StaleWhileRevalidate,
+				MaxBytes:             hd.Caching.MaxBytes,
+				MaxEntryBytes:        hd.Caching.MaxEntryBytes,
+			},
+			Log: log,
+		})
+		if berr != nil {
+			return nil, nil, berr
+		}
+		list = append(list, b)
+		log.Debug("hyperdrive binding ready", "binding", hd.Binding, "database", hyperdrive.RedactedConnString(conn))
+	}
+	return list, closers, nil
+}
+
+// retriesSetting maps the config's retries (0 = none) onto Config.Retries
+// (0 = default, -1 = none).
+func retriesSetting(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+func databaseName(binding string) string {
+	return strings.ToLower(binding)
+}
