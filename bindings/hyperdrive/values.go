@@ -48,18 +48,17 @@ func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 		return nil, nil
 	}
 	switch x := v.Export().(type) {
-	case bool, string:
+	case string:
 		return x, nil
+	case bool:
+		return jsBool(x), nil
 	case int64:
-		return x, nil
+		return jsInt(x), nil
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return x, nil
-		}
 		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return int64(x), nil
+			return jsInt(x), nil
 		}
-		return x, nil
+		return jsFloat(x), nil
 	case *big.Int:
 		if x.IsInt64() {
 			return x.Int64(), nil
@@ -122,6 +121,41 @@ func isView(vm *goja.Runtime, obj *goja.Object) bool {
 	r, err := f(ab, obj)
 	return err == nil && r.ToBoolean()
 }
+
+// JS numbers and booleans bind to whatever the parameter's type is, as in
+// D1: an integer column takes 42, a text parameter (`SELECT ? AS n`) takes
+// "42". pgx picks the valuer interface the parameter's codec understands.
+type (
+	jsInt   int64
+	jsFloat float64
+	jsBool  bool
+)
+
+func (v jsInt) Int64Value() (pgtype.Int8, error) { return pgtype.Int8{Int64: int64(v), Valid: true}, nil }
+func (v jsInt) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(v), Valid: true}, nil
+}
+func (v jsInt) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: strconv.FormatInt(int64(v), 10), Valid: true}, nil
+}
+func (v jsInt) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(v), 10), nil }
+
+func (v jsFloat) Float64Value() (pgtype.Float8, error) {
+	return pgtype.Float8{Float64: float64(v), Valid: true}, nil
+}
+func (v jsFloat) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{}, fmt.Errorf("%v is not an integer", float64(v))
+}
+func (v jsFloat) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: strconv.FormatFloat(float64(v), 'g', -1, 64), Valid: true}, nil
+}
+func (v jsFloat) MarshalJSON() ([]byte, error) { return json.Marshal(float64(v)) }
+
+func (v jsBool) BoolValue() (pgtype.Bool, error) { return pgtype.Bool{Bool: bool(v), Valid: true}, nil }
+func (v jsBool) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: strconv.FormatBool(bool(v)), Valid: true}, nil
+}
+func (v jsBool) MarshalJSON() ([]byte, error) { return json.Marshal(bool(v)) }
 
 // ---- PostgreSQL → JS -------------------------------------------------------
 

@@ -1,14 +1,13 @@
 package webapi
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"edgerun/isolates"
+	"edgerun/isolates/jstest"
 )
 
 // newTestWorker makes an isolate with the Web APIs installed.
@@ -29,52 +28,10 @@ func newTestWorker(t *testing.T, console Console) (*isolates.Isolate, *Worker) {
 
 // TestWebAPIs runs every testdata/*.js file's tests inside an isolate.
 func TestWebAPIs(t *testing.T) {
-	assertJS, err := os.ReadFile("testdata/assert.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob("testdata/*.js")
-	for _, file := range files {
-		if strings.HasSuffix(file, "assert.js") {
-			continue
-		}
+	for _, file := range jstest.Files(t, "testdata") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			src, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
 			iso, _ := newTestWorker(t, nil)
-			type outcome struct {
-				count    int64
-				failures []string
-			}
-			done := make(chan outcome, 1)
-			err = iso.Do(func() error {
-				vm := iso.Runtime()
-				if _, err := vm.RunScript("assert.js", string(assertJS)); err != nil {
-					return err
-				}
-				if _, err := vm.RunScript(file, string(src)); err != nil {
-					return err
-				}
-				_ = vm.Set("__report", func(count int64, failures []string) { done <- outcome{count, failures} })
-				_, err := vm.RunString(`__runTests().then(r => __report(r.count, r.failures), e => __report(0, [String(e && e.stack || e)]))`)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case o := <-done:
-				for _, f := range o.failures {
-					t.Error(f)
-				}
-				if o.count == 0 {
-					t.Fatal("no tests ran")
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("tests did not finish")
-			}
+			jstest.Run(t, iso, file, nil)
 		})
 	}
 }

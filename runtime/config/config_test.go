@@ -466,17 +466,17 @@ func TestWarnings(t *testing.T) {
 	for _, w := range warnings {
 		got = append(got, w.String())
 	}
-	toml := filepath.Join("testdata", "warnings", "wrangler.toml")
+	config := filepath.Join("testdata", "warnings", "wrangler.toml")
 	devVars := filepath.Join("testdata", "warnings", ".dev.vars")
 	want := []string{
 		devVars + ":2: line ignored: not a KEY=value assignment",
-		devVars + `:4: Secret "DB" has the name of a Hyperdrive Config binding (` + toml + `:7) and hides it from the worker.`,
-		toml + `:3: Unexpected fields found in top-level field: "nmae"`,
-		toml + `:9: Unexpected fields found in hyperdrive[0] field: "pool_size"`,
-		toml + `:10: Unexpected fields found in hyperdrive[0].caching field: "ttl"`,
-		toml + `:12: "r2_buckets" is not supported by edgerun and is ignored.`,
-		toml + `:17: Unexpected fields found in dev field: "prot"`,
-		toml + `:20: Unexpected fields found in edgerun field: "workers"`,
+		devVars + `:4: Secret "DB" has the name of a Hyperdrive Config binding (` + config + `:7) and hides it from the worker.`,
+		config + `:3: Unexpected fields found in top-level field: "nmae"`,
+		config + `:9: Unexpected fields found in hyperdrive[0] field: "pool_size"`,
+		config + `:10: Unexpected fields found in hyperdrive[0].caching field: "ttl"`,
+		config + `:12: "r2_buckets" is not supported by edgerun and is ignored.`,
+		config + `:17: Unexpected fields found in dev field: "prot"`,
+		config + `:20: Unexpected fields found in edgerun field: "workers"`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -501,9 +501,9 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 func TestFindConfig(t *testing.T) {
-	toml := "name = \"from-toml\"\nmain = \"index.js\"\n"
-	jsonc := "{ \"name\": \"from-jsonc\", \"main\": \"index.js\", } // jsonc\n"
-	json := "{ \"name\": \"from-json\", \"main\": \"index.js\" }\n"
+	tomlSrc := "name = \"from-toml\"\nmain = \"index.js\"\n"
+	jsoncSrc := "{ \"name\": \"from-jsonc\", \"main\": \"index.js\", } // jsonc\n"
+	jsonSrc := "{ \"name\": \"from-json\", \"main\": \"index.js\" }\n"
 	tests := []struct {
 		name     string
 		files    map[string]string
@@ -514,40 +514,40 @@ func TestFindConfig(t *testing.T) {
 	}{
 		{
 			name:     "wrangler.json wins over jsonc and toml",
-			files:    map[string]string{"wrangler.toml": toml, "wrangler.jsonc": jsonc, "wrangler.json": json},
+			files:    map[string]string{"wrangler.toml": tomlSrc, "wrangler.jsonc": jsoncSrc, "wrangler.json": jsonSrc},
 			wantName: "from-json", wantFile: "wrangler.json",
 		},
 		{
 			name:     "wrangler.jsonc wins over toml",
-			files:    map[string]string{"wrangler.toml": toml, "wrangler.jsonc": jsonc},
+			files:    map[string]string{"wrangler.toml": tomlSrc, "wrangler.jsonc": jsoncSrc},
 			wantName: "from-jsonc", wantFile: "wrangler.jsonc",
 		},
 		{
 			name:     "toml alone",
-			files:    map[string]string{"wrangler.toml": toml},
+			files:    map[string]string{"wrangler.toml": tomlSrc},
 			wantName: "from-toml", wantFile: "wrangler.toml",
 		},
 		{
 			name:     "nearest directory first, whatever the format",
-			files:    map[string]string{"wrangler.json": json, "app/wrangler.toml": toml, "app/index.js": ""},
+			files:    map[string]string{"wrangler.json": jsonSrc, "app/wrangler.toml": tomlSrc, "app/index.js": ""},
 			dir:      "app",
 			wantName: "from-toml", wantFile: "app/wrangler.toml",
 		},
 		{
 			name:     "found in a parent directory",
-			files:    map[string]string{"wrangler.toml": toml, "app/src/x.ts": ""},
+			files:    map[string]string{"wrangler.toml": tomlSrc, "app/src/x.ts": ""},
 			dir:      "app/src",
 			wantName: "from-toml", wantFile: "wrangler.toml",
 		},
 		{
 			name:     "explicit path wins",
-			files:    map[string]string{"wrangler.json": json, "other.toml": toml},
+			files:    map[string]string{"wrangler.json": jsonSrc, "other.toml": tomlSrc},
 			path:     "other.toml",
 			wantName: "from-toml", wantFile: "other.toml",
 		},
 		{
 			name:     "a directory named like a config file is skipped",
-			files:    map[string]string{"wrangler.json/keep": "", "wrangler.toml": toml},
+			files:    map[string]string{"wrangler.json/keep": "", "wrangler.toml": tomlSrc},
 			wantName: "from-toml", wantFile: "wrangler.toml",
 		},
 	}
@@ -753,5 +753,14 @@ func TestRedactedConfigHidesSecrets(t *testing.T) {
 	// The original is untouched.
 	if cfg.Hyperdrive[0].LocalConnectionString != "postgres://app:s3cret@localhost:5432/shop" || cfg.Secrets["API_KEY"] != "dev-key" {
 		t.Error("Redacted modified the original config")
+	}
+}
+
+func BenchmarkLoadFull(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Load(Options{Dir: "testdata/full"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -9,7 +9,9 @@
 //     commas), reporting every syntax and semantic error as file:line;
 //   - resolving the selected environment: inheritable keys (name, main,
 //     compatibility_date, triggers, limits, …) fall back to the top level,
-//     bindings (vars, hyperdrive, kv_namespaces, …) do not;
+//     bindings (vars, hyperdrive, kv_namespaces, …) do not. As in wrangler,
+//     inheritance is per top-level key: an [env.x.limits] table replaces
+//     [limits] whole, it is not merged with it;
 //   - applying defaults, so that a [Config] is complete: every field holds the
 //     value edgerun will use, and paths are absolute;
 //   - edgerun's own knobs: extra keys inside each [[hyperdrive]] entry and

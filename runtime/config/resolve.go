@@ -121,6 +121,7 @@ type resolver struct {
 	d        *decoder
 	top      map[string]any
 	env      map[string]any // the selected [env.<name>] table; nil at the top level
+	envs     map[string]any // the [env] table
 	envName  string
 	envPath  keyPath
 	reuseTop bool // --env X with no [env] tables at all: wrangler uses the top level as env X
@@ -144,7 +145,10 @@ type bindingDef struct {
 
 func newResolver(d *decoder, envName string) *resolver {
 	r := &resolver{d: d, top: d.doc.root, envName: envName, own: map[string]ownValue{}, bindings: map[string]bindingDef{}}
-	envs := r.environments()
+	if v, ok := r.top["env"]; ok {
+		r.envs, _ = d.table(keyPath{"env"}, v)
+	}
+	envs := r.envs
 	if envName != "" {
 		r.envPath = keyPath{"env", envName}
 		switch v, ok := envs[envName]; {
@@ -168,15 +172,6 @@ func newResolver(d *decoder, envName string) *resolver {
 		}
 	}
 	return r
-}
-
-func (r *resolver) environments() map[string]any {
-	v, ok := r.top["env"]
-	if !ok {
-		return nil
-	}
-	m, _ := r.d.table(keyPath{"env"}, v)
-	return m
 }
 
 func sortedNames(m map[string]any) []string {
@@ -236,14 +231,14 @@ func (r *resolver) build(cfg *Config) {
 	if r.env != nil && !r.reuseTop {
 		d.unknownKeys(r.envPath, r.env, environmentOK)
 	}
-	cfg.Environments = sortedNames(r.environments())
+	cfg.Environments = sortedNames(r.envs)
 
 	r.name(cfg)
 	r.main(cfg)
 	r.compatibility(cfg)
 	r.triggers(cfg)
 	r.limits(cfg)
-	r.build_(cfg)
+	r.bundling(cfg)
 	r.vars(cfg)
 	r.secretsConfig()
 	if o, ok := r.own["hyperdrive"]; ok {
@@ -386,9 +381,8 @@ func (r *resolver) limits(cfg *Config) {
 	}
 }
 
-// build_ reads the bundling keys (named so because build() is taken by the
-// resolver's entry point and "build" is also a wrangler key).
-func (r *resolver) build_(cfg *Config) {
+// bundling reads the keys that shape how main is bundled.
+func (r *resolver) bundling(cfg *Config) {
 	b := Build{JSXFactory: "React.createElement", JSXFragment: "React.Fragment", KeepNames: true,
 		Define: map[string]string{}, Alias: map[string]string{}}
 	str := func(key string, dst *string) {

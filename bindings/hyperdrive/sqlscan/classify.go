@@ -270,6 +270,9 @@ func (w *walker) startsQuery(i, hi int) bool {
 func (w *walker) name(i, hi int) (int, bool) {
 	switch w.kindAt(i, hi) {
 	case tokQuotedIdent:
+		if w.nameText(i) == "" { // a zero-length identifier is an error
+			return i, false
+		}
 	case tokIdent:
 		if w.toks[i].kw.has(flagReserved) {
 			return i, false

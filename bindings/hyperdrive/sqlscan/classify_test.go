@@ -2,6 +2,7 @@ package sqlscan
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -99,6 +100,8 @@ func TestClassify(t *testing.T) {
 		{"SELECT my_func(1)", "select", cacheable, nil, false},
 		{"SELECT * FROM my_func(1)", "select", cacheable, nil, false},
 		{`SELECT "My Func"(1) FROM t`, "select", cacheable, []string{"t"}, false},
+		{"SELECT range(1), key(2)", "select", cacheable, nil, false},
+		{"SELECT grouping(a), count(*) FILTER (WHERE b) OVER (PARTITION BY c) FROM t GROUP BY GROUPING SETS ((a), CUBE (b))", "select", cacheable, []string{"t"}, true},
 
 		// Locking reads need the primary.
 		{"SELECT * FROM t FOR UPDATE", "select", other, []string{"t"}, true},
@@ -283,4 +286,45 @@ func equalInfo(a, b Info) bool {
 	return a.Kind == b.Kind && a.ReadOnly == b.ReadOnly && a.Cacheable == b.Cacheable &&
 		a.Multi == b.Multi && a.TablesKnown == b.TablesKnown && a.Writes == b.Writes &&
 		slices.Equal(a.Tables, b.Tables)
+}
+
+func TestKeywordTable(t *testing.T) {
+	for k := kwNone + 1; k < kwCount; k++ {
+		name := keywordNames[k]
+		if name == "" || foldString(name) != name {
+			t.Errorf("keyword %d has name %q; want a lower-case word", k, name)
+		}
+		if got := lookupKeyword(strings.ToUpper(name)); got != k {
+			t.Errorf("lookupKeyword(%q) = %d; want %d", strings.ToUpper(name), got, k)
+		}
+	}
+	if got := lookupKeyword("users"); got != kwNone {
+		t.Errorf("lookupKeyword(users) = %v; want kwNone", got)
+	}
+}
+
+func TestLookupFunction(t *testing.T) {
+	tests := []struct {
+		name   string
+		quoted bool
+		want   funcClass
+	}{
+		{"NOW", false, funcVolatile},
+		{"NOW", true, funcUnknown}, // "NOW"() is not now()
+		{"now", true, funcVolatile},
+		{"pg_sleep_for", false, funcVolatile},
+		{"uuid_generate_v1mc", false, funcVolatile},
+		{"pg_try_advisory_xact_lock_shared", false, funcSideEffect},
+		{"pg_advisory_unlock_all", false, funcSideEffect},
+		{"lo_import", false, funcSideEffect},
+		{"count", false, funcPure},
+		{"age", false, funcAgeLike},
+		{"my_function_with_a_name_longer_than_the_buffer", false, funcUnknown},
+		{"pg_advisory_lock_with_a_name_longer_than_the_buffer", false, funcSideEffect},
+	}
+	for _, tc := range tests {
+		if got := lookupFunction(tc.name, tc.quoted); got != tc.want {
+			t.Errorf("lookupFunction(%q, quoted=%v) = %d; want %d", tc.name, tc.quoted, got, tc.want)
+		}
+	}
 }

@@ -73,7 +73,8 @@ var functionClasses = func() map[string]funcClass {
 		"ntile", "percent_rank", "cume_dist", "percentile_cont", "percentile_disc", "mode",
 		"stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "corr",
 		"covar_pop", "covar_samp", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept",
-		"regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "xmlagg",
+		"regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "xmlagg", "grouping",
+		"cube", "rollup",
 		// conditionals and SQL syntax functions
 		"coalesce", "nullif", "greatest", "least", "cast", "treat", "extract", "substring", "trim",
 		"overlay", "position", "normalize", "num_nulls", "num_nonnulls", "pg_typeof", "format_type",

@@ -43,7 +43,6 @@ const (
 	kwCopy
 	kwCreate
 	kwCross
-	kwCube
 	kwCurrentCatalog
 	kwCurrentDate
 	kwCurrentRole
@@ -81,14 +80,11 @@ const (
 	kwGlobal
 	kwGrant
 	kwGroup
-	kwGrouping
-	kwGroups
 	kwHaving
 	kwIf
 	kwIlike
 	kwImport
 	kwIn
-	kwInclude
 	kwIndex
 	kwInitially
 	kwInner
@@ -130,13 +126,11 @@ const (
 	kwOuter
 	kwOver
 	kwOverlaps
-	kwOverriding
 	kwPartition
 	kwPlacing
 	kwPrepare
 	kwPrimary
 	kwProcedure
-	kwRange
 	kwReassign
 	kwRecursive
 	kwReferences
@@ -146,12 +140,10 @@ const (
 	kwRename
 	kwReplace
 	kwReset
-	kwRestrict
 	kwReturning
 	kwRevoke
 	kwRight
 	kwRollback
-	kwRollup
 	kwRow
 	kwRows
 	kwSavepoint
@@ -194,7 +186,6 @@ const (
 	kwWhere
 	kwWindow
 	kwWith
-	kwWithin
 	kwCount
 )
 
@@ -236,7 +227,6 @@ var keywordNames = [kwCount]string{
 	kwCopy:             "copy",
 	kwCreate:           "create",
 	kwCross:            "cross",
-	kwCube:             "cube",
 	kwCurrentCatalog:   "current_catalog",
 	kwCurrentDate:      "current_date",
 	kwCurrentRole:      "current_role",
@@ -274,14 +264,11 @@ var keywordNames = [kwCount]string{
 	kwGlobal:           "global",
 	kwGrant:            "grant",
 	kwGroup:            "group",
-	kwGrouping:         "grouping",
-	kwGroups:           "groups",
 	kwHaving:           "having",
 	kwIf:               "if",
 	kwIlike:            "ilike",
 	kwImport:           "import",
 	kwIn:               "in",
-	kwInclude:          "include",
 	kwIndex:            "index",
 	kwInitially:        "initially",
 	kwInner:            "inner",
@@ -323,13 +310,11 @@ var keywordNames = [kwCount]string{
 	kwOuter:            "outer",
 	kwOver:             "over",
 	kwOverlaps:         "overlaps",
-	kwOverriding:       "overriding",
 	kwPartition:        "partition",
 	kwPlacing:          "placing",
 	kwPrepare:          "prepare",
 	kwPrimary:          "primary",
 	kwProcedure:        "procedure",
-	kwRange:            "range",
 	kwReassign:         "reassign",
 	kwRecursive:        "recursive",
 	kwReferences:       "references",
@@ -339,12 +324,10 @@ var keywordNames = [kwCount]string{
 	kwRename:           "rename",
 	kwReplace:          "replace",
 	kwReset:            "reset",
-	kwRestrict:         "restrict",
 	kwReturning:        "returning",
 	kwRevoke:           "revoke",
 	kwRight:            "right",
 	kwRollback:         "rollback",
-	kwRollup:           "rollup",
 	kwRow:              "row",
 	kwRows:             "rows",
 	kwSavepoint:        "savepoint",
@@ -387,7 +370,6 @@ var keywordNames = [kwCount]string{
 	kwWhere:            "where",
 	kwWindow:           "window",
 	kwWith:             "with",
-	kwWithin:           "within",
 }
 
 // Keyword properties Classify relies on.
@@ -422,14 +404,15 @@ var keywordFlags = func() (f [kwCount]uint8) {
 		kwPlacing, kwPrimary, kwReferences, kwReturning, kwRight, kwSelect, kwSessionUser, kwSimilar, kwSome,
 		kwSymmetric, kwSystemUser, kwTable, kwTablesample, kwThen, kwTo, kwTrailing, kwTrue, kwUnion,
 		kwUnique, kwUser, kwUsing, kwVariadic, kwVerbose, kwWhen, kwWhere, kwWindow, kwWith)
+	// Only words that cannot name a function here: user functions called
+	// range(…) or key(…) must still count as calls.
 	set(flagNotCall, kwAll, kwAnd, kwAny, kwArray, kwAs, kwBetween, kwBy, kwCase, kwCheck, kwConflict,
-		kwCube, kwDefault, kwDelete, kwDistinct, kwDo, kwElse, kwExcept, kwExists, kwFilter, kwFor, kwFrom,
-		kwGroup, kwGrouping, kwGroups, kwHaving, kwIlike, kwIn, kwInclude, kwInsert, kwIntersect, kwInto,
-		kwIs, kwJoin, kwKey, kwLateral, kwLike, kwLimit, kwMaterialized, kwMerge, kwNot, kwOffset, kwOn,
-		kwOnly, kwOr, kwOrder, kwOrdinality, kwOver, kwOverriding, kwPartition, kwPrimary, kwRange,
-		kwReferences, kwReturning, kwRollup, kwRow, kwRows, kwSelect, kwSet, kwSets, kwSimilar, kwSome,
-		kwTable, kwTablesample, kwThen, kwUnion, kwUnique, kwUpdate, kwUsing, kwValues, kwWhen, kwWhere,
-		kwWindow, kwWith, kwWithin)
+		kwDefault, kwDelete, kwDistinct, kwDo, kwElse, kwExcept, kwExists, kwFilter, kwFor, kwFrom,
+		kwGroup, kwHaving, kwIlike, kwIn, kwInsert, kwIntersect, kwInto, kwIs, kwJoin, kwLateral,
+		kwLike, kwLimit, kwMerge, kwNot, kwOffset, kwOn, kwOnly, kwOr, kwOrder, kwOver, kwPrimary,
+		kwReferences, kwReturning, kwRow, kwSelect, kwSet, kwSets, kwSimilar, kwSome, kwTable,
+		kwTablesample, kwThen, kwUnion, kwUnique, kwUpdate, kwUsing, kwValues, kwWhen, kwWhere,
+		kwWindow, kwWith)
 	set(flagValueFunc|flagNotCall, kwCurrentCatalog, kwCurrentDate, kwCurrentRole, kwCurrentSchema,
 		kwCurrentTime, kwCurrentTimestamp, kwCurrentUser, kwLocaltime, kwLocaltimestamp, kwSessionUser,
 		kwSystemUser, kwUser)

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"edgerun/bindings/hyperdrive/localpg/pgtest"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "edgerun-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "edgerun")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building edgerun: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	pgtest.StopAll()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func fixture(name string) string {
+	p, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "workers", name))
+	return p
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+type server struct {
+	base string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	logs strings.Builder
+}
+
+func (s *server) Logs() string { s.mu.Lock(); defer s.mu.Unlock(); return s.logs.String() }
+
+// startServer runs `edgerun <mode> -c <dir>/wrangler.toml` as a child process.
+func startServer(t *testing.T, mode, dir string, env []string, args ...string) *server {
+	t.Helper()
+	port := freePort(t)
+	cmdArgs := append([]string{mode, "-c", filepath.Join(dir, "wrangler.toml"), "--port", fmt.Sprint(port)}, args...)
+	cmd := exec.Command(binary, cmdArgs...)
+	cmd.Env = append(os.Environ(), env...)
+	s := &server{base: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd}
+	stderr, _ := cmd.StderrPipe()
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.logs.WriteString(sc.Text() + "\n")
+			s.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			cmd.Process.Kill()
+			t.Errorf("edgerun did not exit on SIGINT; logs:\n%s", s.Logs())
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("edgerun never listened; logs:\n%s", s.Logs())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestTenThousandConcurrentQueriesShareTheSmallPool(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	srv := startServer(t, "serve", fixture("hyperdrive-app"),
+		[]string{"CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE=" + dsn}, "--log-level", "warn")
+
+	// Count the binding's connections on the server while the load runs.
+	watch, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close(context.Background())
+	var maxConns atomic.Int64
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			var n int64
+			if err := watch.QueryRow(context.Background(),
+				`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'edgerun' AND datname = current_database()`).Scan(&n); err == nil {
+				for cur := maxConns.Load(); n > cur && !maxConns.CompareAndSwap(cur, n); cur = maxConns.Load() {
+				}
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+
+	const n = 10000
+	client := &http.Client{
+		Timeout:   120 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: -1, DisableKeepAlives: true},
+	}
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	var firstErr atomic.Value
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			id := i%1000 + 1
+			resp, err := client.Get(fmt.Sprintf("%s/item?id=%d", srv.base, id))
+			if err != nil {
+				failed.Add(1)
+				firstErr.CompareAndSwap(nil, err.Error())
+				return
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want := fmt.Sprintf(`{"id":%d,"name":"item-%d"}`, id, id)
+			if resp.StatusCode != 200 || string(body) != want {
+				failed.Add(1)
+				firstErr.CompareAndSwap(nil, fmt.Sprintf("%d %s", resp.StatusCode, body))
+			}
+		}()
+	}
+	began := time.Now()
+	close(start)
+	wg.Wait()
+	elapsed := time.Since(began)
+	close(stop)
+	<-watched
+	if f := failed.Load(); f > 0 {
+		t.Fatalf("%d of %d requests failed; first: %v\nlogs:\n%s", f, n, firstErr.Load(), srv.Logs())
+	}
+	peak := maxConns.Load()
+	t.Logf("%d concurrent requests in %s; peak PostgreSQL connections held by the binding: %d", n, elapsed.Round(time.Millisecond), peak)
+	if peak == 0 {
+		t.Fatal("never saw the binding's connections on the server")
+	}
+	if peak > 10 {
+		t.Fatalf("binding held %d connections, more than origin_connection_limit = 10", peak)
+	}
+}
