@@ -41,7 +41,12 @@ type Config struct {
 	// cached, execute unnamed in one round trip; safe behind PgBouncer's
 	// transaction mode). Default "prepare".
 	StatementCache string
-	Log            *slog.Logger
+	// Observer, if set, hears about queries, retries and breakers (metrics).
+	Observer Observer
+	// Now is the cache's clock (tests use a controllable one). Default
+	// time.Now.
+	Now func() time.Time
+	Log *slog.Logger
 }
 
 // CacheConfig is Hyperdrive's caching, plus memory bounds.
@@ -96,5 +101,8 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 }

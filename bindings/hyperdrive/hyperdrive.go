@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -37,8 +38,11 @@ type Binding struct {
 	props    Properties
 	secrets  []string // passwords to scrub from messages
 
-	statements *lru.Cache[string, *statement]
-	closeOnce  sync.Once
+	statements  *lru.Cache[string, *statement]
+	cache       *queryCache // nil when caching is disabled
+	dbID        string      // the primary database's identity, part of cache keys
+	nextReplica atomic.Uint64
+	closeOnce   sync.Once
 }
 
 var _ bindings.Binding = (*Binding)(nil)
@@ -77,6 +81,12 @@ func Open(ctx context.Context, cfg Config) (*Binding, error) {
 		return nil, fmt.Errorf("hyperdrive %q: %w", cfg.Name, err)
 	}
 	b.secrets = append(b.secrets, b.props.Password)
+	b.dbID = fmt.Sprintf("%s@%s:%d/%s", b.props.User, b.props.Host, b.props.Port, b.props.Database)
+	if !cfg.Cache.Disabled {
+		if b.cache, err = newQueryCache(cfg.Cache, cfg.Now); err != nil {
+			return nil, fmt.Errorf("hyperdrive %q: cache: %w", cfg.Name, err)
+		}
+	}
 	if b.primary, err = b.newEndpoint("primary", cfg.ConnString); err != nil {
 		return nil, err
 	}
@@ -112,13 +122,11 @@ func parseProperties(connString string) (Properties, error) {
 	}, nil
 }
 
-// endpoint is one database server: its pool.
-type endpoint struct {
-	role string
-	pool *pgxpool.Pool
-}
-
 func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
+	name := role
+	if role == "replica" {
+		name = fmt.Sprintf("replica-%d", len(b.replicas)+1)
+	}
 	pc, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		return nil, fmt.Errorf("hyperdrive %q: %s: invalid connection string (the password is not shown)", b.cfg.Name, role)
@@ -152,7 +160,7 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hyperdrive %q: %s: %s", b.cfg.Name, role, b.redact(err.Error()))
 	}
-	return &endpoint{role: role, pool: pool}, nil
+	return &endpoint{role: role, name: name, pool: pool, breaker: b.newBreaker(name)}, nil
 }
 
 // Name is the env property.
@@ -198,14 +206,26 @@ type PoolStats struct {
 func (b *Binding) Stats() []PoolStats {
 	var out []PoolStats
 	for _, ep := range b.endpoints() {
-		s := ep.pool.Stat()
-		out = append(out, PoolStats{
-			Role: ep.role, Acquired: s.AcquiredConns(), Idle: s.IdleConns(), Total: s.TotalConns(), Max: s.MaxConns(),
-			AcquireCount: s.AcquireCount(), EmptyAcquireCount: s.EmptyAcquireCount(), AcquireDuration: s.AcquireDuration(),
-			NewConns: s.NewConnsCount(), CanceledAcquireCount: s.CanceledAcquireCount(),
-		})
+		out = append(out, ep.stats())
 	}
 	return out
+}
+
+func (ep *endpoint) stats() PoolStats {
+	s := ep.pool.Stat()
+	return PoolStats{
+		Role: ep.name, Acquired: s.AcquiredConns(), Idle: s.IdleConns(), Total: s.TotalConns(), Max: s.MaxConns(),
+		AcquireCount: s.AcquireCount(), EmptyAcquireCount: s.EmptyAcquireCount(), AcquireDuration: s.AcquireDuration(),
+		NewConns: s.NewConnsCount(), CanceledAcquireCount: s.CanceledAcquireCount(),
+	}
+}
+
+// CacheStats reports the query cache's counters (zero when disabled).
+func (b *Binding) CacheStats() CacheStats {
+	if b.cache == nil {
+		return CacheStats{}
+	}
+	return b.cache.stats()
 }
 
 // prepare parses sql once per process (LRU by text).
@@ -252,7 +272,7 @@ func (b *Binding) Query(ctx context.Context, sql string, args ...any) (*Result, 
 	if len(args) != st.arity {
 		return nil, b.arityError(st, len(args))
 	}
-	r, err := b.execute(ctx, st, args, nil)
+	r, err := b.execute(ctx, st, args, nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -273,26 +293,43 @@ func (b *Binding) arityError(st *statement, got int) *Error {
 		Message: fmt.Sprintf("Wrong number of parameter bindings for SQL query: expected %d, got %d", st.arity, got)}
 }
 
-// execute runs st with retries where they are safe.
-func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope *isolates.Scope) (*result, error) {
-	ep := b.primary
-	var lastErr error
-	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
-		if attempt > 0 {
-			if !sleepCtx(ctx, backoff(attempt)) {
-				break
-			}
-		}
-		r, err := b.runOn(ctx, ep, st, args)
-		if err == nil {
-			return r, nil
-		}
-		lastErr = err
-		if !b.retryable(err, st) || ctx.Err() != nil {
-			break
+// execute runs one statement: from the cache when it is a cacheable read,
+// else on the database; a write makes cached reads of its tables stale.
+func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope *isolates.Scope, noCache bool) (*result, error) {
+	start := time.Now()
+	kind := "read"
+	if st.info.Writes || !st.info.ReadOnly {
+		kind = "write"
+		b.markWrote(scope)
+	}
+	var r *result
+	var err error
+	if b.cache != nil && st.info.Cacheable && !noCache {
+		r, err = b.cachedRead(ctx, st, args, func(ctx context.Context) (*result, error) {
+			return b.executeUncached(ctx, st, args, scope)
+		})
+	} else {
+		r, err = b.executeUncached(ctx, st, args, scope)
+		if kind == "write" && b.cache != nil {
+			// Even a failed write may have been applied (the connection
+			// dropped after COMMIT was sent): invalidate either way.
+			b.cache.wrote(st.info)
 		}
 	}
-	return nil, b.wrapError(lastErr, -1)
+	if o := b.cfg.Observer; o != nil {
+		switch {
+		case err != nil:
+			o.Query(b.cfg.Name, kind, "error", "", time.Since(start))
+		case r.cached:
+			o.Query(b.cfg.Name, kind, "cached", "cache", time.Since(start))
+		default:
+			o.Query(b.cfg.Name, kind, "ok", r.servedBy, time.Since(start))
+		}
+	}
+	if err != nil {
+		return nil, b.wrapError(err, -1)
+	}
+	return r, nil
 }
 
 // retryable: only when nothing can have been applied — the statement never
@@ -331,6 +368,9 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)
 	conn, err := ep.pool.Acquire(actx)
 	acancel()
+	if o := b.cfg.Observer; o != nil {
+		o.Acquire(b.cfg.Name, ep.name, time.Since(start), err)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -341,7 +381,7 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 	r, err := collect(qctx, conn.Conn(), st.sql, args)
 	if err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
-			return nil, fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+			return nil, fmt.Errorf("%w: %w: %w", context.DeadlineExceeded, errStatementTimeout, err)
 		}
 		return nil, err
 	}
@@ -462,6 +502,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	vm := iso.Runtime()
 	stmt := statementOf(c.Argument(0))
 	mode := int(c.Argument(2).ToInteger())
+	noCache := c.Argument(3).ToBoolean()
 	args, err := paramsFromJS(vm, c.Argument(1))
 	if err == nil && stmt != nil && len(args) != stmt.arity {
 		err = b.arityError(stmt, len(args))
@@ -474,7 +515,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	}
 	scope := iso.Scope()
 	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
-		r, err := b.execute(ctx, stmt, args, scope)
+		r, err := b.execute(ctx, stmt, args, scope, noCache)
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
@@ -590,8 +631,9 @@ func (b *Binding) jsBatch(iso *isolates.Isolate, st *isolateState, c goja.Functi
 		}
 		args[i] = a
 	}
+	scope := iso.Scope()
 	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
-		results, err := b.batch(ctx, stmts, args)
+		results, err := b.batch(ctx, stmts, args, scope)
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
@@ -609,10 +651,20 @@ func (b *Binding) jsBatch(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	}))
 }
 
-// batch runs stmts in one transaction: all or nothing.
-func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any) ([]*result, error) {
+// batch runs stmts in one transaction on the primary: all or nothing.
+func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, scope *isolates.Scope) ([]*result, error) {
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
+	b.markWrote(scope)
+	if b.cache != nil {
+		defer func() {
+			for _, st := range stmts {
+				if st.info.Writes || !st.info.ReadOnly {
+					b.cache.wrote(st.info)
+				}
+			}
+		}()
+	}
 	var lastErr error
 	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
 		if attempt > 0 && !sleepCtx(qctx, backoff(attempt)) {
@@ -667,6 +719,7 @@ func (b *Binding) batchOnce(ctx context.Context, stmts []*statement, args [][]an
 func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
 	vm := iso.Runtime()
 	count := len(sqlscan.SplitStatements(sql))
+	b.markWrote(iso.Scope())
 	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
 		d, err := b.exec(ctx, sql)
 		return func(vm *goja.Runtime) (goja.Value, error) {
@@ -684,6 +737,9 @@ func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
 // exec runs one or more statements without parameters (simple protocol).
 func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	start := time.Now()
+	if b.cache != nil {
+		defer b.cache.wrote(sqlscan.Info{}) // tables unknown: every cached read is stale
+	}
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
 	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)

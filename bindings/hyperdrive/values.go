@@ -131,7 +131,9 @@ type (
 	jsBool  bool
 )
 
-func (v jsInt) Int64Value() (pgtype.Int8, error) { return pgtype.Int8{Int64: int64(v), Valid: true}, nil }
+func (v jsInt) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(v), Valid: true}, nil
+}
 func (v jsInt) Float64Value() (pgtype.Float8, error) {
 	return pgtype.Float8{Float64: float64(v), Valid: true}, nil
 }

@@ -3,15 +3,16 @@
 // returns a new one, so a prepared statement can be reused with other values.
 (function (native, props) {
   "use strict";
-  const kHandle = Symbol("handle"), kArity = Symbol("arity"), kParams = Symbol("params");
+  const kHandle = Symbol("handle"), kArity = Symbol("arity"), kParams = Symbol("params"), kNoCache = Symbol("noCache");
   const ALL = 0, FIRST = 1, RUN = 2, RAW = 3;
   const none = Object.freeze([]);
 
   class HyperdriveStatement {
-    constructor(handle, arity, params) {
+    constructor(handle, arity, params, noCache) {
       this[kHandle] = handle;
       this[kArity] = arity;
       this[kParams] = params;
+      this[kNoCache] = noCache;
     }
     bind(...values) {
       if (values.length !== this[kArity]) {
@@ -19,20 +20,25 @@
         e.code = "08P01";
         throw e;
       }
-      return new HyperdriveStatement(this[kHandle], this[kArity], values);
+      return new HyperdriveStatement(this[kHandle], this[kArity], values, this[kNoCache]);
+    }
+    // edgerun extension: this statement always reads from the database,
+    // never from the query cache (its result is not stored either).
+    withoutCache() {
+      return new HyperdriveStatement(this[kHandle], this[kArity], this[kParams], true);
     }
     first(column) {
-      return native.query(this[kHandle], this[kParams], FIRST).then((row) => {
+      return native.query(this[kHandle], this[kParams], FIRST, this[kNoCache]).then((row) => {
         if (column === undefined || row === null) return row;
         if (!(column in row)) throw new Error(`Column not found: ${column}`);
         return row[column];
       });
     }
-    all() { return native.query(this[kHandle], this[kParams], ALL); }
-    run() { return native.query(this[kHandle], this[kParams], RUN); }
+    all() { return native.query(this[kHandle], this[kParams], ALL, this[kNoCache]); }
+    run() { return native.query(this[kHandle], this[kParams], RUN, this[kNoCache]); }
     raw(options) {
       const names = !!(options && options.columnNames);
-      return native.query(this[kHandle], this[kParams], RAW).then((r) => (names ? [r.columns].concat(r.rows) : r.rows));
+      return native.query(this[kHandle], this[kParams], RAW, this[kNoCache]).then((r) => (names ? [r.columns].concat(r.rows) : r.rows));
     }
   }
   Object.defineProperty(HyperdriveStatement.prototype, Symbol.toStringTag, { value: "HyperdriveStatement" });
@@ -41,7 +47,7 @@
     prepare(query) {
       if (typeof query !== "string") throw new TypeError("prepare(query): query must be a string");
       const h = native.prepare(query);
-      return new HyperdriveStatement(h.handle, h.arity, none);
+      return new HyperdriveStatement(h.handle, h.arity, none, false);
     }
     batch(statements) {
       if (!Array.isArray(statements)) return Promise.reject(new TypeError("batch(statements): expected an array of prepared statements"));

@@ -52,9 +52,17 @@ func Classify(sql string) Info {
 	return info
 }
 
-// maxNesting bounds how deep Classify follows parentheses and subqueries;
-// deeper text is classified as an unknown write.
-const maxNesting = 200
+// Bounds that keep Classify linear on pathological input.
+const (
+	// maxNesting bounds how deep Classify follows parentheses and
+	// subqueries; deeper text is classified as an unknown write.
+	maxNesting = 200
+	// maxCTEs bounds the WITH query names tracked per statement; beyond it
+	// the tables are unknown (and further names may show up in Tables).
+	maxCTEs = 64
+	// maxTables bounds Info.Tables; beyond it the tables are unknown.
+	maxTables = 256
+)
 
 var walkerPool = sync.Pool{New: func() any { return new(walker) }}
 
@@ -123,20 +131,22 @@ func (w *walker) classify(sql string) Info {
 		if w.wrote {
 			names = w.writes
 		}
+		complete := true
 		if writes {
-			writtenTables = w.appendNames(writtenTables, names)
+			writtenTables, complete = w.appendNames(writtenTables, names)
 		} else {
-			readTables = w.appendNames(readTables, names)
+			readTables, complete = w.appendNames(readTables, names)
 		}
+		known := !w.unknownTables && complete
 		if n == 0 {
 			info.Kind, info.Writes, info.ReadOnly, info.Cacheable = kind, writes, readOnly, cacheable
-			info.TablesKnown = !w.unknownTables
+			info.TablesKnown = known
 			continue
 		}
 		info.Multi, info.Cacheable = true, false
 		info.Writes = info.Writes || writes
 		info.ReadOnly = info.ReadOnly && readOnly
-		info.TablesKnown = info.TablesKnown && !w.unknownTables
+		info.TablesKnown = info.TablesKnown && known
 	}
 	if info.Writes {
 		info.Tables = writtenTables
@@ -196,7 +206,7 @@ func (w *walker) splitStatements() {
 	var sp stmtSplitter
 	lo := 0
 	for i, t := range w.toks {
-		if sp.endsStatement(w.src, t) {
+		if sp.endsStatement(t) {
 			if i > lo {
 				w.stmts = append(w.stmts, tokRange{int32(lo), int32(i)})
 			}
@@ -397,9 +407,13 @@ func (w *walker) sameIdent(a, b int) bool {
 	return true
 }
 
-// appendNames appends the names in refs to list, skipping duplicates.
-func (w *walker) appendNames(list []string, refs []tokRange) []string {
+// appendNames appends the names in refs to list, skipping duplicates. It
+// reports false when list reached maxTables and names were left out.
+func (w *walker) appendNames(list []string, refs []tokRange) ([]string, bool) {
 	for _, r := range refs {
+		if len(list) == maxTables {
+			return list, false
+		}
 		name := w.nameString(r)
 		dup := false
 		for _, have := range list {
@@ -415,7 +429,7 @@ func (w *walker) appendNames(list []string, refs []tokRange) []string {
 			list = append(list, name)
 		}
 	}
-	return list
+	return list, true
 }
 
 // nameString renders a relation name: unquoted parts folded to lower case,

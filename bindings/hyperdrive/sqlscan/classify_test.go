@@ -1,6 +1,7 @@
 package sqlscan
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -261,6 +262,25 @@ func TestClassifyDeepNestingGivesUp(t *testing.T) {
 	want := Info{Kind: "select", Writes: true}
 	if !equalInfo(got, want) {
 		t.Errorf("Classify(%d nested parentheses)\n got %+v\nwant %+v", maxNesting+10, got, want)
+	}
+}
+
+func TestClassifyBoundsTablesAndCTEs(t *testing.T) {
+	var tables, ctes strings.Builder
+	for i := range maxTables + 1 {
+		fmt.Fprintf(&tables, ", t%d", i)
+	}
+	for i := range maxCTEs + 1 {
+		fmt.Fprintf(&ctes, "c%d AS (SELECT 1), ", i)
+	}
+
+	got := Classify("SELECT * FROM u" + tables.String())
+	if len(got.Tables) != maxTables || got.TablesKnown {
+		t.Errorf("Classify(%d tables): %d tables, TablesKnown %v; want %d, false", maxTables+2, len(got.Tables), got.TablesKnown, maxTables)
+	}
+	got = Classify("WITH " + ctes.String() + "z AS (SELECT 1) SELECT * FROM z")
+	if got.TablesKnown || !got.Cacheable {
+		t.Errorf("Classify(%d WITH queries) = %+v; want cacheable with unknown tables", maxCTEs+2, got)
 	}
 }
 

@@ -203,3 +203,23 @@ func volatileRelation(name string) bool {
 	}
 	return false
 }
+
+// maxWordLen bounds the words looked up by lower-casing into a stack buffer;
+// it covers every name in functionClasses.
+const maxWordLen = 32
+
+// foldWord lower-cases an identifier's ASCII letters into buf, as PostgreSQL
+// folds unquoted identifiers. It fails for words longer than buf.
+func foldWord(buf *[maxWordLen]byte, word string) ([]byte, bool) {
+	if len(word) > len(buf) {
+		return nil, false
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf[:len(word)], true
+}

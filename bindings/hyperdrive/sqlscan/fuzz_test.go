@@ -109,8 +109,15 @@ func FuzzClassify(f *testing.F) {
 		if info.Cacheable && (!info.ReadOnly || info.Multi) {
 			t.Fatalf("Classify(%q) = %+v: cacheable but not a single read-only statement", sql, info)
 		}
-		if first := firstWord(sql); isWriteKeyword(first) && info.Cacheable {
+		first := firstWord(sql)
+		if isWriteKeyword(first) && info.Cacheable {
 			t.Fatalf("Classify(%q) = %+v: starts with %s yet cacheable", sql, info, first)
+		}
+		if isDataWriteKeyword(first) && !info.Writes {
+			t.Fatalf("Classify(%q) = %+v: starts with %s yet does not write", sql, info, first)
+		}
+		if hidesWrite(sql) && !info.Writes {
+			t.Fatalf("Classify(%q) = %+v: a query holding DML or INTO, yet it does not write", sql, info)
 		}
 		for _, name := range info.Tables {
 			if name == "" {
@@ -142,4 +149,46 @@ func isWriteKeyword(w string) bool {
 		return true
 	}
 	return false
+}
+
+// isDataWriteKeyword lists the statements that always modify data or schema.
+func isDataWriteKeyword(w string) bool {
+	switch w {
+	case "insert", "update", "delete", "merge", "truncate", "create", "alter", "drop", "grant",
+		"revoke", "call", "do", "refresh":
+		return true
+	}
+	return false
+}
+
+// hidesWrite reports a single query (SELECT, WITH, VALUES, TABLE or a
+// parenthesised query) that holds "(" followed by INSERT, UPDATE, DELETE or
+// MERGE, or the word INTO: lexically, a data-modifying WITH query or
+// SELECT … INTO.
+func hidesWrite(sql string) bool {
+	if CountStatements(sql) != 1 {
+		return false
+	}
+	s := scanner{src: sql}
+	first, prev := true, tokEOF
+	for {
+		t := s.next()
+		switch t.kind {
+		case tokEOF, tokError:
+			return false
+		case tokIdent:
+			switch w := strings.ToLower(sql[t.start:t.end]); {
+			case first && w != "select" && w != "with" && w != "values" && w != "table":
+				return false
+			case w == "into",
+				prev == tokLParen && (w == "insert" || w == "update" || w == "delete" || w == "merge"):
+				return true
+			}
+		default:
+			if first && t.kind != tokLParen {
+				return false
+			}
+		}
+		first, prev = false, t.kind
+	}
 }

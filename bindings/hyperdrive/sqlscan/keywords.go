@@ -422,40 +422,36 @@ var keywordFlags = func() (f [kwCount]uint8) {
 
 func (k keyword) has(flag uint8) bool { return keywordFlags[k]&flag != 0 }
 
-var keywordIDs = func() map[string]keyword {
-	m := make(map[string]keyword, kwCount)
+// keywordBuckets groups the keywords by length and first letter, so that a
+// lookup compares an identifier with a handful of candidates at most.
+var keywordBuckets = func() (b [maxKeywordLen + 1][26][]keyword) {
 	for k := kwNone + 1; k < kwCount; k++ {
-		m[keywordNames[k]] = k
+		name := keywordNames[k]
+		b[len(name)][name[0]-'a'] = append(b[len(name)][name[0]-'a'], k)
 	}
-	return m
+	return b
 }()
 
-// maxWordLen bounds the words looked up by lower-casing into a stack buffer;
-// it covers every keyword and every function name in functions.go.
-const maxWordLen = 32
+const maxKeywordLen = len("current_timestamp")
 
 // lookupKeyword returns the keyword an unquoted identifier spells, or kwNone.
 func lookupKeyword(word string) keyword {
-	var buf [maxWordLen]byte
-	lower, ok := foldWord(&buf, word)
-	if !ok {
+	if len(word) == 0 || len(word) > maxKeywordLen {
 		return kwNone
 	}
-	return keywordIDs[string(lower)] // no allocation: the compiler reuses the bytes for the lookup
-}
-
-// foldWord lower-cases an identifier's ASCII letters into buf, as PostgreSQL
-// folds unquoted identifiers. It fails for words longer than buf.
-func foldWord(buf *[maxWordLen]byte, word string) ([]byte, bool) {
-	if len(word) > len(buf) {
-		return nil, false
+	first := lowerASCII(word[0]) - 'a'
+	if first >= 26 {
+		return kwNone
 	}
-	for i := 0; i < len(word); i++ {
-		c := word[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	for _, k := range keywordBuckets[len(word)][first] {
+		name := keywordNames[k]
+		i := 1
+		for i < len(word) && lowerASCII(word[i]) == name[i] {
+			i++
 		}
-		buf[i] = c
+		if i == len(word) {
+			return k
+		}
 	}
-	return buf[:len(word)], true
+	return kwNone
 }

@@ -123,7 +123,11 @@ func (w *walker) withClause(lo, hi int) int {
 		if recursive {
 			from = lo
 		}
-		w.ctes = append(w.ctes, cteScope{name: int32(name), from: int32(from), to: int32(hi)})
+		if len(w.ctes) < maxCTEs {
+			w.ctes = append(w.ctes, cteScope{name: int32(name), from: int32(from), to: int32(hi)})
+		} else {
+			w.unknownTables = true
+		}
 		w.queryStatement(i+1, end)
 		i = end + 1
 		// SEARCH … SET column and CYCLE … USING column (PostgreSQL 14).

@@ -45,13 +45,16 @@ func (it *statementIter) next() (start, end int, ok bool) {
 	nonEmpty := false
 	for !it.done {
 		t := it.s.next()
+		if t.kind == tokIdent {
+			t.kw = lookupKeyword(it.s.src[t.start:t.end])
+		}
 		switch {
 		case t.kind == tokEOF || t.kind == tokError:
 			it.done = true
 			if nonEmpty || t.kind == tokError {
 				return start, len(it.s.src), true
 			}
-		case sp.endsStatement(it.s.src, t):
+		case sp.endsStatement(t):
 			if nonEmpty {
 				return start, int(t.start), true
 			}
@@ -71,14 +74,14 @@ type stmtSplitter struct {
 	parenDepth int
 	beginDepth int
 	identCount int
-	// idents holds, for the first few identifiers of the statement, the
-	// first letter of create/or/replace/function/procedure, or 0.
-	idents [4]byte
+	// idents holds the statement's first identifiers when they are CREATE,
+	// OR, REPLACE, FUNCTION or PROCEDURE (kwNone for any other).
+	idents [4]keyword
 }
 
-// endsStatement feeds one token of the current statement and reports whether
-// it is a semicolon that ends the statement.
-func (sp *stmtSplitter) endsStatement(src string, t token) bool {
+// endsStatement feeds one token of the current statement, with its keyword
+// looked up, and reports whether it is a semicolon ending the statement.
+func (sp *stmtSplitter) endsStatement(t token) bool {
 	switch t.kind {
 	case tokLParen:
 		sp.parenDepth++
@@ -89,30 +92,27 @@ func (sp *stmtSplitter) endsStatement(src string, t token) bool {
 	case tokSemicolon:
 		return sp.parenDepth == 0 && sp.beginDepth == 0
 	case tokIdent:
-		word := src[t.start:t.end]
 		if sp.identCount < len(sp.idents) {
-			for _, w := range [...]string{"create", "or", "replace", "function", "procedure"} {
-				if strings.EqualFold(word, w) {
-					sp.idents[sp.identCount] = w[0]
-					break
-				}
+			switch t.kw {
+			case kwCreate, kwOr, kwReplace, kwFunction, kwProcedure:
+				sp.idents[sp.identCount] = t.kw
 			}
 		}
 		sp.identCount++
 		id := sp.idents
-		inRoutine := id[0] == 'c' && (id[1] == 'f' || id[1] == 'p' ||
-			id[1] == 'o' && id[2] == 'r' && (id[3] == 'f' || id[3] == 'p'))
-		if !inRoutine || sp.parenDepth != 0 {
+		routine := id[1] == kwFunction || id[1] == kwProcedure ||
+			id[1] == kwOr && id[2] == kwReplace && (id[3] == kwFunction || id[3] == kwProcedure)
+		if id[0] != kwCreate || !routine || sp.parenDepth != 0 {
 			break
 		}
-		switch {
-		case strings.EqualFold(word, "begin"):
+		switch t.kw {
+		case kwBegin:
 			sp.beginDepth++
-		case strings.EqualFold(word, "case"):
+		case kwCase:
 			if sp.beginDepth > 0 {
 				sp.beginDepth++
 			}
-		case strings.EqualFold(word, "end"):
+		case kwEnd:
 			if sp.beginDepth > 0 {
 				sp.beginDepth--
 			}

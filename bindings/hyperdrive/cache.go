@@ -1,0 +1,328 @@
+package hyperdrive
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+	"golang.org/x/sync/singleflight"
+
+	"edgerun/bindings/hyperdrive/sqlscan"
+)
+
+// queryCache caches read results with Hyperdrive's semantics (max_age,
+// stale_while_revalidate, only cacheable single reads) and goes beyond them:
+// memory is bounded by bytes (otter, weight-based eviction), concurrent
+// identical misses run once (singleflight), and a write through the binding
+// makes cached reads of the tables it touches stale at once.
+//
+// Invalidation uses versions rather than an index: every table has a write
+// counter, and an entry remembers the counters of the tables it read, taken
+// before its query ran. A write bumps its tables' counters after it is
+// applied, so every entry filled before the write no longer matches. Writes
+// whose tables are unknown bump a global counter that every entry checks;
+// entries whose own tables are unknown check the counter every write bumps.
+type queryCache struct {
+	cfg   CacheConfig
+	now   func() time.Time
+	store *otter.Cache[string, *cacheEntry]
+
+	flight singleflight.Group
+
+	mu           sync.RWMutex
+	tableVer     map[string]uint64
+	anyWrite     uint64
+	unknownWrite uint64
+
+	hits, misses, stale, evictions, uncacheableSize atomic.Int64
+}
+
+type cacheEntry struct {
+	res        *result
+	size       uint32
+	stored     time.Time
+	snap       versions
+	refreshing atomic.Bool
+}
+
+// versions is what an entry read at fill time.
+type versions struct {
+	tables       []uint64 // parallel to the statement's tables
+	anyWrite     uint64   // compared only when the tables are unknown
+	unknownWrite uint64
+}
+
+func newQueryCache(cfg CacheConfig, now func() time.Time) (*queryCache, error) {
+	c := &queryCache{cfg: cfg, now: now, tableVer: make(map[string]uint64)}
+	store, err := otter.New(&otter.Options[string, *cacheEntry]{
+		MaximumWeight: uint64(cfg.MaxBytes),
+		Weigher:       func(_ string, e *cacheEntry) uint32 { return e.size },
+		// Nothing is served past max_age + stale_while_revalidate.
+		ExpiryCalculator: otter.ExpiryWriting[string, *cacheEntry](cfg.MaxAge + cfg.StaleWhileRevalidate),
+		OnDeletion: func(e otter.DeletionEvent[string, *cacheEntry]) {
+			if e.Cause == otter.CauseOverflow {
+				c.evictions.Add(1)
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.store = store
+	return c, nil
+}
+
+// tableKey folds a relation name to what invalidation compares: the
+// unqualified name, since "users" and "public.users" may be the same table
+// (over-invalidating is safe, under-invalidating is not).
+func tableKey(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+func (c *queryCache) snapshot(info sqlscan.Info) versions {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v := versions{anyWrite: c.anyWrite, unknownWrite: c.unknownWrite}
+	if info.TablesKnown {
+		v.tables = make([]uint64, len(info.Tables))
+		for i, t := range info.Tables {
+			v.tables[i] = c.tableVer[tableKey(t)]
+		}
+	}
+	return v
+}
+
+func (c *queryCache) current(info sqlscan.Info, snap versions) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if snap.unknownWrite != c.unknownWrite {
+		return false
+	}
+	if !info.TablesKnown {
+		return snap.anyWrite == c.anyWrite
+	}
+	for i, t := range info.Tables {
+		if c.tableVer[tableKey(t)] != snap.tables[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *queryCache) writeGeneration() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.anyWrite
+}
+
+// wrote records a write (applied, or possibly applied) to the tables of info.
+func (c *queryCache) wrote(info sqlscan.Info) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.anyWrite++
+	if !info.TablesKnown || len(info.Tables) == 0 {
+		c.unknownWrite++
+		return
+	}
+	for _, t := range info.Tables {
+		c.tableVer[tableKey(t)]++
+	}
+}
+
+type freshness int
+
+const (
+	miss freshness = iota
+	fresh
+	staleOK
+)
+
+func (c *queryCache) lookup(key string, info sqlscan.Info) (*cacheEntry, freshness) {
+	e, ok := c.store.GetIfPresent(key)
+	if !ok || !c.current(info, e.snap) {
+		return nil, miss
+	}
+	age := c.now().Sub(e.stored)
+	switch {
+	case age < c.cfg.MaxAge:
+		return e, fresh
+	case age < c.cfg.MaxAge+c.cfg.StaleWhileRevalidate:
+		return e, staleOK
+	}
+	return nil, miss
+}
+
+func (c *queryCache) put(key string, r *result, snap versions) {
+	size := resultSize(r) + len(key)
+	if int64(size) > c.cfg.MaxEntryBytes {
+		c.uncacheableSize.Add(1)
+		return
+	}
+	c.store.Set(key, &cacheEntry{res: r, size: uint32(size), stored: c.now(), snap: snap})
+}
+
+// CacheStats is a snapshot of the cache's counters.
+type CacheStats struct {
+	Hits, Misses, Stale, Evictions, TooLarge int64
+	Entries                                  int
+	Bytes                                    uint64
+}
+
+func (c *queryCache) stats() CacheStats {
+	return CacheStats{
+		Hits: c.hits.Load(), Misses: c.misses.Load(), Stale: c.stale.Load(), Evictions: c.evictions.Load(),
+		TooLarge: c.uncacheableSize.Load(), Entries: c.store.EstimatedSize(), Bytes: c.store.WeightedSize(),
+	}
+}
+
+// cacheKey identifies a read: the database, the SQL text, and every
+// parameter with its type (so 1 and "1" differ).
+func cacheKey(db, sql string, args []any) string {
+	var b strings.Builder
+	b.Grow(len(db) + len(sql) + 16*len(args) + 2)
+	b.WriteString(db)
+	b.WriteByte(0)
+	b.WriteString(sql)
+	for _, a := range args {
+		b.WriteByte(0)
+		writeKeyValue(&b, a)
+	}
+	return b.String()
+}
+
+func writeKeyValue(b *strings.Builder, a any) {
+	switch x := a.(type) {
+	case nil:
+		b.WriteString("n")
+	case jsInt:
+		b.WriteString("i")
+		b.WriteString(strconv.FormatInt(int64(x), 10))
+	case jsFloat:
+		b.WriteString("f")
+		b.WriteString(strconv.FormatFloat(float64(x), 'g', -1, 64))
+	case jsBool:
+		if x {
+			b.WriteString("t")
+		} else {
+			b.WriteString("F")
+		}
+	case string:
+		b.WriteString("s")
+		b.WriteString(strconv.Itoa(len(x)))
+		b.WriteByte(':')
+		b.WriteString(x)
+	case []byte:
+		b.WriteString("x")
+		b.WriteString(hex.EncodeToString(x))
+	case time.Time:
+		b.WriteString("d")
+		b.WriteString(strconv.FormatInt(x.UnixNano(), 10))
+	case []any:
+		b.WriteString("a")
+		b.WriteString(strconv.Itoa(len(x)))
+		b.WriteByte('[')
+		for _, e := range x {
+			writeKeyValue(b, e)
+			b.WriteByte(',')
+		}
+		b.WriteByte(']')
+	default:
+		fmt.Fprintf(b, "?%T:%v", x, x)
+	}
+}
+
+// resultSize estimates the bytes a result keeps alive.
+func resultSize(r *result) int {
+	n := 64 + len(r.command)
+	for _, c := range r.columns {
+		n += len(c) + 16
+	}
+	for _, row := range r.rows {
+		n += 24
+		for _, v := range row {
+			n += valueSize(v)
+		}
+	}
+	return n
+}
+
+func valueSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return 16 + len(x)
+	case jsonText:
+		return 16 + len(x)
+	case jsNumeric:
+		return 16 + len(x)
+	case jsBytes:
+		return 24 + len(x)
+	case []any:
+		n := 24
+		for _, e := range x {
+			n += valueSize(e)
+		}
+		return n
+	default:
+		return 16
+	}
+}
+
+// cachedRead serves a cacheable statement from the cache, or runs it once
+// for every concurrent caller and stores the result.
+func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run func(context.Context) (*result, error)) (*result, error) {
+	c := b.cache
+	key := cacheKey(b.dbID, st.raw, args)
+	if e, state := c.lookup(key, st.info); state != miss {
+		if state == staleOK {
+			c.stale.Add(1)
+			if e.refreshing.CompareAndSwap(false, true) {
+				go func() {
+					rctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
+					defer cancel()
+					_, _, _ = c.flight.Do(key+"\x00refresh", func() (any, error) { return b.fill(rctx, key, st, run) })
+					e.refreshing.Store(false)
+				}()
+			}
+		}
+		c.hits.Add(1)
+		return servedFromCache(e.res), nil
+	}
+	c.misses.Add(1)
+	// Concurrent identical misses share one query — but only those that
+	// started after the same write: a read that begins after a write was
+	// acknowledged must not be handed a result that may predate it.
+	flightKey := key + "\x00" + strconv.FormatUint(c.writeGeneration(), 10)
+	// The leader's query must not die with the leader's request: others
+	// wait on it. It is still bounded by the query timeout.
+	v, err, _ := c.flight.Do(flightKey, func() (any, error) { return b.fill(context.WithoutCancel(ctx), key, st, run) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*result), nil
+}
+
+func (b *Binding) fill(ctx context.Context, key string, st *statement, run func(context.Context) (*result, error)) (*result, error) {
+	snap := b.cache.snapshot(st.info)
+	r, err := run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.cache.put(key, r, snap)
+	return r, nil
+}
+
+func servedFromCache(r *result) *result {
+	cp := *r
+	cp.cached = true
+	cp.duration = 0
+	return &cp
+}

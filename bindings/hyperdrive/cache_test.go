@@ -1,0 +1,256 @@
+package hyperdrive
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// fakeClock is a controllable clock for TTL tests.
+type fakeClock struct{ ns atomic.Int64 }
+
+func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
+func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
+
+// direct runs SQL on the database behind the binding's back.
+func direct(t *testing.T, dsn, sql string, args ...any) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustQuery(t *testing.T, b *Binding, sql string, args ...any) *Result {
+	t.Helper()
+	r, err := b.Query(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return r
+}
+
+func TestCacheFreshStaleAndExpired(t *testing.T) {
+	clock := &fakeClock{}
+	clock.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	b, dsn := openTest(t, Config{Now: clock.now, Cache: CacheConfig{MaxAge: 60 * time.Second, StaleWhileRevalidate: 15 * time.Second}})
+	direct(t, dsn, "CREATE TABLE kv (k text PRIMARY KEY, v int); INSERT INTO kv VALUES ('a', 1)")
+	const q = "SELECT v FROM kv WHERE k = ?"
+	read := func() (int64, bool) {
+		r := mustQuery(t, b, q, "a")
+		return r.Rows[0][0].(int64), r.Cached
+	}
+	if v, cached := read(); v != 1 || cached {
+		t.Fatalf("first read = %d cached=%v, want 1 from the database", v, cached)
+	}
+	// Changed behind the binding's back: the cache keeps serving until max_age.
+	direct(t, dsn, "UPDATE kv SET v = 2")
+	clock.advance(59 * time.Second)
+	if v, cached := read(); v != 1 || !cached {
+		t.Fatalf("read at 59s = %d cached=%v, want the cached 1", v, cached)
+	}
+	// Stale within stale_while_revalidate: served, refreshed once behind.
+	clock.advance(5 * time.Second)
+	if v, cached := read(); v != 1 || !cached {
+		t.Fatalf("read at 64s = %d cached=%v, want the stale 1", v, cached)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if v, _ := read(); v == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("stale entry was never revalidated")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s := b.CacheStats(); s.Stale < 1 {
+		t.Fatalf("stale serves = %d", s.Stale)
+	}
+	// Past max_age + stale_while_revalidate: a miss.
+	direct(t, dsn, "UPDATE kv SET v = 3")
+	clock.advance(76 * time.Second)
+	if v, cached := read(); v != 3 || cached {
+		t.Fatalf("read after expiry = %d cached=%v, want 3 from the database", v, cached)
+	}
+}
+
+func TestCacheReadYourWrites(t *testing.T) {
+	b, dsn := openTest(t, Config{})
+	direct(t, dsn, `CREATE TABLE users (id int PRIMARY KEY, name text); CREATE TABLE other (id int);
+		INSERT INTO users VALUES (1, 'old'); INSERT INTO other VALUES (1)`)
+	mustQuery(t, b, "SELECT name FROM users WHERE id = 1")
+	if r := mustQuery(t, b, "SELECT name FROM users WHERE id = 1"); !r.Cached {
+		t.Fatal("second identical read was not cached")
+	}
+	mustQuery(t, b, "SELECT count(*) FROM other")
+	// A write through the binding makes reads of users stale at once…
+	mustQuery(t, b, "UPDATE users SET name = ? WHERE id = 1", "new")
+	r := mustQuery(t, b, "SELECT name FROM users WHERE id = 1")
+	if r.Cached || r.Rows[0][0] != "new" {
+		t.Fatalf("read after write = %v cached=%v, want 'new' from the database", r.Rows[0][0], r.Cached)
+	}
+	// …but not reads of other tables.
+	if r := mustQuery(t, b, "SELECT count(*) FROM other"); !r.Cached {
+		t.Fatal("a write to users dropped the cached read of other")
+	}
+	// A write whose tables are unknown (exec) drops everything.
+	if _, err := b.exec(context.Background(), "UPDATE other SET id = 2; SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustQuery(t, b, "SELECT count(*) FROM other"); r.Cached {
+		t.Fatal("exec did not drop cached reads")
+	}
+	// Schema-qualified writes invalidate unqualified reads.
+	mustQuery(t, b, "SELECT name FROM users WHERE id = 1")
+	mustQuery(t, b, "UPDATE public.users SET name = 'q' WHERE id = 1")
+	if r := mustQuery(t, b, "SELECT name FROM users WHERE id = 1"); r.Cached || r.Rows[0][0] != "q" {
+		t.Fatalf("read after public.users write = %v cached=%v", r.Rows[0][0], r.Cached)
+	}
+}
+
+func TestCacheReadAfterWriteNeverSeesOldDataUnderConcurrency(t *testing.T) {
+	b, dsn := openTest(t, Config{})
+	direct(t, dsn, "CREATE TABLE c (id int PRIMARY KEY, n int); INSERT INTO c VALUES (1, 0)")
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	// Readers keep the cache and singleflight busy with the same read.
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					_, _ = b.Query(context.Background(), "SELECT n FROM c WHERE id = 1")
+				}
+			}
+		}()
+	}
+	for i := 1; i <= 200; i++ {
+		mustQuery(t, b, "UPDATE c SET n = ? WHERE id = 1", i)
+		r := mustQuery(t, b, "SELECT n FROM c WHERE id = 1")
+		if got := r.Rows[0][0].(int64); got < int64(i) {
+			close(stop)
+			wg.Wait()
+			t.Fatalf("after acknowledged write %d a read returned %d (cached=%v)", i, got, r.Cached)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+func TestCacheVolatileAndDisabled(t *testing.T) {
+	b, dsn := openTest(t, Config{})
+	direct(t, dsn, `CREATE TABLE users (id int, created_at timestamptz DEFAULT now());
+		CREATE TABLE pitches (funding_goal numeric, status text)`)
+	seedStats := `WITH user_stats AS (
+      SELECT COUNT(*) as total_users,
+             COUNT(CASE WHEN created_at > NOW() - INTERVAL '30 days' THEN 1 END) as recent_users
+      FROM users
+    ),
+    pitch_stats AS (
+      SELECT COUNT(*) as total_pitches,
+             AVG(funding_goal) as avg_funding_goal
+      FROM pitches
+      WHERE status = 'active'
+    )
+    SELECT * FROM user_stats CROSS JOIN pitch_stats`
+	for range 2 {
+		if r := mustQuery(t, b, seedStats); r.Cached {
+			t.Fatal("the seed's analytics query (NOW()) was served from the cache")
+		}
+	}
+	for range 2 {
+		if r := mustQuery(t, b, "SELECT random() AS r"); r.Cached {
+			t.Fatal("random() was cached")
+		}
+	}
+	off, _ := openTest(t, Config{Cache: CacheConfig{Disabled: true}})
+	for range 2 {
+		if r := mustQuery(t, off, "SELECT 1 AS one"); r.Cached {
+			t.Fatal("caching.disabled still cached")
+		}
+	}
+}
+
+func TestCacheConcurrentIdenticalMissesRunOnce(t *testing.T) {
+	b, dsn := openTest(t, Config{MaxConns: 20})
+	direct(t, dsn, `CREATE TABLE calls (n int); INSERT INTO calls VALUES (0);
+		CREATE FUNCTION counted() RETURNS int LANGUAGE plpgsql AS $$
+		BEGIN UPDATE calls SET n = n + 1; PERFORM pg_sleep(0.3); RETURN 42; END $$`)
+	const n = 1000
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r, err := b.Query(context.Background(), "SELECT counted() AS v")
+			if err == nil && r.Rows[0][0] != int64(42) {
+				err = fmt.Errorf("got %v", r.Rows[0][0])
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var calls int
+	if err := conn.QueryRow(context.Background(), "SELECT n FROM calls").Scan(&calls); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("%d concurrent identical reads ran the query %d times on the server, want 1", n, calls)
+	}
+}
+
+func TestCacheMemoryBounds(t *testing.T) {
+	b, dsn := openTest(t, Config{Cache: CacheConfig{MaxBytes: 64 << 10, MaxEntryBytes: 4 << 10}})
+	direct(t, dsn, "CREATE TABLE big (id int, body text); INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 200) g")
+	// Over the entry cap: returned, not cached.
+	r := mustQuery(t, b, "SELECT * FROM big")
+	if len(r.Rows) != 200 {
+		t.Fatalf("rows = %d", len(r.Rows))
+	}
+	if r := mustQuery(t, b, "SELECT * FROM big"); r.Cached {
+		t.Fatal("a result over max_entry_bytes was cached")
+	}
+	if s := b.CacheStats(); s.TooLarge < 2 {
+		t.Fatalf("too-large count = %d", s.TooLarge)
+	}
+	// Many small entries stay within max_bytes.
+	for i := range 2000 {
+		mustQuery(t, b, "SELECT body FROM big WHERE id = ?", i%200+1+i/200*1000)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for b.CacheStats().Bytes > 64<<10 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // otter applies evictions asynchronously
+	}
+	if s := b.CacheStats(); s.Bytes > 64<<10 || s.Evictions == 0 {
+		t.Fatalf("cache holds %d bytes with %d evictions; budget 64 KiB", s.Bytes, s.Evictions)
+	}
+}

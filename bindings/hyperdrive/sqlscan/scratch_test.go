@@ -1,0 +1,51 @@
+package sqlscan
+import ("testing")
+func TestScratch(t *testing.T) {
+	for _, s := range []string{
+"SELECT * FROM t WHERE x = ANY($1::int[])",
+"SELECT id FROM t WHERE created_at >= date_trunc('day', now())",
+"SELECT * FROM t WHERE to_tsvector(body) @@ plainto_tsquery($1)",
+"SELECT jsonb_agg(row_to_json(t)) FROM (SELECT * FROM t) t",
+"SELECT * FROM t AS \"T\" WHERE \"T\".id = 1",
+"select * from information_schema.tables",
+"SELECT pg_size_pretty(pg_database_size(current_database()))",
+"SELECT 1 WHERE EXISTS (SELECT 1 FROM t) AND NOT EXISTS (SELECT 1 FROM u)",
+"SELECT t.*, u.name FROM t LEFT JOIN u ON u.id = t.user_id",
+"SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b",
+"SELECT a FROM t WINDOW w AS (PARTITION BY b), w2 AS (ORDER BY c)",
+"SELECT row_number() OVER (ORDER BY a) FROM t",
+"SELECT ARRAY(SELECT id FROM u)",
+"SELECT * FROM t, unnest(t.arr) AS x",
+"SELECT x FROM t WHERE x ILIKE $1 ESCAPE '\\'",
+"SELECT * FROM t JOIN LATERAL (SELECT * FROM u WHERE u.t_id = t.id LIMIT 1) x ON true",
+"SELECT * FROM t WHERE id IN (VALUES (1), (2))",
+"WITH cte AS (SELECT * FROM t) UPDATE t SET x = 1 FROM cte WHERE t.id = cte.id",
+"INSERT INTO t (a) SELECT a FROM u ON CONFLICT DO NOTHING",
+"INSERT INTO t VALUES (1) RETURNING (SELECT count(*) FROM t)",
+"SELECT * FROM t FULL OUTER JOIN u ON true RIGHT JOIN v ON true",
+"SELECT 1 FROM t GROUP BY GROUPING SETS ((a, b), ())",
+"SELECT * FROM t WHERE a = 1 UNION SELECT * FROM u WHERE b = 2 ORDER BY 1",
+"SELECT * FROM t OFFSET 10 ROWS FETCH FIRST 10 ROWS WITH TIES",
+"SELECT * FROM t WHERE ts AT TIME ZONE 'UTC' > $1",
+"SELECT * FROM (VALUES (1,'a')) AS v(id, name)",
+"SELECT * FROM crosstab('x')",
+"SELECT * FROM t WHERE x = current_setting('app.user_id')::int",
+"SELECT * FROM \"public\".\"users\"",
+"SELECT 1 FROM t1 JOIN (t2 JOIN t3 ON true) ON true",
+"CREATE TABLE IF NOT EXISTS users (id SERIAL PRIMARY KEY, email VARCHAR(255) UNIQUE NOT NULL, created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)",
+"CREATE INDEX IF NOT EXISTS idx_users_email ON users(email)",
+"INSERT INTO users(email) VALUES ($1)",
+"SELECT timestamp with time zone '2020-01-01'",
+"SELECT * FROM t WHERE id = $1 AND deleted_at IS NULL",
+"SELECT EXTRACT(EPOCH FROM (now() - created_at)) FROM t",
+"SELECT * FROM users WHERE id = ANY(SELECT user_id FROM pitches WHERE status = $1)",
+"SELECT u.*, (SELECT count(*) FROM pitches p WHERE p.user_id = u.id) AS n FROM users u",
+"SELECT * FROM t WHERE x BETWEEN SYMMETRIC 1 AND 2",
+"SELECT * FROM t1 JOIN t2 USING (id) AS j",
+"SELECT * FROM public.\"Mixed\".x",
+"SELECT 1 FROM t WHERE tstzrange(a, b) @> $1::timestamptz",
+	} {
+		i := Classify(s)
+		t.Logf("%-70.70s kind=%s ro=%v c=%v w=%v known=%v %q", s, i.Kind, i.ReadOnly, i.Cacheable, i.Writes, i.TablesKnown, i.Tables)
+	}
+}
