@@ -35,11 +35,15 @@ type Config struct {
 	SlowQuery time.Duration
 	// Cache configures the query cache.
 	Cache CacheConfig
-	// StatementCache selects how statements are prepared: "prepare"
-	// (named prepared statements cached per connection; fastest, needs a
-	// session-mode pooler or a direct connection) or "describe" (describe
-	// cached, execute unnamed in one round trip; safe behind PgBouncer's
-	// transaction mode). Default "prepare".
+	// StatementCache selects how statements are prepared, per endpoint:
+	// "prepare" (named prepared statements cached per connection; fastest;
+	// for direct connections and session-mode poolers), "describe"
+	// (statement descriptions cached, every execution sends its own
+	// unnamed Parse in the same round trip as Bind/Execute, so a
+	// transaction-mode pooler such as PgBouncer can never split a prepare
+	// from its execute), or "auto" (default): "describe" for endpoints that
+	// look like a pooler (pgbouncer=true in the URL, port 6432, or a host
+	// name containing "pooler", as Neon's do), else "prepare".
 	StatementCache string
 	// Observer, if set, hears about queries, retries and breakers (metrics).
 	Observer Observer
@@ -97,7 +101,7 @@ func (c *Config) applyDefaults() {
 		c.Cache.MaxEntryBytes = 1 << 20
 	}
 	if c.StatementCache == "" {
-		c.StatementCache = "prepare"
+		c.StatementCache = "auto"
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()

@@ -89,6 +89,9 @@ func (b *Binding) wrapError(err error, index int) *Error {
 		e.Code, e.Detail, e.Hint = pg.Code, pg.Detail, pg.Hint
 		e.Constraint, e.Table, e.Column, e.Schema = pg.ConstraintName, pg.TableName, pg.ColumnName, pg.SchemaName
 		e.Severity, e.Position = pg.Severity, pg.Position
+	case errors.Is(err, ErrUnavailable):
+		e.Code = CodeConnection
+		e.Message = fmt.Sprintf("Database unavailable (hyperdrive %q): %v", b.cfg.Name, strings.TrimPrefix(err.Error(), ErrUnavailable.Error()+": "))
 	case errors.Is(err, errAcquire):
 		e.Code = CodeConnection
 		e.Message = fmt.Sprintf("Failed to acquire a connection from the pool (hyperdrive %q): %v", b.cfg.Name, errors.Unwrap(err))
@@ -112,6 +115,15 @@ func (b *Binding) wrapError(err error, index int) *Error {
 // errAcquire marks a failure to get a pooled connection.
 var errAcquire = errors.New("acquire")
 
+// serverRejected reports an error the server sent for a statement because
+// the session is going away (administrator command, crash, shutdown): the
+// statement failed and, outside an explicit transaction, was not applied, so
+// running it again cannot apply it twice.
+func serverRejected(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03")
+}
+
 // isConnectionError reports failures of the connection rather than of the
 // statement: network errors, SQLSTATE class 08, admin shutdown (57P01–57P03).
 func isConnectionError(err error) bool {
@@ -123,6 +135,9 @@ func isConnectionError(err error) bool {
 		return strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03"
 	}
 	if errors.Is(err, errAcquire) {
+		return true
+	}
+	if errors.Is(err, ErrUnavailable) {
 		return true
 	}
 	var ne net.Error

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -127,10 +128,12 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 	if role == "replica" {
 		name = fmt.Sprintf("replica-%d", len(b.replicas)+1)
 	}
+	connString, pooler := detectPooler(connString)
 	pc, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		return nil, fmt.Errorf("hyperdrive %q: %s: invalid connection string (the password is not shown)", b.cfg.Name, role)
 	}
+	pooler = pooler || pc.ConnConfig.Port == 6432 || strings.Contains(pc.ConnConfig.Host, "pooler")
 	b.secrets = append(b.secrets, pc.ConnConfig.Password)
 	pc.MaxConns = int32(b.cfg.MaxConns)
 	pc.MinConns = 0
@@ -140,10 +143,17 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 	if cc.ConnectTimeout == 0 || cc.ConnectTimeout > b.cfg.AcquireTimeout {
 		cc.ConnectTimeout = min(5*time.Second, b.cfg.AcquireTimeout)
 	}
-	if b.cfg.StatementCache == "describe" {
+	switch b.cfg.StatementCache {
+	case "describe":
 		cc.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
-	} else {
+	case "prepare":
 		cc.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+	default:
+		if pooler {
+			cc.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+		} else {
+			cc.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+		}
 	}
 	if cc.RuntimeParams == nil {
 		cc.RuntimeParams = map[string]string{}
@@ -161,6 +171,23 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 		return nil, fmt.Errorf("hyperdrive %q: %s: %s", b.cfg.Name, role, b.redact(err.Error()))
 	}
 	return &endpoint{role: role, name: name, pool: pool, breaker: b.newBreaker(name)}, nil
+}
+
+// detectPooler strips the pgbouncer=true hint (Prisma's convention, which
+// PostgreSQL itself would reject as an unknown parameter) and reports it.
+func detectPooler(connString string) (string, bool) {
+	u, err := url.Parse(connString)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return connString, false
+	}
+	q := u.Query()
+	v, ok := q["pgbouncer"]
+	if !ok {
+		return connString, false
+	}
+	q.Del("pgbouncer")
+	u.RawQuery = q.Encode()
+	return u.String(), len(v) > 0 && v[0] == "true"
 }
 
 // Name is the env property.
@@ -339,7 +366,7 @@ func (b *Binding) retryable(err error, st *statement) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return false
 	}
-	if errors.Is(err, errAcquire) || pgconn.SafeToRetry(err) {
+	if errors.Is(err, errAcquire) || pgconn.SafeToRetry(err) || (serverRejected(err) && !st.info.Multi) {
 		return true
 	}
 	return st.info.ReadOnly && !st.info.Multi && isConnectionError(err)

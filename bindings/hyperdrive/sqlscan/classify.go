@@ -1,7 +1,6 @@
 package sqlscan
 
 import (
-	"math"
 	"strings"
 	"sync"
 )
@@ -15,8 +14,10 @@ type Info struct {
 	Kind string
 	// ReadOnly: no data modification is possible, so the statement may run
 	// on a replica and be retried: SELECT, VALUES, TABLE, SHOW, a WITH whose
-	// parts all read, and EXPLAIN (without ANALYZE, or of a read). Locking
-	// reads (FOR UPDATE, …) are not read-only: they need the primary.
+	// parts all read, and EXPLAIN of one of those. Locking reads (FOR
+	// UPDATE, …) are not read-only: they need the primary. Neither are
+	// session and transaction commands (SET, BEGIN, LISTEN, …), which do not
+	// write either.
 	ReadOnly bool
 	// Cacheable: ReadOnly, a single statement, no locking clause, no SELECT …
 	// INTO, no volatile or stable function (now(), random(), CURRENT_DATE, …),
@@ -35,9 +36,10 @@ type Info struct {
 	// anything unusual): callers then treat it as touching everything.
 	TablesKnown bool
 	// Writes: the statement may modify data or schema: INSERT, UPDATE,
-	// DELETE, MERGE, TRUNCATE, COPY … FROM, DDL, GRANT, CALL, DO, data-
-	// modifying CTEs, SELECT … INTO, functions with side effects (nextval,
-	// advisory locks, …), and anything not recognised.
+	// DELETE, MERGE, TRUNCATE, COPY … FROM, DDL, GRANT, CALL, DO, EXECUTE,
+	// data-modifying CTEs, SELECT … INTO, functions with side effects
+	// (nextval, advisory locks, …), EXPLAIN ANALYZE of any of those, and
+	// anything not recognised. EXPLAIN without ANALYZE only plans.
 	Writes bool
 }
 
@@ -96,16 +98,22 @@ type tokRange struct{ lo, hi int32 }
 // relations of the same name.
 type cteScope struct{ name, from, to int32 }
 
+// release returns w to the pool, dropping buffers a huge script grew so that
+// the pool does not pin them.
 func (w *walker) release() {
-	if cap(w.toks) > 1<<16 {
-		w.toks = nil // do not pin the buffer of a huge script
+	const keep = 1 << 12
+	if cap(w.toks) > 16*keep {
+		w.toks = nil
+	}
+	if cap(w.stmts) > keep || cap(w.reads) > keep || cap(w.writes) > keep {
+		w.stmts, w.reads, w.writes = nil, nil, nil
 	}
 	w.src = ""
 	walkerPool.Put(w)
 }
 
 func (w *walker) classify(sql string) Info {
-	if len(sql) > math.MaxInt32 {
+	if len(sql) > maxSQLLen {
 		return Info{Writes: true}
 	}
 	if !w.tokenize(sql) || w.unbalanced {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -60,6 +61,8 @@ func TestClassify(t *testing.T) {
 		{"SELECT * FROM jsonb_array_elements('[]') WITH ORDINALITY AS e(v, n)", "select", cacheable, nil, true},
 		{"SELECT t.user, t.current_date FROM t", "select", cacheable, []string{"t"}, true},
 		{"/* leading */ SELECT 1 -- now()", "select", cacheable, nil, true},
+		{"SELECT 1FROM t", "select", cacheable, []string{"t"}, true},
+		{"SELECT 0x1F, 1_000, 1.5e-3, .5e2 FROM t", "select", cacheable, []string{"t"}, true},
 		{"SELECT 1;", "select", cacheable, nil, true},
 		{"VALUES (1, 2), (3, 4)", "values", cacheable, nil, true},
 		{"TABLE users", "table", cacheable, []string{"users"}, true},
@@ -128,6 +131,8 @@ func TestClassify(t *testing.T) {
 		{"WITH a AS MATERIALIZED (SELECT 1), b AS NOT MATERIALIZED (SELECT * FROM t) SELECT * FROM a, b", "select", cacheable, []string{"t"}, true},
 		{"WITH a AS (WITH b AS (SELECT * FROM t) SELECT * FROM b) SELECT * FROM a, b", "select", cacheable, []string{"t", "b"}, true},
 		{"WITH RECURSIVE t(n) AS (SELECT 1 UNION SELECT n + 1 FROM t) SEARCH DEPTH FIRST BY n SET ord, u AS (SELECT * FROM v) SELECT * FROM t, u", "select", cacheable, []string{"v"}, true},
+		{`WITH "X" AS (SELECT 1) SELECT * FROM "X", X`, "select", cacheable, []string{"x"}, true},
+		{`WITH x AS (SELECT 1), "Y" AS (SELECT 1) SELECT * FROM "x", "y", y, "Y"`, "select", cacheable, []string{"y"}, true},
 		{"WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "select", write, []string{"t"}, true},
 		{"WITH x AS (UPDATE t SET a = 1 RETURNING *) SELECT count(*) FROM x JOIN u ON true", "select", write, []string{"t"}, true},
 		{"WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "insert", write, []string{"t"}, true},
@@ -172,6 +177,16 @@ func TestClassify(t *testing.T) {
 		{"ALTER TABLE IF EXISTS a RENAME TO b", "alter", write, []string{"a", "b"}, true},
 		{"ALTER TABLE a SET SCHEMA s", "alter", write, []string{"a"}, false},
 		{"ALTER ROLE r SET search_path = x", "alter", write, nil, false},
+		{"ALTER TABLE p ATTACH PARTITION p2 FOR VALUES IN (2)", "alter", write, []string{"p", "p2"}, true},
+		{"ALTER TABLE ALL IN TABLESPACE a SET TABLESPACE b", "alter", write, nil, false},
+		{"ALTER MATERIALIZED VIEW mv RENAME TO mv2", "alter", write, []string{"mv", "mv2"}, true},
+		{"ALTER FOREIGN TABLE ONLY f OWNER TO r", "alter", write, []string{"f"}, true},
+		{"ALTER VIEW v RENAME COLUMN a TO b", "alter", write, []string{"v"}, true},
+		{"DROP MATERIALIZED VIEW IF EXISTS mv", "drop", write, []string{"mv"}, true},
+		{"DROP FOREIGN TABLE f, g RESTRICT", "drop", write, []string{"f", "g"}, true},
+		{"CREATE FOREIGN TABLE f (a int) SERVER s", "create", write, []string{"f"}, true},
+		{"CREATE MATERIALIZED VIEW IF NOT EXISTS mv AS SELECT nextval('s')", "create", write, []string{"mv"}, false},
+		{"CREATE TABLE t AS EXECUTE p", "create", write, []string{"t"}, false},
 		{"DROP TABLE IF EXISTS a, b", "drop", write, []string{"a", "b"}, true},
 		{"DROP TABLE a CASCADE", "drop", write, []string{"a"}, false},
 		{"DROP INDEX i", "drop", write, nil, false},
@@ -210,6 +225,12 @@ func TestClassify(t *testing.T) {
 		{`SELECT * FROM U&"d\0061ta"`, "select", cacheable, []string{`d\0061ta`}, false},
 		{"WITH x AS (SELECT 1)", "", write, nil, false},
 		{"DELETE t", "delete", write, nil, false},
+		{"INSERT t VALUES (1)", "insert", write, nil, false},
+		{"UPDATE (t) SET a = 1", "update", write, nil, false},
+		{"MERGE INTO t ON true", "merge", write, []string{"t"}, false},
+		{"TABLE", "table", cacheable, nil, false},
+		{"SELECT * FROM", "select", cacheable, nil, false},
+		{"EXPLAIN", "explain", write, nil, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
@@ -284,7 +305,33 @@ func TestClassifyBoundsTablesAndCTEs(t *testing.T) {
 	}
 }
 
+// TestClassifyConcurrent runs Classify from several goroutines, so that the
+// race detector sees the pooled walkers being shared.
+func TestClassifyConcurrent(t *testing.T) {
+	queries := []string{seedAnalytics, "SELECT * FROM Users", "DELETE FROM t; SELECT 1", "SELECT now()"}
+	want := make([]Info, len(queries))
+	for i, q := range queries {
+		want[i] = Classify(q)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				for i, q := range queries {
+					if got := Classify(q); !equalInfo(got, want[i]) {
+						t.Errorf("concurrent Classify(%q) = %+v; want %+v", q, got, want[i])
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 func TestClassifyAllocatesOnlyTheResult(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop the pooled walker")
+	}
 	tests := []struct {
 		sql    string
 		allocs float64

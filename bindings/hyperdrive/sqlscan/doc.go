@@ -15,7 +15,7 @@
 // (the default since 9.1): '…' strings double their quotes, E'…' strings
 // also take backslash escapes, $tag$…$tag$ bodies end at the same tag, "…"
 // identifiers double their quotes, -- comments run to the end of the line and
-// /* */ comments nest. It makes one pass over the bytes and allocates only
+// /* */ comments nest. It makes one lexical pass over the bytes and allocates only
 // what it returns.
 //
 // Classify is a heuristic over tokens, not a parser. It errs on the safe

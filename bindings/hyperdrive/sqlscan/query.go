@@ -381,9 +381,9 @@ func (w *walker) identInBody(i, hi int, st *bodyState) int {
 		return end // a type's modifiers: x::numeric(10, 2), CAST(x AS varchar(20))
 	}
 	w.call(i, end, hi)
-	close := w.closeOf(end, hi)
-	w.scanBody(end+1, close, bodyState{funcArgs: true})
-	return close + 1
+	rparen := w.closeOf(end, hi)
+	w.scanBody(end+1, rparen, bodyState{funcArgs: true})
+	return rparen + 1
 }
 
 // call notes a call of the function named by tokens [lo, end), whose
@@ -411,15 +411,15 @@ func (w *walker) call(lo, end, hi int) {
 
 // countArgs counts the arguments of the list opening at the '(' at open.
 func (w *walker) countArgs(open, hi int) int {
-	close := w.closeOf(open, hi)
-	if close == open+1 {
+	rparen := w.closeOf(open, hi)
+	if rparen == open+1 {
 		return 0
 	}
 	n := 1
-	for i := open + 1; i < close; i++ {
+	for i := open + 1; i < rparen; i++ {
 		switch w.toks[i].kind {
 		case tokLParen:
-			i = w.closeOf(i, close)
+			i = w.closeOf(i, rparen)
 		case tokComma:
 			n++
 		}
@@ -506,9 +506,9 @@ func (w *walker) fromItem(i, hi int) int {
 	}
 	if w.kindAt(end, hi) == tokLParen { // a function in FROM: generate_series(…), my_func(…)
 		w.call(i, end, hi)
-		close := w.closeOf(end, hi)
-		w.scanBody(end+1, close, bodyState{funcArgs: true})
-		return w.skipAlias(w.skipOrdinality(close+1, hi), hi)
+		rparen := w.closeOf(end, hi)
+		w.scanBody(end+1, rparen, bodyState{funcArgs: true})
+		return w.skipAlias(w.skipOrdinality(rparen+1, hi), hi)
 	}
 	w.addRead(i, end)
 	if w.kindAt(end, hi) == tokStar {

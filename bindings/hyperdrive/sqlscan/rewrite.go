@@ -28,6 +28,9 @@ type Parsed struct {
 // An unterminated literal, identifier or comment, or an index of 0 or above
 // MaxParams, is a *SyntaxError. SQL without ? comes back as the same string.
 func Rewrite(sql string) (Parsed, error) {
+	if len(sql) > maxSQLLen {
+		return Parsed{}, &SyntaxError{Offset: maxSQLLen, Msg: "statement longer than PostgreSQL's 1 GiB limit"}
+	}
 	s := scanner{src: sql}
 	var (
 		out     strings.Builder

@@ -69,6 +69,8 @@ func TestRewrite(t *testing.T) {
 		{"block comment of stars", "SELECT /**/ ? /***/", "SELECT /**/ $1 /***/", 1},
 		{"comment start inside operator", "SELECT 2*/*?*/?", "SELECT 2*/*?*/$1", 1},
 		{"minus is not a comment", "SELECT 1 - ?", "SELECT 1 - $1", 1},
+		{"numbers", "SELECT 1.5e-3, .5, 0x1F, 1_000, 1..2, ?", "SELECT 1.5e-3, .5, 0x1F, 1_000, 1..2, $1", 1},
+		{"E string right after a number", `SELECT 1e'\'?' , ?`, `SELECT 1e'\'?' , $1`, 1},
 
 		// Operators and casts around placeholders.
 		{"cast", "SELECT x::int = ?", "SELECT x::int = $1", 1},

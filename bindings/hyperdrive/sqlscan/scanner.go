@@ -54,29 +54,33 @@ const (
 	tokIdent               // unquoted identifier or keyword
 	tokQuotedIdent         // "…" or U&"…"
 	tokString              // '…', E'…', U&'…', $tag$…$tag$ (B'', X'', N'' lex as an identifier then a string)
-	tokNumber              //
-	tokParam               // $N
-	tokQParam              // ? or ?NNN
-	tokQEscape             // ?? — a literal ?
-	tokLParen              //
-	tokRParen              //
-	tokComma               //
-	tokSemicolon           //
-	tokDot                 //
-	tokCast                // ::
-	tokStar                //
-	tokOp                  // any other operator or punctuation byte
+	tokNumber
+	tokParam   // $N
+	tokQParam  // ? or ?NNN
+	tokQEscape // ?? — a literal ?
+	tokLParen
+	tokRParen
+	tokComma
+	tokSemicolon
+	tokDot
+	tokCast // ::
+	tokStar
+	tokOp // any other operator or punctuation byte
 )
 
+// maxSQLLen is PostgreSQL's limit on a message, and so on a query's text;
+// it also keeps byte offsets within a token's int32 fields.
+const maxSQLLen = 1 << 30
+
 // token is one lexical element. Offsets are int32 to keep the token buffer
-// Classify pools small; inputs over 2 GiB are refused there.
+// Classify pools small (see maxSQLLen).
 type token struct {
 	start, end int32
 	// match is, for a '(' in a Classify token buffer, the index of its ')'
 	// (or the buffer length when it is never closed).
 	match int32
 	kind  tokKind
-	kw    keyword // Classify only: the keyword an identifier spells
+	kw    keyword // the keyword an identifier spells, when the caller looked it up
 	// unicode marks U&"…" identifiers, whose escapes are not decoded.
 	unicode bool
 }
@@ -143,13 +147,7 @@ func (s *scanner) next() token {
 		}
 		return s.emit(tokIdent, start, j)
 	case isDigit(c) || (c == '.' && i+1 < len(src) && isDigit(src[i+1])):
-		// Numbers, including 1.5e-3's mantissa, 0x1F and 1_000; what follows
-		// an exponent sign lexes as another number, which is harmless here.
-		j := i + 1
-		for j < len(src) && (isIdentCont(src[j]) && src[j] != '$' || src[j] == '.') {
-			j++
-		}
-		return s.emit(tokNumber, start, j)
+		return s.emit(tokNumber, start, scanNumber(src, i))
 	case c == '\'' || c == '"':
 		return s.quoted(start, i, c)
 	case c == '$':
@@ -292,4 +290,44 @@ func skipBlockComment(src string, i int) (int, bool) {
 			j = k + 1
 		}
 	}
+}
+
+// scanNumber returns the end of the numeric constant at i: 42, 1_000, 0x1F,
+// 0o17, 0b101, 1.5, .5, 1.5e-3. Like PostgreSQL before version 15 (later
+// versions reject "trailing junk"), letters after a number start a new
+// token, so 1e'…' is 1 followed by an E” string and 1FROM is 1 FROM.
+func scanNumber(src string, i int) int {
+	digits := func(j int, ok func(byte) bool) int {
+		for j < len(src) && (ok(src[j]) || src[j] == '_') {
+			j++
+		}
+		return j
+	}
+	isHex := func(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+	if src[i] == '0' && i+2 < len(src) {
+		switch src[i+1] | 0x20 {
+		case 'x':
+			if isHex(src[i+2]) {
+				return digits(i+2, isHex)
+			}
+		case 'o', 'b':
+			if isDigit(src[i+2]) {
+				return digits(i+2, isDigit)
+			}
+		}
+	}
+	j := digits(i, isDigit)
+	if j < len(src) && src[j] == '.' && (j+1 >= len(src) || src[j+1] != '.') {
+		j = digits(j+1, isDigit)
+	}
+	if j < len(src) && src[j]|0x20 == 'e' {
+		k := j + 1
+		if k < len(src) && (src[k] == '+' || src[k] == '-') {
+			k++
+		}
+		if k < len(src) && isDigit(src[k]) {
+			j = digits(k, isDigit)
+		}
+	}
+	return j
 }

@@ -40,6 +40,11 @@ type statementIter struct {
 }
 
 func (it *statementIter) next() (start, end int, ok bool) {
+	if len(it.s.src) > maxSQLLen && !it.done {
+		// Too long for PostgreSQL anyway: one statement, for the server to refuse.
+		it.done = true
+		return 0, len(it.s.src), true
+	}
 	var sp stmtSplitter
 	start = it.s.pos
 	nonEmpty := false
