@@ -102,6 +102,7 @@ type Hyperdrive struct {
 	Breaker                  Breaker       // [hyperdrive.breaker]
 	Retries                  int           // retries: retries of safe-to-retry failures; default 2
 	SlowQuery                time.Duration // slow_query_ms: queries slower than this are logged; default 500
+	StatementCache           string        // statement_cache: "auto" (default), "prepare" or "describe" (for transaction-mode poolers)
 
 	Line int // line of the entry in the configuration file, for messages
 }

@@ -204,6 +204,7 @@ func TestLoadFull(t *testing.T) {
 		Breaker:                  Breaker{FailureThreshold: 5, OpenTimeout: 10 * time.Second},
 		Retries:                  4,
 		SlowQuery:                250 * time.Millisecond,
+		StatementCache:           "auto",
 		Line:                     19,
 	})
 	check("Hyperdrive[1]", cfg.Hyperdrive[1], Hyperdrive{
@@ -217,6 +218,7 @@ func TestLoadFull(t *testing.T) {
 		Breaker:                  Breaker{FailureThreshold: 3, OpenTimeout: 5 * time.Second},
 		Retries:                  2,
 		SlowQuery:                500 * time.Millisecond,
+		StatementCache:           "auto",
 		Line:                     45,
 	})
 	check("KVNamespaces", cfg.KVNamespaces, []KVNamespace{{Binding: "SESSIONS", ID: "kv1", PreviewID: "kv1-preview", Line: 50}})

@@ -102,6 +102,17 @@ func (r *resolver) hyperdriveExtensions(cfg *Config, h *Hyperdrive, m map[string
 			h.Retries = int(n)
 		}
 	}
+	h.StatementCache = "auto"
+	if x, ok := m["statement_cache"]; ok {
+		if v, ok := d.str(ep.child("statement_cache"), x); ok {
+			switch v {
+			case "auto", "prepare", "describe":
+				h.StatementCache = v
+			default:
+				d.errorf(ep.child("statement_cache"), "statement_cache must be \"auto\", \"prepare\" or \"describe\", got %q", v)
+			}
+		}
+	}
 	if x, ok := m["slow_query_ms"]; ok {
 		if ms, ok := d.millis(ep.child("slow_query_ms"), x, false); ok {
 			h.SlowQuery = ms
