@@ -34,12 +34,18 @@ type Request struct {
 type Response struct {
 	Status     int
 	StatusText string
-	Headers    string // "name\x00value\x00…", names lower-case
-	Body       []byte
+	// ContentType is set when the script gave no headers of its own and
+	// the body implies one (new Response("text")); Headers is then empty.
+	ContentType string
+	Headers     string // "name\x00value\x00…", names lower-case
+	Body        []byte
 }
 
 // HeaderPairs calls fn for each header of r.
 func (r *Response) HeaderPairs(fn func(name, value string)) {
+	if r.ContentType != "" {
+		fn("content-type", r.ContentType)
+	}
 	eachPair(r.Headers, fn)
 }
 
@@ -254,7 +260,10 @@ func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
 		StatusText: c.Argument(2).String(),
 		Headers:    c.Argument(3).String(),
 	}
-	switch b := c.Argument(4); {
+	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
+		resp.ContentType = ct.String()
+	}
+	switch b := c.Argument(5); {
 	case goja.IsNull(b) || goja.IsUndefined(b):
 	case isString(b):
 		resp.Body = []byte(b.String())
@@ -263,6 +272,9 @@ func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
 	}
 	x.responded = true
 	x.Respond(resp, nil)
+	if c.Argument(6).ToBoolean() {
+		w.finish(c.Argument(0).ToInteger())
+	}
 	return goja.Undefined()
 }
 
@@ -278,16 +290,22 @@ func (w *Worker) nativeFail(c goja.FunctionCall) goja.Value {
 	}
 	x.responded = true
 	x.Respond(nil, w.jsError(c.Argument(1)))
+	if c.Argument(2).ToBoolean() {
+		w.finish(c.Argument(0).ToInteger())
+	}
 	return goja.Undefined()
 }
 
 func (w *Worker) nativeFinished(c goja.FunctionCall) goja.Value {
-	id := c.Argument(0).ToInteger()
+	w.finish(c.Argument(0).ToInteger())
+	return goja.Undefined()
+}
+
+func (w *Worker) finish(id int64) {
 	if x, ok := w.calls[id]; ok {
 		delete(w.calls, id)
 		x.Finish()
 	}
-	return goja.Undefined()
 }
 
 // scriptError converts an error from calling into JS into a *ScriptError,

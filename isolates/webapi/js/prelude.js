@@ -897,6 +897,7 @@
     get props() { return this._props || (this._props = {}); }
   }
   Object.assign(ExecutionContext.prototype, { _waits: 0, _responded: false, _passThrough: false, _props: undefined });
+  const ctxProto = ExecutionContext.prototype;
   function waitUntil(state, p) {
     state._waits++;
     Promise.resolve(p).then(undefined, (e) => native.print("error", "Uncaught (in promise) " + inspect(e, 0, [], true))).then(() => {
@@ -951,32 +952,40 @@
     }
     send(state, res, b);
   }
+  // send hands the response to the host in one call: headers as one
+  // string (or just the default content type), and whether the request is
+  // also finished (no waitUntil work pending).
   function send(state, res, body) {
     const h = res[kHeaders];
-    const flat = h === undefined ? (res[kType] ? "content-type\0" + res[kType] : "") : flatten(h);
     state._responded = true;
-    native.respond(state._id, res[kStatus], res[kStatusText], flat, body);
-    if (state._waits === 0) native.finished(state._id);
+    if (h === undefined) native.respond(state._id, res[kStatus], res[kStatusText], "", res[kType], body, state._waits === 0);
+    else native.respond(state._id, res[kStatus], res[kStatusText], flatten(h), null, body, state._waits === 0);
   }
   function fail(state, err) {
     state._responded = true;
-    native.fail(state._id, err);
-    if (state._waits === 0) native.finished(state._id);
+    native.fail(state._id, err, state._waits === 0);
   }
 
+  // Requests from the host share a prototype carrying what is the same for
+  // all of them, so each sets two or three own properties.
+  let hostProto = null, hostCF;
   function hostRequest(method, url, headers, body, cf) {
-    const r = Object.create(Request.prototype);
+    if (hostProto === null || cf !== hostCF) {
+      hostProto = Object.create(Request.prototype);
+      hostProto[kRedirect] = "manual";
+      hostProto[kCF] = hostCF = cf;
+    }
+    const r = Object.create(hostProto);
     if (method !== "GET") r[kMethod] = method;
     r[kURL] = url;
     r[kFlatHeaders] = headers;
-    r[kRedirect] = "manual";
-    r[kCF] = cf;
     if (body !== null) r[kBody] = new Uint8Array(body);
     return r;
   }
 
   function dispatch(id, method, url, headers, body, cf, env) {
-    const state = new ExecutionContext(id);
+    const state = Object.create(ctxProto); // cheaper than a class construct
+    state._id = id;
     const request = hostRequest(method, url, headers, body, cf);
     let result;
     try {
@@ -1025,7 +1034,7 @@
       fail(state, e);
       return;
     }
-    Promise.resolve(result).then(() => { state._responded = true; native.respond(id, 200, "", "", null); if (state._waits === 0) native.finished(id); }, (e) => fail(state, e));
+    Promise.resolve(result).then(() => { state._responded = true; native.respond(id, 200, "", "", null, null, state._waits === 0); }, (e) => fail(state, e));
   }
 
   return { dispatch, scheduled, setHandler, inspect };
