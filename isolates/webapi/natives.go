@@ -108,6 +108,7 @@ func (w *Worker) natives() *goja.Object {
 		}
 		return goja.Undefined()
 	})
+	set("fetch", w.nativeFetch)
 	set("respond", w.nativeRespond)
 	set("fail", w.nativeFail)
 	set("finished", w.nativeFinished)

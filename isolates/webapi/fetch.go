@@ -1,0 +1,140 @@
+package webapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// maxFetchBody bounds a response body read by fetch() (Workers buffers
+// similarly large bodies; a worker that needs more should stream).
+const maxFetchBody = 128 << 20
+
+// fetchClient is shared by every isolate: connection reuse across requests.
+var fetchClient = &http.Client{
+	Transport: &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+	},
+}
+
+var errManualRedirect = errors.New("manual redirect")
+
+func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
+	method := c.Argument(0).String()
+	url := c.Argument(1).String()
+	headers := c.Argument(2).String()
+	var body []byte
+	if b := c.Argument(3); !goja.IsNull(b) && !goja.IsUndefined(b) {
+		body = append([]byte(nil), w.bytesArg(b)...)
+	}
+	redirect := c.Argument(4).String()
+	return w.vm.ToValue(w.iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
+		res, err := doFetch(ctx, method, url, headers, body, redirect)
+		return func(vm *goja.Runtime) (goja.Value, error) {
+			if err != nil {
+				return nil, err
+			}
+			out := vm.NewObject()
+			_ = out.Set("status", res.status)
+			_ = out.Set("statusText", res.statusText)
+			_ = out.Set("headers", res.headers)
+			_ = out.Set("url", res.url)
+			_ = out.Set("redirected", res.redirected)
+			if res.body != nil {
+				_ = out.Set("body", vm.NewArrayBuffer(res.body))
+			} else {
+				_ = out.Set("body", goja.Null())
+			}
+			return out, nil
+		}
+	}))
+}
+
+type fetchResult struct {
+	status     int
+	statusText string
+	headers    string
+	url        string
+	redirected bool
+	body       []byte
+}
+
+// fetchError is a fetch() failure as Workers reports it: a TypeError.
+type fetchError struct{ msg string }
+
+func (e *fetchError) Error() string { return e.msg }
+
+func (e *fetchError) ToJS(vm *goja.Runtime) goja.Value { return vm.NewTypeError(e.msg) }
+
+func doFetch(ctx context.Context, method, url, headers string, body []byte, redirect string) (*fetchResult, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return nil, &fetchError{"fetch failed: " + err.Error()}
+	}
+	eachPair(headers, func(k, v string) {
+		if strings.EqualFold(k, "host") {
+			req.Host = v
+			return
+		}
+		req.Header.Add(k, v)
+	})
+	client := fetchClient
+	if redirect != "follow" {
+		c := *fetchClient
+		c.CheckRedirect = func(*http.Request, []*http.Request) error {
+			if redirect == "error" {
+				return errManualRedirect
+			}
+			return http.ErrUseLastResponse
+		}
+		client = &c
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		if errors.Is(err, errManualRedirect) {
+			return nil, &fetchError{"fetch failed: redirect mode is \"error\" and the response redirected"}
+		}
+		return nil, &fetchError{"fetch failed: " + err.Error()}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBody+1))
+	if err != nil {
+		return nil, &fetchError{"fetch failed while reading the body: " + err.Error()}
+	}
+	if len(data) > maxFetchBody {
+		return nil, &fetchError{fmt.Sprintf("fetch failed: response body larger than %d bytes", maxFetchBody)}
+	}
+	var hb strings.Builder
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			if hb.Len() > 0 {
+				hb.WriteByte(0)
+			}
+			hb.WriteString(strings.ToLower(k))
+			hb.WriteByte(0)
+			hb.WriteString(v)
+		}
+	}
+	text := resp.Status
+	if _, after, ok := strings.Cut(text, " "); ok {
+		text = after
+	}
+	return &fetchResult{
+		status: resp.StatusCode, statusText: text, headers: hb.String(), url: resp.Request.URL.String(),
+		redirected: resp.Request.URL.String() != url, body: data,
+	}, nil
+}
