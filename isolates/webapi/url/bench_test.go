@@ -48,7 +48,7 @@ func BenchmarkSearchParamsGet(b *testing.B) {
 }
 
 // BenchmarkNewURLSlowPath parses a URL the fast path declines (a relative
-// reference against a base), through whatwg-url.
+// reference against a base) with the full state machine.
 func BenchmarkNewURLSlowPath(b *testing.B) {
 	benchScript(b, "r = new URL('../orders?x=1', input).href;", benchURL)
 }
@@ -65,5 +65,18 @@ func BenchmarkParseFast(b *testing.B) {
 		if _, err := parse(benchURL, nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkParseStateMachine is the general parser on the same input, for
+// comparison with the fast path.
+func BenchmarkParseStateMachine(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		u, err := basicParse(benchURL, nil, nil, noOverride)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = u.record()
 	}
 }

@@ -158,3 +158,60 @@ func isFormUnreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		c == '*' || c == '-' || c == '.' || c == '_'
 }
+
+// encodeSet is a percent-encode set over ASCII; bytes >= 0x80 (the UTF-8
+// of non-ASCII code points) are always encoded.
+type encodeSet [128]bool
+
+func newEncodeSet(base *encodeSet, extra string) *encodeSet {
+	var s encodeSet
+	if base != nil {
+		s = *base
+	}
+	for i := 0; i < len(extra); i++ {
+		s[extra[i]] = true
+	}
+	return &s
+}
+
+// The URL Standard's percent-encode sets.
+var (
+	c0ControlSet = newEncodeSet(nil, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"+
+		"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f")
+	fragmentSet     = newEncodeSet(c0ControlSet, " \"<>`")
+	querySet        = newEncodeSet(c0ControlSet, " \"#<>")
+	specialQuerySet = newEncodeSet(querySet, "'")
+	pathSet         = newEncodeSet(querySet, "?^`{}")
+	userinfoSet     = newEncodeSet(pathSet, "/:;=@[\\]|")
+)
+
+// percentEncode writes s to b, UTF-8 percent-encoding the bytes in set.
+func percentEncode(b *strings.Builder, s string, set *encodeSet) {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 && !set[c] {
+			continue
+		}
+		b.WriteString(s[start:i])
+		b.WriteByte('%')
+		b.WriteByte(upperHex[c>>4])
+		b.WriteByte(upperHex[c&15])
+		start = i + 1
+	}
+	b.WriteString(s[start:])
+}
+
+// percentEncodeString is percentEncode returning a string, without copying
+// when nothing needs encoding.
+func percentEncodeString(s string, set *encodeSet) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || set[c] {
+			var b strings.Builder
+			b.Grow(len(s) + 8)
+			percentEncode(&b, s, set)
+			return b.String()
+		}
+	}
+	return s
+}

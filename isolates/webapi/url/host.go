@@ -1,7 +1,6 @@
 package url
 
 import (
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -10,15 +9,10 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// Host parsing of special-scheme domains is done here rather than by
-// whatwg-url, whose domain-to-ASCII predates the current URL Standard:
-//   - it runs IDNA with UseSTD3ASCIIRules=true (it rejects ≠, ≮, _ …);
-//   - it validates ASCII xn-- labels, which the standard no longer does
-//     (an ASCII domain is only lowercased: "xn--" and "xn--pokxncvks" are
-//     valid hosts).
-//
-// IPv6 literals and opaque (non-special) hosts are still parsed by the
-// library, which gets them right.
+// The host parser (https://url.spec.whatwg.org/#host-parsing). Domain to
+// ASCII follows today's standard, where whatwg-url lags: an ASCII domain is
+// only lowercased ("xn--" and "xn--pokxncvks" are valid hosts), and UTS #46
+// runs with UseSTD3ASCIIRules=false (≠, ≮, _ are allowed).
 
 // errInvalidHost is the failure of the host parser.
 var errInvalidHost = errors.New("invalid host")
@@ -38,6 +32,43 @@ var idnaProfile = idna.New(
 	idna.Transitional(false),
 	idna.VerifyDNSLength(false),
 )
+
+// parseHost parses a host; opaque is set for non-special schemes.
+func parseHost(input string, opaque bool) (string, error) {
+	if strings.HasPrefix(input, "[") {
+		if !strings.HasSuffix(input, "]") || len(input) < 2 {
+			return "", errInvalidHost
+		}
+		addr, err := parseIPv6(input[1 : len(input)-1])
+		if err != nil {
+			return "", err
+		}
+		return "[" + addr.String() + "]", nil
+	}
+	if opaque {
+		return parseOpaqueHost(input)
+	}
+	return parseDomainHost(input)
+}
+
+// parseOpaqueHost rejects forbidden host code points and percent-encodes
+// the rest with the C0 control set.
+func parseOpaqueHost(input string) (string, error) {
+	for i := 0; i < len(input); i++ {
+		if isForbiddenHostByte(input[i]) {
+			return "", errInvalidHost
+		}
+	}
+	return percentEncodeString(input, c0ControlSet), nil
+}
+
+func isForbiddenHostByte(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\r', ' ', '#', '/', ':', '<', '>', '?', '@', '[', '\\', ']', '^', '|':
+		return true
+	}
+	return false
+}
 
 // parseDomainHost is the host parser's path for special schemes once IPv6
 // literals are ruled out: percent-decode, UTF-8 decode, domain to ASCII,
@@ -122,14 +153,7 @@ func isASCII(s string) bool {
 // isForbiddenDomainByte reports forbidden domain code points (ASCII only:
 // domainToASCII never returns anything else).
 func isForbiddenDomainByte(c byte) bool {
-	if c <= 0x20 || c == 0x7f {
-		return true
-	}
-	switch c {
-	case '#', '%', '/', ':', '<', '>', '?', '@', '[', '\\', ']', '^', '|':
-		return true
-	}
-	return false
+	return c < 0x20 || c == '%' || c == 0x7f || isForbiddenHostByte(c)
 }
 
 // endsInANumber is the spec's "ends in a number checker".
@@ -229,37 +253,4 @@ func parseIPv4(s string) (string, error) {
 		}
 	}
 	return b.String(), nil
-}
-
-// The library is told about our host through a placeholder that its own
-// host parser passes through untouched: one lowercase ASCII label that
-// starts with a letter (so it never "ends in a number") and carries the
-// hex of our result. The post-parse hook swaps the real host back in.
-// This keeps the library parser stateless and shareable between isolates.
-const hostPlaceholderPrefix = "h"
-
-// hostFailure makes the library fail host parsing: an unclosed IPv6
-// literal is a failure in every mode.
-const hostFailure = "["
-
-func preParseHost(u libURL, input string) string {
-	if input == "" || input[0] == '[' || !u.IsSpecialScheme() {
-		return input
-	}
-	host, err := parseDomainHost(input)
-	if err != nil {
-		return hostFailure
-	}
-	return hostPlaceholderPrefix + hex.EncodeToString([]byte(host))
-}
-
-func postParseHost(_ libURL, placeholder string) string {
-	if !strings.HasPrefix(placeholder, hostPlaceholderPrefix) {
-		return placeholder
-	}
-	host, err := hex.DecodeString(placeholder[len(hostPlaceholderPrefix):])
-	if err != nil {
-		return placeholder
-	}
-	return string(host)
 }

@@ -70,24 +70,3 @@ func TestEndsInANumber(t *testing.T) {
 		}
 	}
 }
-
-// TestHostPlaceholder checks the hand-off to whatwg-url: the placeholder
-// carries any host back unchanged, and failures become a host the library
-// rejects.
-func TestHostPlaceholder(t *testing.T) {
-	for _, host := range []string{"example.com", "xn--", "1.2.3.4", "a_b.", "localhost"} {
-		u, err := libParser.Parse("https://" + host + "/")
-		if err != nil {
-			t.Fatalf("parse %q: %v", host, err)
-		}
-		if got := u.Hostname(); got != host {
-			t.Errorf("host %q came back as %q", host, got)
-		}
-	}
-	if _, err := libParser.Parse("https://a%25b/"); err == nil {
-		t.Error("a host our parser rejects was accepted by the library")
-	}
-	if u, err := libParser.Parse("file://LocalHost/x"); err != nil || u.Hostname() != "" {
-		t.Errorf("file://localhost: host %q, %v; want empty", u.Hostname(), err)
-	}
-}

@@ -1,88 +1,19 @@
 package url
 
-import (
-	"errors"
-	"strings"
-
-	whatwg "github.com/nlnwa/whatwg-url/url"
-)
-
-// errInvalidURL is the parser's failure; JS sees it as
-// TypeError("Invalid URL string.").
-var errInvalidURL = errors.New("invalid URL")
-
-type libURL = *whatwg.Url
-
-// libParser is the whatwg-url state machine configured to today's
-// standard. It holds no per-parse state, so isolates share it.
-var libParser = whatwg.NewParser(
-	// The path percent-encode set gained '^' (URL Standard, 2024).
-	whatwg.WithPathPercentEncodeSet(whatwg.PathPercentEncodeSet.Set('^')),
-	whatwg.WithPreParseHostFunc(preParseHost),
-	whatwg.WithPostParseHostFunc(postParseHost),
-)
+import "strings"
 
 // parse runs the basic URL parser on input against an optional base.
 // Plain absolute http(s) URLs, the shape of every request.url, take a fast
-// path that builds the record directly; everything else goes through the
-// library.
+// path that builds the record directly.
 func parse(input string, base *record) (*record, error) {
 	if r := parseFast(input); r != nil {
 		return r, nil
 	}
-	return parseSlow(input, base)
-}
-
-func parseSlow(input string, base *record) (*record, error) {
-	var u libURL
-	var err error
-	if base == nil {
-		u, err = libParser.Parse(input)
-	} else {
-		var b libURL
-		b, err = libParser.Parse(base.href)
-		if err != nil {
-			// A record's href always reparses; a failure is our bug.
-			return nil, errors.Join(errInvalidURL, err)
-		}
-		u, err = libParser.BasicParser(input, b, nil, whatwg.NoState)
-	}
-	if err != nil || u == nil {
+	u, err := basicParse(input, base, nil, noOverride)
+	if err != nil {
 		return nil, errInvalidURL
 	}
-	return fromLib(u), nil
-}
-
-// fromLib copies a library URL into a record. The library does not expose
-// whether the query and fragment are null or empty, but its serialisation
-// tells: a non-null empty one ends href with '?' or '#'.
-func fromLib(u libURL) *record {
-	href := u.Href(false)
-	r := &record{
-		scheme:     u.Scheme(),
-		username:   u.Username(),
-		password:   u.Password(),
-		host:       u.Hostname(),
-		port:       u.Port(),
-		path:       u.Pathname(),
-		opaquePath: u.OpaquePath(),
-		query:      u.Query(),
-		fragment:   u.Fragment(),
-	}
-	r.hasHost = strings.HasPrefix(href[len(r.scheme)+1:], "//")
-	r.hasFragment = r.fragment != "" || strings.HasSuffix(href, "#")
-	withoutFragment := href
-	if r.hasFragment {
-		withoutFragment = href[:len(href)-len(r.fragment)-1]
-	}
-	r.hasQuery = r.query != "" || strings.HasSuffix(withoutFragment, "?")
-	// The standard (2025) encodes an opaque path's last space when a query
-	// or fragment follows, so that removing them cannot leave a trailing
-	// space; the library keeps it raw.
-	if r.opaquePath && (r.hasQuery || r.hasFragment) && strings.HasSuffix(r.path, " ") {
-		r.path = r.path[:len(r.path)-1] + "%20"
-	}
-	return r.finish()
+	return u.record(), nil
 }
 
 // parseFast parses an absolute "http://" or "https://" URL of printable
@@ -90,8 +21,8 @@ func fromLib(u libURL) *record {
 // dropping a default port: no credentials, an ASCII host of letters, digits,
 // '-', '_' and '.' that does not end in a number, no dot segments and no
 // character that any component would percent-encode. It returns nil for
-// anything else, and the slow path decides. FuzzFastPath checks that both
-// paths agree.
+// anything else, and the state machine decides. FuzzFastPath checks that
+// both agree.
 func parseFast(s string) *record {
 	var scheme string
 	switch {
@@ -197,7 +128,7 @@ func normalizePort(p, scheme string) (string, bool) {
 		}
 	}
 	out := string(digits[i:])
-	if out == specialSchemes[scheme] {
+	if out == defaultPort(scheme) {
 		return "", true
 	}
 	return out, true
@@ -225,7 +156,7 @@ func fastHost(h string) (string, bool) {
 	if i := strings.LastIndexByte(last, '.'); i >= 0 {
 		last = last[i+1:]
 	}
-	if last == "" || !isASCIILetter(last[0]) {
+	if last == "" || !isASCIIAlpha(last[0]) {
 		return "", false
 	}
 	if upper {
@@ -234,7 +165,7 @@ func fastHost(h string) (string, bool) {
 	return h, true
 }
 
-func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+func isASCIIAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // fastPath accepts a path starting with '/' that the path state would copy
 // unchanged: nothing to percent-encode and no "." or ".." segment (in any

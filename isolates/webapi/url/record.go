@@ -123,17 +123,25 @@ func (r *record) withQuery(q string, hasQuery bool) *record {
 	return c.finish()
 }
 
-// specialSchemes maps each special scheme to its default port.
-var specialSchemes = map[string]string{
-	"ftp":   "21",
-	"file":  "",
-	"http":  "80",
-	"https": "443",
-	"ws":    "80",
-	"wss":   "443",
+// isSpecial reports the special schemes.
+func isSpecial(scheme string) bool {
+	switch scheme {
+	case "http", "https", "ws", "wss", "ftp", "file":
+		return true
+	}
+	return false
 }
 
-func isSpecial(scheme string) bool {
-	_, ok := specialSchemes[scheme]
-	return ok
+// defaultPort is a special scheme's default port ("" for file and for
+// non-special schemes).
+func defaultPort(scheme string) string {
+	switch scheme {
+	case "http", "ws":
+		return "80"
+	case "https", "wss":
+		return "443"
+	case "ftp":
+		return "21"
+	}
+	return ""
 }

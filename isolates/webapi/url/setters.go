@@ -1,8 +1,6 @@
 package url
 
-// The URL setters run the library's state-override parser on a library copy
-// of the record (reparsed from href, which always round-trips) and copy the
-// result back. They are off the hot path; a reparse costs a few µs.
+import "strings"
 
 // setter names a URL attribute with a setter other than href.
 type setter int
@@ -19,33 +17,63 @@ const (
 	setHash
 )
 
-// set returns the record after setting attribute s to value. Invalid values
-// leave the URL unchanged (or partly changed, exactly as the standard's
-// state machine leaves it), never fail.
+// set returns the record after setting attribute s to value, following the
+// URL Standard's setters: invalid values leave the URL unchanged, or
+// changed as far as the state machine got (a host setter value
+// "example.com:99999" sets the host but not the port); they never fail.
 func (r *record) set(s setter, value string) *record {
-	u, err := libParser.Parse(r.href)
-	if err != nil {
-		return r
-	}
+	value = strings.ToValidUTF8(value, "\uFFFD") // a no-op for JS strings
+	u := builderFrom(r)
 	switch s {
 	case setProtocol:
-		u.SetProtocol(value)
-	case setUsername:
-		u.SetUsername(value)
-	case setPassword:
-		u.SetPassword(value)
-	case setHost:
-		u.SetHost(value)
-	case setHostname:
-		u.SetHostname(value)
+		_, _ = basicParse(value+":", nil, u, schemeStartState)
+	case setUsername, setPassword:
+		if u.cannotHaveCredentialsOrPort() {
+			return r
+		}
+		if s == setUsername {
+			u.username = percentEncodeString(value, userinfoSet)
+		} else {
+			u.password = percentEncodeString(value, userinfoSet)
+		}
+	case setHost, setHostname:
+		if u.opaque {
+			return r
+		}
+		state := hostState
+		if s == setHostname {
+			state = hostnameState
+		}
+		_, _ = basicParse(value, nil, u, state)
 	case setPort:
-		u.SetPort(value)
+		if u.cannotHaveCredentialsOrPort() {
+			return r
+		}
+		if value == "" {
+			u.port = ""
+		} else {
+			_, _ = basicParse(value, nil, u, portState)
+		}
 	case setPathname:
-		u.SetPathname(value)
+		if u.opaque {
+			return r
+		}
+		u.path = nil
+		_, _ = basicParse(value, nil, u, pathStartState)
 	case setSearch:
-		u.SetSearch(value)
+		if value == "" {
+			u.query, u.hasQuery = "", false
+			break
+		}
+		u.query, u.hasQuery = "", true
+		_, _ = basicParse(strings.TrimPrefix(value, "?"), nil, u, queryState)
 	case setHash:
-		u.SetHash(value)
+		if value == "" {
+			u.fragment, u.hasFragment = "", false
+			break
+		}
+		u.fragment, u.hasFragment = "", true
+		_, _ = basicParse(strings.TrimPrefix(value, "#"), nil, u, fragmentState)
 	}
-	return fromLib(u)
+	return u.record()
 }

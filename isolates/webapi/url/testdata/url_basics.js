@@ -32,6 +32,7 @@ assert.throws(TypeError, () => new URL("https://abs.example/", "not a url"), "in
 assert.throws(TypeError, () => new URL("/relative"), "relative without base", "Invalid URL string.");
 assert.throws(TypeError, () => new URL("https://exa mple.com/"), "space in host", "Invalid URL string.");
 assert.throws(TypeError, () => new URL("http://[::1/"), "unclosed IPv6", "Invalid URL string.");
+assert.throws(TypeError, () => new URL("http://[::[]/"), "bracket inside IPv6", "Invalid URL string.");
 assert.throws(TypeError, () => new URL(), "no argument");
 // undefined base means no base; null is the string "null".
 assert.sameValue(new URL("https://a.example/", undefined).href, "https://a.example/");
