@@ -18,7 +18,15 @@ type Options struct {
 	// it installs globals and runs the worker bundle. An error fails creation.
 	Setup func(iso *Isolate) error
 	// MaxCallStackSize bounds JS recursion (goja has no default). 0 = 4096.
+	// JS-to-JS calls keep their frames on goja's own (heap) stack, not the
+	// Go stack, so the bound is about memory and how long a runaway
+	// recursion takes; past it the isolate is retired (see
+	// [StackOverflowError]).
 	MaxCallStackSize int
+	// StartupLimit interrupts Setup (the script's top-level code) when it
+	// runs longer, so a script that loops at top level fails to load
+	// instead of hanging the pool that builds it. 0 = no limit.
+	StartupLimit time.Duration
 	// Log receives isolate lifecycle messages; nil = slog.Default().
 	Log *slog.Logger
 }
@@ -44,7 +52,18 @@ type Isolate struct {
 	inflight   atomic.Int32 // requests the pool assigned here
 	pending    atomic.Int32 // registered callbacks not yet delivered
 	sliceStart atomic.Int64 // unix nanos when the current job began; 0 when idle
-	doomed     atomic.Pointer[error]
+	// sliceMu orders the end of a slice against the watchdog's interrupt,
+	// so an interrupt meant for one slice never lands in the next one.
+	sliceMu sync.Mutex
+	doomed  atomic.Pointer[error]
+	// stalled: the current slice has run longer than a watchdog tick; the
+	// pool sends new requests elsewhere while it lasts.
+	stalled atomic.Bool
+	// draining: the pool is recycling the isolate; it takes no new requests
+	// and is retired once those it has are done.
+	draining    atomic.Bool
+	drainReason error // set by the watchdog before draining; read by it
+	born        time.Time
 
 	scope      *Scope
 	scopeStack []*Scope
@@ -65,6 +84,7 @@ func New(opts Options) (*Isolate, error) {
 		log:  opts.Log,
 		wake: make(chan struct{}, 1),
 		done: make(chan struct{}),
+		born: time.Now(),
 	}
 	if iso.log == nil {
 		iso.log = slog.Default()
@@ -79,19 +99,52 @@ func New(opts Options) (*Isolate, error) {
 	go iso.loop()
 
 	err := iso.Do(func() error {
+		// goja ships a GoError constructor as a global; scripts have no use
+		// for it and it names the engine's internals (NewGoError keeps
+		// working: it holds the prototype itself).
+		_ = iso.vm.GlobalObject().Delete("GoError")
 		if err := iso.installTimers(); err != nil {
 			return err
 		}
-		if opts.Setup != nil {
-			return opts.Setup(iso)
+		if opts.Setup == nil {
+			return nil
 		}
-		return nil
+		stop := iso.limitStartup(opts.StartupLimit)
+		err := opts.Setup(iso)
+		stop()
+		return err
 	})
 	if err != nil {
 		iso.Retire(fmt.Errorf("setup: %w", err))
 		return nil, err
 	}
 	return iso, nil
+}
+
+// limitStartup interrupts the vm if Setup runs past limit. The returned
+// function (called on the loop, when Setup is over) disarms it and clears an
+// interrupt that landed after the script finished, so it cannot hit the
+// first request. One timer per isolate creation, none per request.
+func (iso *Isolate) limitStartup(limit time.Duration) (stop func()) {
+	if limit <= 0 {
+		return func() {}
+	}
+	var mu sync.Mutex
+	running := true
+	t := time.AfterFunc(limit, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			iso.vm.Interrupt(&CPULimitError{Limit: limit, Startup: true})
+		}
+	})
+	return func() {
+		t.Stop()
+		mu.Lock()
+		running = false
+		mu.Unlock()
+		iso.vm.ClearInterrupt()
+	}
 }
 
 // ID identifies the isolate in logs and metrics.
@@ -284,10 +337,23 @@ func (iso *Isolate) Culprit() *Scope { return iso.culprit }
 
 // StackOverflowError is the reason an isolate retires after unbounded
 // recursion.
+//
+// V8 throws a catchable RangeError here; goja cannot, and edgerun does not
+// fork goja to make it. goja's vm.pushCtx panics with a *goja.StackOverflowError,
+// a Go value its exception machinery does not turn into a JS value
+// (vm.exceptionFromValue returns nil for it), so vm.handleThrow unwinds past
+// every JS catch and finally block to the nearest Go boundary: it is
+// "uncatchable" by construction, and there is no option, hook or wrapper
+// between the overflowing call and the script's try/catch where a Go
+// embedder could substitute a RangeError (plain JS-to-JS recursion never
+// crosses a Go frame). Because the unwinding skipped finally blocks and
+// dropped the microtasks queued in that run, the isolate's state is
+// unknown afterwards, so it is retired like an interrupted one; the request
+// gets a 500 whose message is V8's.
 type StackOverflowError struct{}
 
 func (*StackOverflowError) Error() string {
-	return "Maximum call stack size exceeded"
+	return "RangeError: Maximum call stack size exceeded"
 }
 
 // retireSoon marks the isolate doomed; the loop retires it after the job.
@@ -295,10 +361,31 @@ func (iso *Isolate) retireSoon(reason error) {
 	iso.doomed.CompareAndSwap(nil, &reason)
 }
 
-// interrupt stops the JavaScript running now (watchdog goroutine).
-func (iso *Isolate) interrupt(reason error) {
+// interruptSlice stops the slice that began at start, if it is still the one
+// running (watchdog goroutine). It reports whether it interrupted. Holding
+// sliceMu keeps that slice from ending meanwhile, so the interrupt cannot
+// leak into a later one; the doomed mark set first makes the loop retire the
+// isolate right after the slice, before any other JavaScript runs on it.
+func (iso *Isolate) interruptSlice(start int64, reason error) bool {
+	iso.sliceMu.Lock()
+	defer iso.sliceMu.Unlock()
+	if start == 0 || iso.sliceStart.Load() != start {
+		return false
+	}
 	iso.retireSoon(reason)
 	iso.vm.Interrupt(reason)
+	return true
+}
+
+// endSlice marks the loop idle. It waits for a watchdog that is
+// interrupting this slice to finish doing so.
+func (iso *Isolate) endSlice() {
+	iso.sliceMu.Lock()
+	iso.sliceStart.Store(0)
+	iso.sliceMu.Unlock()
+	if iso.stalled.Load() {
+		iso.stalled.Store(false)
+	}
 }
 
 // Retire stops the isolate: queued jobs are dropped, OnRetire hooks run and
@@ -362,7 +449,7 @@ func (iso *Isolate) loop() {
 func (iso *Isolate) runJob(job func()) {
 	iso.sliceStart.Store(time.Now().UnixNano())
 	defer func() {
-		iso.sliceStart.Store(0)
+		iso.endSlice()
 		if r := recover(); r != nil {
 			if err, ok := r.(error); ok {
 				iso.Check(err)

@@ -19,20 +19,18 @@ type PoolOptions struct {
 	// at await points); beyond it requests wait for a slot. Default: 1000.
 	MaxInFlight int
 	// CPULimit interrupts a synchronous slice of JavaScript that runs longer
-	// (Workers' [limits] cpu_ms). 0 disables the watchdog.
+	// (Workers' [limits] cpu_ms), and bounds the script's top-level run when
+	// an isolate is created (unless Isolate.StartupLimit is set). 0 = none.
 	CPULimit time.Duration
+	// MemoryLimit is the heap budget of one isolate in bytes (edgerun's
+	// [limits] memory_mb; Workers' is 128 MB). goja cannot measure one
+	// runtime's heap, so the watchdog enforces it from the process heap; see
+	// memory.go. 0 = none.
+	MemoryLimit uint64
 	// Isolate is used to create every isolate (Setup, stack size, log).
 	Isolate Options
 	// Log receives pool events; nil = slog.Default().
 	Log *slog.Logger
-}
-
-// CPULimitError is the reason a request fails and its isolate is replaced
-// when JavaScript runs past the CPU limit.
-type CPULimitError struct{ Limit time.Duration }
-
-func (e *CPULimitError) Error() string {
-	return fmt.Sprintf("Worker exceeded CPU time limit (%s)", e.Limit)
 }
 
 // ErrPoolClosed is returned by Acquire after Close.
@@ -49,11 +47,17 @@ type Pool struct {
 	mu       sync.Mutex
 	waiters  []chan struct{}
 	closed   bool
+	isClosed atomic.Bool // closed, readable without the lock
 	replaced atomic.Int64
 	queued   atomic.Int64
+	// rebuilding counts replacements being created (the watchdog's soft
+	// memory limit waits for them).
+	rebuilding atomic.Int32
 
-	stopWatch chan struct{}
-	building  sync.WaitGroup
+	stopWatch   chan struct{}
+	watchDone   chan struct{}
+	building    sync.WaitGroup
+	releaseHeap func() // gives the pool's memory budget back
 }
 
 // NewPool creates opts.Size isolates. It fails if any isolate's Setup fails
@@ -65,12 +69,20 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 1000
 	}
-	p := &Pool{opts: opts, log: opts.Log, stopWatch: make(chan struct{})}
+	p := &Pool{opts: opts, log: opts.Log, stopWatch: make(chan struct{}), watchDone: make(chan struct{}), releaseHeap: func() {}}
 	if p.log == nil {
 		p.log = slog.Default()
 	}
 	if p.opts.Isolate.Log == nil {
 		p.opts.Isolate.Log = p.log
+	}
+	if p.opts.Isolate.StartupLimit == 0 {
+		p.opts.Isolate.StartupLimit = opts.CPULimit
+	}
+	if opts.MemoryLimit > 0 {
+		// Reserved before the isolates exist: the process heap measured
+		// now is the baseline their budget comes on top of.
+		p.releaseHeap = reserveHeap(opts.MemoryLimit * uint64(opts.Size))
 	}
 	isos := make([]*Isolate, opts.Size)
 	errs := make([]error, opts.Size)
@@ -89,11 +101,14 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 				iso.Retire(ErrPoolClosed)
 			}
 		}
+		p.releaseHeap()
 		return nil, errs[firstNonNil(errs)]
 	}
 	p.isolates.Store(&isos)
-	if opts.CPULimit > 0 {
+	if opts.CPULimit > 0 || opts.MemoryLimit > 0 {
 		go p.watchdog()
+	} else {
+		close(p.watchDone)
 	}
 	return p, nil
 }
@@ -120,6 +135,9 @@ func (p *Pool) newIsolate() (*Isolate, error) {
 // one more there; it waits while every isolate is at MaxInFlight. The caller
 // must call Release exactly once.
 func (p *Pool) Acquire(ctx context.Context) (*Isolate, error) {
+	if p.isClosed.Load() {
+		return nil, ErrPoolClosed
+	}
 	for {
 		if iso := p.tryAcquire(); iso != nil {
 			return iso, nil
@@ -149,18 +167,32 @@ func (p *Pool) Acquire(ctx context.Context) (*Isolate, error) {
 	}
 }
 
+// tryAcquire counts a request on the least busy isolate with room. Isolates
+// being retired or recycled are skipped; one stuck in a long slice (stalled)
+// is chosen only when no other has room, since a request queued behind it
+// waits for that slice to end or be interrupted.
 func (p *Pool) tryAcquire() *Isolate {
 	limit := int32(p.opts.MaxInFlight)
 	for range 4 {
-		var best *Isolate
-		bestN := limit
+		var best, stalled *Isolate
+		bestN, stalledN := limit, limit
 		for _, iso := range *p.isolates.Load() {
-			if iso.doomed.Load() != nil {
+			if iso.doomed.Load() != nil || iso.draining.Load() {
 				continue
 			}
-			if n := iso.inflight.Load(); n < bestN {
+			n := iso.inflight.Load()
+			if iso.stalled.Load() {
+				if n < stalledN {
+					stalled, stalledN = iso, n
+				}
+				continue
+			}
+			if n < bestN {
 				best, bestN = iso, n
 			}
+		}
+		if best == nil {
+			best, bestN = stalled, stalledN
 		}
 		if best == nil {
 			return nil
@@ -222,8 +254,10 @@ func (p *Pool) onRetired(old *Isolate, reason error) {
 	p.log.Warn("isolate replaced", "isolate", old.ID(), "reason", reason.Error())
 	p.replaced.Add(1)
 	p.building.Add(1)
+	p.rebuilding.Add(1)
 	go func() {
 		defer p.building.Done()
+		defer p.rebuilding.Add(-1)
 		for attempt := 0; ; attempt++ {
 			fresh, err := p.newIsolate()
 			if err == nil {
@@ -262,28 +296,6 @@ func (p *Pool) swap(old, fresh *Isolate) {
 	p.wakeAll()
 }
 
-// watchdog interrupts JavaScript slices that run past the CPU limit. One
-// ticker per pool, so the request path arms no timers.
-func (p *Pool) watchdog() {
-	tick := min(max(p.opts.CPULimit/10, time.Millisecond), 100*time.Millisecond)
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	limit := p.opts.CPULimit.Nanoseconds()
-	for {
-		select {
-		case <-p.stopWatch:
-			return
-		case now := <-t.C:
-			for _, iso := range *p.isolates.Load() {
-				start := iso.sliceStart.Load()
-				if start != 0 && now.UnixNano()-start > limit && iso.doomed.Load() == nil {
-					iso.interrupt(&CPULimitError{Limit: p.opts.CPULimit})
-				}
-			}
-		}
-	}
-}
-
 // PoolStats is a snapshot for health and metrics.
 type PoolStats struct {
 	Isolates int   // live isolates
@@ -317,9 +329,9 @@ func (p *Pool) Close(ctx context.Context) error {
 		return nil
 	}
 	p.closed = true
+	p.isClosed.Store(true)
 	p.mu.Unlock()
 	p.wakeAll()
-	close(p.stopWatch)
 	var err error
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
@@ -336,10 +348,19 @@ wait:
 		case <-tick.C:
 		}
 	}
+	// The watchdog keeps guarding the requests being drained; it stops
+	// once they are done.
+	close(p.stopWatch)
+	<-p.watchDone
 	p.building.Wait()
 	for _, iso := range *p.isolates.Load() {
 		iso.Retire(ErrPoolClosed)
 		<-iso.Done()
 	}
+	p.releaseHeap()
 	return err
 }
+
+// Closed reports whether Close has been called: the pool takes no more
+// requests.
+func (p *Pool) Closed() bool { return p.isClosed.Load() }

@@ -8,11 +8,14 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"edgerun/bindings"
 	"edgerun/isolates"
+	"edgerun/runtime/admin"
 	"edgerun/runtime/config"
+	"edgerun/runtime/metrics"
 )
 
 // AppOptions configure an App.
@@ -23,16 +26,29 @@ type AppOptions struct {
 	// LogRequests logs one line per request.
 	LogRequests bool
 	Log         *slog.Logger
+	// AlertClock is the alert evaluator's clock (tests). Default time.Now.
+	AlertClock func() time.Time
 }
 
-// App is a running project: bindings, the current worker version and the
-// HTTP server in front of it.
+// App is a running project: bindings, the current worker version, the
+// HTTP server in front of it, and its monitoring (metrics, alerts, admin
+// endpoints).
 type App struct {
-	cfg      *config.Config
-	log      *slog.Logger
-	bindings []bindings.Binding
-	closers  []func(context.Context) error // managed services, closed after bindings
-	server   *Server
+	cfg       *config.Config
+	log       *slog.Logger
+	bindings  []bindings.Binding
+	databases []admin.Database
+	closers   []func(context.Context) error // managed services, closed after bindings
+	server    *Server
+
+	monitor    *admin.Monitor
+	admin      *admin.Server
+	stopAlerts context.CancelFunc
+	alertsDone chan struct{}
+	draining   atomic.Bool
+	// replacedBefore sums isolates replaced by worker versions that are no
+	// longer serving, so the replaced counter survives reloads.
+	replacedBefore atomic.Int64
 
 	mu      sync.Mutex // serialises reloads
 	workerO WorkerOptions
@@ -45,6 +61,10 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		opts.Log = slog.Default()
 	}
 	a := &App{cfg: cfg, log: opts.Log}
+	a.monitor = &admin.Monitor{
+		Metrics: metrics.New(),
+		Alerts:  admin.NewAlerts(cfg.Edgerun.Alerts, opts.Log, opts.AlertClock),
+	}
 	binds, err := a.buildBindings(ctx)
 	if err != nil {
 		return nil, err
@@ -57,6 +77,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		Isolates:    cfg.Edgerun.Isolates,
 		MaxInFlight: cfg.Edgerun.MaxConcurrentPerIsolate,
 		CPULimit:    cfg.Limits.CPU(),
+		MemoryMB:    cfg.Limits.MemoryMB,
 		Minify:      cfg.Build.Minify,
 		Console:     a.console,
 		Log:         opts.Log,
@@ -73,6 +94,22 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		Scheme:       cfg.Dev.LocalProtocol,
 		Log:          opts.Log,
 	})
+	a.server.Observe = a.monitor.ObserveRequest
+	a.monitor.Metrics.WatchIsolates(a.isolateStats)
+	a.admin = admin.New(admin.Options{
+		Metrics:   a.monitor.Metrics,
+		Alerts:    a.monitor.Alerts,
+		Databases: a.databases,
+		Isolates:  a.isolateStats,
+		Ready:     a.ready,
+		Log:       opts.Log,
+	})
+	actx, cancel := context.WithCancel(context.Background())
+	a.stopAlerts, a.alertsDone = cancel, make(chan struct{})
+	go func() {
+		defer close(a.alertsDone)
+		a.monitor.Alerts.Run(actx, time.Second)
+	}()
 	return a, nil
 }
 
@@ -91,12 +128,17 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 		}
 		out = append(out, b)
 	}
-	extra, closers, err := openHyperdrive(ctx, a.cfg, a.log)
+	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
 	if err != nil {
 		return nil, err
 	}
 	a.closers = closers
-	return append(out, extra...), nil
+	for _, b := range hds {
+		a.monitor.Metrics.WatchBinding(b)
+		a.databases = append(a.databases, b)
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 func (a *App) console(scope *isolates.Scope, level, msg string) {
@@ -116,8 +158,41 @@ func (a *App) console(scope *isolates.Scope, level, msg string) {
 	a.log.Log(context.Background(), l, msg, attrs...)
 }
 
+// isolateStats is the serving version's pool, with the isolates replaced
+// by earlier versions counted in.
+func (a *App) isolateStats() isolates.PoolStats {
+	s := a.server.Worker().Pool.Stats()
+	s.Replaced += a.replacedBefore.Load()
+	return s
+}
+
+// ready is /readyz: a worker version is loaded with isolates running, and
+// the app is not shutting down.
+func (a *App) ready() error {
+	if a.draining.Load() {
+		return errors.New("draining for shutdown")
+	}
+	if a.server.Worker().Pool.Stats().Isolates == 0 {
+		return errors.New("no isolate is running")
+	}
+	return nil
+}
+
 // Server is the HTTP front end.
 func (a *App) Server() *Server { return a.server }
+
+// Admin is the admin endpoints (/healthz, /readyz, /health, /metrics).
+func (a *App) Admin() *admin.Server { return a.admin }
+
+// Metrics is the app's Prometheus metrics.
+func (a *App) Metrics() *metrics.Metrics { return a.monitor.Metrics }
+
+// Alerts is the app's alert evaluator.
+func (a *App) Alerts() *admin.Alerts { return a.monitor.Alerts }
+
+// ServeAdmin serves the admin endpoints on ln until Shutdown, which closes
+// it last so that /readyz reports the drain.
+func (a *App) ServeAdmin(ln net.Listener) error { return a.admin.Serve(ln) }
 
 // Config is the configuration the app was opened with.
 func (a *App) Config() *config.Config { return a.cfg }
@@ -136,6 +211,7 @@ func (a *App) Reload(ctx context.Context) error {
 		return err
 	}
 	old := a.server.SetWorker(wk)
+	a.replacedBefore.Add(old.Pool.Stats().Replaced)
 	go func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -149,12 +225,22 @@ func (a *App) Reload(ctx context.Context) error {
 // Serve serves HTTP on ln until Shutdown.
 func (a *App) Serve(ln net.Listener) error { return a.server.Serve(ln) }
 
-// Shutdown stops accepting requests, lets in-flight requests and their
-// waitUntil work finish within ctx, then closes the isolates and bindings.
+// Shutdown turns /readyz to 503, stops accepting requests, lets in-flight
+// requests and their waitUntil work finish within ctx, then closes the
+// isolates, the bindings and finally the admin listener.
 func (a *App) Shutdown(ctx context.Context) error {
+	a.draining.Store(true)
 	errs := []error{a.server.Shutdown(ctx)}
 	errs = append(errs, a.server.Worker().Close(ctx))
 	errs = append(errs, a.closeBindings(ctx))
+	a.stopAlerts()
+	<-a.alertsDone
+	// A scrape in progress may finish; a slow one is cut off.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	if err := a.admin.Shutdown(actx); err != nil {
+		a.log.Debug("closing the admin listener", "error", err.Error())
+	}
 	return errors.Join(errs...)
 }
 

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"edgerun/bindings"
 	"edgerun/bindings/hyperdrive"
 	"edgerun/bindings/hyperdrive/localpg"
 	"edgerun/runtime/config"
@@ -19,8 +18,9 @@ import (
 
 // openHyperdrive builds one binding per [[hyperdrive]] entry, starting the
 // managed local PostgreSQL when an entry has no connection string, and
-// applying migrations_dir.
-func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (list []bindings.Binding, closers []func(context.Context) error, err error) {
+// applying migrations_dir. observer (may be nil) hears every binding's
+// queries, acquires, retries and breaker changes, for metrics and alerts.
+func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, observer hyperdrive.Observer) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
 	defer func() {
 		if err != nil {
 			for _, b := range list {
@@ -76,7 +76,8 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger) (
 				MaxBytes:             hd.Caching.MaxBytes,
 				MaxEntryBytes:        hd.Caching.MaxEntryBytes,
 			},
-			Log: log,
+			Observer: observer,
+			Log:      log,
 		})
 		if berr != nil {
 			return nil, nil, berr

@@ -70,6 +70,7 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 		ReadTimeout:                   60 * time.Second,
 		IdleTimeout:                   120 * time.Second,
 		ErrorHandler:                  s.protocolError,
+		ExpectHandler:                 s.expectContinue,
 		Logger:                        fasthttpLogger{s.log},
 	}
 	return s
@@ -80,7 +81,13 @@ func (s *Server) Worker() *Worker { return s.worker.Load() }
 
 // SetWorker makes wk serve new requests and returns the previous version,
 // whose in-flight requests finish on their own isolates.
-func (s *Server) SetWorker(wk *Worker) *Worker { return s.worker.Swap(wk) }
+func (s *Server) SetWorker(wk *Worker) *Worker {
+	old := s.worker.Swap(wk)
+	if old != nil {
+		old.successor.Store(wk)
+	}
+	return old
+}
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.fasthttp.Serve(ln) }
@@ -88,15 +95,38 @@ func (s *Server) Serve(ln net.Listener) error { return s.fasthttp.Serve(ln) }
 // Shutdown stops accepting connections and waits for in-flight requests.
 func (s *Server) Shutdown(ctx context.Context) error { return s.fasthttp.ShutdownWithContext(ctx) }
 
+// protocolError answers a request fasthttp could not read. It runs before
+// any isolate is involved: fasthttp reads the whole request (headers and
+// body, within ReadTimeout) before calling the handler, so a slow or
+// oversized request never holds an isolate.
 func (s *Server) protocolError(ctx *fasthttp.RequestCtx, err error) {
+	var small *fasthttp.ErrSmallBuffer
+	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		// Content-Length over MaxRequestBodySize (refused before reading
+		// the body), or a chunked body that grew past it.
 		ctx.Error("Payload Too Large", fasthttp.StatusRequestEntityTooLarge)
-	case strings.Contains(err.Error(), "small read buffer") || strings.Contains(err.Error(), "too big"):
+	case errors.As(err, &small):
+		// The request line and headers do not fit ReadBufferSize
+		// (fasthttp wraps ErrSmallReadBuffer in *ErrSmallBuffer).
 		ctx.Error("Request Header Fields Too Large", fasthttp.StatusRequestHeaderFieldsTooLarge)
+	case errors.Is(err, fasthttp.ErrTimeout), errors.As(err, &netErr) && netErr.Timeout():
+		ctx.Error("Request Timeout", fasthttp.StatusRequestTimeout)
 	default:
 		ctx.Error("Bad Request", fasthttp.StatusBadRequest)
 	}
+}
+
+// expectContinue refuses "Expect: 100-continue" uploads whose declared
+// length is over the limit, before the client sends the body (curl does
+// this for large uploads); without it fasthttp would invite the body and
+// then reject it.
+func (s *Server) expectContinue(ctx *fasthttp.RequestCtx) int {
+	if ctx.Request.Header.ContentLength() > s.opts.MaxBodyBytes {
+		return fasthttp.StatusRequestEntityTooLarge
+	}
+	return fasthttp.StatusContinue
 }
 
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
@@ -122,7 +152,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	d := time.Since(start)
 	if s.opts.LogRequests {
 		s.log.Info(fmt.Sprintf("%s %s %d %s (%s)", req.Method, ctx.RequestURI(), status, statusText(status), roundDuration(d)),
-			"method", req.Method, "path", string(ctx.Path()), "status", status, "duration_ms", float64(d.Microseconds())/1000)
+			"method", req.Method, "path", string(ctx.Path()), "status", status, "duration_ms", float64(d.Microseconds())/1000, "request_id", scope.ID)
 	}
 	if s.Observe != nil {
 		s.Observe(req.Method, status, d)
@@ -188,28 +218,40 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) {
 	ctx.Response.SetBodyRaw(resp.Body)
 }
 
+// writeError answers a request the worker did not. Going past a resource
+// limit (CPU, memory), or sharing an isolate with a request that did, is a
+// 503 as on Workers (error 1102, "Worker exceeded resource limits"), with the
+// limit named in the body in every mode: it tells the client what happened
+// and reveals nothing about the code. A request the pool could not take
+// (shutting down; during a reload the new version takes it) is a 503 too.
+// An exception, including a stack overflow, is a 500 (Workers' 1101) whose
+// body shows the message and stack in dev only.
 func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, err error) {
-	var limit *isolates.CPULimitError
 	var script *webapi.ScriptError
 	msg := err.Error()
+	status := fasthttp.StatusInternalServerError
+	body := "Worker threw exception\n"
+	if s.opts.Dev {
+		body = "Error: the worker threw an exception\n\n" + msg + "\n"
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return
-	case errors.As(err, &limit), errors.Is(err, webapi.ErrIsolateReset):
+	case errors.Is(err, isolates.ErrResourceLimit), errors.Is(err, webapi.ErrIsolateReset):
 		s.log.Error(msg, "url", req.URL)
+		status, body = fasthttp.StatusServiceUnavailable, msg+"\n"
+	case errors.Is(err, isolates.ErrPoolClosed), errors.Is(err, isolates.ErrRetired):
+		s.log.Error(msg, "url", req.URL)
+		status, body = fasthttp.StatusServiceUnavailable, "Service Unavailable: the worker is shutting down\n"
 	case errors.As(err, &script):
 		s.log.Error("Uncaught "+msg, "url", req.URL)
 	default:
 		s.log.Error(msg, "url", req.URL)
 	}
 	ctx.Response.Reset()
-	ctx.SetStatusCode(fasthttp.StatusInternalServerError)
+	ctx.SetStatusCode(status)
 	ctx.SetContentType("text/plain;charset=UTF-8")
-	if s.opts.Dev {
-		ctx.SetBodyString("Error: the worker threw an exception\n\n" + msg + "\n")
-	} else {
-		ctx.SetBodyString("Worker threw exception\n")
-	}
+	ctx.SetBodyString(body)
 }
 
 func statusText(code int) string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -25,11 +26,16 @@ type WorkerOptions struct {
 	// requests one isolate serves at once before requests queue.
 	Isolates    int
 	MaxInFlight int
-	CPULimit    time.Duration
-	MaxStack    int
-	Minify      bool
-	Console     webapi.Console
-	Log         *slog.Logger
+	// CPULimit interrupts a slice of JavaScript that runs longer ([limits]
+	// cpu_ms); MemoryMB is each isolate's heap budget ([limits] memory_mb),
+	// enforced as isolates/memory.go describes. 0 = no limit.
+	CPULimit time.Duration
+	MemoryMB int
+	// MaxStack is the deepest JS call stack (0 = isolates' default, 4096).
+	MaxStack int
+	Minify   bool
+	Console  webapi.Console
+	Log      *slog.Logger
 }
 
 // Worker is one built version of the script and the isolates running it.
@@ -39,6 +45,11 @@ type Worker struct {
 	Size    int      // bundle bytes
 	Mode    string   // "module", "class" or "service-worker"
 	Pool    *isolates.Pool
+
+	// successor is the version that replaced this one (Server.SetWorker).
+	// A request that picked this version just before its pool closed is
+	// served by the successor instead of failing.
+	successor atomic.Pointer[Worker]
 }
 
 type isolateState struct {
@@ -76,6 +87,7 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 		Size:        opts.Isolates,
 		MaxInFlight: opts.MaxInFlight,
 		CPULimit:    opts.CPULimit,
+		MemoryLimit: uint64(max(opts.MemoryMB, 0)) << 20,
 		Log:         opts.Log,
 		Isolate: isolates.Options{
 			MaxCallStackSize: opts.MaxStack,
@@ -112,6 +124,12 @@ func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts WorkerOptions) 
 	}
 	mode, err := w.SetHandler(vm.Get(bundle.GlobalName))
 	if err != nil {
+		return "", err
+	}
+	// The handler has what it needs; the exports are not a global a worker
+	// on Workers would see. The bundle declares the name with var, which
+	// makes it undeletable, so it is left holding undefined.
+	if err := vm.Set(bundle.GlobalName, goja.Undefined()); err != nil {
 		return "", err
 	}
 	env, err := bindings.Env(iso, opts.Bindings)
@@ -153,6 +171,19 @@ func describeJSError(err error) error {
 
 // Fetch runs one request through the worker.
 func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope) (*webapi.Response, error) {
+	resp, err := wk.fetch(ctx, req, scope)
+	if err != nil && errors.Is(err, isolates.ErrPoolClosed) {
+		// Live reload closed this version between the server picking it
+		// and the request reaching an isolate: nothing ran, so the new
+		// version serves it.
+		if next := wk.successor.Load(); next != nil {
+			return next.Fetch(ctx, req, scope)
+		}
+	}
+	return resp, err
+}
+
+func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope) (*webapi.Response, error) {
 	for attempt := 0; ; attempt++ {
 		iso, err := wk.Pool.Acquire(ctx)
 		if err != nil {
@@ -172,6 +203,9 @@ func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolate
 		if !queued {
 			// The isolate retired between Acquire and Enqueue; nothing ran.
 			wk.Pool.Release(iso)
+			if wk.Pool.Closed() {
+				return nil, isolates.ErrPoolClosed
+			}
 			if attempt < 3 {
 				continue
 			}
@@ -188,6 +222,9 @@ func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolate
 				return r.resp, r.err
 			default:
 				wk.Pool.Release(iso)
+				if wk.Pool.Closed() {
+					return nil, isolates.ErrPoolClosed
+				}
 				if attempt < 3 {
 					continue
 				}

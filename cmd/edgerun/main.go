@@ -152,6 +152,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	accessLog := fs.Bool("access-log", dev, "log one line per request")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
+	adminAddr := fs.String("admin", "", `admin listener for /healthz, /readyz, /health and /metrics: host:port, or "off" (default: [edgerun] admin, else 127.0.0.1:9787)`)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -174,6 +175,12 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	addr := listenAddr(cfg, *ip, *port)
+	adminListen := cfg.Edgerun.Admin
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "admin" {
+			adminListen = *adminAddr
+		}
+	})
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -193,6 +200,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	wk := app.Server().Worker()
 	log.Info(fmt.Sprintf("%s: %s worker, %s, %d isolates", cfg.Name, wk.Mode, byteSize(wk.Size), wk.Pool.Stats().Isolates))
 	log.Info(fmt.Sprintf("Ready on http://%s", ln.Addr()))
+	serveAdmin(app, adminListen, log)
 	if dev {
 		stopWatch, err := runtime.WatchAndReload(ctx, app)
 		if err != nil {
@@ -218,6 +226,26 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// serveAdmin starts the admin listener unless addr is "off" or empty. A
+// listener that cannot start (the port is taken, say by another edgerun) is
+// logged and left off: the worker itself still serves.
+func serveAdmin(app *runtime.App, addr string, log *slog.Logger) {
+	if addr == "" || strings.EqualFold(addr, "off") {
+		return
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Error(fmt.Sprintf("admin endpoints are off: listen on %s: %v (set --admin or [edgerun] admin)", addr, err))
+		return
+	}
+	go func() {
+		if err := app.ServeAdmin(ln); err != nil {
+			log.Error("admin listener: " + err.Error())
+		}
+	}()
+	log.Info(fmt.Sprintf("Admin on http://%s (/healthz /readyz /health /metrics)", ln.Addr()))
 }
 
 func listenAddr(cfg *config.Config, ip string, port int) string {

@@ -1,0 +1,198 @@
+package isolates
+
+import (
+	"time"
+)
+
+// watchdog enforces the CPU and memory limits: one goroutine and one ticker
+// per pool, so the request path arms no timers. Each tick it looks at every
+// isolate's current slice (sliceStart, set by the loop around each job):
+// marks slices that outlast a tick as stalled (new requests go elsewhere),
+// interrupts those past the CPU limit, and applies the memory rules of
+// memory.go.
+func (p *Pool) watchdog() {
+	defer close(p.watchDone)
+	w := newWatch(p)
+	var sampler heapSampler
+	if w.memory {
+		sampler = newHeapSampler()
+	}
+	t := time.NewTicker(w.tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stopWatch:
+			return
+		case <-t.C:
+			var heap heapSample
+			if w.memory {
+				heap = readHeap(sampler)
+			}
+			w.check(time.Now(), heap)
+		}
+	}
+}
+
+func newWatch(p *Pool) *watch {
+	return &watch{pool: p, tick: p.watchTick(), memory: p.opts.MemoryLimit > 0, slices: make(map[*Isolate]*sliceWatch)}
+}
+
+// watchTick is a tenth of the CPU limit within [1ms, 100ms], and at most
+// 10ms when memory is watched: an allocation loop can retain a gigabyte a
+// second, so the memory rules must look often.
+func (p *Pool) watchTick() time.Duration {
+	tick := 100 * time.Millisecond
+	if p.opts.CPULimit > 0 {
+		tick = min(max(p.opts.CPULimit/10, time.Millisecond), tick)
+	}
+	if p.opts.MemoryLimit > 0 {
+		tick = min(tick, 10*time.Millisecond)
+	}
+	return tick
+}
+
+// watch is the watchdog's state; only its goroutine touches it.
+type watch struct {
+	pool   *Pool
+	tick   time.Duration
+	memory bool // the memory rules apply
+	slices map[*Isolate]*sliceWatch
+	seen   *[]*Isolate // the pool's isolate list at the last check
+
+	// Soft limit: the pool is "settled" when no isolate is being retired,
+	// recycled or rebuilt; the heap is judged only two collections after
+	// that, when what the old isolates held has been collected.
+	settledAt uint64 // GC cycle count when the pool last became settled
+	settled   bool
+	overSince time.Time // the live heap has been over budget since
+}
+
+// sliceWatch is what the watchdog saw of one isolate's current slice.
+type sliceWatch struct {
+	start int64  // the slice's sliceStart
+	live  uint64 // live heap when the watchdog first saw it
+}
+
+// check looks at every isolate once, given the time and the heap now.
+func (w *watch) check(now time.Time, heap heapSample) {
+	p := w.pool
+	list := p.isolates.Load()
+	if list != w.seen {
+		// An isolate was replaced: forget it, or this map would keep a
+		// retired vm (and all it allocated) reachable.
+		w.forgetRetired(*list)
+		w.seen = list
+	}
+	isos := *list
+	cpuLimit := p.opts.CPULimit.Nanoseconds()
+	memLimit := p.opts.MemoryLimit
+	settled := p.rebuilding.Load() == 0
+
+	var suspect *Isolate
+	var suspectSlice *sliceWatch
+	for _, iso := range isos {
+		if iso.doomed.Load() != nil {
+			settled = false
+			continue
+		}
+		if iso.draining.Load() {
+			settled = false
+			if iso.inflight.Load() == 0 {
+				iso.Retire(iso.drainReason)
+			}
+		}
+		start := iso.sliceStart.Load()
+		if start == 0 {
+			delete(w.slices, iso)
+			continue
+		}
+		age := now.UnixNano() - start
+		if age > w.tick.Nanoseconds() && !iso.stalled.Load() {
+			iso.stalled.Store(true)
+		}
+		if cpuLimit > 0 && age > cpuLimit {
+			iso.interruptSlice(start, &CPULimitError{Limit: p.opts.CPULimit})
+			settled = false
+			continue
+		}
+		if !w.memory {
+			continue
+		}
+		sw := w.slices[iso]
+		if sw == nil || sw.start != start {
+			w.slices[iso] = &sliceWatch{start: start, live: heap.live}
+			continue
+		}
+		if heap.live > sw.live+memLimit && (suspect == nil || start > suspectSlice.start) {
+			suspect, suspectSlice = iso, sw
+		}
+	}
+	if suspect != nil {
+		reason := &MemoryLimitError{Limit: memLimit, Grew: heap.live - suspectSlice.live}
+		if suspect.interruptSlice(suspectSlice.start, reason) {
+			settled = false
+			// Any other slice must now show growth of its own.
+			for _, sw := range w.slices {
+				sw.live = heap.live
+			}
+		}
+	}
+	if w.memory {
+		w.softLimit(now, heap, isos, settled)
+	}
+}
+
+// softLimit recycles the oldest isolate when the live heap is over the
+// process budget (see memory.go).
+func (w *watch) softLimit(now time.Time, heap heapSample, isos []*Isolate, settled bool) {
+	if !settled {
+		w.settled = false
+		return
+	}
+	if !w.settled {
+		w.settled, w.settledAt = true, heap.cycles
+	}
+	if heap.cycles < w.settledAt+2 {
+		return
+	}
+	budget := processBudget()
+	if heap.live <= budget {
+		w.overSince = time.Time{}
+		return
+	}
+	if w.overSince.IsZero() {
+		w.overSince = now
+	}
+	var oldest *Isolate
+	for _, iso := range isos {
+		if iso.born.Before(w.overSince) && (oldest == nil || iso.born.Before(oldest.born)) {
+			oldest = iso
+		}
+	}
+	p := w.pool
+	if oldest == nil {
+		// Every isolate is younger than the excess: it is held elsewhere.
+		base := raiseBaseline(heap.live)
+		p.log.Warn("live heap is over the isolates' memory budget but not in the isolates; raised the baseline",
+			"live_mib", heap.live>>20, "budget_mib", budget>>20, "baseline_mib", base>>20)
+		w.overSince = time.Time{}
+		return
+	}
+	reason := &MemoryLimitError{Limit: p.opts.MemoryLimit, Heap: heap.live, Budget: budget}
+	p.log.Warn("recycling isolate: "+reason.Error(), "isolate", oldest.ID())
+	oldest.drainReason = reason
+	oldest.draining.Store(true)
+	w.settled = false
+}
+
+func (w *watch) forgetRetired(isos []*Isolate) {
+	live := make(map[*Isolate]bool, len(isos))
+	for _, iso := range isos {
+		live[iso] = true
+	}
+	for iso := range w.slices {
+		if !live[iso] {
+			delete(w.slices, iso)
+		}
+	}
+}

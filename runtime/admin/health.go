@@ -1,0 +1,185 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"edgerun/bindings/hyperdrive"
+	"edgerun/isolates"
+)
+
+// Health statuses, the seed's.
+const (
+	StatusHealthy   = "healthy"
+	StatusDegraded  = "degraded"
+	StatusUnhealthy = "unhealthy"
+)
+
+// Database is what /health asks of a HYPERDRIVE binding;
+// *hyperdrive.Binding implements it.
+type Database interface {
+	Name() string
+	// Probe runs a health-check query on the primary and reports its latency.
+	Probe(ctx context.Context) (time.Duration, error)
+	Health() []hyperdrive.EndpointHealth
+	CacheStats() hyperdrive.CacheStats
+}
+
+var _ Database = (*hyperdrive.Binding)(nil)
+
+// Report is the /health document.
+type Report struct {
+	Status    string          `json:"status"`
+	CheckedAt time.Time       `json:"checked_at"`
+	Isolates  *IsolateReport  `json:"isolates,omitempty"`
+	Bindings  []BindingReport `json:"bindings"`
+	Alerts    []Alert         `json:"alerts"`
+}
+
+// IsolateReport is the isolate pool of the version serving.
+type IsolateReport struct {
+	Isolates int   `json:"isolates"`
+	InFlight int   `json:"in_flight"`
+	Queued   int   `json:"queued"`
+	Replaced int64 `json:"replaced"`
+}
+
+// BindingReport is one binding's health.
+type BindingReport struct {
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	// ResponseTimeMs is the probe query's round trip, as the seed's
+	// healthCheck measures it (also when it failed).
+	ResponseTimeMs float64 `json:"response_time_ms"`
+	Error          string  `json:"error,omitempty"`
+	// Reasons say why the status is not healthy.
+	Reasons   []string         `json:"reasons,omitempty"`
+	Endpoints []EndpointReport `json:"endpoints"`
+	Cache     CacheReport      `json:"cache"`
+	Window    WindowStats      `json:"window"`
+}
+
+// EndpointReport is one endpoint's breaker and pool.
+type EndpointReport struct {
+	Name    string     `json:"name"`
+	Role    string     `json:"role"`
+	Breaker string     `json:"breaker"`
+	Pool    PoolReport `json:"pool"`
+}
+
+// PoolReport is a pool's connections.
+type PoolReport struct {
+	Acquired int32 `json:"acquired"`
+	Idle     int32 `json:"idle"`
+	Total    int32 `json:"total"`
+	Max      int32 `json:"max"`
+}
+
+// CacheReport is the query cache's counters.
+type CacheReport struct {
+	Hits      int64   `json:"hits"`
+	Misses    int64   `json:"misses"`
+	Stale     int64   `json:"stale"`
+	Evictions int64   `json:"evictions"`
+	Entries   int     `json:"entries"`
+	Bytes     uint64  `json:"bytes"`
+	HitRate   float64 `json:"hit_rate"`
+}
+
+// check probes every database at once and builds the report.
+func check(ctx context.Context, dbs []Database, alerts *Alerts, pool func() isolates.PoolStats, timeout time.Duration) Report {
+	r := Report{Status: StatusHealthy, CheckedAt: time.Now().UTC(), Bindings: make([]BindingReport, len(dbs)), Alerts: []Alert{}}
+	var wg sync.WaitGroup
+	for i, db := range dbs {
+		wg.Go(func() {
+			pctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			r.Bindings[i] = checkDatabase(pctx, db, alerts)
+		})
+	}
+	wg.Wait()
+	for _, b := range r.Bindings {
+		r.Status = worse(r.Status, b.Status)
+	}
+	if alerts != nil {
+		r.Alerts = alerts.Active()
+	}
+	if pool != nil {
+		s := pool()
+		r.Isolates = &IsolateReport{Isolates: s.Isolates, InFlight: s.InFlight, Queued: s.Queued, Replaced: s.Replaced}
+	}
+	return r
+}
+
+func checkDatabase(ctx context.Context, db Database, alerts *Alerts) BindingReport {
+	took, err := db.Probe(ctx)
+	endpoints := db.Health()
+	br := BindingReport{Name: db.Name(), ResponseTimeMs: ms(took), Endpoints: make([]EndpointReport, len(endpoints))}
+	for i, ep := range endpoints {
+		br.Endpoints[i] = EndpointReport{Name: ep.Name, Role: ep.Role, Breaker: ep.Breaker,
+			Pool: PoolReport{Acquired: ep.Pool.Acquired, Idle: ep.Pool.Idle, Total: ep.Pool.Total, Max: ep.Pool.Max}}
+	}
+	cs := db.CacheStats()
+	br.Cache = CacheReport{Hits: cs.Hits, Misses: cs.Misses, Stale: cs.Stale, Evictions: cs.Evictions, Entries: cs.Entries, Bytes: cs.Bytes}
+	if n := cs.Hits + cs.Misses; n > 0 {
+		br.Cache.HitRate = float64(cs.Hits) / float64(n)
+	}
+	critical := Defaults.ResponseTimeCritical
+	if alerts != nil {
+		br.Window = alerts.Queries(br.Name)
+		critical = alerts.Thresholds().ResponseTimeCritical
+	}
+	if err != nil {
+		br.Error = err.Error()
+	}
+	br.Status, br.Reasons = classify(took, err, endpoints, br.Window.Fallback, critical)
+	return br
+}
+
+// classify is the seed's healthCheck, extended to the breakers and the
+// fallback: unhealthy when the probe fails (unless a fallback endpoint is
+// there to serve); degraded when the probe is slower than the critical
+// response time, a breaker is not closed, or the fallback served statements
+// in the window; healthy otherwise.
+func classify(took time.Duration, probeErr error, endpoints []hyperdrive.EndpointHealth, fallbackServed int64, critical time.Duration) (string, []string) {
+	status := StatusHealthy
+	var reasons []string
+	degrade := func(why string) {
+		status = worse(status, StatusDegraded)
+		reasons = append(reasons, why)
+	}
+	if probeErr != nil {
+		fallbackUp := false
+		for _, ep := range endpoints {
+			if ep.Role == "fallback" && ep.Breaker == "closed" {
+				fallbackUp = true
+			}
+		}
+		if !fallbackUp {
+			return StatusUnhealthy, []string{"probe query failed"}
+		}
+		degrade("probe query on the primary failed; the fallback endpoint serves")
+	} else if took > critical {
+		degrade(fmt.Sprintf("probe query took %s, over the critical response time %s", took.Round(time.Millisecond), critical))
+	}
+	for _, ep := range endpoints {
+		if ep.Breaker != "closed" {
+			degrade(fmt.Sprintf("%s circuit breaker is %s", ep.Name, ep.Breaker))
+		}
+	}
+	if fallbackServed > 0 {
+		degrade(fmt.Sprintf("%d statements served by the fallback endpoint in the alert window", fallbackServed))
+	}
+	return status, reasons
+}
+
+var statusRank = map[string]int{StatusHealthy: 0, StatusDegraded: 1, StatusUnhealthy: 2}
+
+func worse(a, b string) string {
+	if statusRank[b] > statusRank[a] {
+		return b
+	}
+	return a
+}
