@@ -1,7 +1,10 @@
-// Package isolates owns the goja runtimes that run worker code: one goroutine
-// per isolate owning its vm and draining a job queue (the isolate's event
-// loop), a pool that spreads requests over isolates, timers, and the CPU-time
-// watchdog that interrupts runaway JavaScript.
+// Package isolates owns the goja runtimes that run worker code: each isolate
+// has a job queue (its event loop) and exactly one owner goroutine at a time
+// draining it — its own loop goroutine, or, when the isolate is idle, the
+// goroutine that brings the work ([Isolate.Exec]: an HTTP request or a
+// completed query runs its JavaScript without a hand-off between goroutines);
+// a pool that spreads requests over isolates; timers; and the watchdog that
+// interrupts runaway JavaScript (CPU and memory limits).
 //
 // The bridge API for code outside this package (bindings, Web APIs) is small:
 //
@@ -15,5 +18,5 @@
 //     across await points, so a binding can attach per-request state (such as
 //     "this request has written, keep its reads on the primary").
 //
-// Nothing but the owning goroutine ever touches an isolate's goja.Runtime.
+// Nothing but the current owner ever touches an isolate's goja.Runtime.
 package isolates

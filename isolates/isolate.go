@@ -35,16 +35,22 @@ type Options struct {
 // retired (CPU limit, stack overflow, shutdown).
 var ErrRetired = errors.New("isolate retired")
 
-// Isolate is one goja runtime and the goroutine that owns it.
+// Isolate is one goja runtime and its job queue. Exactly one goroutine owns
+// the vm at any moment: the isolate's own loop goroutine, or a goroutine that
+// called Exec while the isolate was idle and drains the queue itself.
 type Isolate struct {
 	id  int
 	vm  *goja.Runtime
 	log *slog.Logger
 
-	mu      sync.Mutex
-	queue   []func()
-	spare   []func()
-	wake    chan struct{}
+	mu    sync.Mutex
+	queue []func()
+	spare []func()
+	wake  chan struct{}
+	// running: some goroutine owns the vm and is draining the queue — the
+	// isolate's own loop goroutine, or a caller of Exec that found the
+	// isolate idle and runs the work itself (no hand-off between goroutines).
+	running bool
 	retired bool
 	reason  error
 	done    chan struct{}
@@ -200,10 +206,10 @@ func (iso *Isolate) Enqueue(job func()) bool {
 		return false
 	}
 	iso.queue = append(iso.queue, job)
+	running := iso.running
 	iso.mu.Unlock()
-	select {
-	case iso.wake <- struct{}{}:
-	default:
+	if !running {
+		iso.wakeLoop()
 	}
 	return true
 }
@@ -250,7 +256,9 @@ func (iso *Isolate) RegisterCallback() func(job func()) {
 			iso.pending.Add(-1)
 			return
 		}
-		if !iso.Enqueue(func() { iso.pending.Add(-1); job() }) {
+		// Run the completion on the goroutine that completed the work when
+		// the isolate is idle: a query's continuation needs no hand-off.
+		if !iso.Exec(func() { iso.pending.Add(-1); job() }) {
 			iso.pending.Add(-1)
 		}
 	}
@@ -400,10 +408,7 @@ func (iso *Isolate) Retire(reason error) {
 	iso.reason = reason
 	iso.queue = nil
 	iso.mu.Unlock()
-	select {
-	case iso.wake <- struct{}{}:
-	default:
-	}
+	iso.wakeLoop()
 }
 
 func (iso *Isolate) retiredErr() error {
@@ -418,32 +423,99 @@ func (iso *Isolate) retiredErr() error {
 func (iso *Isolate) loop() {
 	defer close(iso.done)
 	for range iso.wake {
-		for {
-			iso.mu.Lock()
-			if iso.retired {
-				reason := iso.reason
-				iso.mu.Unlock()
-				iso.finish(reason)
-				return
-			}
-			batch := iso.queue
-			iso.queue = iso.spare[:0]
+		iso.mu.Lock()
+		if iso.running {
+			// Another goroutine owns the vm; it drains the queue, and wakes
+			// this one when it stops with work left or the isolate retired.
 			iso.mu.Unlock()
-			if len(batch) == 0 {
-				iso.spare = batch
-				break
-			}
-			for i, job := range batch {
-				iso.runJob(job)
-				batch[i] = nil
-				if p := iso.doomed.Load(); p != nil {
-					iso.Retire(*p)
-					break
-				}
-			}
-			iso.spare = batch[:0]
+			continue
+		}
+		iso.running = true
+		iso.mu.Unlock()
+		if iso.drain(0) {
+			return
 		}
 	}
+}
+
+// inlineBatch bounds how many jobs a goroutine that called Exec runs before
+// it hands the rest to the isolate's loop goroutine and returns to its own
+// work.
+const inlineBatch = 64
+
+// drain runs queued jobs as the vm's owner until the queue is empty (or,
+// when limit > 0, about limit jobs have run), then gives ownership up. It
+// reports true when the isolate has retired and its goroutine must exit; a
+// non-loop owner instead hands retirement to the loop goroutine.
+func (iso *Isolate) drain(limit int) (exit bool) {
+	ran := 0
+	for {
+		iso.mu.Lock()
+		if iso.retired {
+			if limit > 0 {
+				iso.running = false
+				iso.mu.Unlock()
+				iso.wakeLoop()
+				return false
+			}
+			reason := iso.reason
+			iso.mu.Unlock()
+			iso.finish(reason)
+			return true
+		}
+		batch := iso.queue
+		if len(batch) == 0 || (limit > 0 && ran >= limit) {
+			iso.running = false
+			left := len(batch) > 0
+			iso.mu.Unlock()
+			if left {
+				iso.wakeLoop()
+			}
+			return false
+		}
+		iso.queue = iso.spare[:0]
+		iso.mu.Unlock()
+		for i, job := range batch {
+			iso.runJob(job)
+			batch[i] = nil
+			ran++
+			if p := iso.doomed.Load(); p != nil {
+				iso.Retire(*p)
+				break
+			}
+		}
+		iso.spare = batch[:0]
+	}
+}
+
+func (iso *Isolate) wakeLoop() {
+	select {
+	case iso.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Exec runs job on the isolate: on the calling goroutine when the isolate is
+// idle — the caller becomes the vm's owner, runs job and whatever else is
+// queued (up to a bound), then gives ownership back — or queued for the
+// current owner otherwise. Dispatch uses it so a request that finds its
+// isolate idle costs no hand-off between goroutines. It reports false when
+// the isolate is retired and the job will never run.
+func (iso *Isolate) Exec(job func()) bool {
+	iso.mu.Lock()
+	if iso.retired {
+		iso.mu.Unlock()
+		return false
+	}
+	iso.queue = append(iso.queue, job)
+	if iso.running {
+		iso.mu.Unlock()
+		return true
+	}
+	iso.running = true
+	iso.mu.Unlock()
+	iso.drain(inlineBatch)
+	return true
 }
 
 func (iso *Isolate) runJob(job func()) {

@@ -85,7 +85,9 @@ func TestWatchdogStallsThenInterruptsOnlyTheRunawaySlice(t *testing.T) {
 	}
 
 	// A JavaScript slice past the CPU limit is interrupted, and the isolate
-	// retired with the limit as the reason.
+	// retired with the limit as the reason. (Do returns before its slice's
+	// bookkeeping ends: wait for that, so start below is the new slice's.)
+	waitUntil(t, "the previous slice to end", func() bool { return a.sliceStart.Load() == 0 })
 	errc := make(chan error, 1)
 	a.Enqueue(func() {
 		_, err := a.vm.RunString(`while (true) {}`)

@@ -196,7 +196,7 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 			Respond: func(resp *webapi.Response, err error) { done <- fetchResult{resp, err} },
 			Finish:  func() { wk.Pool.Release(iso) },
 		}
-		queued := iso.Enqueue(func() {
+		queued := iso.Exec(func() {
 			st, _ := iso.Value(stateKey{}).(*isolateState)
 			st.worker.Fetch(x, st.env)
 		})

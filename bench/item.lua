@@ -1,0 +1,16 @@
+-- wrk script for bench/query.sh: GET /item?id=<random 1..1000>, so requests
+-- spread over every row of the fixture's items table.
+local thread_seed = 0
+
+function setup(thread)
+  thread_seed = thread_seed + 1
+  thread:set("seed", thread_seed)
+end
+
+function init(args)
+  math.randomseed(os.time() * 1000 + (seed or 0))
+end
+
+function request()
+  return wrk.format("GET", "/item?id=" .. math.random(1, 1000))
+end
