@@ -52,6 +52,12 @@ type Isolate struct {
 	// isolate idle and runs the work itself (no hand-off between goroutines).
 	running bool
 	retired bool
+	// inlineOwner: the current owner is a goroutine that called Exec, not
+	// the loop goroutine. Owner-only, like deferred.
+	inlineOwner bool
+	// deferred holds Async work started by JavaScript an inline owner ran;
+	// the owner runs it after giving the vm up (see Exec).
+	deferred []task
 	reason  error
 	done    chan struct{}
 
@@ -258,7 +264,7 @@ func (iso *Isolate) RegisterCallback() func(job func()) {
 		}
 		// Run the completion on the goroutine that completed the work when
 		// the isolate is idle: a query's continuation needs no hand-off.
-		if !iso.Exec(func() { iso.pending.Add(-1); job() }) {
+		if !iso.Exec(func() { iso.pending.Add(-1); job() }, nil) {
 			iso.pending.Add(-1)
 		}
 	}
@@ -287,16 +293,20 @@ func (iso *Isolate) ToJSError(err error) goja.Value {
 	return iso.vm.NewGoError(err)
 }
 
-// Async runs work on its own goroutine (with the current request's context)
+// Async runs blocking work off the vm (with the current request's context)
 // and returns a promise settled on the loop with what settle produces there.
-// settle runs on the loop, so it may build JS values; an error rejects.
+// settle runs as a job on the isolate, so it may build JS values; an error
+// rejects. The work runs on a worker goroutine, or — when the JavaScript that
+// called Async runs on a goroutine that came in through Exec — on that
+// goroutine once it has given the vm up (see Exec).
 func (iso *Isolate) Async(work func(ctx context.Context) (settle func(vm *goja.Runtime) (goja.Value, error))) *goja.Promise {
 	p, resolve, reject := iso.vm.NewPromise()
 	scope := iso.scope
-	enqueue := iso.RegisterCallback()
-	go func() {
+	iso.pending.Add(1)
+	t := func() []task {
 		settle := work(scope.Context())
-		enqueue(func() {
+		more, ok := iso.execCollect(func() {
+			iso.pending.Add(-1)
 			iso.scope = scope
 			v, err := settle(iso.vm)
 			if err != nil {
@@ -306,7 +316,16 @@ func (iso *Isolate) Async(work func(ctx context.Context) (settle func(vm *goja.R
 			}
 			iso.scope = nil
 		})
-	}()
+		if !ok {
+			iso.pending.Add(-1) // retired: the promise is dropped with the isolate
+		}
+		return more
+	}
+	if iso.inlineOwner {
+		iso.deferred = append(iso.deferred, t)
+	} else {
+		goTask(t)
+	}
 	return p
 }
 
@@ -432,7 +451,7 @@ func (iso *Isolate) loop() {
 		}
 		iso.running = true
 		iso.mu.Unlock()
-		if iso.drain(0) {
+		if exit, _ := iso.drain(0); exit {
 			return
 		}
 	}
@@ -445,33 +464,44 @@ const inlineBatch = 64
 
 // drain runs queued jobs as the vm's owner until the queue is empty (or,
 // when limit > 0, about limit jobs have run), then gives ownership up. It
-// reports true when the isolate has retired and its goroutine must exit; a
-// non-loop owner instead hands retirement to the loop goroutine.
-func (iso *Isolate) drain(limit int) (exit bool) {
+// reports exit when the isolate has retired and its goroutine must exit (a
+// non-loop owner instead hands retirement to the loop goroutine), and
+// returns the Async work the jobs started that the caller must run (only an
+// inline owner, limit > 0, defers work).
+func (iso *Isolate) drain(limit int) (exit bool, work []task) {
+	iso.inlineOwner = limit > 0
+	release := func() []task {
+		// Called with iso.mu held, as ownership is given up.
+		w := iso.deferred
+		iso.deferred = nil
+		iso.inlineOwner = false
+		iso.running = false
+		return w
+	}
 	ran := 0
 	for {
 		iso.mu.Lock()
 		if iso.retired {
 			if limit > 0 {
-				iso.running = false
+				w := release()
 				iso.mu.Unlock()
 				iso.wakeLoop()
-				return false
+				return false, w
 			}
 			reason := iso.reason
 			iso.mu.Unlock()
 			iso.finish(reason)
-			return true
+			return true, nil
 		}
 		batch := iso.queue
 		if len(batch) == 0 || (limit > 0 && ran >= limit) {
-			iso.running = false
 			left := len(batch) > 0
+			w := release()
 			iso.mu.Unlock()
 			if left {
 				iso.wakeLoop()
 			}
-			return false
+			return false, w
 		}
 		iso.queue = iso.spare[:0]
 		iso.mu.Unlock()
@@ -498,25 +528,64 @@ func (iso *Isolate) wakeLoop() {
 // Exec runs job on the isolate: on the calling goroutine when the isolate is
 // idle — the caller becomes the vm's owner, runs job and whatever else is
 // queued (up to a bound), then gives ownership back — or queued for the
-// current owner otherwise. Dispatch uses it so a request that finds its
-// isolate idle costs no hand-off between goroutines. It reports false when
-// the isolate is retired and the job will never run.
-func (iso *Isolate) Exec(job func()) bool {
+// current owner otherwise. It reports false when the isolate is retired and
+// the job will never run.
+//
+// Async work (a query) that the jobs started is not handed to another
+// goroutine: after giving the vm up, the caller does the first piece itself
+// — waiting on the database as a plain Go handler would — and runs its
+// continuation the same way, so a request costs no goroutine hand-off at
+// all. wantMore, if not nil, is asked first: a caller whose own result is
+// already in hand passes the work on to worker goroutines instead.
+func (iso *Isolate) Exec(job func(), wantMore func() bool) bool {
+	work, ok := iso.execCollect(job)
+	if len(work) > 0 {
+		if wantMore != nil && !wantMore() {
+			for _, t := range work {
+				goTask(t)
+			}
+		} else {
+			runTasks(work)
+		}
+	}
+	return ok
+}
+
+// execCollect is Exec without running the deferred work: it is returned.
+func (iso *Isolate) execCollect(job func()) ([]task, bool) {
 	iso.mu.Lock()
 	if iso.retired {
 		iso.mu.Unlock()
-		return false
+		return nil, false
 	}
 	iso.queue = append(iso.queue, job)
 	if iso.running {
 		iso.mu.Unlock()
-		return true
+		return nil, true
 	}
 	iso.running = true
 	iso.mu.Unlock()
-	iso.drain(inlineBatch)
-	return true
+	_, work := iso.drain(inlineBatch)
+	return work, true
 }
+
+// task is a piece of Async work: it does its blocking part, settles its
+// promise on the isolate (inline when it can) and returns the work that
+// settlement started.
+type task func() []task
+
+// runTasks runs ts[0] here, the rest on worker goroutines, and then
+// whatever the first one returns, until there is nothing left.
+func runTasks(ts []task) {
+	for len(ts) > 0 {
+		for _, t := range ts[1:] {
+			goTask(t)
+		}
+		ts = ts[0]()
+	}
+}
+
+func goTask(t task) { asyncWorkers.Go(func() { runTasks([]task{t}) }) }
 
 func (iso *Isolate) runJob(job func()) {
 	iso.sliceStart.Store(time.Now().UnixNano())

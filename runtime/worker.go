@@ -199,7 +199,7 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 		queued := iso.Exec(func() {
 			st, _ := iso.Value(stateKey{}).(*isolateState)
 			st.worker.Fetch(x, st.env)
-		})
+		}, func() bool { return len(done) == 0 })
 		if !queued {
 			// The isolate retired between Acquire and Enqueue; nothing ran.
 			wk.Pool.Release(iso)

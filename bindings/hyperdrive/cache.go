@@ -276,6 +276,41 @@ func valueSize(v any) int {
 	}
 }
 
+// cacheHit returns the cached result for a cacheable read if there is a
+// fresh one (or a stale one within stale_while_revalidate, whose refresh it
+// starts), without running anything: the binding answers such reads on the
+// isolate's own goroutine, with no query goroutine at all.
+func (b *Binding) cacheHit(st *statement, args []any, run func(context.Context) (*result, error)) (*result, bool) {
+	c := b.cache
+	if c == nil || !st.info.Cacheable {
+		return nil, false
+	}
+	key := cacheKey(b.dbID, st.raw, args)
+	e, state := c.lookup(key, st.info)
+	if state == miss {
+		return nil, false
+	}
+	if state == staleOK {
+		c.stale.Add(1)
+		b.refresh(e, key, st, run)
+	}
+	c.hits.Add(1)
+	return servedFromCache(e.res), true
+}
+
+// refresh re-runs a stale entry's query once, in the background.
+func (b *Binding) refresh(e *cacheEntry, key string, st *statement, run func(context.Context) (*result, error)) {
+	if !e.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer e.refreshing.Store(false)
+		rctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
+		defer cancel()
+		_, _, _ = b.cache.flight.Do(key+"\x00refresh", func() (any, error) { return b.fill(rctx, key, st, run) })
+	}()
+}
+
 // cachedRead serves a cacheable statement from the cache, or runs it once
 // for every concurrent caller and stores the result.
 func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run func(context.Context) (*result, error)) (*result, error) {
@@ -284,14 +319,7 @@ func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run
 	if e, state := c.lookup(key, st.info); state != miss {
 		if state == staleOK {
 			c.stale.Add(1)
-			if e.refreshing.CompareAndSwap(false, true) {
-				go func() {
-					rctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
-					defer cancel()
-					_, _, _ = c.flight.Do(key+"\x00refresh", func() (any, error) { return b.fill(rctx, key, st, run) })
-					e.refreshing.Store(false)
-				}()
-			}
+			b.refresh(e, key, st, run)
 		}
 		c.hits.Add(1)
 		return servedFromCache(e.res), nil

@@ -271,10 +271,11 @@ func (b *Binding) prepare(sql string) (*statement, error) {
 
 // Query modes, as the JS shim numbers them.
 const (
-	modeAll   = 0
-	modeFirst = 1
-	modeRun   = 2
-	modeRaw   = 3
+	modeAll      = 0
+	modeFirst    = 1
+	modeRun      = 2
+	modeRaw      = 3
+	modeRawNames = 4 // raw({ columnNames: true })
 )
 
 // result is one statement's outcome, decoded off the loop.
@@ -530,6 +531,10 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	stmt := statementOf(c.Argument(0))
 	mode := int(c.Argument(2).ToInteger())
 	noCache := c.Argument(3).ToBoolean()
+	column := ""
+	if col := c.Argument(4); mode == modeFirst && !goja.IsUndefined(col) {
+		column = col.String()
+	}
 	args, err := paramsFromJS(vm, c.Argument(1))
 	if err == nil && stmt != nil && len(args) != stmt.arity {
 		err = b.arityError(stmt, len(args))
@@ -541,15 +546,56 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 		return b.rejected(iso, err)
 	}
 	scope := iso.Scope()
+	settle := func(vm *goja.Runtime, r *result) (goja.Value, error) {
+		if column != "" {
+			return r.firstColumn(vm, st.parse, column)
+		}
+		return r.toJS(vm, st.parse, mode)
+	}
+	if !noCache {
+		hit, ok := b.cacheHit(stmt, args, func(ctx context.Context) (*result, error) {
+			return b.executeUncached(ctx, stmt, args, nil)
+		})
+		if ok {
+			if o := b.cfg.Observer; o != nil {
+				o.Query(b.cfg.Name, "read", "cached", "cache", 0)
+			}
+			p, resolve, reject := vm.NewPromise()
+			if v, err := settle(vm, hit); err != nil {
+				iso.Check(reject(iso.ToJSError(err)))
+			} else {
+				iso.Check(resolve(v))
+			}
+			return vm.ToValue(p)
+		}
+	}
 	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
 		r, err := b.execute(ctx, stmt, args, scope, noCache)
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			return r.toJS(vm, st.parse, mode)
+			return settle(vm, r)
 		}
 	}))
+}
+
+// firstColumn is first(column): that column of the first row, null without
+// rows, an error when the result has no such column.
+func (r *result) firstColumn(vm *goja.Runtime, parse goja.Callable, column string) (goja.Value, error) {
+	idx := -1
+	for i, c := range r.columns {
+		if c == column {
+			idx = i // a later duplicate name wins, as in a row object
+		}
+	}
+	if idx < 0 {
+		return nil, fmt.Errorf("Column not found: %s", column)
+	}
+	if len(r.rows) == 0 {
+		return goja.Null(), nil
+	}
+	return toJS(vm, parse, r.rows[0][idx])
 }
 
 func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
@@ -570,9 +616,16 @@ func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Val
 			return goja.Null(), nil
 		}
 		return r.rowObject(vm, parse, r.rows[0])
-	case modeRaw:
-		rows := make([]any, len(r.rows))
-		for i, row := range r.rows {
+	case modeRaw, modeRawNames:
+		rows := make([]any, 0, len(r.rows)+1)
+		if mode == modeRawNames {
+			cols := make([]any, len(r.columns))
+			for i, c := range r.columns {
+				cols[i] = c
+			}
+			rows = append(rows, vm.NewArray(cols...))
+		}
+		for _, row := range r.rows {
 			vals := make([]any, len(row))
 			for j, v := range row {
 				jv, err := toJS(vm, parse, v)
@@ -581,16 +634,9 @@ func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Val
 				}
 				vals[j] = jv
 			}
-			rows[i] = vm.NewArray(vals...)
+			rows = append(rows, vm.NewArray(vals...))
 		}
-		cols := make([]any, len(r.columns))
-		for i, c := range r.columns {
-			cols[i] = c
-		}
-		out := vm.NewObject()
-		_ = out.Set("columns", vm.NewArray(cols...))
-		_ = out.Set("rows", vm.NewArray(rows...))
-		return out, nil
+		return vm.NewArray(rows...), nil
 	}
 	results := make([]any, len(r.rows))
 	for i, row := range r.rows {

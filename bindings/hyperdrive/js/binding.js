@@ -3,58 +3,60 @@
 // returns a new one, so a prepared statement can be reused with other values.
 (function (native, props) {
   "use strict";
-  const kHandle = Symbol("handle"), kArity = Symbol("arity"), kParams = Symbol("params"), kNoCache = Symbol("noCache");
-  const ALL = 0, FIRST = 1, RUN = 2, RAW = 3;
+  // A statement holds what prepare() returned (the Go handle and the
+  // arity), its bound values, and whether it bypasses the cache; defaults
+  // live on the prototype so bind() sets two properties.
+  const kPrepared = Symbol("prepared"), kParams = Symbol("params"), kNoCache = Symbol("noCache");
+  const ALL = 0, FIRST = 1, RUN = 2, RAW = 3, RAW_NAMES = 4;
   const none = Object.freeze([]);
 
   class HyperdriveStatement {
-    constructor(handle, arity, params, noCache) {
-      this[kHandle] = handle;
-      this[kArity] = arity;
-      this[kParams] = params;
-      this[kNoCache] = noCache;
+    constructor(prepared, params) {
+      this[kPrepared] = prepared;
+      if (params !== none) this[kParams] = params;
     }
     bind(...values) {
-      if (values.length !== this[kArity]) {
-        const e = new RangeError(`Wrong number of parameter bindings for SQL query: expected ${this[kArity]}, got ${values.length}`);
+      const arity = this[kPrepared].arity;
+      if (values.length !== arity) {
+        const e = new RangeError(`Wrong number of parameter bindings for SQL query: expected ${arity}, got ${values.length}`);
         e.code = "08P01";
         throw e;
       }
-      return new HyperdriveStatement(this[kHandle], this[kArity], values, this[kNoCache]);
+      const s = new HyperdriveStatement(this[kPrepared], values);
+      if (this[kNoCache]) s[kNoCache] = true;
+      return s;
     }
     // edgerun extension: this statement always reads from the database,
     // never from the query cache (its result is not stored either).
     withoutCache() {
-      return new HyperdriveStatement(this[kHandle], this[kArity], this[kParams], true);
+      const s = new HyperdriveStatement(this[kPrepared], this[kParams]);
+      s[kNoCache] = true;
+      return s;
     }
-    first(column) {
-      return native.query(this[kHandle], this[kParams], FIRST, this[kNoCache]).then((row) => {
-        if (column === undefined || row === null) return row;
-        if (!(column in row)) throw new Error(`Column not found: ${column}`);
-        return row[column];
-      });
-    }
-    all() { return native.query(this[kHandle], this[kParams], ALL, this[kNoCache]); }
-    run() { return native.query(this[kHandle], this[kParams], RUN, this[kNoCache]); }
+    // first(column): the Go side picks the column (or rejects when the
+    // result has no such column), so no extra promise is chained here.
+    first(column) { return native.query(this[kPrepared].handle, this[kParams], FIRST, this[kNoCache], column); }
+    all() { return native.query(this[kPrepared].handle, this[kParams], ALL, this[kNoCache]); }
+    run() { return native.query(this[kPrepared].handle, this[kParams], RUN, this[kNoCache]); }
     raw(options) {
-      const names = !!(options && options.columnNames);
-      return native.query(this[kHandle], this[kParams], RAW, this[kNoCache]).then((r) => (names ? [r.columns].concat(r.rows) : r.rows));
+      const mode = options && options.columnNames ? RAW_NAMES : RAW;
+      return native.query(this[kPrepared].handle, this[kParams], mode, this[kNoCache]);
     }
   }
+  Object.assign(HyperdriveStatement.prototype, { [kParams]: none, [kNoCache]: false });
   Object.defineProperty(HyperdriveStatement.prototype, Symbol.toStringTag, { value: "HyperdriveStatement" });
 
   class Hyperdrive {
     prepare(query) {
       if (typeof query !== "string") throw new TypeError("prepare(query): query must be a string");
-      const h = native.prepare(query);
-      return new HyperdriveStatement(h.handle, h.arity, none, false);
+      return new HyperdriveStatement(native.prepare(query), none);
     }
     batch(statements) {
       if (!Array.isArray(statements)) return Promise.reject(new TypeError("batch(statements): expected an array of prepared statements"));
       for (const s of statements) {
         if (!(s instanceof HyperdriveStatement)) return Promise.reject(new TypeError("batch(statements): every element must come from prepare()"));
       }
-      return native.batch(statements.map((s) => s[kHandle]), statements.map((s) => s[kParams]));
+      return native.batch(statements.map((s) => s[kPrepared].handle), statements.map((s) => s[kParams]));
     }
     exec(query) {
       if (typeof query !== "string") return Promise.reject(new TypeError("exec(query): query must be a string"));

@@ -1,0 +1,46 @@
+package isolates
+
+import "sync"
+
+// workers runs Async work on long-lived goroutines. A query's completion
+// runs the awaiting JavaScript on the goroutine that did the work (Exec), and
+// goja needs a deep stack: a fresh goroutine per query grew its stack by
+// copying every time (runtime.copystack showed in profiles), a parked worker
+// keeps the stack it grew.
+type workers struct {
+	mu   sync.Mutex
+	idle []chan func()
+}
+
+// maxIdleWorkers bounds the goroutines kept parked between bursts.
+const maxIdleWorkers = 512
+
+var asyncWorkers workers
+
+// Go runs f on an idle worker, or on a new one.
+func (w *workers) Go(f func()) {
+	w.mu.Lock()
+	if n := len(w.idle); n > 0 {
+		ch := w.idle[n-1]
+		w.idle = w.idle[:n-1]
+		w.mu.Unlock()
+		ch <- f
+		return
+	}
+	w.mu.Unlock()
+	go w.run(make(chan func(), 1), f)
+}
+
+func (w *workers) run(ch chan func(), f func()) {
+	for {
+		f()
+		w.mu.Lock()
+		if len(w.idle) >= maxIdleWorkers {
+			w.mu.Unlock()
+			return
+		}
+		w.idle = append(w.idle, ch)
+		w.mu.Unlock()
+		f = <-ch
+	}
+}
