@@ -58,8 +58,8 @@ type Isolate struct {
 	// deferred holds Async work started by JavaScript an inline owner ran;
 	// the owner runs it after giving the vm up (see Exec).
 	deferred []task
-	reason  error
-	done    chan struct{}
+	reason   error
+	done     chan struct{}
 
 	inflight   atomic.Int32 // requests the pool assigned here
 	pending    atomic.Int32 // registered callbacks not yet delivered
