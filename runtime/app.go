@@ -25,7 +25,9 @@ type AppOptions struct {
 	Dev bool
 	// LogRequests logs one line per request.
 	LogRequests bool
-	Log         *slog.Logger
+	// TestScheduled serves /__scheduled?cron=… (wrangler dev --test-scheduled).
+	TestScheduled bool
+	Log           *slog.Logger
 	// AlertClock is the alert evaluator's clock (tests). Default time.Now.
 	AlertClock func() time.Time
 }
@@ -88,11 +90,12 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		return nil, err
 	}
 	a.server = NewServer(wk, ServerOptions{
-		Dev:          opts.Dev,
-		LogRequests:  opts.LogRequests,
-		MaxBodyBytes: int(cfg.Limits.MaxBodyBytes),
-		Scheme:       cfg.Dev.LocalProtocol,
-		Log:          opts.Log,
+		Dev:           opts.Dev,
+		LogRequests:   opts.LogRequests,
+		MaxBodyBytes:  int(cfg.Limits.MaxBodyBytes),
+		Scheme:        cfg.Dev.LocalProtocol,
+		TestScheduled: opts.TestScheduled,
+		Log:           opts.Log,
 	})
 	a.server.Observe = a.monitor.ObserveRequest
 	a.monitor.Metrics.WatchIsolates(a.isolateStats)

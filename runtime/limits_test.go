@@ -511,7 +511,7 @@ func BenchmarkDispatchHelloWithLimits(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			resp, err := wk.Fetch(context.Background(), req, isolates.NewScope(context.Background(), 1))
+			resp, err := wk.Fetch(context.Background(), req, isolates.NewScope(context.Background(), 1), nil)
 			if err != nil || resp.Status != 200 || string(resp.Body) != "Hello World!" {
 				b.Fatalf("resp %+v err %v", resp, err)
 			}

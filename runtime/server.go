@@ -28,7 +28,10 @@ type ServerOptions struct {
 	MaxHeaderBytes int
 	// Scheme of the URLs requests see (http unless behind TLS termination).
 	Scheme string
-	Log    *slog.Logger
+	// TestScheduled serves /__scheduled?cron=… by running the worker's
+	// scheduled() handler, as wrangler dev --test-scheduled does.
+	TestScheduled bool
+	Log           *slog.Logger
 }
 
 // Server serves HTTP to the current worker version.
@@ -130,6 +133,10 @@ func (s *Server) expectContinue(ctx *fasthttp.RequestCtx) int {
 }
 
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	if s.opts.TestScheduled && string(ctx.Path()) == "/__scheduled" {
+		s.testScheduled(ctx)
+		return
+	}
 	start := time.Now()
 	req := &webapi.Request{
 		Method:  string(ctx.Method()),
@@ -141,7 +148,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 	rctx, cancel := context.WithCancel(context.Background())
 	scope := isolates.NewScope(rctx, s.ids.Add(1))
-	resp, err := s.worker.Load().Fetch(rctx, req, scope)
+	resp, err := s.worker.Load().Fetch(rctx, req, scope, goneChecker(ctx, cancel))
 	cancel()
 	if err != nil {
 		s.writeError(ctx, req, err)
@@ -271,3 +278,20 @@ func roundDuration(d time.Duration) string {
 type fasthttpLogger struct{ log *slog.Logger }
 
 func (l fasthttpLogger) Printf(format string, args ...any) { l.log.Debug(fmt.Sprintf(format, args...)) }
+
+// testScheduled runs scheduled() for GET /__scheduled?cron=<expr> (dev only).
+func (s *Server) testScheduled(ctx *fasthttp.RequestCtx) {
+	expr := string(ctx.QueryArgs().Peek("cron"))
+	if expr == "" {
+		expr = "* * * * *"
+	}
+	scope := isolates.NewScope(context.Background(), s.ids.Add(1))
+	if err := s.worker.Load().Scheduled(context.Background(), expr, time.Now(), scope); err != nil {
+		s.log.Error(fmt.Sprintf("scheduled %q failed: %v", expr, err))
+		ctx.Error("scheduled() failed: "+err.Error()+"\n", fasthttp.StatusInternalServerError)
+		return
+	}
+	s.log.Info(fmt.Sprintf("scheduled %q ran", expr))
+	ctx.SetContentType("text/plain;charset=UTF-8")
+	ctx.SetBodyString("Ran scheduled event\n")
+}

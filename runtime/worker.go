@@ -170,20 +170,24 @@ func describeJSError(err error) error {
 }
 
 // Fetch runs one request through the worker.
-func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope) (*webapi.Response, error) {
-	resp, err := wk.fetch(ctx, req, scope)
+//
+// gone, if not nil, is asked periodically while the request waits (after
+// watchAfter): it reports a client that has gone away, having cancelled the
+// request's context, and Fetch then returns context.Canceled.
+func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope, gone func() bool) (*webapi.Response, error) {
+	resp, err := wk.fetch(ctx, req, scope, gone)
 	if err != nil && errors.Is(err, isolates.ErrPoolClosed) {
 		// Live reload closed this version between the server picking it
 		// and the request reaching an isolate: nothing ran, so the new
 		// version serves it.
 		if next := wk.successor.Load(); next != nil {
-			return next.Fetch(ctx, req, scope)
+			return next.Fetch(ctx, req, scope, gone)
 		}
 	}
 	return resp, err
 }
 
-func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope) (*webapi.Response, error) {
+func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope, gone func() bool) (*webapi.Response, error) {
 	for attempt := 0; ; attempt++ {
 		iso, err := wk.Pool.Acquire(ctx)
 		if err != nil {
@@ -196,10 +200,24 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 			Respond: func(resp *webapi.Response, err error) { done <- fetchResult{resp, err} },
 			Finish:  func() { wk.Pool.Release(iso) },
 		}
+		var unwatch func()
 		queued := iso.Exec(func() {
 			st, _ := iso.Value(stateKey{}).(*isolateState)
 			st.worker.Fetch(x, st.env)
-		}, func() bool { return len(done) == 0 })
+		}, func() bool {
+			if len(done) > 0 {
+				return false // answered: leave the query work to other goroutines
+			}
+			// This goroutine is about to wait on the database itself; have
+			// the epoch goroutine watch its client meanwhile.
+			if gone != nil {
+				unwatch = watch(gone)
+			}
+			return true
+		})
+		if unwatch != nil {
+			unwatch()
+		}
 		if !queued {
 			// The isolate retired between Acquire and Enqueue; nothing ran.
 			wk.Pool.Release(iso)
@@ -211,27 +229,49 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 			}
 			return nil, isolates.ErrRetired
 		}
+		r, retired, err := wait(ctx, done, iso.Done(), gone)
+		if err != nil {
+			return nil, err
+		}
+		if !retired {
+			return r.resp, r.err
+		}
+		// Retired with the job still queued: its OnRetire hooks answer calls
+		// that started; one that never started is answered here.
 		select {
 		case r := <-done:
 			return r.resp, r.err
-		case <-iso.Done():
-			// Retired with the job still queued: its OnRetire hooks answer
-			// calls that started; one that never started is answered here.
-			select {
-			case r := <-done:
-				return r.resp, r.err
-			default:
-				wk.Pool.Release(iso)
-				if wk.Pool.Closed() {
-					return nil, isolates.ErrPoolClosed
-				}
-				if attempt < 3 {
-					continue
-				}
-				return nil, isolates.ErrRetired
+		default:
+			wk.Pool.Release(iso)
+			if wk.Pool.Closed() {
+				return nil, isolates.ErrPoolClosed
 			}
+			if attempt < 3 {
+				continue
+			}
+			return nil, isolates.ErrRetired
+		}
+	}
+}
+
+// wait waits for the worker's answer, the isolate's retirement (retired),
+// the request's end, or — checked on the shared epoch ticker — the client
+// going away.
+func wait(ctx context.Context, done <-chan fetchResult, retired <-chan struct{}, gone func() bool) (fetchResult, bool, error) {
+	var waited time.Duration
+	for {
+		select {
+		case r := <-done:
+			return r, false, nil
+		case <-retired:
+			return fetchResult{}, true, nil
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return fetchResult{}, false, ctx.Err()
+		case <-*epoch.Load():
+			waited += watchEvery
+			if gone != nil && waited >= watchAfter && gone() {
+				return fetchResult{}, false, context.Canceled
+			}
 		}
 	}
 }

@@ -151,6 +151,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	logFormat := fs.String("log-format", defaultFormat, "log format: pretty or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	accessLog := fs.Bool("access-log", dev, "log one line per request")
+	testScheduled := fs.Bool("test-scheduled", false, "serve /__scheduled?cron=<expr> to run the scheduled() handler (as wrangler dev does)")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
 	adminAddr := fs.String("admin", "", `admin listener for /healthz, /readyz, /health and /metrics: host:port, or "off" (default: [edgerun] admin, else 127.0.0.1:9787)`)
 	if err := fs.Parse(args); err != nil {
@@ -184,7 +185,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, LogRequests: *accessLog, Log: log})
+	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log})
 	if err != nil {
 		log.Error(err.Error())
 		return 1
@@ -201,6 +202,18 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	log.Info(fmt.Sprintf("%s: %s worker, %s, %d isolates", cfg.Name, wk.Mode, byteSize(wk.Size), wk.Pool.Stats().Isolates))
 	log.Info(fmt.Sprintf("Ready on http://%s", ln.Addr()))
 	serveAdmin(app, adminListen, log)
+	if !dev && len(cfg.Triggers.Crons) > 0 {
+		// Cron triggers fire in serve, as in production; in dev use
+		// --test-scheduled, as with wrangler.
+		stopCron, err := app.StartCron(ctx)
+		if err != nil {
+			log.Error(err.Error())
+			_ = app.Shutdown(context.Background())
+			return 1
+		}
+		defer stopCron()
+		log.Info(fmt.Sprintf("cron triggers: %s (UTC)", strings.Join(cfg.Triggers.Crons, ", ")))
+	}
 	if dev {
 		stopWatch, err := runtime.WatchAndReload(ctx, app)
 		if err != nil {
