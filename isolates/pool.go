@@ -44,8 +44,13 @@ type Pool struct {
 
 	isolates atomic.Pointer[[]*Isolate]
 
-	mu       sync.Mutex
-	waiters  []chan struct{}
+	mu      sync.Mutex
+	waiters []chan struct{}
+	// nwaiters is len(waiters) plus Acquires registering under mu, readable
+	// without the lock: Release skips the lock when nobody waits. An Acquire
+	// counts itself before its last look for a free slot, so a Release that
+	// reads 0 freed its slot before that look.
+	nwaiters atomic.Int32
 	closed   bool
 	isClosed atomic.Bool // closed, readable without the lock
 	replaced atomic.Int64
@@ -149,7 +154,9 @@ func (p *Pool) Acquire(ctx context.Context) (*Isolate, error) {
 			return nil, ErrPoolClosed
 		}
 		// Re-check under the lock: a slot may have been freed meanwhile.
+		p.nwaiters.Add(1)
 		if iso := p.tryAcquire(); iso != nil {
+			p.nwaiters.Add(-1)
 			p.mu.Unlock()
 			return iso, nil
 		}
@@ -210,6 +217,7 @@ func (p *Pool) dropWaiter(wait chan struct{}) {
 	for i, w := range p.waiters {
 		if w == wait {
 			p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+			p.nwaiters.Add(-1)
 			return
 		}
 	}
@@ -220,6 +228,9 @@ func (p *Pool) dropWaiter(wait chan struct{}) {
 // Release returns the slot Acquire counted.
 func (p *Pool) Release(iso *Isolate) {
 	iso.inflight.Add(-1)
+	if p.nwaiters.Load() == 0 {
+		return
+	}
 	p.mu.Lock()
 	p.wakeOneLocked()
 	p.mu.Unlock()
@@ -231,6 +242,7 @@ func (p *Pool) wakeOneLocked() {
 	}
 	w := p.waiters[0]
 	p.waiters = p.waiters[1:]
+	p.nwaiters.Add(-1)
 	close(w)
 }
 
@@ -239,6 +251,7 @@ func (p *Pool) wakeAll() {
 	for _, w := range p.waiters {
 		close(w)
 	}
+	p.nwaiters.Add(-int32(len(p.waiters)))
 	p.waiters = nil
 	p.mu.Unlock()
 }
