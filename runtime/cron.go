@@ -22,9 +22,11 @@ func (wk *Worker) Scheduled(ctx context.Context, expr string, at time.Time, scop
 	done := make(chan error, 1)
 	finished := make(chan struct{})
 	x := &webapi.Exchange{
-		Scope:   scope,
-		Respond: func(_ *webapi.Response, err error) { done <- err },
-		Finish:  func() { wk.Pool.Release(iso); close(finished) },
+		Scope: scope,
+		Sink: webapi.SinkFuncs{
+			OnRespond: func(_ *webapi.Response, err error) { done <- err },
+			OnFinish:  func() { wk.Pool.Release(iso); close(finished) },
+		},
 	}
 	if !iso.Enqueue(func() {
 		st, _ := iso.Value(stateKey{}).(*isolateState)

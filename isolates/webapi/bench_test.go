@@ -34,7 +34,7 @@ func BenchmarkFetchOnLoop(b *testing.B) {
 	defer iso.Retire(nil)
 	req := Request{Method: "GET", URL: "http://127.0.0.1:8787/", Headers: "host\x00127.0.0.1:8787\x00user-agent\x00bench"}
 	var got *Response
-	x := &Exchange{Request: req, Respond: func(r *Response, _ error) { got = r }, Finish: func() {}}
+	x := &Exchange{Request: req, Sink: SinkFuncs{OnRespond: func(r *Response, _ error) { got = r }, OnFinish: func() {}}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	_ = iso.Do(func() error {

@@ -62,16 +62,33 @@ func eachPair(flat string, fn func(name, value string)) {
 type Exchange struct {
 	Request
 	Scope *isolates.Scope
-	// Respond is called exactly once on the isolate goroutine: with the
-	// worker's response, or with the error that stopped it (*ScriptError for
-	// an exception, the isolate's retire reason, …).
-	Respond func(resp *Response, err error)
-	// Finish is called exactly once after Respond, when the request's
-	// waitUntil work has settled too (or the isolate was retired).
-	Finish func()
+	// Sink hears the outcome (an interface, not two funcs: the dispatcher's
+	// per-request object implements it without a closure each).
+	Sink Sink
 
 	responded bool
 }
+
+// Sink receives an Exchange's outcome, on the isolate goroutine.
+type Sink interface {
+	// Respond is called exactly once: with the worker's response, or with
+	// the error that stopped it (*ScriptError for an exception, the
+	// isolate's retire reason, …).
+	Respond(resp *Response, err error)
+	// Finish is called exactly once after Respond, when the request's
+	// waitUntil work has settled too (or the isolate was retired).
+	Finish()
+}
+
+// SinkFuncs adapts two functions to a Sink.
+type SinkFuncs struct {
+	OnRespond func(resp *Response, err error)
+	OnFinish  func()
+}
+
+func (f SinkFuncs) Respond(resp *Response, err error) { f.OnRespond(resp, err) }
+
+func (f SinkFuncs) Finish() { f.OnFinish() }
 
 // ScriptError is an exception thrown (or a promise rejected) by the worker.
 type ScriptError struct {
@@ -115,8 +132,9 @@ type Worker struct {
 
 	dispatch, scheduled, setHandler, inspect goja.Callable
 
-	calls  map[int64]*Exchange
-	nextID int64
+	calls   map[int64]*Exchange
+	nextID  int64
+	methods map[string]goja.Value
 }
 
 // Install defines the Web API globals on iso. Call it from the isolate's
@@ -192,13 +210,29 @@ func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 		body = vm.ToValue(vm.NewArrayBuffer(x.Body))
 	}
 	w.iso.SetScope(x.Scope)
-	_, err := w.dispatch(goja.Undefined(), vm.ToValue(id), vm.ToValue(x.Method), vm.ToValue(x.URL),
+	_, err := w.dispatch(goja.Undefined(), vm.ToValue(id), w.method(x.Method), vm.ToValue(x.URL),
 		vm.ToValue(x.Headers), body, w.cf, env)
 	w.iso.Check(err) // before the scope is cleared: it names the culprit
 	w.iso.SetScope(nil)
 	if err != nil {
 		w.complete(id, w.scriptError(err))
 	}
+}
+
+// method returns the JS string for an HTTP method, made once per isolate for
+// the common ones.
+func (w *Worker) method(m string) goja.Value {
+	if v, ok := w.methods[m]; ok {
+		return v
+	}
+	v := w.vm.ToValue(m)
+	if len(w.methods) < 16 {
+		if w.methods == nil {
+			w.methods = make(map[string]goja.Value, 8)
+		}
+		w.methods[m] = v
+	}
+	return v
 }
 
 // Scheduled runs the worker's scheduled handler (cron triggers). x.Respond
@@ -234,9 +268,9 @@ func (w *Worker) complete(id int64, err error) {
 	delete(w.calls, id)
 	if !x.responded {
 		x.responded = true
-		x.Respond(nil, err)
+		x.Sink.Respond(nil, err)
 	}
-	x.Finish()
+	x.Sink.Finish()
 }
 
 func (w *Worker) failAll(reason error) {
@@ -271,7 +305,7 @@ func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
 		resp.Body = append([]byte(nil), w.bytesArg(b)...)
 	}
 	x.responded = true
-	x.Respond(resp, nil)
+	x.Sink.Respond(resp, nil)
 	if c.Argument(6).ToBoolean() {
 		w.finish(c.Argument(0).ToInteger())
 	}
@@ -289,7 +323,7 @@ func (w *Worker) nativeFail(c goja.FunctionCall) goja.Value {
 		return goja.Undefined()
 	}
 	x.responded = true
-	x.Respond(nil, w.jsError(c.Argument(1)))
+	x.Sink.Respond(nil, w.jsError(c.Argument(1)))
 	if c.Argument(2).ToBoolean() {
 		w.finish(c.Argument(0).ToInteger())
 	}
@@ -304,7 +338,7 @@ func (w *Worker) nativeFinished(c goja.FunctionCall) goja.Value {
 func (w *Worker) finish(id int64) {
 	if x, ok := w.calls[id]; ok {
 		delete(w.calls, id)
-		x.Finish()
+		x.Sink.Finish()
 	}
 }
 

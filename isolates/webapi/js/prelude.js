@@ -778,6 +778,7 @@
   define("Request", Request);
 
   // ---------------------------------------------------------------- Response
+  const kIsResponse = Symbol("isResponse");
   const kStatus = Symbol("status"), kStatusText = Symbol("statusText"), kRespType = Symbol("type"), kRespURL = Symbol("url");
   const nullBodyStatus = new Set([101, 204, 205, 304]);
   const redirectStatus = new Set([301, 302, 303, 307, 308]);
@@ -853,7 +854,10 @@
       return r;
     }
   }
+  // A brand on the prototype: cheaper than instanceof, which allocates in
+  // goja, and true for subclasses too.
   Object.assign(Response.prototype, {
+    [kIsResponse]: true,
     [kStatus]: 200, [kStatusText]: "", [kUsed]: false, [kType]: null, [kRespType]: "default", [kRespURL]: "",
     [kBody]: null, webSocket: null, cf: undefined,
   });
@@ -964,7 +968,7 @@
   }
 
   function respond(state, res) {
-    if (!(res instanceof Response)) {
+    if (res === null || typeof res !== "object" || res[kIsResponse] !== true) {
       fail(state, new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."));
       return;
     }
@@ -1035,7 +1039,7 @@
       fail(state, e);
       return;
     }
-    if (result instanceof Response) respond(state, result);
+    if (result !== null && typeof result === "object" && result[kIsResponse] === true) respond(state, result);
     else if (result && typeof result.then === "function") result.then((r) => respond(state, r), (e) => fail(state, e));
     else respond(state, result);
   }
