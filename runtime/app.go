@@ -14,6 +14,7 @@ import (
 	"edgerun/bindings"
 	"edgerun/isolates"
 	"edgerun/runtime/admin"
+	"edgerun/runtime/bundle"
 	"edgerun/runtime/config"
 	"edgerun/runtime/metrics"
 )
@@ -80,7 +81,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		MaxInFlight: cfg.Edgerun.MaxConcurrentPerIsolate,
 		CPULimit:    cfg.Limits.CPU(),
 		MemoryMB:    cfg.Limits.MemoryMB,
-		Minify:      cfg.Build.Minify,
+		Build:       BundleOptions(cfg),
 		Console:     a.console,
 		Log:         opts.Log,
 	}
@@ -258,4 +259,16 @@ func (a *App) closeBindings(ctx context.Context) error {
 		errs = append(errs, c(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// BundleOptions maps wrangler's bundling keys to esbuild's.
+func BundleOptions(cfg *config.Config) bundle.Options {
+	return bundle.Options{
+		Define:      cfg.Build.Define,
+		Alias:       cfg.Build.Alias,
+		JSXFactory:  cfg.Build.JSXFactory,
+		JSXFragment: cfg.Build.JSXFragment,
+		TSConfig:    cfg.Build.TSConfig,
+		Minify:      cfg.Build.Minify,
+	}
 }

@@ -33,9 +33,11 @@ type WorkerOptions struct {
 	MemoryMB int
 	// MaxStack is the deepest JS call stack (0 = isolates' default, 4096).
 	MaxStack int
-	Minify   bool
-	Console  webapi.Console
-	Log      *slog.Logger
+	// Build carries wrangler's bundling keys (define, alias, jsx_*,
+	// tsconfig, minify); Entry and Dir come from Main and Dir.
+	Build   bundle.Options
+	Console webapi.Console
+	Log     *slog.Logger
 }
 
 // Worker is one built version of the script and the isolates running it.
@@ -61,7 +63,9 @@ type stateKey struct{}
 
 // BuildWorker bundles and compiles the entry.
 func BuildWorker(opts WorkerOptions) (*bundle.Result, *goja.Program, error) {
-	res, err := bundle.Build(bundle.Options{Entry: opts.Main, Dir: opts.Dir, Minify: opts.Minify})
+	b := opts.Build
+	b.Entry, b.Dir = opts.Main, opts.Dir
+	res, err := bundle.Build(b)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -288,7 +288,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "✘ %v\n", err)
 		return 1
 	}
-	res, _, err := runtime.BuildWorker(runtime.WorkerOptions{Dir: cfg.Dir, Main: cfg.Main, Minify: cfg.Build.Minify})
+	res, _, err := runtime.BuildWorker(runtime.WorkerOptions{Dir: cfg.Dir, Main: cfg.Main, Build: runtime.BundleOptions(cfg)})
 	if err != nil {
 		fmt.Fprintf(stderr, "✘ %v\n", err)
 		return 1

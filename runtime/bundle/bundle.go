@@ -33,9 +33,16 @@ type Options struct {
 	Entry string
 	// Dir is the project directory: source paths in traces are relative to it.
 	Dir string
-	// Define replaces global identifiers at build time (esbuild's define).
+	// Define replaces global identifiers at build time (wrangler's define).
 	Define map[string]string
-	// Minify shrinks the output (serve/build); off in dev for readable traces.
+	// Alias maps module specifiers to replacements (wrangler's alias).
+	Alias map[string]string
+	// JSXFactory and JSXFragment (wrangler's jsx_factory / jsx_fragment);
+	// empty = esbuild's React defaults.
+	JSXFactory, JSXFragment string
+	// TSConfig is the tsconfig.json to use; empty = esbuild's own lookup.
+	TSConfig string
+	// Minify shrinks the output (wrangler's minify).
 	Minify bool
 }
 
@@ -112,6 +119,10 @@ func Build(opts Options) (*Result, error) {
 		Sourcemap:         api.SourceMapInline,
 		SourcesContent:    api.SourcesContentExclude,
 		Define:            opts.Define,
+		Alias:             opts.Alias,
+		JSXFactory:        opts.JSXFactory,
+		JSXFragment:       opts.JSXFragment,
+		Tsconfig:          opts.TSConfig,
 		MinifyWhitespace:  opts.Minify,
 		MinifySyntax:      opts.Minify,
 		MinifyIdentifiers: opts.Minify,

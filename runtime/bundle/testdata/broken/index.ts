@@ -1,0 +1,6 @@
+const ok: number = 1;
+export default {
+  fetch() {
+    return ok +;
+  },
+};
