@@ -130,7 +130,7 @@ type Worker struct {
 	uint8Array goja.Value
 	cf         goja.Value
 
-	dispatch, scheduled, setHandler, inspect goja.Callable
+	dispatch, attach, settled, scheduled, setHandler, inspect goja.Callable
 
 	calls   map[int64]*Exchange
 	nextID  int64
@@ -160,7 +160,8 @@ func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 	}
 	api := apiVal.ToObject(vm)
 	for name, dst := range map[string]*goja.Callable{
-		"dispatch": &w.dispatch, "scheduled": &w.scheduled, "setHandler": &w.setHandler, "inspect": &w.inspect,
+		"dispatch": &w.dispatch, "attach": &w.attach, "settled": &w.settled,
+		"scheduled": &w.scheduled, "setHandler": &w.setHandler, "inspect": &w.inspect,
 	} {
 		f, ok := goja.AssertFunction(api.Get(name))
 		if !ok {
@@ -210,13 +211,37 @@ func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 		body = vm.ToValue(vm.NewArrayBuffer(x.Body))
 	}
 	w.iso.SetScope(x.Scope)
-	_, err := w.dispatch(goja.Undefined(), vm.ToValue(id), w.method(x.Method), vm.ToValue(x.URL),
+	ret, err := w.dispatch(goja.Undefined(), vm.ToValue(id), w.method(x.Method), vm.ToValue(x.URL),
 		vm.ToValue(x.Headers), body, w.cf, env)
+	if err == nil {
+		if state, ok := ret.(*goja.Object); ok {
+			err = w.awaitHandler(state)
+		}
+	}
 	w.iso.Check(err) // before the scope is cleared: it names the culprit
 	w.iso.SetScope(nil)
 	if err != nil {
 		w.complete(id, w.scriptError(err))
 	}
+}
+
+// awaitHandler finishes a request whose handler returned a promise. The
+// microtasks have run by now, so a handler that did not really wait has
+// settled and is answered at once; a pending one gets its reactions
+// attached.
+func (w *Worker) awaitHandler(state *goja.Object) error {
+	if p, ok := state.Get("_result").Export().(*goja.Promise); ok {
+		switch p.State() {
+		case goja.PromiseStateFulfilled:
+			_, err := w.settled(goja.Undefined(), state, w.vm.ToValue(true), p.Result())
+			return err
+		case goja.PromiseStateRejected:
+			_, err := w.settled(goja.Undefined(), state, w.vm.ToValue(false), p.Result())
+			return err
+		}
+	}
+	_, err := w.attach(goja.Undefined(), state)
+	return err
 }
 
 // method returns the JS string for an HTTP method, made once per isolate for

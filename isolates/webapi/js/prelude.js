@@ -925,7 +925,7 @@
     passThroughOnException() { this._passThrough = true; }
     get props() { return this._props || (this._props = {}); }
   }
-  Object.assign(ExecutionContext.prototype, { _waits: 0, _responded: false, _passThrough: false, _props: undefined });
+  Object.assign(ExecutionContext.prototype, { _waits: 0, _responded: false, _passThrough: false, _props: undefined, _result: undefined });
   const ctxProto = ExecutionContext.prototype;
   function waitUntil(state, p) {
     state._waits++;
@@ -1040,8 +1040,21 @@
       return;
     }
     if (result !== null && typeof result === "object" && result[kIsResponse] === true) respond(state, result);
-    else if (result && typeof result.then === "function") result.then((r) => respond(state, r), (e) => fail(state, e));
-    else respond(state, result);
+    else if (result && typeof result.then === "function") {
+      // Hand the promise to the host: once this call returns and the
+      // microtasks have run, an async handler that never really waited has
+      // settled already, and the host answers without a then() (costly in
+      // goja); otherwise it calls attach().
+      state._result = result;
+      return state;
+    } else respond(state, result);
+  }
+  function attach(state) {
+    state._result.then((r) => respond(state, r), (e) => fail(state, e));
+  }
+  function settled(state, ok, value) {
+    if (ok) respond(state, value);
+    else fail(state, value);
   }
 
   function scheduled(id, cron, scheduledTime, env) {
@@ -1066,5 +1079,5 @@
     Promise.resolve(result).then(() => { state._responded = true; native.respond(id, 200, "", "", null, null, state._waits === 0); }, (e) => fail(state, e));
   }
 
-  return { dispatch, scheduled, setHandler, inspect };
+  return { dispatch, attach, settled, scheduled, setHandler, inspect };
 });
