@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"edgerun/bindings/hyperdrive/localpg/pgtest"
 	"edgerun/runtime/config"
 )
 
@@ -334,5 +335,7 @@ func TestBadConfigNamesLine(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.StopAll()
+	os.Exit(code)
 }
