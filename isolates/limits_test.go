@@ -123,8 +123,16 @@ func TestMemoryRuleBlamesTheLatestSliceThroughTheGrowth(t *testing.T) {
 	startA, releaseA := holdSlice(t, a)
 	defer releaseA()
 	startB, releaseB := holdSlice(t, b)
-	now := at(max(startA, startB), time.Millisecond)
 	base := uint64(100 << 20)
+	// Growth past the limit across slices too young to blame (a burst of
+	// connections grows the heap too) interrupts nothing.
+	young := at(max(startA, startB), time.Millisecond)
+	w.check(young, heapSample{live: base})
+	w.check(young, heapSample{live: base + 200<<20})
+	if a.doomed.Load() != nil || b.doomed.Load() != nil {
+		t.Fatal("interrupted a slice younger than hardLimitMinSlice")
+	}
+	now := at(max(startA, startB), hardLimitMinSlice)
 
 	w.check(now, heapSample{live: base})
 	w.check(now, heapSample{live: base + 64<<20}) // grew by the limit: not over it

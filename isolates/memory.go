@@ -14,8 +14,9 @@ import (
 // garbage collection (runtime/metrics "/gc/heap/live:bytes"). The watchdog
 // samples it every tick and applies two rules:
 //
-//   - Hard limit, per slice. A synchronous slice of JavaScript during which
-//     the live heap grew by more than the limit is interrupted with a
+//   - Hard limit, per slice. A synchronous slice of JavaScript that has run
+//     for at least hardLimitMinSlice and during which the live heap grew
+//     by more than the limit is interrupted with a
 //     *MemoryLimitError and its isolate replaced: whatever else ran
 //     meanwhile, an isolate that retained that much in one slice is over its
 //     budget. Garbage does not count (only what survives a collection), so

@@ -74,6 +74,11 @@ type sliceWatch struct {
 }
 
 // check looks at every isolate once, given the time and the heap now.
+// hardLimitMinSlice is how long a slice must have run before heap growth
+// is blamed on it. An allocation loop that retains a limit's worth of
+// memory runs far longer than this in goja (each allocation is slow).
+const hardLimitMinSlice = 100 * time.Millisecond
+
 func (w *watch) check(now time.Time, heap heapSample) {
 	p := w.pool
 	list := p.isolates.Load()
@@ -123,7 +128,11 @@ func (w *watch) check(now time.Time, heap heapSample) {
 			w.slices[iso] = &sliceWatch{start: start, live: heap.live}
 			continue
 		}
-		if heap.live > sw.live+memLimit && (suspect == nil || start > suspectSlice.start) {
+		// Only a long slice is a suspect: the heap is the process's, and
+		// under a burst of connections it grows while short slices come
+		// and go (a 10,000-request burst grew it by 184 MiB across one
+		// slice that the OS had descheduled for a few milliseconds).
+		if age >= hardLimitMinSlice.Nanoseconds() && heap.live > sw.live+memLimit && (suspect == nil || start > suspectSlice.start) {
 			suspect, suspectSlice = iso, sw
 		}
 	}

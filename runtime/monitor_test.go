@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"edgerun/runtime/metrics/metricstest"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,8 +15,6 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"edgerun/runtime/admin"
 	"edgerun/runtime/config"
@@ -75,55 +74,15 @@ func startMonitoredApp(t *testing.T, dir string) *monitoredApp {
 }
 
 // scrape parses /metrics with Prometheus' own text parser.
-func scrape(t *testing.T, adminBase string) map[string]*dto.MetricFamily {
+func scrape(t *testing.T, adminBase string) metricstest.Families {
 	t.Helper()
-	resp, err := client.Get(adminBase + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("/metrics = %d", resp.StatusCode)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("/metrics does not parse: %v", err)
-	}
-	return families
+	return metricstest.Scrape(t, client, adminBase+"/metrics")
 }
 
 // value is one series' value (a histogram's sample count); labels are
 // name=value pairs it must carry; a missing series is 0.
-func value(families map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-	f := families[name]
-	if f == nil {
-		return 0
-	}
-next:
-	for _, m := range f.GetMetric() {
-		have := map[string]string{}
-		for _, l := range m.GetLabel() {
-			have[l.GetName()] = l.GetValue()
-		}
-		for _, kv := range labels {
-			k, v, _ := strings.Cut(kv, "=")
-			if have[k] != v {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
-		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount())
-		case m.Untyped != nil:
-			return m.GetUntyped().GetValue()
-		}
-	}
-	return 0
+func value(families metricstest.Families, name string, labels ...string) float64 {
+	return families.Value(name, labels...)
 }
 
 // jsonLines parses the JSON log.

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"edgerun/runtime/metrics/metricstest"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,10 +17,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"edgerun/bindings/hyperdrive/localpg"
 	"edgerun/bindings/hyperdrive/localpg/pgtest"
@@ -82,51 +79,16 @@ func mustFetch(t *testing.T, method, url, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// scrapeMetrics parses /metrics with Prometheus' text parser.
-func scrapeMetrics(t *testing.T, adminBase string) map[string]*dto.MetricFamily {
+// scrapeMetrics parses /metrics with Prometheus' own text parser.
+func scrapeMetrics(t *testing.T, adminBase string) metricstest.Families {
 	t.Helper()
-	resp, err := adminClient.Get(adminBase + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("/metrics does not parse: %v", err)
-	}
-	return families
+	return metricstest.Scrape(t, adminClient, adminBase+"/metrics")
 }
 
 // metricValue is a series' value (a histogram's count), 0 when absent;
 // labels are name=value pairs the series must carry.
-func metricValue(families map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-	f := families[name]
-	if f == nil {
-		return 0
-	}
-next:
-	for _, m := range f.GetMetric() {
-		have := map[string]string{}
-		for _, l := range m.GetLabel() {
-			have[l.GetName()] = l.GetValue()
-		}
-		for _, kv := range labels {
-			k, v, _ := strings.Cut(kv, "=")
-			if have[k] != v {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
-		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount())
-		}
-	}
-	return 0
+func metricValue(families metricstest.Families, name string, labels ...string) float64 {
+	return families.Value(name, labels...)
 }
 
 func health(t *testing.T, adminBase string) (int, admin.Report) {

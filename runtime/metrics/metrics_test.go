@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"edgerun/runtime/metrics/metricstest"
 	"errors"
 	"sort"
 	"strings"
@@ -22,34 +23,7 @@ func sample(t *testing.T, m *Metrics, name string, labels ...string) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	next:
-		for _, s := range f.GetMetric() {
-			have := map[string]string{}
-			for _, l := range s.GetLabel() {
-				have[l.GetName()] = l.GetValue()
-			}
-			for _, kv := range labels {
-				k, v, _ := strings.Cut(kv, "=")
-				if have[k] != v {
-					continue next
-				}
-			}
-			switch {
-			case s.Counter != nil:
-				return s.GetCounter().GetValue()
-			case s.Gauge != nil:
-				return s.GetGauge().GetValue()
-			case s.Histogram != nil:
-				return float64(s.GetHistogram().GetSampleCount())
-			}
-		}
-	}
-	t.Fatalf("no series %s%v", name, labels)
-	return 0
+	return metricstest.FromGathered(families).Value(name, labels...)
 }
 
 func TestRequestsCountByStatusClass(t *testing.T) {
