@@ -123,6 +123,15 @@ func (l *load) read(i int) {
 	_, _ = l.call("SELECT count(*) AS n FROM writes WHERE id > ?", i%1000)
 }
 
+// start runs the load in the background until the returned stop is called
+// (stop waits for the workers to finish).
+func (l *load) start(writers, readers int) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { l.run(ctx, writers, readers); close(done) }()
+	return func() { cancel(); <-done }
+}
+
 // recoveredAfter is the time from t to the first success after it.
 func (l *load) recoveredAfter(t time.Time) time.Duration {
 	l.mu.Lock()
@@ -274,9 +283,7 @@ func TestFaultRestartUnderLoad(t *testing.T) {
 	cfg.ConnString = dsn
 	b := openOn(t, cfg)
 	l := newLoad(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { l.run(ctx, 4, 4); close(done) }()
+	stop := l.start(4, 4)
 	time.Sleep(time.Second)
 	if err := srv.Stop(context.Background()); err != nil {
 		t.Fatal(err)
@@ -289,8 +296,7 @@ func TestFaultRestartUnderLoad(t *testing.T) {
 	t.Cleanup(func() { srv2.Stop(context.Background()) })
 	back := time.Now()
 	time.Sleep(2 * time.Second)
-	cancel()
-	<-done
+	stop()
 	if srv2.ConnString() != dsn {
 		t.Fatalf("restarted server moved: %s", srv2.ConnString())
 	}
@@ -308,9 +314,7 @@ func TestFaultTerminateEveryBackend(t *testing.T) {
 	cfg.ConnString = dsn
 	b := openOn(t, cfg)
 	l := newLoad(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { l.run(ctx, 4, 4); close(done) }()
+	stop := l.start(4, 4)
 	time.Sleep(700 * time.Millisecond)
 	var killed time.Time
 	for range 3 {
@@ -320,8 +324,7 @@ func TestFaultTerminateEveryBackend(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	time.Sleep(time.Second)
-	cancel()
-	<-done
+	stop()
 	present := l.verify(t, dsn)
 	l.report(t, "b) pg_terminate_backend on every pooled connection, 3× mid-load", present, l.recoveredAfter(killed))
 }
@@ -340,9 +343,7 @@ func TestFaultFallbackAndBack(t *testing.T) {
 	cfg.FallbackConnString = dsn                     // the direct connection
 	b := openOn(t, cfg)
 	l := newLoad(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { l.run(ctx, 2, 4); close(done) }()
+	stop := l.start(2, 4)
 	time.Sleep(500 * time.Millisecond)
 	pooler.SetMode(faultproxy.Refuse)
 	time.Sleep(1500 * time.Millisecond)
@@ -352,8 +353,7 @@ func TestFaultFallbackAndBack(t *testing.T) {
 	pooler.SetMode(faultproxy.Forward)
 	back := time.Now()
 	time.Sleep(1500 * time.Millisecond)
-	cancel()
-	<-done
+	stop()
 	present := l.verify(t, dsn)
 	l.report(t, "c) primary (pooler) refused → fallback (direct) → primary back", present, -1)
 	if fallbackServed == 0 {
@@ -447,17 +447,14 @@ func TestFaultReplicaDown(t *testing.T) {
 	cfg.ReplicaConnStrings = []string{withPort(t, dsn, replica.Port())}
 	b := openOn(t, cfg)
 	l := newLoad(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { l.run(ctx, 1, 4); close(done) }()
+	stop := l.start(1, 4)
 	time.Sleep(700 * time.Millisecond)
 	l.mu.Lock()
 	before := l.served["replica"]
 	l.mu.Unlock()
 	replica.SetMode(faultproxy.Refuse)
 	time.Sleep(1500 * time.Millisecond)
-	cancel()
-	<-done
+	stop()
 	present := l.verify(t, dsn)
 	l.report(t, "e) replica refused mid-load (reads move to the primary)", present, -1)
 	if before == 0 {
@@ -521,9 +518,7 @@ func TestFaultDatabaseDownAtStart(t *testing.T) {
 	cfg.ConnString = withPort(t, dsn, proxy.Port())
 	b := openOn(t, cfg) // must not fail: the database is down, the binding still opens
 	l := newLoad(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { l.run(ctx, 1, 2); close(done) }()
+	stop := l.start(1, 2)
 	time.Sleep(time.Second)
 	start := time.Now()
 	_, qerr := b.Query(context.Background(), "SELECT 1")
@@ -531,8 +526,7 @@ func TestFaultDatabaseDownAtStart(t *testing.T) {
 	proxy.SetMode(faultproxy.Forward)
 	up := time.Now()
 	time.Sleep(1500 * time.Millisecond)
-	cancel()
-	<-done
+	stop()
 	present := l.verify(t, dsn)
 	rec := l.recoveredAfter(up)
 	l.report(t, "g) database down when the binding opens, up 1 s later", present, rec)
