@@ -151,7 +151,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	resp, err := s.worker.Load().Fetch(rctx, req, scope, goneChecker(ctx, cancel))
 	cancel()
 	if err != nil {
-		s.writeError(ctx, req, err)
+		s.writeError(ctx, req, scope.ID, err)
 	} else {
 		writeResponse(ctx, resp)
 	}
@@ -233,7 +233,7 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) {
 // (shutting down; during a reload the new version takes it) is a 503 too.
 // An exception, including a stack overflow, is a 500 (Workers' 1101) whose
 // body shows the message and stack in dev only.
-func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, err error) {
+func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, requestID uint64, err error) {
 	var script *webapi.ScriptError
 	msg := err.Error()
 	status := fasthttp.StatusInternalServerError
@@ -245,15 +245,15 @@ func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, err e
 	case errors.Is(err, context.Canceled):
 		return
 	case errors.Is(err, isolates.ErrResourceLimit), errors.Is(err, webapi.ErrIsolateReset):
-		s.log.Error(msg, "url", req.URL)
+		s.log.Error(msg, "url", req.URL, "request_id", requestID)
 		status, body = fasthttp.StatusServiceUnavailable, msg+"\n"
 	case errors.Is(err, isolates.ErrPoolClosed), errors.Is(err, isolates.ErrRetired):
-		s.log.Error(msg, "url", req.URL)
+		s.log.Error(msg, "url", req.URL, "request_id", requestID)
 		status, body = fasthttp.StatusServiceUnavailable, "Service Unavailable: the worker is shutting down\n"
 	case errors.As(err, &script):
-		s.log.Error("Uncaught "+msg, "url", req.URL)
+		s.log.Error("Uncaught "+msg, "url", req.URL, "request_id", requestID)
 	default:
-		s.log.Error(msg, "url", req.URL)
+		s.log.Error(msg, "url", req.URL, "request_id", requestID)
 	}
 	ctx.Response.Reset()
 	ctx.SetStatusCode(status)
