@@ -236,23 +236,8 @@ func (w *walker) createTable(i, hi int, asQueryOnly bool) {
 // TABLE name …, including RENAME TO and ATTACH/DETACH PARTITION.
 func (w *walker) alter(lo, hi int) {
 	w.wrote = true
-	i := lo + 1
-	switch w.kwAt(i, hi) {
-	case kwTable, kwView, kwSequence:
-		i++
-	case kwMaterialized:
-		if w.kwAt(i+1, hi) != kwView {
-			w.unknownTables = true
-			return
-		}
-		i += 2
-	case kwForeign:
-		if w.kwAt(i+1, hi) != kwTable {
-			w.unknownTables = true
-			return
-		}
-		i += 2
-	default:
+	i, ok := w.relationKind(lo+1, hi)
+	if !ok {
 		w.unknownTables = true
 		return
 	}
@@ -280,28 +265,28 @@ func (w *walker) alter(lo, hi int) {
 	}
 }
 
+// relationKind reads the kind after ALTER / DROP — TABLE, VIEW, SEQUENCE,
+// MATERIALIZED VIEW or FOREIGN TABLE — and returns the position after it;
+// ok is false for any other object.
+func (w *walker) relationKind(i, hi int) (next int, ok bool) {
+	switch w.kwAt(i, hi) {
+	case kwTable, kwView, kwSequence:
+		return i + 1, true
+	case kwMaterialized:
+		return i + 2, w.kwAt(i+1, hi) == kwView
+	case kwForeign:
+		return i + 2, w.kwAt(i+1, hi) == kwTable
+	}
+	return i, false
+}
+
 // drop handles DROP TABLE / VIEW / SEQUENCE / MATERIALIZED VIEW / FOREIGN
 // TABLE [IF EXISTS] name, … [CASCADE | RESTRICT]. CASCADE also drops
 // dependent objects we cannot see.
 func (w *walker) drop(lo, hi int) {
 	w.wrote = true
-	i := lo + 1
-	switch w.kwAt(i, hi) {
-	case kwTable, kwView, kwSequence:
-		i++
-	case kwMaterialized:
-		if w.kwAt(i+1, hi) != kwView {
-			w.unknownTables = true
-			return
-		}
-		i += 2
-	case kwForeign:
-		if w.kwAt(i+1, hi) != kwTable {
-			w.unknownTables = true
-			return
-		}
-		i += 2
-	default:
+	i, ok := w.relationKind(lo+1, hi)
+	if !ok {
 		w.unknownTables = true
 		return
 	}
