@@ -48,13 +48,23 @@ type testApp struct {
 // startApp serves the project in dir on a free loopback port.
 func startApp(t *testing.T, dir string, vars map[string]string) *testApp {
 	t.Helper()
-	cfg, _, err := config.Load(config.Options{Dir: dir, Vars: vars})
+	return startAppWith(t, config.Options{Dir: dir, Vars: vars}, true, nil)
+}
+
+// startAppWith loads opts, lets edit adjust the configuration (limits, pool
+// size) before the app opens, and serves it on a free loopback port.
+func startAppWith(t *testing.T, opts config.Options, logRequests bool, edit func(cfg *config.Config)) *testApp {
+	t.Helper()
+	cfg, _, err := config.Load(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if edit != nil {
+		edit(cfg)
+	}
 	logs := &logBuffer{}
 	log, _ := NewLogger(logs, "pretty", slog.LevelDebug)
-	app, err := Open(context.Background(), AppOptions{Config: cfg, Dev: true, LogRequests: true, Log: log})
+	app, err := Open(context.Background(), AppOptions{Config: cfg, Dev: true, LogRequests: logRequests, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

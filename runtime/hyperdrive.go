@@ -83,7 +83,7 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 			return nil, nil, berr
 		}
 		list = append(list, b)
-		log.Debug("hyperdrive binding ready", "binding", hd.Binding, "database", hyperdrive.RedactedConnString(conn))
+		log.Debug("hyperdrive binding ready", "binding", hd.Binding, "database", config.RedactConnectionString(conn))
 	}
 	return list, closers, nil
 }

@@ -26,32 +26,7 @@ import (
 // by edit (limits, pool size) before the app opens.
 func startLimited(t *testing.T, dir string, edit func(cfg *config.Config)) *testApp {
 	t.Helper()
-	cfg, _, err := config.Load(config.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(cfg)
-	}
-	logs := &logBuffer{}
-	log, _ := NewLogger(logs, "pretty", slog.LevelDebug)
-	app, err := Open(context.Background(), AppOptions{Config: cfg, Dev: true, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := app.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return &testApp{app: app, base: "http://" + ln.Addr().String(), logs: logs}
+	return startAppWith(t, config.Options{Dir: dir}, false, edit)
 }
 
 func (a *testApp) pool() *isolates.Pool { return a.app.Server().Worker().Pool }

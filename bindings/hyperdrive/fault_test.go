@@ -330,14 +330,7 @@ func TestFaultTerminateEveryBackend(t *testing.T) {
 }
 
 func TestFaultFallbackAndBack(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	direct(t, dsn, writesTable)
-	_, port := hostPort(t, dsn)
-	pooler, err := faultproxy.Start("127.0.0.1:" + port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pooler.Close()
+	dsn, pooler := proxiedDatabase(t)
 	cfg := faultConfig()
 	cfg.ConnString = withPort(t, dsn, pooler.Port()) // the "pooler" in front
 	cfg.FallbackConnString = dsn                     // the direct connection
@@ -373,14 +366,7 @@ func TestFaultFallbackAndBack(t *testing.T) {
 }
 
 func TestFaultSlowDatabaseTimesOut(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	direct(t, dsn, writesTable)
-	_, port := hostPort(t, dsn)
-	proxy, err := faultproxy.Start("127.0.0.1:" + port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
+	dsn, proxy := proxiedDatabase(t)
 	cfg := faultConfig()
 	cfg.ConnString = withPort(t, dsn, proxy.Port())
 	cfg.QueryTimeout = 300 * time.Millisecond
@@ -394,16 +380,16 @@ func TestFaultSlowDatabaseTimesOut(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	l.run(ctx, 1, 4)
 	cancel()
+	failedSlow, okSlow := l.failed.Load(), l.ok.Load()
 	proxy.SetLatency(0)
 	back := time.Now()
-	l2 := newLoad(b)
-	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
-	l2.run(ctx2, 1, 2)
-	cancel2()
-	if l.failed.Load() == 0 {
+	ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+	l.run(ctx, 1, 2)
+	cancel()
+	if failedSlow == 0 {
 		t.Fatal("no statement timed out against a database slower than query_timeout")
 	}
-	if l2.ok.Load() == 0 {
+	if l.ok.Load() == okSlow {
 		t.Fatal("nothing succeeded after the database was fast again")
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -413,35 +399,12 @@ func TestFaultSlowDatabaseTimesOut(t *testing.T) {
 	if a := b.Stats()[0].Acquired; a != 0 {
 		t.Fatalf("%d connections still held after the load stopped", a)
 	}
-	for k, v := range l2.errs {
-		l.errs["after: "+k] += v
-	}
-	l.sent.Add(l2.sent.Load())
-	l.ok.Add(l2.ok.Load())
-	l.failed.Add(l2.failed.Load())
-	for tok := range l2.acked {
-		l.acked[tok] = true
-	}
-	for k, v := range l2.served {
-		l.served[k] += v
-	}
-	for tok := range l2.unknown {
-		l.unknown[tok] = true
-	}
-	l.okTimes = append(l.okTimes, l2.okTimes...)
 	present := l.verify(t, dsn)
 	l.report(t, "d) database 1 s slower per round trip than query_timeout (300 ms), then fast", present, l.recoveredAfter(back))
 }
 
 func TestFaultReplicaDown(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	direct(t, dsn, writesTable)
-	_, port := hostPort(t, dsn)
-	replica, err := faultproxy.Start("127.0.0.1:" + port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer replica.Close()
+	dsn, replica := proxiedDatabase(t)
 	cfg := faultConfig()
 	cfg.ConnString = dsn
 	cfg.ReplicaConnStrings = []string{withPort(t, dsn, replica.Port())}
@@ -505,14 +468,7 @@ func TestFaultCancelledRequestCancelsQuery(t *testing.T) {
 }
 
 func TestFaultDatabaseDownAtStart(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	direct(t, dsn, writesTable)
-	_, port := hostPort(t, dsn)
-	proxy, err := faultproxy.Start("127.0.0.1:" + port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
+	dsn, proxy := proxiedDatabase(t)
 	proxy.SetMode(faultproxy.Refuse)
 	cfg := faultConfig()
 	cfg.ConnString = withPort(t, dsn, proxy.Port())
@@ -553,6 +509,21 @@ func traversableTempDir(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// proxiedDatabase is a fresh database with the writes table and a
+// faultproxy in front of its server (closed at cleanup).
+func proxiedDatabase(t *testing.T) (dsn string, proxy *faultproxy.Proxy) {
+	t.Helper()
+	dsn = pgtest.NewDatabase(t)
+	direct(t, dsn, writesTable)
+	_, port := hostPort(t, dsn)
+	proxy, err := faultproxy.Start("127.0.0.1:" + port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { proxy.Close() })
+	return dsn, proxy
 }
 
 func hostPort(t *testing.T, dsn string) (string, string) {

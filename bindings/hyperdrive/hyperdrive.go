@@ -830,15 +830,3 @@ func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	}
 	return time.Since(start), nil
 }
-
-// RedactedConnString is s without its password, for logs.
-func RedactedConnString(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "********")
-	}
-	return u.String()
-}
