@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"edgerun/isolates"
@@ -56,6 +57,14 @@ func New(opts Options) *Server {
 	if opts.Metrics != nil {
 		s.mux.Handle("GET /metrics", opts.Metrics.Handler())
 	}
+	// Go's profiler, for finding where a worker's time goes under load
+	// (`go tool pprof http://127.0.0.1:9787/debug/pprof/profile`). It is as
+	// private as the rest of the admin listener.
+	s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.http = &http.Server{
 		Handler:           s.mux,
@@ -127,7 +136,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
-	plain(w, http.StatusOK, "edgerun admin\n\n/healthz  liveness\n/readyz   readiness (503 while starting or draining)\n/health   JSON: bindings healthy/degraded/unhealthy, pools, breakers, cache, alerts\n/metrics  Prometheus metrics\n")
+	plain(w, http.StatusOK, "edgerun admin\n\n/healthz  liveness\n/readyz   readiness (503 while starting or draining)\n/health   JSON: bindings healthy/degraded/unhealthy, pools, breakers, cache, alerts\n/metrics  Prometheus metrics\n/debug/pprof/  Go profiles (CPU, heap, goroutines)\n")
 }
 
 func plain(w http.ResponseWriter, code int, body string) {

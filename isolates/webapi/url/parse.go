@@ -151,18 +151,48 @@ func fastHost(h string) (string, bool) {
 		}
 	}
 	// The last label (ignoring one trailing dot) must start with a letter,
-	// so the host never "ends in a number" and is never IPv4.
+	// so the host never "ends in a number" and is never IPv4 — unless it is
+	// an IPv4 address already in its serialised form (127.0.0.1).
 	last := strings.TrimSuffix(h, ".")
 	if i := strings.LastIndexByte(last, '.'); i >= 0 {
 		last = last[i+1:]
 	}
 	if last == "" || !isASCIIAlpha(last[0]) {
-		return "", false
+		return h, canonicalIPv4(h)
 	}
 	if upper {
 		h = strings.ToLower(h)
 	}
 	return h, true
+}
+
+// canonicalIPv4 reports whether h is four dot-separated decimal numbers
+// 0–255 without leading zeros: what the IPv4 parser would serialise it as.
+func canonicalIPv4(h string) bool {
+	for part := range 4 {
+		n, digits := 0, 0
+		for len(h) > 0 && '0' <= h[0] && h[0] <= '9' {
+			if digits == 1 && n == 0 {
+				return false // leading zero: octal in the parser
+			}
+			n = n*10 + int(h[0]-'0')
+			digits++
+			h = h[1:]
+			if n > 255 {
+				return false
+			}
+		}
+		if digits == 0 {
+			return false
+		}
+		if part < 3 {
+			if len(h) == 0 || h[0] != '.' {
+				return false
+			}
+			h = h[1:]
+		}
+	}
+	return h == ""
 }
 
 func isASCIIAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }

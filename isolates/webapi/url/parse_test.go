@@ -15,6 +15,11 @@ var parseSeeds = []string{
 	"http://example.com#x",
 	"http://a.b.c.xn--pokxncvks/",
 	"http://1.2.3.4/",
+	"http://127.0.0.1:8787/item?id=5",
+	"http://127.0.0.01/",
+	"http://1.2.3/",
+	"http://256.0.0.1/",
+	"http://1.2.3.4./",
 	"http://0x7f.1/",
 	"http://example.com/a/./b/../c/%2e/%2E%2e/d",
 	"http://example.com/ a",
@@ -58,7 +63,18 @@ func TestParseFast(t *testing.T) {
 		{"http://example.com/a^b", ""},
 		{"http://example.com/?a'b", ""},
 		{"http://example.com/#a`b", ""},
-		{"http://1.2.3.4/", ""},
+		{"http://1.2.3.4/", "http://1.2.3.4/"},
+		{"http://127.0.0.1:8787/item?id=5", "http://127.0.0.1:8787/item?id=5"},
+		{"http://255.255.255.255", "http://255.255.255.255/"},
+		{"http://0.0.0.0/", "http://0.0.0.0/"},
+		{"http://256.1.1.1/", ""},  // out of range: the IPv4 parser fails it
+		{"http://127.0.0.01/", ""}, // leading zero: octal, reserialised
+		{"http://1.2.3/", ""},      // three parts: reserialised as 1.2.0.3
+		{"http://1.2.3.4./", ""},   // trailing dot: reserialised
+		{"http://1.2.3.4.5/", ""},  // five parts: invalid
+		{"http://1..3.4/", ""},     // empty part
+		{"http://a.1.2.3/", ""},    // ends in a number, is not IPv4: invalid
+		{"http://0x7f.0.0.1/", ""}, // hex part
 		{"http://a.0x1/", ""},
 		{"http://u@example.com/", ""},
 		{"http://exa%41mple.com/", ""},
