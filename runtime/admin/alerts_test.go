@@ -306,3 +306,15 @@ func TestMonitorFeedsMetricsAndAlerts(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkObserveQuery is what every statement pays for metrics and
+// alerts (the binding's Observer), cache hits included.
+func BenchmarkObserveQuery(b *testing.B) {
+	m := &Monitor{Metrics: metrics.New(), Alerts: NewAlerts(config.Alerts{}, slog.New(slog.DiscardHandler), nil)}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.Query("HYPERDRIVE", "read", "cached", "cache", 0)
+		}
+	})
+}

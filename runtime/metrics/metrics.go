@@ -38,6 +38,7 @@ type Metrics struct {
 
 	queries           *prometheus.CounterVec
 	queryDuration     *prometheus.HistogramVec
+	querySeries       sync.Map // queryLabels -> *querySeries
 	acquireDuration   *prometheus.HistogramVec
 	acquireFailures   *prometheus.CounterVec
 	retries           *prometheus.CounterVec
@@ -170,13 +171,33 @@ type Binding interface {
 // WatchBinding adds b's pool, cache and breaker gauges.
 func (m *Metrics) WatchBinding(b Binding) { m.bindings.add(b) }
 
+type queryLabels struct{ binding, kind, outcome, servedBy string }
+
+// querySeries are one label set's resolved metrics: every statement (cache
+// hits too) is counted, and resolving labels on each costs more than the
+// statement's own cache lookup. The label sets are few (bindings × kinds ×
+// outcomes × endpoints), so they are kept for the process's life.
+type querySeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
 // Query implements hyperdrive.Observer.
 func (m *Metrics) Query(binding, kind, outcome, servedBy string, d time.Duration) {
 	if servedBy == "" {
 		servedBy = "none"
 	}
-	m.queries.WithLabelValues(binding, kind, outcome, servedBy).Inc()
-	m.queryDuration.WithLabelValues(binding, kind, outcome).Observe(d.Seconds())
+	key := queryLabels{binding, kind, outcome, servedBy}
+	s, ok := m.querySeries.Load(key)
+	if !ok {
+		s, _ = m.querySeries.LoadOrStore(key, &querySeries{
+			count:    m.queries.WithLabelValues(binding, kind, outcome, servedBy),
+			duration: m.queryDuration.WithLabelValues(binding, kind, outcome),
+		})
+	}
+	qs := s.(*querySeries)
+	qs.count.Inc()
+	qs.duration.Observe(d.Seconds())
 }
 
 // Acquire implements hyperdrive.Observer.
