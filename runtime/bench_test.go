@@ -45,6 +45,36 @@ func BenchmarkDispatchHello(b *testing.B) {
 	})
 }
 
+// BenchmarkHandlerCost prices the JavaScript of a typical route, one
+// feature at a time (testdata/workers/costs): compare each with hello, and
+// "route" with BenchmarkDispatchCachedRead (the same handler with the query
+// answered from the cache instead of Promise.resolve).
+func BenchmarkHandlerCost(b *testing.B) {
+	workers := []struct{ name, dir string }{
+		{"hello", filepath.Join("..", "examples", "hello")},
+		{"async", fixture("costs/async")},
+		{"url", fixture("costs/url")},
+		{"json", fixture("costs/json")},
+		{"await", fixture("costs/await")},
+		{"route", fixture("costs/route")},
+	}
+	req := &webapi.Request{Method: "GET", URL: "http://127.0.0.1:8787/item?id=5", Headers: "host\x00127.0.0.1:8787"}
+	for _, w := range workers {
+		b.Run(w.name, func(b *testing.B) {
+			wk := benchWorker(b, w.dir)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					resp, err := wk.Fetch(context.Background(), req, isolates.NewScope(context.Background(), 1), nil)
+					if err != nil || resp.Status != 200 || len(resp.Body) == 0 {
+						b.Fatalf("%s: resp %+v err %v", w.name, resp, err)
+					}
+				}
+			})
+		})
+	}
+}
+
 // benchRead serves testdata/workers/hyperdrive-app (GET /item?id=N: one
 // SELECT by primary key through env.HYPERDRIVE) against a real PostgreSQL.
 func benchRead(b *testing.B, cached bool) {

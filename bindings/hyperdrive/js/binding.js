@@ -10,28 +10,33 @@
   const ALL = 0, FIRST = 1, RUN = 2, RAW = 3, RAW_NAMES = 4;
   const none = Object.freeze([]);
 
+  // Statements are made with Object.create and two property writes, not
+  // `new`: a class construction costs goja about twice as much, and every
+  // query makes two statements (prepare, bind).
+  function statement(prepared, params, noCache) {
+    const s = Object.create(HyperdriveStatement.prototype);
+    s[kPrepared] = prepared;
+    if (params !== none) s[kParams] = params;
+    if (noCache) s[kNoCache] = true;
+    return s;
+  }
   class HyperdriveStatement {
-    constructor(prepared, params) {
-      this[kPrepared] = prepared;
-      if (params !== none) this[kParams] = params;
+    constructor() {
+      throw new TypeError("Illegal constructor: statements come from prepare()");
     }
     bind(...values) {
-      const arity = this[kPrepared].arity;
-      if (values.length !== arity) {
-        const e = new RangeError(`Wrong number of parameter bindings for SQL query: expected ${arity}, got ${values.length}`);
+      const prepared = this[kPrepared];
+      if (values.length !== prepared.arity) {
+        const e = new RangeError(`Wrong number of parameter bindings for SQL query: expected ${prepared.arity}, got ${values.length}`);
         e.code = "08P01";
         throw e;
       }
-      const s = new HyperdriveStatement(this[kPrepared], values);
-      if (this[kNoCache]) s[kNoCache] = true;
-      return s;
+      return statement(prepared, values, this[kNoCache]);
     }
     // edgerun extension: this statement always reads from the database,
     // never from the query cache (its result is not stored either).
     withoutCache() {
-      const s = new HyperdriveStatement(this[kPrepared], this[kParams]);
-      s[kNoCache] = true;
-      return s;
+      return statement(this[kPrepared], this[kParams], true);
     }
     // first(column): the Go side picks the column (or rejects when the
     // result has no such column), so no extra promise is chained here.
@@ -49,7 +54,7 @@
   class Hyperdrive {
     prepare(query) {
       if (typeof query !== "string") throw new TypeError("prepare(query): query must be a string");
-      return new HyperdriveStatement(native.prepare(query), none);
+      return statement(native.prepare(query), none, false);
     }
     batch(statements) {
       if (!Array.isArray(statements)) return Promise.reject(new TypeError("batch(statements): expected an array of prepared statements"));

@@ -1,0 +1,6 @@
+export default {
+  async fetch() {
+    await Promise.resolve(5);
+    return new Response("Hello World!");
+  },
+};
