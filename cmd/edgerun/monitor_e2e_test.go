@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"edgerun/runtime/metrics/metricstest"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"edgerun/bindings/hyperdrive/localpg"
 	"edgerun/bindings/hyperdrive/localpg/pgtest"
 	"edgerun/runtime/admin"
+	"edgerun/runtime/metrics/metricstest"
 )
 
 var adminClient = &http.Client{Timeout: 20 * time.Second}
@@ -346,7 +346,9 @@ func TestServeDrainsInFlightRequestsOnSIGTERM(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			resp, err := client.Get(fmt.Sprintf("%s/timer?ms=1500&id=%d", srv.base, i))
+			// 4 s: all n must be in flight together before SIGTERM, also
+			// on a CI machine busy with other test packages.
+			resp, err := client.Get(fmt.Sprintf("%s/timer?ms=4000&id=%d", srv.base, i))
 			if err != nil {
 				answers <- answer{err: err}
 				return
