@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -35,6 +36,10 @@ type endpoint struct {
 	name    string // role, with an index for replicas ("replica-2")
 	pool    *pgxpool.Pool
 	breaker *gobreaker.CircuitBreaker[*result]
+	// failing counts connection-level failures since the last success, so
+	// that only the success ending a run is reported to the Observer (every
+	// statement reporting success cost a locked map update in the alerts).
+	failing atomic.Int64
 }
 
 // ErrUnavailable is returned (wrapped in *Error, code 58000) while an
@@ -105,7 +110,13 @@ func (b *Binding) pick(st *statement, scope *isolates.Scope, tried map[*endpoint
 // executeUncached runs st on the database: routed, through the endpoint's
 // breaker, retried only where that is safe.
 func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any, scope *isolates.Scope) (*result, error) {
-	tried := map[*endpoint]bool{}
+	var tried map[*endpoint]bool // made on the first failure: reads of nil are fine
+	markTried := func(ep *endpoint) {
+		if tried == nil {
+			tried = make(map[*endpoint]bool, 2)
+		}
+		tried[ep] = true
+	}
 	var lastErr error
 	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
 		ep := b.pick(st, scope, tried)
@@ -121,8 +132,15 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 			}
 		}
 		r, err := ep.breaker.Execute(func() (*result, error) { return b.runOn(ctx, ep, st, args) })
-		if b.cfg.Observer != nil && (err == nil || isConnectionError(err)) {
-			b.cfg.Observer.ConnectionFailure(b.cfg.Name, ep.name, err == nil)
+		if err == nil {
+			if ep.failing.Swap(0) > 0 && b.cfg.Observer != nil {
+				b.cfg.Observer.ConnectionFailure(b.cfg.Name, ep.name, true)
+			}
+		} else if isConnectionError(err) {
+			ep.failing.Add(1)
+			if b.cfg.Observer != nil {
+				b.cfg.Observer.ConnectionFailure(b.cfg.Name, ep.name, false)
+			}
 		}
 		if err == nil {
 			return r, nil
@@ -130,7 +148,7 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 		if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 			lastErr = fmt.Errorf("%w: %s circuit breaker open after %d consecutive connection failures; retrying the database in %s",
 				ErrUnavailable, ep.name, b.cfg.FailureThreshold, b.cfg.OpenTimeout)
-			tried[ep] = true
+			markTried(ep)
 			if b.pick(st, scope, tried) == nil {
 				break
 			}
@@ -142,7 +160,7 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 			break
 		}
 		if ep.role == "replica" || ep.breaker.State() == gobreaker.StateOpen {
-			tried[ep] = true
+			markTried(ep)
 		}
 	}
 	if lastErr == nil {
