@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,10 @@ type Isolate struct {
 	id  int
 	vm  *goja.Runtime
 	log *slog.Logger
+	// errorCtor is the intrinsic Error, taken before any script runs: a
+	// script may replace the global, and errors edgerun throws must stay
+	// plain Errors (never Go values wrapped for JS).
+	errorCtor *goja.Object
 
 	mu    sync.Mutex
 	queue []func()
@@ -115,6 +120,7 @@ func New(opts Options) (*Isolate, error) {
 		// for it and it names the engine's internals (NewGoError keeps
 		// working: it holds the prototype itself).
 		_ = iso.vm.GlobalObject().Delete("GoError")
+		iso.errorCtor = iso.vm.Get("Error").ToObject(iso.vm)
 		if err := iso.installTimers(); err != nil {
 			return err
 		}
@@ -277,20 +283,31 @@ func (iso *Isolate) Pending() int { return int(iso.pending.Load()) }
 // (bindings use it to throw Errors carrying SQLSTATE fields).
 type JSError interface {
 	error
-	ToJS(vm *goja.Runtime) goja.Value
+	ToJS(iso *Isolate) goja.Value
 }
 
-// ToJSError turns a Go error into the JS value to reject or throw with.
+// ToJSError turns a Go error into the JS value to reject or throw with: an
+// Error with the message, never the Go value itself (goja's NewGoError
+// would hand the script the Go error, its fields and its methods).
 func (iso *Isolate) ToJSError(err error) goja.Value {
 	var je JSError
 	if errors.As(err, &je) {
-		return je.ToJS(iso.vm)
+		return je.ToJS(iso)
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
 		return ex.Value()
 	}
-	return iso.vm.NewGoError(err)
+	return iso.NewError(err.Error())
+}
+
+// NewError makes a JS Error with msg, from the intrinsic constructor.
+func (iso *Isolate) NewError(msg string) *goja.Object {
+	obj, err := iso.vm.New(iso.errorCtor, iso.vm.ToValue(msg))
+	if err != nil { // Error itself cannot fail; a TypeError is the fallback
+		return iso.vm.NewTypeError(msg)
+	}
+	return obj
 }
 
 // Async runs blocking work off the vm (with the current request's context)
@@ -361,6 +378,15 @@ func (iso *Isolate) Check(err error) error {
 // Culprit is the scope that was running when the isolate hit an uncatchable
 // error (CPU limit, stack overflow), if known.
 func (iso *Isolate) Culprit() *Scope { return iso.culprit }
+
+// InternalError is the reason an isolate retires after a Go panic in one of
+// edgerun's native functions: a bug in edgerun, not in the script. The
+// request that triggered it fails with a 500; the panic is logged.
+type InternalError struct{ Panic string }
+
+func (e *InternalError) Error() string {
+	return "internal error in edgerun while running the worker (the isolate was replaced; see the server log)"
+}
 
 // StackOverflowError is the reason an isolate retires after unbounded
 // recursion.
@@ -592,10 +618,19 @@ func (iso *Isolate) runJob(job func()) {
 	defer func() {
 		iso.endSlice()
 		if r := recover(); r != nil {
+			// A Go panic from a native function unwound goja without
+			// restoring its state: the isolate cannot run JavaScript
+			// safely again. The request that was running gets the error;
+			// the isolate is replaced, failing the others it holds.
 			if err, ok := r.(error); ok {
-				iso.Check(err)
+				iso.Check(err) // an interrupt or overflow keeps its own reason
 			}
-			iso.log.Error("isolate job panicked", "isolate", iso.id, "panic", fmt.Sprint(r))
+			if iso.culprit == nil {
+				iso.culprit = iso.scope
+			}
+			iso.retireSoon(&InternalError{Panic: fmt.Sprint(r)})
+			iso.log.Error("isolate job panicked; replacing the isolate", "isolate", iso.id, "panic", fmt.Sprint(r),
+				"stack", string(debug.Stack()))
 		}
 	}()
 	job()

@@ -269,3 +269,43 @@ func TestSetupErrorFailsPool(t *testing.T) {
 		t.Fatalf("NewPool error = %v", err)
 	}
 }
+
+// A Go panic in a native function (a bug in edgerun) must not leave the
+// request hanging or the isolate half-unwound: the isolate is replaced, the
+// request that ran is its culprit, and the reason says what happened.
+func TestGoPanicInNativeRetiresTheIsolate(t *testing.T) {
+	iso := newIsolate(t)
+	retired := make(chan error, 1)
+	iso.OnRetire(func(reason error) { retired <- reason })
+	if err := iso.Do(func() error {
+		return iso.Runtime().Set("boom", func(goja.FunctionCall) goja.Value {
+			var m map[string]int
+			m["x"] = 1 // nil map write: a Go runtime panic, not a JS exception
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	scope := NewScope(context.Background(), 7)
+	if ok := iso.Exec(func() {
+		iso.SetScope(scope)
+		_, _ = iso.Runtime().RunString(`try { boom(); } catch (e) { globalThis.caught = true; }`)
+	}, nil); !ok {
+		t.Fatal("Exec refused the job")
+	}
+	select {
+	case reason := <-retired:
+		var ie *InternalError
+		if !errors.As(reason, &ie) || !strings.Contains(ie.Panic, "nil map") {
+			t.Fatalf("retired with %v, want an InternalError naming the panic", reason)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the isolate was not retired after a Go panic")
+	}
+	if iso.Culprit() != scope {
+		t.Fatalf("culprit = %v, want the scope that was running", iso.Culprit())
+	}
+	if ok := iso.Exec(func() {}, nil); ok {
+		t.Fatal("a retired isolate accepted more work")
+	}
+}

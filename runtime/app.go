@@ -31,6 +31,8 @@ type AppOptions struct {
 	Log           *slog.Logger
 	// AlertClock is the alert evaluator's clock (tests). Default time.Now.
 	AlertClock func() time.Time
+	// Profiling serves /debug/pprof/ on the admin listener (--pprof).
+	Profiling bool
 }
 
 // App is a running project: bindings, the current worker version, the
@@ -107,6 +109,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		Isolates:  a.isolateStats,
 		Ready:     a.ready,
 		Log:       opts.Log,
+		Profiling: opts.Profiling,
 	})
 	actx, cancel := context.WithCancel(context.Background())
 	a.stopAlerts, a.alertsDone = cancel, make(chan struct{})

@@ -38,11 +38,8 @@ func (e *Error) Error() string { return e.Message }
 func (e *Error) Unwrap() error { return e.Err }
 
 // ToJS builds the thrown Error object.
-func (e *Error) ToJS(vm *goja.Runtime) goja.Value {
-	obj, err := vm.New(vm.Get("Error"), vm.ToValue(e.Message))
-	if err != nil {
-		return vm.NewGoError(e)
-	}
+func (e *Error) ToJS(iso *isolates.Isolate) goja.Value {
+	obj := iso.NewError(e.Message)
 	set := func(k, v string) {
 		if v != "" {
 			_ = obj.Set(k, v)
@@ -94,7 +91,10 @@ func (b *Binding) wrapError(err error, index int) *Error {
 		e.Message = fmt.Sprintf("Database unavailable (hyperdrive %q): %v", b.cfg.Name, strings.TrimPrefix(err.Error(), ErrUnavailable.Error()+": "))
 	case errors.Is(err, errAcquire):
 		e.Code = CodeConnection
-		e.Message = fmt.Sprintf("Failed to acquire a connection from the pool (hyperdrive %q): %v", b.cfg.Name, errors.Unwrap(err))
+		// The cause, not errors.Unwrap: errAcquire is one of two wrapped
+		// errors, and Unwrap of a multi-wrap is nil.
+		e.Message = fmt.Sprintf("Failed to acquire a connection from the pool (hyperdrive %q): %s", b.cfg.Name,
+			strings.TrimPrefix(err.Error(), errAcquire.Error()+": "))
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Code = CodeTimeout
 		e.Message = fmt.Sprintf("Query timeout: the statement ran longer than %s and was cancelled (hyperdrive %q)", b.cfg.QueryTimeout, b.cfg.Name)

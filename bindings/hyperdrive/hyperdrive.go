@@ -512,7 +512,7 @@ func (b *Binding) jsPrepare(iso *isolates.Isolate, st *isolateState, sql string)
 		panic(iso.ToJSError(err))
 	}
 	h := vm.NewObject()
-	_ = h.Set("handle", stmt)
+	_ = h.Set("handle", vm.NewDynamicObject(statementHandle{stmt}))
 	_ = h.Set("arity", stmt.arity)
 	if len(st.handles) >= 1024 {
 		clear(st.handles)
@@ -521,9 +521,21 @@ func (b *Binding) jsPrepare(iso *isolates.Isolate, st *isolateState, sql string)
 	return h
 }
 
+// statementHandle is what JavaScript holds for a prepared statement: an
+// object with no properties. The *statement is reachable from Go only (a
+// Go value wrapped by goja's reflection would show scripts its fields and
+// methods).
+type statementHandle struct{ st *statement }
+
+func (statementHandle) Get(string) goja.Value       { return nil }
+func (statementHandle) Set(string, goja.Value) bool { return false }
+func (statementHandle) Has(string) bool             { return false }
+func (statementHandle) Delete(string) bool          { return false }
+func (statementHandle) Keys() []string              { return nil }
+
 func statementOf(v goja.Value) *statement {
-	st, _ := v.Export().(*statement)
-	return st
+	h, _ := v.Export().(statementHandle)
+	return h.st
 }
 
 func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.FunctionCall) goja.Value {
@@ -605,7 +617,7 @@ func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
 	if !errors.As(err, &he) {
 		he = &Error{Binding: b.cfg.Name, Message: b.redact(err.Error()), Index: -1, Err: err}
 	}
-	_ = reject(he.ToJS(vm))
+	_ = reject(he.ToJS(iso))
 	return vm.ToValue(p)
 }
 
@@ -688,12 +700,19 @@ func (b *Binding) jsBatch(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	vm := iso.Runtime()
 	handles := c.Argument(0).ToObject(vm)
 	params := c.Argument(1).ToObject(vm)
-	n := int(handles.Get("length").ToInteger())
+	length := lengthOf(handles)
+	if length < 0 || length > maxBatch {
+		return b.rejected(iso, fmt.Errorf("batch(statements): %d statements; at most %d", length, maxBatch))
+	}
+	n := int(length)
 	stmts := make([]*statement, n)
 	args := make([][]any, n)
 	for i := range n {
 		stmts[i] = statementOf(handles.Get(strconv.Itoa(i)))
 		a, err := paramsFromJS(vm, params.Get(strconv.Itoa(i)))
+		if err == nil && stmts[i] == nil {
+			err = errors.New("batch(statements): every element must come from prepare()")
+		}
 		if err == nil && len(a) != stmts[i].arity {
 			err = b.arityError(stmts[i], len(a))
 		}

@@ -123,6 +123,9 @@ func TestAcquireTimeoutNamesBinding(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `Failed to acquire a connection from the pool (hyperdrive "DB")`) {
 		t.Fatalf("second query with the pool exhausted = %v", err)
 	}
+	if msg := err.Error(); !strings.Contains(msg, "deadline exceeded") || strings.Contains(msg, "<nil>") {
+		t.Fatalf("the error does not say why the acquire failed: %q", msg)
+	}
 	if err := <-done; err != nil {
 		t.Fatalf("first query: %v", err)
 	}

@@ -28,7 +28,11 @@ func paramsFromJS(vm *goja.Runtime, v goja.Value) ([]any, error) {
 		return nil, nil
 	}
 	obj := v.ToObject(vm)
-	n := int(obj.Get("length").ToInteger())
+	length := lengthOf(obj)
+	if length < 0 || length > maxParams {
+		return nil, fmt.Errorf("%d bound values; PostgreSQL takes at most %d", length, maxParams)
+	}
+	n := int(length)
 	out := make([]any, n)
 	for i := range n {
 		p, err := paramFromJS(vm, obj.Get(strconv.Itoa(i)), 0)
@@ -40,12 +44,24 @@ func paramsFromJS(vm *goja.Runtime, v goja.Value) ([]any, error) {
 	return out, nil
 }
 
+// Bounds on what a script can make the binding allocate: a JavaScript
+// length is just a number (a sparse array can claim 2^32-1 elements).
+const (
+	maxParams     = 65535   // the protocol's limit on bind parameters
+	maxArrayParam = 1 << 20 // elements in one array value
+	maxBatch      = 10000   // statements in one batch
+)
+
 func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 	if depth > 32 {
 		return nil, fmt.Errorf("value nested too deeply")
 	}
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil, nil
+	}
+	// Arrays first: goja's Export would allocate whatever length claims.
+	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Array" {
+		return arrayFromJS(vm, obj, depth)
 	}
 	switch x := v.Export().(type) {
 	case string:
@@ -76,17 +92,6 @@ func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 		return v.String(), nil
 	}
 	switch obj.ClassName() {
-	case "Array":
-		n := int(obj.Get("length").ToInteger())
-		arr := make([]any, n)
-		for i := range n {
-			e, err := paramFromJS(vm, obj.Get(strconv.Itoa(i)), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			arr[i] = e
-		}
-		return arr, nil
 	case "Function", "Symbol":
 		return nil, fmt.Errorf("cannot bind a %s", strings.ToLower(obj.ClassName()))
 	}
@@ -99,6 +104,31 @@ func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 		return nil, fmt.Errorf("cannot bind object as JSON: %w", err)
 	}
 	return string(text), nil
+}
+
+// lengthOf is obj.length as an integer, 0 when absent.
+func lengthOf(obj *goja.Object) int64 {
+	v := obj.Get("length")
+	if v == nil {
+		return 0
+	}
+	return v.ToInteger()
+}
+
+func arrayFromJS(vm *goja.Runtime, obj *goja.Object, depth int) (any, error) {
+	length := lengthOf(obj)
+	if length < 0 || length > maxArrayParam {
+		return nil, fmt.Errorf("array of %d elements; at most %d can be bound", length, maxArrayParam)
+	}
+	arr := make([]any, int(length))
+	for i := range arr {
+		e, err := paramFromJS(vm, obj.Get(strconv.Itoa(i)), depth+1)
+		if err != nil {
+			return nil, err
+		}
+		arr[i] = e
+	}
+	return arr, nil
 }
 
 func typedArrayBytes(vm *goja.Runtime, obj *goja.Object) []byte {

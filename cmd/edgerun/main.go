@@ -154,6 +154,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	testScheduled := fs.Bool("test-scheduled", false, "serve /__scheduled?cron=<expr> to run the scheduled() handler (as wrangler dev does)")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
 	adminAddr := fs.String("admin", "", `admin listener for /healthz, /readyz, /health and /metrics: host:port, or "off" (default: [edgerun] admin, else 127.0.0.1:9787)`)
+	profiling := fs.Bool("pprof", false, "also serve Go's profiler on the admin listener, under /debug/pprof/")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -185,7 +186,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log})
+	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log, Profiling: *profiling})
 	if err != nil {
 		log.Error(err.Error())
 		return 1
@@ -258,6 +259,9 @@ func serveAdmin(app *runtime.App, addr string, log *slog.Logger) {
 			log.Error("admin listener: " + err.Error())
 		}
 	}()
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		log.Warn(fmt.Sprintf("admin endpoints listen on %s, beyond loopback: whoever reaches it sees /health and /metrics; put it behind your network policy", ln.Addr()))
+	}
 	log.Info(fmt.Sprintf("Admin on http://%s (/healthz /readyz /health /metrics)", ln.Addr()))
 }
 

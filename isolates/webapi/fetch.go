@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // maxFetchBody bounds a response body read by fetch() (Workers buffers
@@ -74,7 +76,7 @@ type fetchError struct{ msg string }
 
 func (e *fetchError) Error() string { return e.msg }
 
-func (e *fetchError) ToJS(vm *goja.Runtime) goja.Value { return vm.NewTypeError(e.msg) }
+func (e *fetchError) ToJS(iso *isolates.Isolate) goja.Value { return iso.Runtime().NewTypeError(e.msg) }
 
 func doFetch(ctx context.Context, method, url, headers string, body []byte, redirect string) (*fetchResult, error) {
 	var rd io.Reader

@@ -32,7 +32,11 @@ type Options struct {
 	Ready func() error
 	// ProbeTimeout bounds each probe query. Default DefaultProbeTimeout.
 	ProbeTimeout time.Duration
-	Log          *slog.Logger
+	// Profiling serves Go's profiler under /debug/pprof/. Off by default:
+	// a profile or the command line (which may carry --var secrets) is
+	// for the operator, and a worker's fetch() can reach loopback.
+	Profiling bool
+	Log       *slog.Logger
 }
 
 // Server is the admin listener.
@@ -57,14 +61,15 @@ func New(opts Options) *Server {
 	if opts.Metrics != nil {
 		s.mux.Handle("GET /metrics", opts.Metrics.Handler())
 	}
-	// Go's profiler, for finding where a worker's time goes under load
-	// (`go tool pprof http://127.0.0.1:9787/debug/pprof/profile`). It is as
-	// private as the rest of the admin listener.
-	s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-	s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
-	s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-	s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
-	s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	if opts.Profiling {
+		// Go's profiler, for finding where a worker's time goes under load
+		// (`go tool pprof http://127.0.0.1:9787/debug/pprof/profile`).
+		s.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		s.mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+		s.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+		s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.http = &http.Server{
 		Handler:           s.mux,
@@ -136,7 +141,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
-	plain(w, http.StatusOK, "edgerun admin\n\n/healthz  liveness\n/readyz   readiness (503 while starting or draining)\n/health   JSON: bindings healthy/degraded/unhealthy, pools, breakers, cache, alerts\n/metrics  Prometheus metrics\n/debug/pprof/  Go profiles (CPU, heap, goroutines)\n")
+	body := "edgerun admin\n\n/healthz  liveness\n/readyz   readiness (503 while starting or draining)\n/health   JSON: bindings healthy/degraded/unhealthy, pools, breakers, cache, alerts\n/metrics  Prometheus metrics\n"
+	if s.opts.Profiling {
+		body += "/debug/pprof/  Go profiles (CPU, heap, goroutines)\n"
+	}
+	plain(w, http.StatusOK, body)
 }
 
 func plain(w http.ResponseWriter, code int, body string) {

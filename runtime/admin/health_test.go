@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -202,5 +203,22 @@ func TestLivenessReadinessAndMetrics(t *testing.T) {
 	}
 	if code, _ := get(t, base+"/nope"); code != 404 {
 		t.Errorf("/nope = %d", code)
+	}
+}
+
+// The profiler is served only when asked for: a CPU profile or the process
+// command line is not for whatever can reach loopback (workers' fetch()).
+func TestProfilingIsOptIn(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		srv := httptest.NewServer(New(Options{Profiling: on}).Handler())
+		resp, err := http.Get(srv.URL + "/debug/pprof/cmdline")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		srv.Close()
+		if want := map[bool]int{false: 404, true: 200}[on]; resp.StatusCode != want {
+			t.Errorf("Profiling=%v: /debug/pprof/cmdline = %d, want %d", on, resp.StatusCode, want)
+		}
 	}
 }

@@ -446,6 +446,31 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// Configuration errors quote the offending values; passwords in them are
+// redacted (error messages end up in terminals and CI logs).
+func TestErrorsRedactPasswords(t *testing.T) {
+	for _, tt := range []struct{ file, keep string }{
+		{"secret_missing_id.toml", "user=app password=xxxxx dbname=shop"},
+		{"secret_replica_type.toml", "postgres://app:xxxxx@replica:5432/shop"},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			_, _, err := Load(Options{Path: filepath.Join("testdata", "errors", tt.file)})
+			if err == nil {
+				t.Fatal("Load succeeded, want an error")
+			}
+			msg := err.Error()
+			for _, secret := range []string{"hunter2", "hunter3", "hunter4"} {
+				if strings.Contains(msg, secret) {
+					t.Errorf("error shows the password %q: %s", secret, msg)
+				}
+			}
+			if !strings.Contains(msg, tt.keep) {
+				t.Errorf("error lost the value's non-secret parts (want %q): %s", tt.keep, msg)
+			}
+		})
+	}
+}
+
 func TestErrorsAreAllReported(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -764,5 +789,17 @@ func BenchmarkLoadFull(b *testing.B) {
 		if _, _, err := Load(Options{Dir: "testdata/full"}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestAdminOffAsInTheFlag(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"index.js":      "",
+		"wrangler.toml": "main = \"index.js\"\n[edgerun]\nadmin = \"off\"\n",
+	})
+	cfg, _ := mustLoad(t, Options{Dir: dir})
+	if cfg.Edgerun.Admin != "off" {
+		t.Fatalf("admin = %q, want off", cfg.Edgerun.Admin)
 	}
 }

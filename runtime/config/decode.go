@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -167,7 +168,7 @@ func jsonish(v any) string {
 	if t, ok := v.(time.Time); ok {
 		return fmt.Sprintf("%q", tomlTimeString(t))
 	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(redactValue(v))
 	if err != nil {
 		return fmt.Sprint(v)
 	}
@@ -176,6 +177,33 @@ func jsonish(v any) string {
 		return string(b[:limit]) + "…"
 	}
 	return string(b)
+}
+
+// redactValue is v with every string that could hold a password redacted
+// (connection strings, and anything under a key naming a password): the
+// values printed in configuration errors end up in terminals and CI logs.
+func redactValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return RedactConnectionString(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactValue(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if s, ok := e.(string); ok && strings.Contains(strings.ToLower(k), "password") && s != "" {
+				out[k] = redacted
+				continue
+			}
+			out[k] = redactValue(e)
+		}
+		return out
+	}
+	return v
 }
 
 // describe names a value's kind for messages.

@@ -655,7 +655,9 @@ func (r *resolver) edgerun(cfg *Config) {
 	if x, ok := m["admin"]; ok {
 		ap := p.child("admin")
 		if s, ok := d.str(ap, x); ok {
-			if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+			if strings.EqualFold(s, "off") { // as --admin off
+				e.Admin = "off"
+			} else if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
 				d.errorf(ap, "%q must be a host:port address (like %q), got %s.", ap.String(), defaultAdmin, jsonish(x))
 			} else {
 				e.Admin = s

@@ -58,10 +58,16 @@
     }
     batch(statements) {
       if (!Array.isArray(statements)) return Promise.reject(new TypeError("batch(statements): expected an array of prepared statements"));
-      for (const s of statements) {
+      // An index loop, not for-of or map(): a script may have patched the
+      // array's iterator or methods.
+      const handles = [], params = [];
+      for (let i = 0; i < statements.length; i++) {
+        const s = statements[i];
         if (!(s instanceof HyperdriveStatement)) return Promise.reject(new TypeError("batch(statements): every element must come from prepare()"));
+        handles[i] = s[kPrepared].handle;
+        params[i] = s[kParams];
       }
-      return native.batch(statements.map((s) => s[kPrepared].handle), statements.map((s) => s[kParams]));
+      return native.batch(handles, params);
     }
     exec(query) {
       if (typeof query !== "string") return Promise.reject(new TypeError("exec(query): query must be a string"));

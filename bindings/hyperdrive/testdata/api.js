@@ -121,3 +121,54 @@ test("connection properties as Workers exposes them", () => {
   ok(db.port > 0, "port");
   eq(Object.prototype.toString.call(db), "[object Hyperdrive]");
 });
+
+// What a hostile or buggy script can do to the binding: clear errors, no
+// crash, nothing of Go's reachable.
+test("a lying length is an error, not an allocation", async () => {
+  await setup;
+  const huge = [];
+  huge.length = 4294967295;
+  const e = await rejects(db.prepare("SELECT ?::text AS t").bind(huge).all());
+  ok(/at most 1048576/.test(e.message), e.message);
+  const stmt = db.prepare("SELECT ?::int AS n").bind(1);
+  const params = Object.getOwnPropertySymbols(stmt).find((s) => Array.isArray(stmt[s]));
+  stmt[params] = { length: 1e12 };
+  const e2 = await rejects(stmt.all());
+  ok(/at most 65535/.test(e2.message), e2.message);
+});
+
+test("batch reads the array itself: a patched map() or iterator changes nothing", async () => {
+  await setup;
+  const list = [db.prepare("SELECT 1 AS one")];
+  list.map = () => [{}];
+  list[Symbol.iterator] = function* () { yield {}; };
+  const res = await db.batch(list);
+  eq(res.map((r) => r.results), [[{ one: 1 }]]);
+  const e = await rejects(db.batch([db.prepare("SELECT 1"), {}]));
+  ok(/must come from prepare/.test(e.message), e.message);
+});
+
+test("errors stay plain Errors when a script replaces the global Error", async () => {
+  await setup;
+  const saved = globalThis.Error;
+  globalThis.Error = undefined;
+  let e;
+  try {
+    e = await rejects(db.prepare("SELECT * FROM no_such_table").all());
+  } finally {
+    globalThis.Error = saved;
+  }
+  ok(e instanceof saved, "an Error");
+  eq([e.code, e.value], ["42P01", undefined]);
+});
+
+test("a statement's handle shows nothing of Go", () => {
+  const stmt = db.prepare("SELECT 1");
+  for (const s of Object.getOwnPropertySymbols(stmt)) {
+    const v = stmt[s];
+    if (v && typeof v === "object" && "handle" in v) {
+      eq(Object.keys(v.handle), []);
+      eq([v.handle.st, v.handle.raw, v.handle.sql], [undefined, undefined, undefined]);
+    }
+  }
+});

@@ -19,7 +19,7 @@ func Enable(vm *goja.Runtime) (err error) {
 			err = fmt.Errorf("url: enable: %v", r)
 		}
 	}()
-	b := &binding{vm: vm}
+	b := &binding{vm: vm, iteratorProto: iteratorPrototype(vm)}
 	b.installURL()
 	b.installSearchParams()
 	global := vm.GlobalObject()
@@ -40,6 +40,28 @@ type binding struct {
 	paramsCtor, paramsProto *goja.Object
 	paramsEntries           *goja.Object // URLSearchParams.prototype.entries, also its @@iterator
 	iterProto               *goja.Object // built on first use: few scripts iterate
+	// iteratorProto is %IteratorPrototype%, taken before any script runs:
+	// found later, through globals, a script could have replaced them.
+	iteratorProto *goja.Object
+}
+
+// iteratorPrototype finds %IteratorPrototype% through an array iterator,
+// with Go calls only (no global lookups).
+func iteratorPrototype(vm *goja.Runtime) *goja.Object {
+	arr := vm.NewArray()
+	values, ok := goja.AssertFunction(arr.GetSymbol(goja.SymIterator))
+	if !ok {
+		panic(vm.NewTypeError("url: Array.prototype[Symbol.iterator] is not a function"))
+	}
+	it, err := values(arr)
+	if err != nil {
+		panic(err)
+	}
+	arrayIterProto := it.ToObject(vm).Prototype()
+	if arrayIterProto == nil || arrayIterProto.Prototype() == nil {
+		panic(vm.NewTypeError("url: no %IteratorPrototype%"))
+	}
+	return arrayIterProto.Prototype()
 }
 
 // Instances are goja dynamic objects: Export gives back the Go state

@@ -231,15 +231,11 @@ func (b *binding) newIterator(p *searchParams, kind iterKind) *goja.Object {
 }
 
 // installIterator builds %URLSearchParamsIteratorPrototype%, whose
-// prototype is %IteratorPrototype% (reached through an array iterator).
+// prototype is %IteratorPrototype%.
 func (b *binding) installIterator() {
 	vm := b.vm
-	arrayIter, err := vm.RunString("Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))")
-	if err != nil {
-		panic(err)
-	}
 	proto := vm.NewObject()
-	_ = proto.SetPrototype(arrayIter.(*goja.Object))
+	_ = proto.SetPrototype(b.iteratorProto)
 	b.method(proto, "next", 0, func(call goja.FunctionCall) goja.Value {
 		it, _ := exportAs(call.This, iteratorType).(*paramsIterator)
 		if it == nil {

@@ -172,3 +172,19 @@ function pairs(sp) { return [...sp]; }
 	assert(s instanceof Sub && s instanceof URLSearchParams, "subclass");
 	assert.sameValue(s.get("x"), "1");
 }
+
+// Iterators do not depend on globals a script may have replaced (the
+// iterator prototype is found once, before any script runs).
+{
+	const saved = Object.getPrototypeOf;
+	Object.getPrototypeOf = () => 5;
+	try {
+		const it = new URLSearchParams("a=1&b=2").keys();
+		assert.deepEqual([it.next().value, it.next().value, it.next().done], ["a", "b", true]);
+	} finally {
+		Object.getPrototypeOf = saved;
+	}
+	const it = new URLSearchParams("a=1").entries();
+	assert.sameValue(typeof it[Symbol.iterator], "function", "an iterator is iterable");
+	assert.sameValue(it[Symbol.iterator](), it, "and is its own iterator");
+}
