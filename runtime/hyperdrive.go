@@ -45,6 +45,9 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 				}
 				closers = append(closers, managed.Stop)
 			}
+			// The app role, not the superuser: worker SQL must not reach the
+			// host (COPY … FROM PROGRAM, pg_read_file). Migrations below use
+			// it too, so the tables they create are the binding's to use.
 			conn = managed.ConnString()
 		}
 		if hd.MigrationsDir != "" {

@@ -556,11 +556,14 @@ func startPgBouncer(t *testing.T, dsn string) string {
 	}
 	u, _ := url.Parse(dsn)
 	db := strings.TrimPrefix(u.Path, "/")
+	// auth_type = any lets every client in; PgBouncer logs in to the
+	// server with the password given here (the test server requires one).
+	password, _ := u.User.Password()
 	dir := traversableTempDir(t)
 	_ = os.Chmod(dir, 0o777) // PgBouncer, as the postgres user, writes its log here
 	port := freeTCPPort(t)
 	ini := fmt.Sprintf(`[databases]
-%s = host=127.0.0.1 port=%s dbname=%s user=%s
+%s = host=127.0.0.1 port=%s dbname=%s user=%s password=%s
 [pgbouncer]
 listen_addr = 127.0.0.1
 listen_port = %d
@@ -571,7 +574,7 @@ default_pool_size = 3
 max_client_conn = 200
 logfile = %s/pgbouncer.log
 pidfile = %s/pgbouncer.pid
-`, db, u.Port(), db, u.User.Username(), port, dir, dir)
+`, db, u.Port(), db, u.User.Username(), password, port, dir, dir)
 	path := filepath.Join(dir, "pgbouncer.ini")
 	if err := os.WriteFile(path, []byte(ini), 0o644); err != nil {
 		t.Fatal(err)

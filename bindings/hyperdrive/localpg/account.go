@@ -16,6 +16,7 @@ type account struct {
 	uid    uint32
 	gid    uint32
 	groups []uint32 // supplementary groups, including gid
+	home   string   // the server programs' HOME
 }
 
 // ownership is what traversal checks need to know about a directory.

@@ -3,9 +3,29 @@
 //
 // Start finds the installed server binaries (FindBinaries), creates a cluster with initdb on
 // first use under Options.DataDir, and runs postgres as a child process listening on loopback
-// only, with trust authentication for the role "edgerun". The port chosen at first start is
-// kept in the data directory so the connection string stays the same across restarts. A server
-// that is already running on the data directory (another edgerun process) is reused.
+// only. The port chosen at first start is kept in the data directory so the connection string
+// stays the same across restarts. A server that is already running on the data directory
+// (another edgerun process) is reused.
+//
+// Every connection needs a password (SCRAM-SHA-256, over TCP and the unix socket alike). The
+// cluster has two roles, with random passwords generated at first start and kept in the
+// password file (mode 0600):
+//
+//   - "edgerun", the superuser, only sets the cluster up: roles, databases, ownership. It is
+//     never handed out, since SQL run by a superuser can run programs on the host
+//     (COPY … FROM PROGRAM) and read its files (pg_read_file).
+//   - "edgerun_app", the role of ConnString: NOSUPERUSER NOCREATEDB NOCREATEROLE, in none of
+//     the pg_*_server_* roles, owner of the binding's database and of its public schema, so
+//     that migrations and the binding create and use tables there and nothing more.
+//
+// The server programs get a minimal environment (PATH, locale, TZ, HOME), not ours, which
+// holds the workers' secrets.
+//
+// A data directory made by an older edgerun (trust authentication, the superuser handed out)
+// is upgraded in place by the next Start, running or not: passwords set, the app role
+// created and given the database with everything the superuser had created in it, pg_hba.conf
+// rewritten and reloaded. A cluster that requires passwords but has lost its password file
+// is an error naming the file: nobody knows its passwords any more.
 //
 // PostgreSQL refuses to run as root. When edgerun runs as root, initdb, postgres and pg_ctl
 // run as the "postgres" system user (or "nobody"), and the data directory is handed to it.
@@ -19,6 +39,7 @@
 //	run/          the server's unix socket
 //	server.log    the server's stderr, appended across runs
 //	port          the TCP port kept across restarts
+//	passwords     the passwords of the two roles (JSON, mode 0600)
 //	initialized   written once initdb and our configuration finished
 //	.lock         serialises Start calls of several processes
 package localpg

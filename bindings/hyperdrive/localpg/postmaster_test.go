@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -61,16 +62,35 @@ func TestErrorLine(t *testing.T) {
 
 func TestConnString(t *testing.T) {
 	tests := []struct {
-		port     int
-		database string
-		want     string
+		user, password string
+		port           int
+		database       string
+		want           string
 	}{
-		{5432, "edgerun", "postgres://edgerun@127.0.0.1:5432/edgerun?sslmode=disable"},
-		{40000, "my app", "postgres://edgerun@127.0.0.1:40000/my%20app?sslmode=disable"},
+		{"edgerun_app", "secret", 5432, "edgerun", "postgres://edgerun_app:secret@127.0.0.1:5432/edgerun?sslmode=disable"},
+		{"edgerun_app", "s3cr3t", 40000, "my app", "postgres://edgerun_app:s3cr3t@127.0.0.1:40000/my%20app?sslmode=disable"},
+		{"edgerun", "p@ss w/rd:", 5432, "postgres", "postgres://edgerun:p%40ss%20w%2Frd%3A@127.0.0.1:5432/postgres?sslmode=disable"},
 	}
 	for _, tt := range tests {
-		if got := connString(tt.port, tt.database); got != tt.want {
-			t.Errorf("connString(%d, %q) = %q, want %q", tt.port, tt.database, got, tt.want)
+		got := connString(tt.user, tt.password, tt.port, tt.database)
+		if got != tt.want {
+			t.Errorf("connString(%q, %q, %d, %q) = %q, want %q", tt.user, tt.password, tt.port, tt.database, got, tt.want)
+		}
+		if cfg, err := pgx.ParseConfig(got); err != nil || cfg.User != tt.user || cfg.Password != tt.password || cfg.Database != tt.database {
+			t.Errorf("pgx reads %q as %v, %v", got, cfg, err)
+		}
+	}
+}
+
+func TestRedactedURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{connString("edgerun_app", "hunter2", 5432, "db"), "postgres://edgerun_app:xxxxx@127.0.0.1:5432/db?sslmode=disable"},
+		{"postgres://u@h/db", "postgres://u@h/db"},
+		{"postgres://u:pw@h:bad port/db", "(unparsable connection string)"},
+	}
+	for _, tt := range tests {
+		if got := redactedURL(tt.in); got != tt.want {
+			t.Errorf("redactedURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func accountOf(u *user.User) (*account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localpg: user %s: gid %q: %w", u.Username, u.Gid, err)
 	}
-	a := &account{name: u.Username, uid: uint32(uid), gid: uint32(gid), groups: []uint32{uint32(gid)}}
+	a := &account{name: u.Username, uid: uint32(uid), gid: uint32(gid), groups: []uint32{uint32(gid)}, home: u.HomeDir}
 	if ids, err := u.GroupIds(); err == nil {
 		for _, id := range ids {
 			if g, err := strconv.ParseUint(id, 10, 32); err == nil && uint32(g) != a.gid {

@@ -2,6 +2,7 @@ package localpg
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestServerRunsInItsOwnProcessGroup(t *testing.T) {
@@ -86,4 +89,51 @@ func TestStartOpensDirectoriesItCreates(t *testing.T) {
 	if perm := info.Mode().Perm(); perm != 0o755 {
 		t.Errorf("created %s with mode %04o, want 0755", filepath.Dir(dataDir), perm)
 	}
+}
+
+// TestServerEnvironmentIsMinimal: SQL that reads the server's environment (COPY … FROM
+// PROGRAM 'env' as a superuser, an extension) must not find the secrets of ours.
+func TestServerEnvironmentIsMinimal(t *testing.T) {
+	requireBinaries(t)
+	t.Setenv("EDGERUN_TEST_SECRET", "do-not-leak")
+	t.Setenv("PGOPTIONS", "-c work_mem=1MB")
+	s := startForTest(t, Options{DataDir: testDataDir(t)})
+	environ, err := os.ReadFile("/proc/" + strconv.Itoa(s.child.Process.Pid) + "/environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kv := range strings.SplitSeq(strings.TrimRight(string(environ), "\x00"), "\x00") {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "PATH", name == "LANG", name == "TZ", name == "HOME", strings.HasPrefix(name, "LC_"):
+		case name == "PGDATA", name == "PG_GRANDPARENT_PID", strings.HasPrefix(name, "PG_"):
+			// set by postgres itself for its children
+		default:
+			t.Errorf("server environment holds %s", kv)
+		}
+	}
+	// What a superuser would see: the secret is not there.
+	var out string
+	err = pgx.BeginFunc(t.Context(), mustConnect(t, s.adminConnString("postgres")), func(tx pgx.Tx) error {
+		if _, err := tx.Exec(t.Context(), "CREATE TEMP TABLE e (l text) ON COMMIT DROP; COPY e FROM PROGRAM 'env'"); err != nil {
+			return err
+		}
+		return tx.QueryRow(t.Context(), "SELECT string_agg(l, E'\\n') FROM e").Scan(&out)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "do-not-leak") || strings.Contains(out, "PGOPTIONS") {
+		t.Errorf("the server's programs see our environment:\n%s", out)
+	}
+}
+
+func mustConnect(t *testing.T, connString string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), connString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }

@@ -21,14 +21,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 const (
-	// superuser is the role initdb creates and ConnString connects as; trust authentication
-	// on loopback means it needs no password.
-	superuser = "edgerun"
-
 	defaultDatabase     = "edgerun"
 	defaultStartTimeout = 30 * time.Second
 
@@ -53,14 +48,6 @@ const (
 	portAttempts = 3
 )
 
-// pgHBA allows every role, without a password, over the unix socket and loopback only. The
-// server also listens on 127.0.0.1 only, so nothing else could reach it anyway.
-const pgHBA = `# Written by edgerun (bindings/hyperdrive/localpg): trust on loopback only.
-local   all   all                  trust
-host    all   all   127.0.0.1/32   trust
-host    all   all   ::1/128        trust
-`
-
 // Options describe the managed server.
 type Options struct {
 	// DataDir holds the cluster and the server's files (see the package doc), e.g.
@@ -84,6 +71,7 @@ type Server struct {
 	port     int
 	binDir   string
 	account  *account
+	creds    credentials
 	log      *slog.Logger
 
 	// child is the postgres process Start launched; nil when Start reused a server that
@@ -97,8 +85,10 @@ type Server struct {
 }
 
 // Start returns a running server for opts.DataDir: the one already running on it, or a new
-// child process (after initdb on first use). It returns once the server accepts connections
-// and opts.Database exists. The caller must call Stop.
+// child process (after initdb on first use). It returns once the server accepts connections,
+// requires passwords, and opts.Database exists, owned by the unprivileged role ConnString
+// names. A data directory of an older edgerun (trust authentication) is upgraded in place.
+// The caller must call Stop.
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("localpg: Options.DataDir is required")
@@ -135,6 +125,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	defer unlock()
 
 	began := time.Now()
+	if s.creds, err = s.loadCredentials(); err != nil {
+		return nil, err
+	}
 	reused, err := s.adoptRunning(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -147,29 +140,53 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if err := s.secure(ctx); err != nil {
+		_ = s.Stop(context.WithoutCancel(ctx))
+		return nil, err
+	}
 	if err := s.ensureDatabase(ctx); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	s.log.Info("local PostgreSQL ready", "url", s.ConnString(), "data_dir", dataDir,
+	s.log.Info("local PostgreSQL ready", "url", redactedURL(s.ConnString()), "data_dir", dataDir,
 		"reused", reused, "bin_dir", s.binDir, "took", time.Since(began).Round(time.Millisecond))
 	return s, nil
 }
 
-// ConnString is a libpq URL for Options.Database over loopback TCP, usable by pgx.
+// ConnString is a libpq URL for Options.Database over loopback TCP, usable by pgx. It names
+// the app role, which owns the database but holds no power outside it, and carries its
+// password: keep it out of logs.
 func (s *Server) ConnString() string {
-	return connString(s.port, s.database)
+	return s.connStringFor(s.database)
 }
 
-func connString(port int, database string) string {
+func (s *Server) connStringFor(database string) string {
+	return connString(appRole, s.creds.App, s.port, database)
+}
+
+// adminConnString names the superuser, for setting the cluster up; never handed out.
+func (s *Server) adminConnString(database string) string {
+	return connString(superuser, s.creds.Superuser, s.port, database)
+}
+
+func connString(user, password string, port int, database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.User(superuser),
+		User:     url.UserPassword(user, password),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",
 	}
 	return u.String()
+}
+
+// redactedURL is a connection URL fit for logs and errors: its password replaced by xxxxx.
+func redactedURL(connString string) string {
+	u, err := url.Parse(connString)
+	if err != nil {
+		return "(unparsable connection string)" // the text may hold a password
+	}
+	return u.Redacted()
 }
 
 // Stop shuts the server down cleanly (pg_ctl stop -m fast: open sessions are rolled back
@@ -215,6 +232,12 @@ func (s *Server) pgdata() string    { return filepath.Join(s.dataDir, pgdataDirN
 func (s *Server) socketDir() string { return filepath.Join(s.dataDir, socketDirName) }
 func (s *Server) logPath() string   { return filepath.Join(s.dataDir, logFileName) }
 func (s *Server) portPath() string  { return filepath.Join(s.dataDir, portFileName) }
+
+// initialized reports whether a cluster we finished setting up exists.
+func (s *Server) initialized() bool {
+	_, err := os.Stat(filepath.Join(s.dataDir, initializedName))
+	return err == nil
+}
 
 // prepareDataDir creates the data directory and, when the server runs as another account,
 // makes sure that account can reach it and owns it.
@@ -265,7 +288,11 @@ func (s *Server) adoptRunning(ctx context.Context, timeout time.Duration) (bool,
 	}
 	// It may still be starting up (another process's Start in progress), so give it the
 	// same time we would give our own.
-	if err := waitReady(ctx, port, timeout, nil); err != nil {
+	if err := waitReady(ctx, connString(superuser, s.creds.Superuser, port, maintenanceDatabase), timeout, nil); err != nil {
+		if isAuthError(err) {
+			return false, fmt.Errorf("localpg: the PostgreSQL server (pid %d) on %s rejects the superuser password of %s: %w",
+				pid, s.pgdata(), s.passwordPath(), err)
+		}
 		return false, fmt.Errorf("localpg: a PostgreSQL server (pid %d) holds %s but does not accept connections on 127.0.0.1:%d: %w; stop it (pg_ctl stop -D %s) and retry",
 			pid, s.pgdata(), port, err, s.pgdata())
 	}
@@ -294,8 +321,7 @@ func parsePostmasterPID(data []byte) (pid, port int) {
 // initCluster runs initdb unless a cluster we finished setting up exists. A pgdata without
 // our marker is what an interrupted initdb leaves behind; initdb needs an empty directory.
 func (s *Server) initCluster(ctx context.Context) error {
-	marker := filepath.Join(s.dataDir, initializedName)
-	if _, err := os.Stat(marker); err == nil {
+	if s.initialized() {
 		return nil
 	}
 	if _, err := os.Stat(s.pgdata()); err == nil {
@@ -305,17 +331,23 @@ func (s *Server) initCluster(ctx context.Context) error {
 		}
 	}
 	began := time.Now()
+	pwfile, err := s.writeInitdbPasswordFile()
+	if err != nil {
+		return err
+	}
+	defer os.Remove(pwfile)
 	// --locale=C: byte-order collation does not depend on the machine's locales, which
 	// containers often lack. --no-sync: a fresh cluster lost to a power cut is re-created.
-	out, err := s.tool(ctx, "initdb", "-D", s.pgdata(), "-U", superuser, "--auth=trust",
+	out, err := s.tool(ctx, "initdb", "-D", s.pgdata(), "-U", superuser,
+		"--auth=scram-sha-256", "--pwfile="+pwfile,
 		"-E", "UTF8", "--locale=C", "--no-sync").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("localpg: initdb -D %s: %w\n%s", s.pgdata(), err, tailLines(out, 20))
 	}
-	// Overwriting keeps the file's owner (the server's account).
-	if err := os.WriteFile(filepath.Join(s.pgdata(), "pg_hba.conf"), []byte(pgHBA), 0o600); err != nil {
-		return fmt.Errorf("localpg: %w", err)
+	if err := s.writeHBA(); err != nil {
+		return err
 	}
+	marker := filepath.Join(s.dataDir, initializedName)
 	if err := os.WriteFile(marker, []byte(s.binDir+"\n"), 0o644); err != nil {
 		return fmt.Errorf("localpg: %w", err)
 	}
@@ -401,7 +433,7 @@ func (s *Server) startServer(ctx context.Context, port int, timeout time.Duratio
 		"-c", "log_line_prefix=%m [%p] ",
 	)
 	cmd.Dir = s.dataDir
-	cmd.Env = childEnv()
+	cmd.Env = childEnv(s.account)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = serverAttr(s.account)
 
@@ -427,7 +459,7 @@ func (s *Server) startServer(ctx context.Context, port int, timeout time.Duratio
 		return fmt.Errorf("localpg: starting postgres: %w", err)
 	}
 
-	err = waitReady(ctx, port, timeout, s.exited)
+	err = waitReady(ctx, connString(superuser, s.creds.Superuser, port, maintenanceDatabase), timeout, s.exited)
 	if err == nil {
 		return nil
 	}
@@ -446,6 +478,9 @@ func (s *Server) startServer(ctx context.Context, port int, timeout time.Duratio
 	case <-time.After(5 * time.Second):
 		_ = s.child.Process.Kill()
 		<-s.exited
+	}
+	if isAuthError(err) {
+		return fmt.Errorf("localpg: PostgreSQL on %s rejects the superuser password of %s: %w", s.pgdata(), s.passwordPath(), err)
 	}
 	return fmt.Errorf("localpg: PostgreSQL did not accept connections on 127.0.0.1:%d: %w; server log %s:\n%s",
 		port, err, s.logPath(), s.logTail(logStart))
@@ -493,11 +528,12 @@ func tailLines(data []byte, n int) string {
 }
 
 // waitReady connects until the server accepts a session, ctx or timeout end, or exited
-// (when non-nil) is closed.
-func waitReady(ctx context.Context, port int, timeout time.Duration, exited <-chan struct{}) error {
+// (when non-nil) is closed. A server that turns our credentials away is up, and will not
+// change its mind: that error (see isAuthError) is returned at once.
+func waitReady(ctx context.Context, connString string, timeout time.Duration, exited <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cfg, err := pgx.ParseConfig(connString(port, maintenanceDatabase))
+	cfg, err := pgx.ParseConfig(connString)
 	if err != nil {
 		return err
 	}
@@ -510,6 +546,9 @@ func waitReady(ctx context.Context, port int, timeout time.Duration, exited <-ch
 			_ = conn.Close(ctx)
 			return nil
 		}
+		if isAuthError(err) {
+			return err
+		}
 		lastErr = err
 		select {
 		case <-exited:
@@ -521,50 +560,35 @@ func waitReady(ctx context.Context, port int, timeout time.Duration, exited <-ch
 	}
 }
 
-// ensureDatabase creates Options.Database if it does not exist.
-func (s *Server) ensureDatabase(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, connString(s.port, maintenanceDatabase))
-	if err != nil {
-		return fmt.Errorf("localpg: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", s.database).Scan(&exists); err != nil {
-		return fmt.Errorf("localpg: looking up database %q: %w", s.database, err)
-	}
-	if exists {
-		return nil
-	}
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{s.database}.Sanitize())
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database: created concurrently
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("localpg: creating database %q: %w", s.database, err)
-	}
-	s.log.Info("created database", "database", s.database)
-	return nil
-}
-
 // tool prepares one of the server's command-line programs, run as the server's account.
 func (s *Server) tool(ctx context.Context, name string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, filepath.Join(s.binDir, name), args...)
 	// The account may not be able to enter our working directory (root's home is 0700).
 	cmd.Dir = s.dataDir
-	cmd.Env = childEnv()
+	cmd.Env = childEnv(s.account)
 	cmd.SysProcAttr = toolAttr(s.account)
 	return cmd
 }
 
-// childEnv is our environment without libpq and server variables (PGDATA, PGPORT, …), which
-// would otherwise override the settings we pass.
-func childEnv() []string {
+// childEnv is the whole environment of the server programs: the search path, the locale
+// and the time zone. Nothing else of ours is passed on: SQL run by a superuser (COPY …
+// FROM PROGRAM) or an extension could read the server's environment, and ours holds the
+// secrets of the workers; libpq and server variables (PGDATA, PGPORT, …) would override the
+// settings we pass. HOME is the server account's when it runs as another user.
+func childEnv(a *account) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PG") {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "PATH" || name == "LANG" || name == "TZ" || strings.HasPrefix(name, "LC_") {
 			env = append(env, kv)
 		}
+	}
+	home := os.Getenv("HOME")
+	if a != nil {
+		home = a.home
+	}
+	if home != "" {
+		env = append(env, "HOME="+home)
 	}
 	return env
 }

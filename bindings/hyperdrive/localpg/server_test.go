@@ -61,7 +61,7 @@ func startForTest(t *testing.T, opts Options) *Server {
 	return s
 }
 
-func queryString(t *testing.T, connString, sql string) string {
+func queryString(t *testing.T, connString, sql string, args ...any) string {
 	t.Helper()
 	conn, err := pgx.Connect(t.Context(), connString)
 	if err != nil {
@@ -69,7 +69,7 @@ func queryString(t *testing.T, connString, sql string) string {
 	}
 	defer conn.Close(context.Background())
 	var v string
-	if err := conn.QueryRow(t.Context(), sql).Scan(&v); err != nil {
+	if err := conn.QueryRow(t.Context(), sql, args...).Scan(&v); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return v
@@ -123,19 +123,22 @@ func TestServerLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.Hostname() != "127.0.0.1" || u.User.Username() != "edgerun" || u.Path != "/edgerun dev" {
-			t.Errorf("ConnString = %s, want loopback, user edgerun, database %q", connURL, "edgerun dev")
+		if password, _ := u.User.Password(); u.Hostname() != "127.0.0.1" || u.User.Username() != appRole || password == "" || u.Path != "/edgerun dev" {
+			t.Errorf("ConnString = %s, want loopback, user %s with a password, database %q", redactedURL(connURL), appRole, "edgerun dev")
 		}
 		for sql, want := range map[string]string{
-			"SELECT current_user":          "edgerun",
-			"SELECT current_database()":    "edgerun dev",
-			"SHOW listen_addresses":        "127.0.0.1",
-			"SHOW max_connections":         "200",
-			"SHOW unix_socket_directories": filepath.Join(dataDir, "run"),
+			"SELECT current_user":       appRole,
+			"SELECT current_database()": "edgerun dev",
+			"SHOW listen_addresses":     "127.0.0.1",
+			"SHOW max_connections":      "200",
 		} {
 			if got := queryString(t, connURL, sql); got != want {
 				t.Errorf("%s = %q, want %q", sql, got, want)
 			}
+		}
+		// Only the superuser may read where the socket is.
+		if got, want := queryString(t, first.adminConnString("postgres"), "SHOW unix_socket_directories"), filepath.Join(dataDir, "run"); got != want {
+			t.Errorf("unix_socket_directories = %q, want %q", got, want)
 		}
 	})
 
@@ -176,7 +179,7 @@ func TestServerLifecycle(t *testing.T) {
 			t.Fatal("second Start launched its own server")
 		}
 		if second.ConnString() != connURL {
-			t.Errorf("reused ConnString = %s, want %s", second.ConnString(), connURL)
+			t.Errorf("reused ConnString = %s, want %s", redactedURL(second.ConnString()), redactedURL(connURL))
 		}
 		if err := second.Stop(t.Context()); err != nil {
 			t.Fatal(err)
@@ -208,7 +211,7 @@ func TestServerLifecycle(t *testing.T) {
 			t.Fatal("restart reused a server that was stopped")
 		}
 		if s.ConnString() != connURL {
-			t.Errorf("ConnString after restart = %s, want %s", s.ConnString(), connURL)
+			t.Errorf("ConnString after restart = %s, want %s (the same password too)", redactedURL(s.ConnString()), redactedURL(connURL))
 		}
 		if got := queryString(t, s.ConnString(), "SELECT v::text FROM kept"); got != "42" {
 			t.Errorf("v = %s, want 42", got)

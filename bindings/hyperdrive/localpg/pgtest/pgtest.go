@@ -31,12 +31,11 @@ const startTimeout = 60 * time.Second
 // shared is the one server of this test binary. started is reset by StopAll, so a later
 // Start starts a new one.
 var shared struct {
-	mu         sync.Mutex
-	started    bool
-	server     *localpg.Server
-	dir        string
-	connString string
-	err        error
+	mu      sync.Mutex
+	started bool
+	server  *localpg.Server
+	dir     string
+	err     error
 }
 
 var databaseSeq atomic.Int64
@@ -45,16 +44,28 @@ var databaseSeq atomic.Int64
 // EDGERUN_TEST_DATABASE_URL (used as-is); otherwise it starts one temporary server per test
 // binary, kept until StopAll. If no server binaries exist it fails the test under CI=true,
 // naming what to install, and skips it otherwise.
+//
+// The started server's URL names a role that owns its database but is not a superuser, as
+// the managed server of edgerun dev hands out: it may create tables and end its own
+// sessions (pg_terminate_backend), not create databases or reach the host's files.
 func Start(t testing.TB) string {
 	t.Helper()
+	connString, _ := start(t)
+	return connString
+}
+
+// start returns the server's connection string and, when pgtest started the server rather
+// than EDGERUN_TEST_DATABASE_URL naming one, the server.
+func start(t testing.TB) (string, *localpg.Server) {
+	t.Helper()
 	if connString := os.Getenv(EnvDatabaseURL); connString != "" {
-		return connString
+		return connString, nil
 	}
-	connString, err := startShared()
+	server, err := startShared()
 	if err != nil {
 		failOrSkip(t, err)
 	}
-	return connString
+	return server.ConnString(), server
 }
 
 // failOrSkip reports a server that could not be started: a missing installation skips the
@@ -70,38 +81,37 @@ func failOrSkip(t testing.TB, err error) {
 	t.Fatalf("pgtest: %v", err)
 }
 
-func startShared() (string, error) {
+func startShared() (*localpg.Server, error) {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
-	if shared.started {
-		return shared.connString, shared.err
+	if !shared.started {
+		shared.started = true
+		shared.err = startServer()
 	}
-	shared.started = true
-	shared.connString, shared.err = startServer()
-	return shared.connString, shared.err
+	return shared.server, shared.err
 }
 
 // startServer runs under shared.mu.
-func startServer() (string, error) {
+func startServer() error {
 	removeLeftovers(os.TempDir())
 	dir, err := os.MkdirTemp("", tempPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
-		return "", err
+		return err
 	}
 	// MkdirTemp makes it 0700; when we are root the server runs as another user, who must
 	// be able to enter it.
 	if err := os.Chmod(dir, 0o755); err != nil {
-		return "", err
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	server, err := localpg.Start(ctx, localpg.Options{DataDir: dir, Database: "pgtest", StartTimeout: startTimeout})
 	if err != nil {
 		_ = os.RemoveAll(dir)
-		return "", err
+		return err
 	}
 	shared.server, shared.dir = server, dir
-	return server.ConnString(), nil
+	return nil
 }
 
 // StopAll stops the server this process started, if any, and removes its files. For
@@ -121,34 +131,51 @@ func StopAll() {
 			fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
 		}
 	}
-	shared.started, shared.server, shared.dir, shared.connString, shared.err = false, nil, "", "", nil
+	shared.started, shared.server, shared.dir, shared.err = false, nil, "", nil
 }
 
 // NewDatabase creates a fresh, empty database on the server of Start, with a name no other
 // test uses, and returns its connection string. The database is dropped in t.Cleanup
-// (after the test's own later-registered cleanups, such as closing its pool).
+// (after the test's own later-registered cleanups, such as closing its pool). On the
+// server pgtest starts, the database belongs to the role of Start's URL.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	base := Start(t)
+	base, server := start(t)
 	name := databaseName(t.Name())
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	if err := execOn(ctx, base, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE template0"); err != nil {
+	connString, err := createDatabase(ctx, base, server, name)
+	if err != nil {
 		t.Fatalf("pgtest: creating database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 		defer cancel()
-		// FORCE ends sessions a test left open (PostgreSQL 13 and later).
-		if err := execOn(ctx, base, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+		if err := dropDatabase(ctx, base, server, name); err != nil {
 			t.Errorf("pgtest: dropping database %s: %v", name, err)
 		}
 	})
-	connString, err := withDatabase(base, name)
-	if err != nil {
-		t.Fatalf("pgtest: %v", err)
-	}
 	return connString
+}
+
+// createDatabase creates name through the server we started, whose superuser creates it for
+// the role of its URL (which may not create databases), or else as the role of base.
+func createDatabase(ctx context.Context, base string, server *localpg.Server, name string) (string, error) {
+	if server != nil {
+		return server.CreateDatabase(ctx, name)
+	}
+	if err := execOn(ctx, base, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE template0"); err != nil {
+		return "", err
+	}
+	return withDatabase(base, name)
+}
+
+func dropDatabase(ctx context.Context, base string, server *localpg.Server, name string) error {
+	if server != nil {
+		return server.DropDatabase(ctx, name)
+	}
+	// FORCE ends sessions a test left open (PostgreSQL 13 and later).
+	return execOn(ctx, base, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 }
 
 func execOn(ctx context.Context, connString, sql string) error {

@@ -79,6 +79,38 @@ func TestNewDatabaseIsolatesTests(t *testing.T) {
 	}
 }
 
+// TestURLsAreTheBindingRole: tests see the managed server as bindings do, as a role that
+// owns its database (tables, its own sessions) and has no way out to the host.
+func TestURLsAreTheBindingRole(t *testing.T) {
+	t.Setenv(EnvDatabaseURL, "") // this test is about the server pgtest starts
+	for name, connString := range map[string]string{"Start": Start(t), "NewDatabase": NewDatabase(t)} {
+		t.Run(name, func(t *testing.T) {
+			got := queryString(t, connString, `SELECT rolsuper::text || ',' ||
+				(SELECT datdba = r.oid FROM pg_database WHERE datname = current_database())::text
+				FROM pg_roles r WHERE rolname = current_user`)
+			if got != "false,true" {
+				t.Errorf("superuser, owns the database = %s; want false,true", got)
+			}
+			conn, err := pgx.Connect(t.Context(), connString)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(context.Background())
+			if _, err := conn.Exec(t.Context(), "CREATE TEMP TABLE o (l text); COPY o FROM PROGRAM 'id'"); err == nil || !strings.Contains(err.Error(), "42501") {
+				t.Errorf("COPY FROM PROGRAM: %v; want permission denied", err)
+			}
+			other, err := pgx.Connect(t.Context(), connString)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close(context.Background())
+			if got := queryString(t, connString, "SELECT pg_terminate_backend($1::int)::text", other.PgConn().PID()); got != "true" {
+				t.Errorf("pg_terminate_backend of its own session = %s, want true", got)
+			}
+		})
+	}
+}
+
 func TestNewDatabaseIsDroppedAtCleanup(t *testing.T) {
 	t.Parallel()
 	var name string
