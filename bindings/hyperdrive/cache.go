@@ -6,28 +6,27 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
-
-	"edgerun/bindings/hyperdrive/sqlscan"
 )
 
 // queryCache caches read results with Hyperdrive's semantics (max_age,
 // stale_while_revalidate, only cacheable single reads) and goes beyond them:
 // memory is bounded by bytes (otter, weight-based eviction), concurrent
 // identical misses run once (singleflight), and a write through the binding
-// makes cached reads of the tables it touches stale at once.
+// makes every cached read stale at once.
 //
-// Invalidation uses versions rather than an index: every table has a write
-// counter, and an entry remembers the counters of the tables it read, taken
-// before its query ran. A write bumps its tables' counters after it is
-// applied, so every entry filled before the write no longer matches. Writes
-// whose tables are unknown bump a global counter that every entry checks;
-// entries whose own tables are unknown check the counter every write bumps.
+// Invalidation is one write generation for the whole binding, not per
+// table: a write reaches tables its text does not name (through views,
+// ON DELETE CASCADE, triggers, rules, functions), so only "every write
+// invalidates every read" keeps the promise that a read after an
+// acknowledged write never returns older data. An entry remembers the
+// generation taken before its query ran; a write bumps the generation after
+// it is applied (or may have been), so every entry filled before the write
+// no longer matches.
 type queryCache struct {
 	cfg   CacheConfig
 	now   func() time.Time
@@ -35,10 +34,7 @@ type queryCache struct {
 
 	flight singleflight.Group
 
-	mu           sync.RWMutex
-	tableVer     map[string]uint64
-	anyWrite     uint64
-	unknownWrite uint64
+	gen atomic.Uint64 // write generation
 
 	hits, misses, stale, evictions, uncacheableSize atomic.Int64
 }
@@ -47,19 +43,12 @@ type cacheEntry struct {
 	res        *result
 	size       uint32
 	stored     time.Time
-	snap       versions
+	gen        uint64 // the write generation before the query ran
 	refreshing atomic.Bool
 }
 
-// versions is what an entry read at fill time.
-type versions struct {
-	tables       []uint64 // parallel to the statement's tables
-	anyWrite     uint64   // compared only when the tables are unknown
-	unknownWrite uint64
-}
-
 func newQueryCache(cfg CacheConfig, now func() time.Time) (*queryCache, error) {
-	c := &queryCache{cfg: cfg, now: now, tableVer: make(map[string]uint64)}
+	c := &queryCache{cfg: cfg, now: now}
 	store, err := otter.New(&otter.Options[string, *cacheEntry]{
 		MaximumWeight: uint64(cfg.MaxBytes),
 		Weigher:       func(_ string, e *cacheEntry) uint32 { return e.size },
@@ -78,65 +67,13 @@ func newQueryCache(cfg CacheConfig, now func() time.Time) (*queryCache, error) {
 	return c, nil
 }
 
-// tableKey folds a relation name to what invalidation compares: the
-// unqualified name, since "users" and "public.users" may be the same table
-// (over-invalidating is safe, under-invalidating is not).
-func tableKey(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		return name[i+1:]
-	}
-	return name
-}
+// writeGeneration is taken before a read runs: its result is current while
+// no write has happened since.
+func (c *queryCache) writeGeneration() uint64 { return c.gen.Load() }
 
-func (c *queryCache) snapshot(info sqlscan.Info) versions {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v := versions{anyWrite: c.anyWrite, unknownWrite: c.unknownWrite}
-	if info.TablesKnown {
-		v.tables = make([]uint64, len(info.Tables))
-		for i, t := range info.Tables {
-			v.tables[i] = c.tableVer[tableKey(t)]
-		}
-	}
-	return v
-}
-
-func (c *queryCache) current(info sqlscan.Info, snap versions) bool {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if snap.unknownWrite != c.unknownWrite {
-		return false
-	}
-	if !info.TablesKnown {
-		return snap.anyWrite == c.anyWrite
-	}
-	for i, t := range info.Tables {
-		if c.tableVer[tableKey(t)] != snap.tables[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func (c *queryCache) writeGeneration() uint64 {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.anyWrite
-}
-
-// wrote records a write (applied, or possibly applied) to the tables of info.
-func (c *queryCache) wrote(info sqlscan.Info) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.anyWrite++
-	if !info.TablesKnown || len(info.Tables) == 0 {
-		c.unknownWrite++
-		return
-	}
-	for _, t := range info.Tables {
-		c.tableVer[tableKey(t)]++
-	}
-}
+// wrote records a write (applied, or possibly applied): every cached read
+// is stale from now on.
+func (c *queryCache) wrote() { c.gen.Add(1) }
 
 type freshness int
 
@@ -146,9 +83,9 @@ const (
 	staleOK
 )
 
-func (c *queryCache) lookup(key string, info sqlscan.Info) (*cacheEntry, freshness) {
+func (c *queryCache) lookup(key string) (*cacheEntry, freshness) {
 	e, ok := c.store.GetIfPresent(key)
-	if !ok || !c.current(info, e.snap) {
+	if !ok || e.gen != c.gen.Load() {
 		return nil, miss
 	}
 	age := c.now().Sub(e.stored)
@@ -161,13 +98,13 @@ func (c *queryCache) lookup(key string, info sqlscan.Info) (*cacheEntry, freshne
 	return nil, miss
 }
 
-func (c *queryCache) put(key string, r *result, snap versions) {
+func (c *queryCache) put(key string, r *result, gen uint64) {
 	size := resultSize(r) + len(key)
 	if int64(size) > c.cfg.MaxEntryBytes {
 		c.uncacheableSize.Add(1)
 		return
 	}
-	c.store.Set(key, &cacheEntry{res: r, size: uint32(size), stored: c.now(), snap: snap})
+	c.store.Set(key, &cacheEntry{res: r, size: uint32(size), stored: c.now(), gen: gen})
 }
 
 // CacheStats is a snapshot of the cache's counters.
@@ -286,7 +223,7 @@ func (b *Binding) cacheHit(st *statement, args []any, run func(context.Context) 
 		return nil, false
 	}
 	key := cacheKey(b.dbID, st.raw, args)
-	e, state := c.lookup(key, st.info)
+	e, state := c.lookup(key)
 	if state == miss {
 		return nil, false
 	}
@@ -316,7 +253,7 @@ func (b *Binding) refresh(e *cacheEntry, key string, st *statement, run func(con
 func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run func(context.Context) (*result, error)) (*result, error) {
 	c := b.cache
 	key := cacheKey(b.dbID, st.raw, args)
-	if e, state := c.lookup(key, st.info); state != miss {
+	if e, state := c.lookup(key); state != miss {
 		if state == staleOK {
 			c.stale.Add(1)
 			b.refresh(e, key, st, run)
@@ -338,13 +275,20 @@ func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run
 	return v.(*result), nil
 }
 
+// fill runs a cacheable read and stores its result. run must not use a
+// replica: a lagging replica's result may predate a write this binding has
+// acknowledged, and a cached copy would serve it to every request, the
+// writer's included (a replica result that slips through is returned, not
+// stored).
 func (b *Binding) fill(ctx context.Context, key string, st *statement, run func(context.Context) (*result, error)) (*result, error) {
-	snap := b.cache.snapshot(st.info)
+	gen := b.cache.writeGeneration()
 	r, err := run(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b.cache.put(key, r, snap)
+	if r.servedBy != "replica" {
+		b.cache.put(key, r, gen)
+	}
 	return r, nil
 }
 

@@ -64,10 +64,33 @@ func (e *Error) ToJS(iso *isolates.Isolate) goja.Value {
 
 // Codes edgerun uses for failures that are not PostgreSQL's own.
 const (
-	CodeConnection = "58000" // Hyperdrive's code for "could not reach the database"
-	CodeTimeout    = "57014" // query_canceled, as PostgreSQL reports a statement timeout
-	CodeArity      = "08P01" // protocol_violation: wrong number of bind parameters
+	CodeConnection       = "58000" // Hyperdrive's code for "could not reach the database"
+	CodeTimeout          = "57014" // query_canceled, as PostgreSQL reports a statement timeout
+	CodeArity            = "08P01" // protocol_violation: wrong number of bind parameters
+	CodeInvalidParameter = "22023" // invalid_parameter_value: a bound value that cannot be encoded
+	CodeUndefinedColumn  = "42703" // undefined_column: first(column) names no column of the result
+	CodeDataException    = "22000" // data_exception: a result value that cannot be decoded
 )
+
+// codedError is a failure found in Go, not by PostgreSQL, with the SQLSTATE
+// a handler sees as err.code.
+type codedError struct {
+	code string
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// encodeError marks err as a bound value that cannot be sent (22023).
+func encodeError(err error) error { return &codedError{CodeInvalidParameter, err} }
+
+// pgxEncodeError reports pgx failing to encode an argument for its
+// parameter's type (before anything is sent). pgx's error is untyped; its
+// text is "failed to encode args[i]: …".
+func pgxEncodeError(err error) bool {
+	return strings.Contains(err.Error(), "failed to encode args[")
+}
 
 // wrapError turns err into an *Error, scrubbing secrets from every message.
 func (b *Binding) wrapError(err error, index int) *Error {
@@ -80,12 +103,19 @@ func (b *Binding) wrapError(err error, index int) *Error {
 	}
 	e := &Error{Binding: b.cfg.Name, Index: index, Err: err}
 	var pg *pgconn.PgError
+	var coded *codedError
 	switch {
 	case errors.As(err, &pg):
 		e.Message = pg.Message
 		e.Code, e.Detail, e.Hint = pg.Code, pg.Detail, pg.Hint
 		e.Constraint, e.Table, e.Column, e.Schema = pg.ConstraintName, pg.TableName, pg.ColumnName, pg.SchemaName
 		e.Severity, e.Position = pg.Severity, pg.Position
+	case errors.As(err, &coded):
+		e.Code = coded.code
+		e.Message = err.Error()
+	case pgxEncodeError(err):
+		e.Code = CodeInvalidParameter
+		e.Message = fmt.Sprintf("hyperdrive %q: %v", b.cfg.Name, err)
 	case errors.Is(err, ErrUnavailable):
 		e.Code = CodeConnection
 		e.Message = fmt.Sprintf("Database unavailable (hyperdrive %q): %v", b.cfg.Name, strings.TrimPrefix(err.Error(), ErrUnavailable.Error()+": "))
@@ -122,6 +152,28 @@ var errAcquire = errors.New("acquire")
 func serverRejected(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03")
+}
+
+// staleStatement reports PostgreSQL refusing a statement pgx prepared (or
+// described) before its result columns changed, e.g. SELECT * before ALTER
+// TABLE: 0A000 "cached plan must not change result type" (statement_cache
+// "prepare") or 08P01 "bind message has N result formats but query has M
+// columns" ("describe"). Both are raised before the statement runs, so
+// nothing was applied; pgx drops the statement from its cache on the error
+// (pgx.Rows.Close invalidates it, and the next query deallocates it), so
+// running it again on the same connection prepares it afresh.
+func staleStatement(err error) bool {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return false
+	}
+	switch pg.Code {
+	case "0A000":
+		return strings.Contains(pg.Message, "cached plan must not change result type")
+	case "08P01":
+		return strings.Contains(pg.Message, "result formats but query has")
+	}
+	return false
 }
 
 // isConnectionError reports failures of the connection rather than of the

@@ -333,15 +333,13 @@ func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope 
 	var r *result
 	var err error
 	if b.cache != nil && st.info.Cacheable && !noCache {
-		r, err = b.cachedRead(ctx, st, args, func(ctx context.Context) (*result, error) {
-			return b.executeUncached(ctx, st, args, scope)
-		})
+		r, err = b.cachedRead(ctx, st, args, b.fillRunner(st, args))
 	} else {
-		r, err = b.executeUncached(ctx, st, args, scope)
+		r, err = b.executeUncached(ctx, st, args, scope, true)
 		if kind == "write" && b.cache != nil {
 			// Even a failed write may have been applied (the connection
 			// dropped after COMMIT was sent): invalidate either way.
-			b.cache.wrote(st.info)
+			b.cache.wrote()
 		}
 	}
 	if o := b.cfg.Observer; o != nil {
@@ -358,6 +356,14 @@ func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope 
 		return nil, b.wrapError(err, -1)
 	}
 	return r, nil
+}
+
+// fillRunner runs a cacheable read for the cache: on the primary (or the
+// fallback), never on a replica, whose lag would be cached for everyone.
+func (b *Binding) fillRunner(st *statement, args []any) func(context.Context) (*result, error) {
+	return func(ctx context.Context) (*result, error) {
+		return b.executeUncached(ctx, st, args, nil, false)
+	}
 }
 
 // retryable: only when nothing can have been applied — the statement never
@@ -405,8 +411,17 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 		}
 		return nil, fmt.Errorf("%w: %w", errAcquire, err)
 	}
-	defer conn.Release()
+	defer release(conn, st.info.Session)
 	r, err := collect(qctx, conn.Conn(), st.sql, args)
+	if err != nil && staleStatement(err) && !st.info.Multi {
+		// Nothing ran, and pgx has dropped the stale prepared statement (or
+		// description): once more on this connection prepares it afresh.
+		// Safe for writes.
+		if o := b.cfg.Observer; o != nil {
+			o.Retry(b.cfg.Name, ep.name)
+		}
+		r, err = collect(qctx, conn.Conn(), st.sql, args)
+	}
 	if err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
 			return nil, fmt.Errorf("%w: %w: %w", context.DeadlineExceeded, errStatementTimeout, err)
@@ -420,6 +435,20 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 		b.cfg.Log.Warn("slow query", "binding", b.cfg.Name, "duration_ms", d.Milliseconds(), "sql", truncate(st.raw, 200), "params", fmt.Sprintf("[%d redacted]", len(args)))
 	}
 	return r, nil
+}
+
+// release hands conn back to its pool, or closes it when what ran on it
+// may have changed session state (SET, LISTEN, PREPARE, temporary tables,
+// …; sqlscan.Info.Session), failed or not. Hyperdrive pools connections per
+// transaction: one request's session state must not reach the next request
+// through the pool. Only such statements pay for a new connection.
+func release(conn *pgxpool.Conn, session bool) {
+	if session {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = conn.Conn().Close(ctx) // the pool destroys a closed connection on Release
+		cancel()
+	}
+	conn.Release()
 }
 
 func truncate(s string, n int) string {
@@ -452,7 +481,7 @@ func collect(ctx context.Context, q querier, sql string, args []any) (*result, e
 		for i := range fields {
 			v, err := decodeColumn(m, fields[i], raw[i])
 			if err != nil {
-				return nil, fmt.Errorf("decoding column %q: %w", fields[i].Name, err)
+				return nil, &codedError{CodeDataException, fmt.Errorf("decoding column %q: %w", fields[i].Name, err)}
 			}
 			row[i] = v
 		}
@@ -475,13 +504,17 @@ func collect(ctx context.Context, q querier, sql string, args []any) (*result, e
 type isolateState struct {
 	handles map[string]goja.Value // prepared statement handles by SQL text
 	parse   goja.Callable         // JSON.parse
+	bind    binder                // bound values → Go, with JSON.stringify
 }
 
 // Value builds env[Name] for one isolate.
 func (b *Binding) Value(iso *isolates.Isolate) (goja.Value, error) {
 	vm := iso.Runtime()
 	st := &isolateState{handles: make(map[string]goja.Value)}
-	st.parse, _ = goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("parse"))
+	jsonObj := vm.Get("JSON").ToObject(vm)
+	st.parse, _ = goja.AssertFunction(jsonObj.Get("parse"))
+	st.bind.vm = vm
+	st.bind.stringify, _ = goja.AssertFunction(jsonObj.Get("stringify"))
 	native := vm.NewObject()
 	_ = native.Set("prepare", func(c goja.FunctionCall) goja.Value { return b.jsPrepare(iso, st, c.Argument(0).String()) })
 	_ = native.Set("query", func(c goja.FunctionCall) goja.Value { return b.jsQuery(iso, st, c) })
@@ -547,7 +580,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	if col := c.Argument(4); mode == modeFirst && !goja.IsUndefined(col) {
 		column = col.String()
 	}
-	args, err := paramsFromJS(vm, c.Argument(1))
+	args, err := st.bind.params(c.Argument(1))
 	if err == nil && stmt != nil && len(args) != stmt.arity {
 		err = b.arityError(stmt, len(args))
 	}
@@ -559,15 +592,21 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	}
 	scope := iso.Scope()
 	settle := func(vm *goja.Runtime, r *result) (goja.Value, error) {
+		var v goja.Value
+		var err error
 		if column != "" {
-			return r.firstColumn(vm, st.parse, column)
+			v, err = r.firstColumn(vm, st.parse, column)
+		} else {
+			v, err = r.toJS(vm, st.parse, mode)
 		}
-		return r.toJS(vm, st.parse, mode)
+		var ex *goja.Exception
+		if err != nil && !errors.As(err, &ex) { // a JS exception (from JSON.parse) stays as it is
+			return nil, b.wrapError(err, -1) // "Column not found" gets its code
+		}
+		return v, err
 	}
 	if !noCache {
-		hit, ok := b.cacheHit(stmt, args, func(ctx context.Context) (*result, error) {
-			return b.executeUncached(ctx, stmt, args, nil)
-		})
+		hit, ok := b.cacheHit(stmt, args, b.fillRunner(stmt, args))
 		if ok {
 			if o := b.cfg.Observer; o != nil {
 				o.Query(b.cfg.Name, "read", "cached", "cache", 0)
@@ -602,7 +641,7 @@ func (r *result) firstColumn(vm *goja.Runtime, parse goja.Callable, column strin
 		}
 	}
 	if idx < 0 {
-		return nil, fmt.Errorf("Column not found: %s", column)
+		return nil, &codedError{CodeUndefinedColumn, fmt.Errorf("Column not found: %s", column)}
 	}
 	if len(r.rows) == 0 {
 		return goja.Null(), nil
@@ -616,6 +655,10 @@ func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
 	var he *Error
 	if !errors.As(err, &he) {
 		he = &Error{Binding: b.cfg.Name, Message: b.redact(err.Error()), Index: -1, Err: err}
+		var coded *codedError
+		if errors.As(err, &coded) {
+			he.Code = coded.code
+		}
 	}
 	_ = reject(he.ToJS(iso))
 	return vm.ToValue(p)
@@ -709,7 +752,7 @@ func (b *Binding) jsBatch(iso *isolates.Isolate, st *isolateState, c goja.Functi
 	args := make([][]any, n)
 	for i := range n {
 		stmts[i] = statementOf(handles.Get(strconv.Itoa(i)))
-		a, err := paramsFromJS(vm, params.Get(strconv.Itoa(i)))
+		a, err := st.bind.params(params.Get(strconv.Itoa(i)))
 		if err == nil && stmts[i] == nil {
 			err = errors.New("batch(statements): every element must come from prepare()")
 		}
@@ -752,7 +795,8 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 		defer func() {
 			for _, st := range stmts {
 				if st.info.Writes || !st.info.ReadOnly {
-					b.cache.wrote(st.info)
+					b.cache.wrote()
+					return
 				}
 			}
 		}()
@@ -776,14 +820,32 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 }
 
 func (b *Binding) batchOnce(ctx context.Context, stmts []*statement, args [][]any) ([]*result, int, error) {
-	start := time.Now()
 	actx, acancel := context.WithTimeout(ctx, b.cfg.AcquireTimeout)
 	conn, err := b.primary.pool.Acquire(actx)
 	acancel()
 	if err != nil {
 		return nil, -1, fmt.Errorf("%w: %w", errAcquire, err)
 	}
-	defer conn.Release()
+	session := false // SET LOCAL is fine in a batch; SET outlives its COMMIT
+	for _, st := range stmts {
+		session = session || st.info.Session
+	}
+	defer release(conn, session)
+	results, index, err := b.batchTx(ctx, conn.Conn(), stmts, args)
+	// A stale statement rolled the transaction back and pgx dropped it:
+	// run the transaction again on this connection. Each run fixes the
+	// statement that failed, so at most one run per statement.
+	for retry := 0; err != nil && staleStatement(err) && retry < len(stmts); retry++ {
+		if o := b.cfg.Observer; o != nil {
+			o.Retry(b.cfg.Name, b.primary.name)
+		}
+		results, index, err = b.batchTx(ctx, conn.Conn(), stmts, args)
+	}
+	return results, index, err
+}
+
+// batchTx runs stmts in one transaction on conn.
+func (b *Binding) batchTx(ctx context.Context, conn *pgx.Conn, stmts []*statement, args [][]any) ([]*result, int, error) {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return nil, -1, err
@@ -804,7 +866,6 @@ func (b *Binding) batchOnce(ctx context.Context, stmts []*statement, args [][]an
 	if err := tx.Commit(ctx); err != nil {
 		return nil, -1, err
 	}
-	_ = start
 	return results, -1, nil
 }
 
@@ -830,7 +891,7 @@ func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
 func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	start := time.Now()
 	if b.cache != nil {
-		defer b.cache.wrote(sqlscan.Info{}) // tables unknown: every cached read is stale
+		defer b.cache.wrote() // every cached read is stale
 	}
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
@@ -840,7 +901,7 @@ func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	if err != nil {
 		return 0, b.wrapError(fmt.Errorf("%w: %w", errAcquire, err), -1)
 	}
-	defer conn.Release()
+	defer release(conn, sqlscan.Classify(sql).Session)
 	if _, err := conn.Conn().PgConn().Exec(qctx, sql).ReadAll(); err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
 			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)

@@ -81,11 +81,11 @@ func (b *Binding) markWrote(scope *isolates.Scope) { scope.SetValue(wroteKey{b},
 func (b *Binding) hasWritten(scope *isolates.Scope) bool { return scope.Value(wroteKey{b}) != nil }
 
 // pick chooses where a statement runs: a healthy replica for a single
-// read-only statement of a request that has not written; else the primary;
-// the fallback while the primary's breaker is open. tried holds endpoints
-// that failed this statement already.
-func (b *Binding) pick(st *statement, scope *isolates.Scope, tried map[*endpoint]bool) *endpoint {
-	if len(b.replicas) > 0 && st.info.ReadOnly && !st.info.Multi && !b.hasWritten(scope) {
+// read-only statement of a request that has not written, when replicasOK;
+// else the primary; the fallback while the primary's breaker is open. tried
+// holds endpoints that failed this statement already.
+func (b *Binding) pick(st *statement, scope *isolates.Scope, replicasOK bool, tried map[*endpoint]bool) *endpoint {
+	if replicasOK && len(b.replicas) > 0 && st.info.ReadOnly && !st.info.Multi && !b.hasWritten(scope) {
 		n := len(b.replicas)
 		start := int(b.nextReplica.Add(1))
 		for i := range n {
@@ -107,9 +107,10 @@ func (b *Binding) pick(st *statement, scope *isolates.Scope, tried map[*endpoint
 	return nil
 }
 
-// executeUncached runs st on the database: routed, through the endpoint's
-// breaker, retried only where that is safe.
-func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any, scope *isolates.Scope) (*result, error) {
+// executeUncached runs st on the database: routed (to a replica only when
+// replicasOK), through the endpoint's breaker, retried only where that is
+// safe.
+func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any, scope *isolates.Scope, replicasOK bool) (*result, error) {
 	var tried map[*endpoint]bool // made on the first failure: reads of nil are fine
 	markTried := func(ep *endpoint) {
 		if tried == nil {
@@ -119,7 +120,7 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 	}
 	var lastErr error
 	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
-		ep := b.pick(st, scope, tried)
+		ep := b.pick(st, scope, replicasOK, tried)
 		if ep == nil {
 			break
 		}
@@ -149,7 +150,7 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 			lastErr = fmt.Errorf("%w: %s circuit breaker open after %d consecutive connection failures; retrying the database in %s",
 				ErrUnavailable, ep.name, b.cfg.FailureThreshold, b.cfg.OpenTimeout)
 			markTried(ep)
-			if b.pick(st, scope, tried) == nil {
+			if b.pick(st, scope, replicasOK, tried) == nil {
 				break
 			}
 			attempt-- // moving to another endpoint is not a retry

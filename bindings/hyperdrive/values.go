@@ -3,6 +3,7 @@ package hyperdrive
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -18,26 +19,36 @@ import (
 
 // ---- JS → PostgreSQL -------------------------------------------------------
 
-// paramsFromJS converts bound JS values to Go values pgx encodes:
-// null/undefined → NULL, number → int64 or float64, string, boolean,
-// BigInt → int64 (or its decimal string beyond int64), Date → time.Time,
-// Uint8Array/ArrayBuffer → []byte, arrays → []any, plain objects → JSON text.
-// It runs on the isolate goroutine.
-func paramsFromJS(vm *goja.Runtime, v goja.Value) ([]any, error) {
+// binder converts bound JS values to Go values pgx encodes:
+// null/undefined → NULL, number → int64 (whole numbers within int64's range)
+// or float64, string, boolean, BigInt → int64 (or its decimal string beyond
+// int64), Date → time.Time in UTC, Uint8Array/ArrayBuffer → []byte,
+// arrays → []any, plain objects → JSON text. It runs on the isolate
+// goroutine.
+type binder struct {
+	vm *goja.Runtime
+	// stringify is the intrinsic JSON.stringify, taken when the binding's
+	// per-isolate state was built (a script replacing JSON.stringify later
+	// changes nothing): objects are bound as JavaScript serialises them.
+	stringify goja.Callable
+}
+
+// params converts a statement's bound values.
+func (c binder) params(v goja.Value) ([]any, error) {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil, nil
 	}
-	obj := v.ToObject(vm)
+	obj := v.ToObject(c.vm)
 	length := lengthOf(obj)
 	if length < 0 || length > maxParams {
-		return nil, fmt.Errorf("%d bound values; PostgreSQL takes at most %d", length, maxParams)
+		return nil, encodeError(fmt.Errorf("%d bound values; PostgreSQL takes at most %d", length, maxParams))
 	}
 	n := int(length)
 	out := make([]any, n)
 	for i := range n {
-		p, err := paramFromJS(vm, obj.Get(strconv.Itoa(i)), 0)
+		p, err := c.param(obj.Get(strconv.Itoa(i)), 0)
 		if err != nil {
-			return nil, fmt.Errorf("parameter %d: %w", i+1, err)
+			return nil, encodeError(fmt.Errorf("parameter %d: %w", i+1, err))
 		}
 		out[i] = p
 	}
@@ -52,7 +63,7 @@ const (
 	maxBatch      = 10000   // statements in one batch
 )
 
-func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
+func (c binder) param(v goja.Value, depth int) (any, error) {
 	if depth > 32 {
 		return nil, fmt.Errorf("value nested too deeply")
 	}
@@ -61,7 +72,7 @@ func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 	}
 	// Arrays first: goja's Export would allocate whatever length claims.
 	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Array" {
-		return arrayFromJS(vm, obj, depth)
+		return c.array(obj, depth)
 	}
 	switch x := v.Export().(type) {
 	case string:
@@ -71,17 +82,22 @@ func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 	case int64:
 		return jsInt(x), nil
 	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		// Every whole number int64 holds is an integer, 2**60 included (its
+		// float text, 1.152921504606847e+18, is no int8 input); -0 stays a
+		// float so that float8 keeps its sign.
+		if x == math.Trunc(x) && x >= -(1<<63) && x < 1<<63 && !(x == 0 && math.Signbit(x)) {
 			return jsInt(x), nil
 		}
 		return jsFloat(x), nil
 	case *big.Int:
 		if x.IsInt64() {
-			return x.Int64(), nil
+			return jsInt(x.Int64()), nil // binds to int8, numeric, float and text alike
 		}
 		return x.String(), nil
 	case time.Time:
-		return x, nil
+		// A Date is an instant; goja exports it in the process's time zone,
+		// whose wall clock a timestamp or date parameter would take.
+		return x.UTC(), nil
 	case goja.ArrayBuffer:
 		return append([]byte(nil), x.Bytes()...), nil
 	case []byte:
@@ -95,15 +111,23 @@ func paramFromJS(vm *goja.Runtime, v goja.Value, depth int) (any, error) {
 	case "Function", "Symbol":
 		return nil, fmt.Errorf("cannot bind a %s", strings.ToLower(obj.ClassName()))
 	}
-	if b := typedArrayBytes(vm, obj); b != nil {
+	if b := typedArrayBytes(c.vm, obj); b != nil {
 		return b, nil
 	}
-	// Plain objects (and anything else) travel as JSON, as D1 stores them.
-	text, err := json.Marshal(obj.Export())
+	// Plain objects (and anything else) travel as JSON, as D1 stores them:
+	// JSON.stringify's text (toJSON, Dates as ISO strings, undefined
+	// properties left out), not Go's encoding of the exported value.
+	text, err := c.stringify(goja.Undefined(), obj)
 	if err != nil {
+		if ex, ok := err.(*goja.Exception); ok {
+			err = errors.New(ex.Value().String()) // "TypeError: …", without the stack
+		}
 		return nil, fmt.Errorf("cannot bind object as JSON: %w", err)
 	}
-	return string(text), nil
+	if goja.IsUndefined(text) { // toJSON() returned undefined
+		return nil, nil
+	}
+	return text.String(), nil
 }
 
 // lengthOf is obj.length as an integer, 0 when absent.
@@ -115,14 +139,14 @@ func lengthOf(obj *goja.Object) int64 {
 	return v.ToInteger()
 }
 
-func arrayFromJS(vm *goja.Runtime, obj *goja.Object, depth int) (any, error) {
+func (c binder) array(obj *goja.Object, depth int) (any, error) {
 	length := lengthOf(obj)
 	if length < 0 || length > maxArrayParam {
 		return nil, fmt.Errorf("array of %d elements; at most %d can be bound", length, maxArrayParam)
 	}
 	arr := make([]any, int(length))
 	for i := range arr {
-		e, err := paramFromJS(vm, obj.Get(strconv.Itoa(i)), depth+1)
+		e, err := c.param(obj.Get(strconv.Itoa(i)), depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -171,6 +195,12 @@ func (v jsInt) TextValue() (pgtype.Text, error) {
 	return pgtype.Text{String: strconv.FormatInt(int64(v), 10), Valid: true}, nil
 }
 func (v jsInt) MarshalJSON() ([]byte, error) { return strconv.AppendInt(nil, int64(v), 10), nil }
+
+// NumericValue keeps a numeric parameter exact: pgx prefers Float64Value
+// over Int64Value for numeric, which would round 2**60 to 17 digits.
+func (v jsInt) NumericValue() (pgtype.Numeric, error) {
+	return pgtype.Numeric{Int: big.NewInt(int64(v)), Valid: true}, nil
+}
 
 func (v jsFloat) Float64Value() (pgtype.Float8, error) {
 	return pgtype.Float8{Float64: float64(v), Valid: true}, nil

@@ -21,8 +21,10 @@ type Info struct {
 	ReadOnly bool
 	// Cacheable: ReadOnly, a single statement, no locking clause, no SELECT …
 	// INTO, no volatile or stable function (now(), random(), CURRENT_DATE, …),
-	// not SHOW and not EXPLAIN ANALYZE. Calls to unknown (user-defined)
-	// functions do not prevent caching, as in Hyperdrive.
+	// not SHOW and not EXPLAIN ANALYZE. Only calls to functions known to be
+	// free of side effects (built-in aggregates, string, maths, JSON, …
+	// functions) leave a read cacheable; a call to any other function
+	// (user-defined ones) makes the statement a write.
 	Cacheable bool
 	// Multi: the text holds more than one statement.
 	Multi bool
@@ -38,9 +40,18 @@ type Info struct {
 	// Writes: the statement may modify data or schema: INSERT, UPDATE,
 	// DELETE, MERGE, TRUNCATE, COPY … FROM, DDL, GRANT, CALL, DO, EXECUTE,
 	// data-modifying CTEs, SELECT … INTO, functions with side effects
-	// (nextval, advisory locks, …), EXPLAIN ANALYZE of any of those, and
+	// (nextval, advisory locks, …) or not known to be free of them
+	// (user-defined functions), EXPLAIN ANALYZE of any of those, and
 	// anything not recognised. EXPLAIN without ANALYZE only plans.
 	Writes bool
+	// Session: the statement may leave state on its connection that
+	// outlives it: SET (not SET LOCAL), RESET, LISTEN, PREPARE, DEALLOCATE,
+	// DISCARD, LOAD, temporary objects, DECLARE … WITH HOLD, set_config(),
+	// session-level advisory locks, DO blocks, and text that cannot be
+	// analysed. A pool that shares connections between clients must not
+	// hand such a connection on. Functions and procedures that change
+	// session state are not detected.
+	Session bool
 }
 
 // Classify reports what sql is, for caching and routing. It never fails:
@@ -82,6 +93,7 @@ type walker struct {
 
 	// Findings for the statement being classified.
 	wrote         bool // data or schema may change
+	session       bool // session state may change (Info.Session)
 	notReadOnly   bool // needs the primary even though it does not write
 	locking       bool // FOR UPDATE / FOR SHARE / …
 	volatile      bool // a volatile or stable function or value
@@ -114,10 +126,10 @@ func (w *walker) release() {
 
 func (w *walker) classify(sql string) Info {
 	if len(sql) > maxSQLLen {
-		return Info{Writes: true}
+		return Info{Writes: true, Session: true}
 	}
 	if !w.tokenize(sql) || w.unbalanced {
-		info := Info{Writes: true, Multi: CountStatements(sql) > 1}
+		info := Info{Writes: true, Session: true, Multi: CountStatements(sql) > 1}
 		if len(w.toks) > 0 && w.toks[0].kind == tokIdent {
 			info.Kind = w.word(0)
 		}
@@ -131,7 +143,9 @@ func (w *walker) classify(sql string) Info {
 		kind, read := w.topStatement(int(r.lo), int(r.hi))
 		if w.gaveUp {
 			w.wrote, w.unknownTables, w.notReadOnly, w.explainOnly = true, true, true, false
+			w.session = true
 		}
+		info.Session = info.Session || w.session && !w.explainOnly
 		writes := w.wrote && !w.explainOnly
 		readOnly := read && !w.wrote && !w.notReadOnly && !w.locking
 		cacheable := readOnly && !w.volatile && !w.notCacheable
@@ -167,7 +181,7 @@ func (w *walker) classify(sql string) Info {
 func (w *walker) resetStatement() {
 	w.reads, w.writes, w.ctes = w.reads[:0], w.writes[:0], w.ctes[:0]
 	w.depth = 0
-	w.wrote, w.notReadOnly, w.locking, w.volatile = false, false, false, false
+	w.wrote, w.notReadOnly, w.locking, w.volatile, w.session = false, false, false, false, false
 	w.notCacheable, w.unknownTables, w.gaveUp, w.explainOnly = false, false, false, false
 }
 

@@ -99,12 +99,12 @@ func TestClassify(t *testing.T) {
 		{`SELECT "now" FROM t`, "select", cacheable, []string{"t"}, true},
 		{"SELECT version FROM migrations", "select", cacheable, []string{"migrations"}, true},
 
-		// Unknown functions may touch anything, but like Hyperdrive the read
-		// stays cacheable.
-		{"SELECT my_func(1)", "select", cacheable, nil, false},
-		{"SELECT * FROM my_func(1)", "select", cacheable, nil, false},
-		{`SELECT "My Func"(1) FROM t`, "select", cacheable, []string{"t"}, false},
-		{"SELECT range(1), key(2)", "select", cacheable, nil, false},
+		// Unknown (user-defined) functions may write anything: the read is
+		// a write to unknown tables (TestClassifyFunctionCalls has more).
+		{"SELECT my_func(1)", "select", write, nil, false},
+		{"SELECT * FROM my_func(1)", "select", write, nil, false},
+		{`SELECT "My Func"(1) FROM t`, "select", write, nil, false},
+		{"SELECT range(1), key(2)", "select", write, nil, false},
 		{"SELECT grouping(a), count(*) FILTER (WHERE b) OVER (PARTITION BY c) FROM t GROUP BY GROUPING SETS ((a), CUBE (b))", "select", cacheable, []string{"t"}, true},
 
 		// Locking reads need the primary.
@@ -248,6 +248,144 @@ func TestClassify(t *testing.T) {
 				t.Errorf("Classify(%q)\n got %+v\nwant %+v", tc.sql, got, want)
 			}
 		})
+	}
+}
+
+// TestClassifyFunctionCalls: a call to a function not known to be free of
+// side effects (a user-defined add_item(…) that inserts) must never be
+// cached, retried, or sent to a replica; the built-ins that common reads use
+// keep those reads cacheable.
+func TestClassifyFunctionCalls(t *testing.T) {
+	tests := []struct {
+		sql   string
+		class int
+	}{
+		// User-defined functions, wherever they are called.
+		{"SELECT add_item(?)", write},
+		{"SELECT add_item($1) AS r", write},
+		{"SELECT * FROM add_item('x')", write},
+		{"SELECT id FROM t WHERE id = ANY(ids_for(1))", write},
+		{"SELECT (SELECT bump_counter()) AS n", write},
+		{"WITH x AS (SELECT add_item('a')) SELECT * FROM x", write},
+		{"SELECT * FROM t, LATERAL make_rows(t.id) r", write},
+		{"SELECT * FROM ROWS FROM (make_rows(1)) r", write},
+		{"SELECT public.add_item('x')", write},
+		{`SELECT "Add"('x')`, write},
+		{`SELECT U&"\0061dd"('x')`, write},
+		{"VALUES (add_item('x'))", write},
+		{"SELECT count(*) FROM t WHERE add_item(name) > 0", write},
+		{"SELECT lower(add_item('x'))", write},
+		// Built-ins common reads use stay cacheable.
+		{"SELECT count(*), sum(x), avg(x), min(x), max(x) FROM t", cacheable},
+		{"SELECT lower(name), upper(name), length(name), substring(name from 1 for 3) FROM t", cacheable},
+		{"SELECT jsonb_agg(t), json_agg(t.x), array_agg(x ORDER BY x), string_agg(name, ',') FROM t", cacheable},
+		{"SELECT json_build_object('id', id, 'name', name), jsonb_build_object('a', 1) FROM t", cacheable},
+		{"SELECT date_trunc('day', created_at), to_char(created_at, 'YYYY'), extract(year from created_at) FROM t", cacheable},
+		{"SELECT coalesce(a, 0), nullif(b, ''), greatest(a, b), least(a, b) FROM t", cacheable},
+		{"SELECT round(x, 2), abs(x), ceil(x), floor(x), trunc(x) FROM t", cacheable},
+		{"SELECT concat(a, b), concat_ws(',', a, b), replace(a, 'x', 'y'), split_part(a, ',', 1), trim(a) FROM t", cacheable},
+		{"SELECT row_number() OVER (PARTITION BY a ORDER BY b), rank() OVER w FROM t WINDOW w AS (ORDER BY a)", cacheable},
+		{"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t", cacheable},
+		{"SELECT count(*) FILTER (WHERE x > 0) FROM t", cacheable},
+		{"SELECT * FROM t WHERE data @> ?::jsonb AND tags && ARRAY['a'] AND jsonb_array_length(data->'x') > 0", cacheable},
+		{"SELECT * FROM unnest(?::int[]) AS u(id)", cacheable},
+		{"SELECT array_length(a, 1), cardinality(a), array_to_string(a, ',') FROM t", cacheable},
+		{"SELECT to_tsvector('english', body) @@ websearch_to_tsquery('english', ?) FROM t", cacheable},
+		{"SELECT pg_catalog.count(*) FROM t", cacheable},
+		{"SELECT CAST(x AS numeric(10, 2)), x::varchar(20) FROM t", cacheable},
+		{"SELECT (a, b) OVERLAPS (c, d) FROM t", cacheable},
+		{"SELECT xmlelement(name a, xmlattributes(1 AS b))", cacheable},
+		// Volatile and stable built-ins read without being cacheable.
+		{"SELECT now(), random()", read},
+		{"SELECT * FROM t TABLESAMPLE SYSTEM (10) REPEATABLE (42)", read},
+		{"SELECT pg_get_viewdef('v'::regclass), obj_description(1, 'pg_class')", read},
+		// Side effects write.
+		{"SELECT nextval('s')", write},
+		{"SELECT pg_advisory_lock(1)", write},
+	}
+	for _, tc := range tests {
+		got := Classify(tc.sql)
+		var class int
+		switch {
+		case got.Writes:
+			class = write
+		case got.Cacheable:
+			class = cacheable
+		case got.ReadOnly:
+			class = read
+		default:
+			class = other
+		}
+		if class != tc.class {
+			t.Errorf("Classify(%q) = %+v; want %s", tc.sql, got, [...]string{"cacheable", "read", "write", "other"}[tc.class])
+		}
+		if got.Writes && (got.ReadOnly || got.Cacheable || got.TablesKnown) {
+			t.Errorf("Classify(%q) = %+v: a write must be neither read-only, cacheable nor of known tables", tc.sql, got)
+		}
+	}
+}
+
+// TestClassifySession: statements whose effect stays with the connection
+// are flagged, so that the binding does not hand that connection to the
+// next request; everything else is not (closing costs a new connection).
+func TestClassifySession(t *testing.T) {
+	tests := []struct {
+		sql     string
+		session bool
+	}{
+		{"SET search_path TO other", true},
+		{"SET SESSION search_path = x", true},
+		{"set statement_timeout = 0", true},
+		{"SET ROLE app", true},
+		{"SET SESSION AUTHORIZATION app", true},
+		{"SET TIME ZONE 'UTC'", true},
+		{"SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", true},
+		{"RESET ALL", true},
+		{"RESET search_path", true},
+		{"DISCARD ALL", true},
+		{"LISTEN ch", true},
+		{"PREPARE p AS SELECT 1", true},
+		{"DEALLOCATE ALL", true},
+		{"LOAD 'auto_explain'", true},
+		{"CREATE TEMP TABLE t (a int)", true},
+		{"CREATE TEMPORARY VIEW v AS SELECT 1", true},
+		{"CREATE GLOBAL TEMPORARY TABLE t (a int)", true},
+		{"CREATE TABLE pg_temp.t (a int)", true},
+		{"SELECT * INTO TEMP t2 FROM t", true},
+		{"DECLARE c CURSOR WITH HOLD FOR SELECT * FROM t", true},
+		{"SELECT set_config('search_path', 'x', false)", true},
+		{"SELECT pg_advisory_lock(1)", true},
+		{"SELECT pg_try_advisory_lock(1)", true},
+		{"SELECT setseed(0.5)", true},
+		{"DO $$ BEGIN PERFORM set_config('a.b', 'c', false); END $$", true},
+		{"SELECT 1; SET search_path TO x", true},
+		{"SELECT 'unterminated", true},
+
+		{"SET LOCAL search_path TO other", false},
+		{"SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", false},
+		{"SET CONSTRAINTS ALL DEFERRED", false},
+		{"SELECT * FROM t WHERE id = ?", false},
+		{"INSERT INTO t VALUES (1)", false},
+		{"UPDATE t SET a = 1", false},
+		{"CREATE TABLE t (a int)", false},
+		{"ALTER TABLE t ADD COLUMN b int", false},
+		{"SELECT pg_advisory_xact_lock(1)", false},
+		{"SELECT nextval('s')", false},
+		{"SELECT add_item(1)", false},
+		{"DECLARE c CURSOR FOR SELECT * FROM t", false},
+		{"BEGIN", false},
+		{"COMMIT", false},
+		{"NOTIFY ch", false},
+		{"UNLISTEN *", false},
+		{"SHOW search_path", false},
+		{"EXPLAIN CREATE TEMP TABLE t AS SELECT 1", false},
+		{"CALL p(1)", false},
+		{"FOO bar", false}, // not a command: PostgreSQL rejects it
+	}
+	for _, tc := range tests {
+		if got := Classify(tc.sql); got.Session != tc.session {
+			t.Errorf("Classify(%q).Session = %v; want %v", tc.sql, got.Session, tc.session)
+		}
 	}
 }
 

@@ -47,9 +47,20 @@ func (w *walker) topStatement(lo, hi int) (kind string, reads bool) {
 		} else {
 			w.sessionCommand()
 		}
-	case kwSet, kwReset, kwDiscard, kwBegin, kwStart, kwEnd, kwRollback, kwAbort, kwSavepoint,
-		kwRelease, kwPrepare, kwDeallocate, kwListen, kwUnlisten, kwNotify, kwClose, kwCheckpoint,
-		kwLoad, kwVacuum, kwAnalyze, kwAnalyse, kwCluster, kwReindex:
+	case kwSet:
+		w.sessionCommand()
+		// SET LOCAL, SET TRANSACTION and SET CONSTRAINTS end with the
+		// transaction; every other SET outlives it.
+		w.session = w.kwAt(lo+1, hi) != kwLocal && !w.isWord(lo+1, hi, "transaction") &&
+			!w.isWord(lo+1, hi, "constraints")
+	case kwReset, kwDiscard, kwPrepare, kwDeallocate, kwListen, kwLoad:
+		// Session state: settings, prepared statements (DEALLOCATE ALL and
+		// DISCARD ALL also drop the driver's), notification channels,
+		// loaded libraries.
+		w.sessionCommand()
+		w.session = true
+	case kwBegin, kwStart, kwEnd, kwRollback, kwAbort, kwSavepoint, kwRelease, kwUnlisten, kwNotify,
+		kwClose, kwCheckpoint, kwVacuum, kwAnalyze, kwAnalyse, kwCluster, kwReindex:
 		// Session, transaction and maintenance commands change no data (a
 		// prepared statement only runs on EXECUTE), but belong on the
 		// primary and are never cached.
@@ -61,6 +72,10 @@ func (w *walker) topStatement(lo, hi int) (kind string, reads bool) {
 		// GRANT, REVOKE, CALL, DO, EXECUTE, COMMENT, SECURITY LABEL, IMPORT
 		// FOREIGN SCHEMA, REASSIGN OWNED, and anything unknown.
 		w.unknownStatement()
+		// A DO block is code that may SET, LISTEN or create temporary
+		// tables. (Procedures and functions may too; that is not detected:
+		// closing the connection after every call would cost too much.)
+		w.session = kw == kwDo
 	}
 	return w.word(lo), false
 }
@@ -141,11 +156,18 @@ func (w *walker) create(lo, hi int) {
 	}
 	for {
 		switch w.kwAt(i, hi) {
-		case kwTemp, kwTemporary, kwUnlogged, kwGlobal, kwLocal, kwUnique, kwRecursive:
+		case kwTemp, kwTemporary:
+			w.session = true // a temporary object lives as long as the session
+			i++
+			continue
+		case kwUnlogged, kwGlobal, kwLocal, kwUnique, kwRecursive:
 			i++
 			continue
 		}
 		break
+	}
+	if w.isWord(i+1, hi, "pg_temp") && w.kindAt(i+2, hi) == tokDot {
+		w.session = true // CREATE TABLE pg_temp.t: temporary too
 	}
 	switch w.kwAt(i, hi) {
 	case kwTable:
@@ -403,6 +425,9 @@ func (w *walker) lock(lo, hi int) {
 func (w *walker) declare(lo, hi int) {
 	w.sessionCommand()
 	for i := lo + 1; i < hi; i++ {
+		if w.isWord(i, hi, "hold") && w.kwAt(i-1, hi) == kwWith {
+			w.session = true // a holdable cursor outlives the transaction
+		}
 		if w.kwAt(i, hi) == kwFor {
 			w.queryStatement(i+1, hi)
 			return

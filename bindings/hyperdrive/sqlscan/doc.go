@@ -7,9 +7,10 @@
 //   - SplitStatements and CountStatements cut a script into statements at
 //     the semicolons psql would cut at.
 //   - Classify tells the cache and the router what a statement is: its kind,
-//     whether it may write, whether its result may be cached (Hyperdrive's
-//     rule: read-only, no volatile or stable functions), and which tables it
-//     reads or writes.
+//     whether it may write (a call to a function not known to be free of
+//     side effects counts), whether its result may be cached (Hyperdrive's
+//     rule: read-only, no volatile or stable functions), which tables it
+//     reads or writes, and whether it may change session state.
 //
 // The lexer follows PostgreSQL's scan.l with standard_conforming_strings on
 // (the default since 9.1): '…' strings double their quotes, E'…' strings
@@ -23,5 +24,6 @@
 // touching unknown tables and is never cacheable. What it cannot see at all
 // is server-side behaviour: triggers, foreign-key cascades, rules, views over
 // other tables and writes to partitions through their parent are not in the
-// text, so Tables names only the relations the statement itself names.
+// text, so Tables names only the relations the statement itself names (the
+// binding's cache therefore invalidates every read on any write).
 package sqlscan

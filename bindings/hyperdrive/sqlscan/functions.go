@@ -5,8 +5,9 @@ type funcClass uint8
 
 const (
 	// funcUnknown functions (user-defined ones, mostly) may read or write any
-	// table. Like Hyperdrive, a read calling one stays cacheable, but its
-	// tables are no longer known.
+	// table, so a statement calling one is treated as a write to unknown
+	// tables, like a funcSideEffect call. (Hyperdrive caches such reads; a
+	// cached or retried add_item(…) would be applied zero or two times.)
 	funcUnknown funcClass = iota
 	// funcPure built-ins depend only on their arguments and the rows they are
 	// given: aggregates, string, maths, JSON and array functions, casts.
@@ -22,6 +23,10 @@ const (
 	// funcAgeLike is age(): STABLE with one argument (it compares with the
 	// current date), IMMUTABLE with two.
 	funcAgeLike
+	// funcSession functions are funcSideEffect ones whose effect stays with
+	// the connection: settings, session-level advisory locks, the random
+	// seed, dblink connections.
+	funcSession
 )
 
 // functionClasses lists functions by lower-case name. Hyperdrive's documented
@@ -38,7 +43,7 @@ var functionClasses = func() map[string]funcClass {
 	}
 	add(funcVolatile,
 		"now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday",
-		"random", "random_normal", "setseed", "array_shuffle", "array_sample",
+		"random", "random_normal", "array_shuffle", "array_sample",
 		"gen_random_uuid", "uuidv4", "uuidv7", "gen_random_bytes",
 		"currval", "lastval", "txid_current_if_assigned", "txid_current_snapshot",
 		"current_setting", "current_database", "current_schema", "current_schemas", "current_query",
@@ -54,9 +59,15 @@ var functionClasses = func() map[string]funcClass {
 		"has_database_privilege", "has_schema_privilege", "has_function_privilege",
 		"has_sequence_privilege", "has_language_privilege", "has_tablespace_privilege",
 		"has_type_privilege", "has_parameter_privilege", "pg_has_role", "to_regclass", "to_regproc",
-		"to_regtype", "to_regnamespace", "to_regrole")
+		"to_regtype", "to_regnamespace", "to_regrole",
+		// catalog lookups ORMs and drivers run (STABLE: they read the catalog)
+		"obj_description", "col_description", "shobj_description", "pg_table_is_visible",
+		"pg_type_is_visible", "pg_function_is_visible", "pg_encoding_to_char", "pg_input_is_valid",
+		"pg_input_error_info", "pg_column_is_updatable", "pg_relation_is_updatable",
+		// date arithmetic in the session's TimeZone
+		"date_add", "date_subtract")
 	add(funcSideEffect,
-		"nextval", "setval", "set_config", "pg_notify", "txid_current", "pg_current_xact_id",
+		"nextval", "setval", "pg_notify", "txid_current", "pg_current_xact_id",
 		"pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal", "pg_create_restore_point",
 		"pg_backup_start", "pg_backup_stop", "pg_start_backup", "pg_stop_backup",
 		"pg_log_backend_memory_contexts", "pg_import_system_collations", "pg_terminate_backend",
@@ -64,6 +75,8 @@ var functionClasses = func() map[string]funcClass {
 		"query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema",
 		"cursor_to_xml", "table_to_xml", "schema_to_xml", "database_to_xml")
 	add(funcAgeLike, "age")
+	add(funcSession, "set_config", "setseed", "pg_advisory_lock", "pg_advisory_lock_shared",
+		"pg_try_advisory_lock", "pg_try_advisory_lock_shared", "dblink_connect", "dblink_connect_u")
 	add(funcPure,
 		// aggregates and window functions
 		"count", "sum", "avg", "min", "max", "array_agg", "string_agg", "json_agg", "jsonb_agg",
@@ -74,6 +87,7 @@ var functionClasses = func() map[string]funcClass {
 		"stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "corr",
 		"covar_pop", "covar_samp", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept",
 		"regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "xmlagg", "grouping",
+		"range_agg", "range_intersect_agg",
 		"cube", "rollup",
 		// conditionals and SQL syntax functions
 		"coalesce", "nullif", "greatest", "least", "cast", "treat", "extract", "substring", "trim",
@@ -94,6 +108,7 @@ var functionClasses = func() map[string]funcClass {
 		"abs", "round", "ceil", "ceiling", "floor", "trunc", "mod", "power", "pow", "sqrt", "cbrt",
 		"exp", "ln", "log", "log10", "sign", "div", "pi", "degrees", "radians", "sin", "cos", "tan",
 		"asin", "acos", "atan", "atan2", "width_bucket", "gcd", "lcm", "factorial", "scale",
+		"min_scale", "trim_scale", "bit_count", "get_bit", "get_byte", "set_bit", "set_byte",
 		// dates and times (of their arguments, not of the clock)
 		"date_trunc", "date_part", "date_bin", "make_date", "make_time", "make_timestamp",
 		"make_timestamptz", "make_interval", "justify_days", "justify_hours", "justify_interval",
@@ -111,7 +126,8 @@ var functionClasses = func() map[string]funcClass {
 		"json_populate_record", "jsonb_populate_record", "json_populate_recordset",
 		"jsonb_populate_recordset", "jsonb_to_record", "jsonb_to_recordset", "json_to_record",
 		"json_to_recordset", "json_scalar", "json_serialize", "json_query", "json_value",
-		"json_exists", "json_table", "jsonb_exists",
+		"json_exists", "json_table", "jsonb_exists", "jsonb_exists_any", "jsonb_exists_all",
+		"jsonb_contains", "jsonb_contained",
 		// arrays and set-returning functions
 		"array_length", "array_upper", "array_lower", "array_position", "array_positions",
 		"array_remove", "array_replace", "array_append", "array_prepend", "array_cat", "array_dims",
@@ -122,7 +138,7 @@ var functionClasses = func() map[string]funcClass {
 		"ts_rank", "ts_rank_cd", "ts_headline", "setweight", "strip", "numnode", "querytree",
 		"array_to_tsvector",
 		// XML
-		"xmlelement", "xmlforest", "xmlconcat", "xmlparse", "xmlpi", "xmlroot", "xmlserialize",
+		"xmlelement", "xmlattributes", "xmlforest", "xmlconcat", "xmlparse", "xmlpi", "xmlroot", "xmlserialize",
 		"xmlexists", "xmltable",
 		// ranges and network addresses
 		"int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "lower_inc",
@@ -144,7 +160,7 @@ var (
 	}
 	volatilePrefixes = [...]string{
 		"pg_sleep", "uuid_generate_", "txid_", "pg_current_", "inet_client_", "inet_server_",
-		"pg_stat_", "pg_last_", "pg_ls_", "pg_read_",
+		"pg_stat_", "pg_last_", "pg_ls_", "pg_read_", "pg_get_",
 	}
 )
 

@@ -21,6 +21,8 @@ var fuzzSeeds = []string{
 	"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END; SELECT 2",
 	"EXPLAIN (ANALYZE) DELETE FROM t; SELECT now()",
 	"SELECT * FROM (a JOIN b ON true), LATERAL f(x) WITH ORDINALITY AS y(z)",
+	"SELECT add_item(?) AS r",
+	"SELECT count(*), lower(name), coalesce(a, 0) FROM t GROUP BY 2",
 }
 
 // FuzzRewrite checks that Rewrite never panics, reports errors inside the

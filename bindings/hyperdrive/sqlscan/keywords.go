@@ -409,7 +409,7 @@ var keywordFlags = func() (f [kwCount]uint8) {
 	set(flagNotCall, kwAll, kwAnd, kwAny, kwArray, kwAs, kwBetween, kwBy, kwCase, kwCheck, kwConflict,
 		kwDefault, kwDelete, kwDistinct, kwDo, kwElse, kwExcept, kwExists, kwFilter, kwFor, kwFrom,
 		kwGroup, kwHaving, kwIlike, kwIn, kwInsert, kwIntersect, kwInto, kwIs, kwJoin, kwLateral,
-		kwLike, kwLimit, kwMerge, kwNot, kwOffset, kwOn, kwOnly, kwOr, kwOrder, kwOver, kwPrimary,
+		kwLike, kwLimit, kwMerge, kwNot, kwOffset, kwOn, kwOnly, kwOr, kwOrder, kwOver, kwOverlaps, kwPrimary,
 		kwReferences, kwReturning, kwRow, kwSelect, kwSet, kwSets, kwSimilar, kwSome, kwTable,
 		kwTablesample, kwThen, kwUnion, kwUnique, kwUpdate, kwUsing, kwValues, kwWhen, kwWhere,
 		kwWindow, kwWith)

@@ -352,10 +352,20 @@ func (w *walker) identInBody(i, hi int, st *bodyState) int {
 		return i + 1
 	case kwTablesample:
 		w.volatile = true // a random sample of the rows
-		if w.kindAt(i+1, hi) == tokIdent {
-			return i + 2 // the sampling method, which is not a function call
+		j := i + 1
+		if w.kindAt(j, hi) != tokIdent {
+			return j
 		}
-		return i + 1
+		j++ // the sampling method, which is not a function call
+		if w.kindAt(j, hi) == tokLParen {
+			end := w.closeOf(j, hi)
+			w.scanBody(j+1, end, bodyState{})
+			j = end + 1
+		}
+		if w.isWord(j, hi, "repeatable") && w.kindAt(j+1, hi) == tokLParen {
+			j++ // REPEATABLE (seed) is not a call either; scanBody walks the seed
+		}
+		return j
 	case kwWith:
 		if w.isCTEStart(i, hi) { // e.g. INSERT INTO t WITH x AS (…) SELECT …
 			w.queryStatement(w.withClause(i, hi), hi)
@@ -391,17 +401,20 @@ func (w *walker) identInBody(i, hi int, st *bodyState) int {
 func (w *walker) call(lo, end, hi int) {
 	last := end - 1
 	t := w.toks[last]
-	if t.unicode {
-		w.unknownTables = true
-		return
+	class := funcUnknown // a U&"…" name is not decoded: it could be anything
+	if !t.unicode {
+		class = lookupFunction(w.nameText(last), t.kind == tokQuotedIdent)
 	}
-	switch lookupFunction(w.nameText(last), t.kind == tokQuotedIdent) {
-	case funcUnknown:
-		w.unknownTables = true
+	switch class {
+	case funcSession, funcUnknown, funcSideEffect:
+		w.session = w.session || class == funcSession
+		// A function not known to be free of side effects (a user-defined
+		// add_item(…), nextval, …) may write any table: the statement
+		// needs the primary, is never retried once sent, never cached,
+		// and makes cached reads stale when it runs.
+		w.volatile, w.wrote, w.notReadOnly, w.unknownTables = true, true, true, true
 	case funcVolatile:
 		w.volatile = true
-	case funcSideEffect:
-		w.volatile, w.wrote, w.notReadOnly, w.unknownTables = true, true, true, true
 	case funcAgeLike:
 		if w.countArgs(end, hi) < 2 {
 			w.volatile = true
@@ -455,7 +468,11 @@ func (w *walker) selectInto(i, hi int) int {
 	w.wrote = true
 	for {
 		switch w.kwAt(i, hi) {
-		case kwTemporary, kwTemp, kwUnlogged, kwLocal, kwGlobal, kwTable:
+		case kwTemporary, kwTemp:
+			w.session = true
+			i++
+			continue
+		case kwUnlogged, kwLocal, kwGlobal, kwTable:
 			i++
 			continue
 		}
