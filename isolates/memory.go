@@ -1,7 +1,6 @@
 package isolates
 
 import (
-	"runtime"
 	"runtime/metrics"
 	"sync"
 )
@@ -22,11 +21,7 @@ import (
 //     meanwhile, an isolate that retained that much in one slice is over its
 //     budget. Garbage does not count (only what survives a collection), so
 //     a handler that churns through short-lived objects is not punished.
-//     This catches an allocation loop. Growth that came with new goroutines
-//     is not a slice's: each new goroutine (a connection, mostly) excuses
-//     perGoroutineHeap of it, so a burst of thousands of connections that
-//     grows the heap while a slice waits to be scheduled blames no one.
-//     Attribution is by elimination: the
+//     This catches an allocation loop. Attribution is by elimination: the
 //     heap is shared, so when two long slices run through the same growth,
 //     the one that started last (the narrowest window that explains it) is
 //     interrupted first, and the other must then show growth of its own.
@@ -46,11 +41,6 @@ import (
 // loop is caught after the heap grows by between one and about two limits
 // plus the live heap; a single allocation larger than the machine's memory
 // (one huge ArrayBuffer) is a Go allocation that cannot be interrupted.
-
-// perGoroutineHeap is the heap growth a new goroutine excuses: a fasthttp
-// connection holds about 18 KiB of request state and buffers (a burst of
-// 10,000 grew the live heap by 184 MiB), with room to spare.
-const perGoroutineHeap = 64 << 10
 
 // heapBudget is the process-wide budget the soft limit compares the live
 // heap with.
@@ -111,9 +101,8 @@ func raiseBaseline(live uint64) (baseline uint64) {
 }
 
 type heapSample struct {
-	live       uint64 // bytes live after the last collection
-	cycles     uint64 // collections completed
-	goroutines int    // goroutines now: a burst of connections adds thousands
+	live   uint64 // bytes live after the last collection
+	cycles uint64 // collections completed
 }
 
 // heapSampler reads the two metrics; one per watchdog (metrics.Read writes
@@ -136,6 +125,5 @@ func readHeap(s heapSampler) heapSample {
 	if s[1].Value.Kind() == metrics.KindUint64 {
 		h.cycles = s[1].Value.Uint64()
 	}
-	h.goroutines = runtime.NumGoroutine()
 	return h
 }

@@ -69,19 +69,8 @@ type watch struct {
 
 // sliceWatch is what the watchdog saw of one isolate's current slice.
 type sliceWatch struct {
-	start      int64  // the slice's sliceStart
-	live       uint64 // live heap when the watchdog first saw it
-	goroutines int    // goroutines then
-}
-
-// grewBeyond reports whether the heap grew during the slice by more than
-// limit plus what the goroutines started meanwhile account for.
-func (sw *sliceWatch) grewBeyond(heap heapSample, limit uint64) bool {
-	allowance := uint64(0)
-	if d := heap.goroutines - sw.goroutines; d > 0 {
-		allowance = uint64(d) * perGoroutineHeap
-	}
-	return heap.live > sw.live+limit+allowance
+	start int64  // the slice's sliceStart
+	live  uint64 // live heap when the watchdog first saw it
 }
 
 // check looks at every isolate once, given the time and the heap now.
@@ -136,14 +125,14 @@ func (w *watch) check(now time.Time, heap heapSample) {
 		}
 		sw := w.slices[iso]
 		if sw == nil || sw.start != start {
-			w.slices[iso] = &sliceWatch{start: start, live: heap.live, goroutines: heap.goroutines}
+			w.slices[iso] = &sliceWatch{start: start, live: heap.live}
 			continue
 		}
 		// Only a long slice is a suspect: the heap is the process's, and
 		// under a burst of connections it grows while short slices come
 		// and go (a 10,000-request burst grew it by 184 MiB across one
 		// slice that the OS had descheduled for a few milliseconds).
-		if age >= hardLimitMinSlice.Nanoseconds() && sw.grewBeyond(heap, memLimit) && (suspect == nil || start > suspectSlice.start) {
+		if age >= hardLimitMinSlice.Nanoseconds() && heap.live > sw.live+memLimit && (suspect == nil || start > suspectSlice.start) {
 			suspect, suspectSlice = iso, sw
 		}
 	}
@@ -153,7 +142,7 @@ func (w *watch) check(now time.Time, heap heapSample) {
 			settled = false
 			// Any other slice must now show growth of its own.
 			for _, sw := range w.slices {
-				sw.live, sw.goroutines = heap.live, heap.goroutines
+				sw.live = heap.live
 			}
 		}
 	}
