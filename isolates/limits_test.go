@@ -134,6 +134,15 @@ func TestMemoryRuleBlamesTheLatestSliceThroughTheGrowth(t *testing.T) {
 	}
 	now := at(max(startA, startB), hardLimitMinSlice)
 
+	// Growth that came with thousands of requests arriving (a burst of
+	// connections while the slices waited to be scheduled) is theirs.
+	w.check(now, heapSample{live: base})
+	p.queued.Add(10000)
+	w.check(now, heapSample{live: base + 64<<20 + 200<<20})
+	if a.doomed.Load() != nil || b.doomed.Load() != nil {
+		t.Fatal("blamed a slice for the heap a burst of 10,000 requests grew")
+	}
+	p.queued.Add(-10000)
 	w.check(now, heapSample{live: base})
 	w.check(now, heapSample{live: base + 64<<20}) // grew by the limit: not over it
 	if a.doomed.Load() != nil || b.doomed.Load() != nil {

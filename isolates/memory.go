@@ -21,7 +21,11 @@ import (
 //     meanwhile, an isolate that retained that much in one slice is over its
 //     budget. Garbage does not count (only what survives a collection), so
 //     a handler that churns through short-lived objects is not punished.
-//     This catches an allocation loop. Attribution is by elimination: the
+//     This catches an allocation loop. Growth that came with requests
+//     arriving is not a slice's: each request more in flight or queued in
+//     the pool excuses perRequestHeap of it, so a burst of thousands of
+//     connections that grows the heap while a slice waits for a CPU blames
+//     no one. Attribution is by elimination: the
 //     heap is shared, so when two long slices run through the same growth,
 //     the one that started last (the narrowest window that explains it) is
 //     interrupted first, and the other must then show growth of its own.

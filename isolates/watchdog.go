@@ -69,8 +69,27 @@ type watch struct {
 
 // sliceWatch is what the watchdog saw of one isolate's current slice.
 type sliceWatch struct {
-	start int64  // the slice's sliceStart
-	live  uint64 // live heap when the watchdog first saw it
+	start    int64  // the slice's sliceStart
+	live     uint64 // live heap when the watchdog first saw it
+	requests int64  // the pool's requests in flight and queued then
+}
+
+// perRequestHeap is the heap growth each additional request in flight or
+// queued excuses: a request holds its connection's buffers, its copy and
+// its JavaScript objects (a burst of 10,000 grew the live heap by about
+// 200 MiB), with room to spare.
+const perRequestHeap = 64 << 10
+
+// grewBeyond reports whether the live heap grew during the slice by more
+// than limit plus what the requests that arrived meanwhile account for: a
+// burst of requests grows the heap while a slice waits to be scheduled,
+// and that growth is not the slice's.
+func (sw *sliceWatch) grewBeyond(live uint64, requests int64, limit uint64) bool {
+	allowance := uint64(0)
+	if d := requests - sw.requests; d > 0 {
+		allowance = uint64(d) * perRequestHeap
+	}
+	return live > sw.live+limit+allowance
 }
 
 // check looks at every isolate once, given the time and the heap now.
@@ -93,6 +112,10 @@ func (w *watch) check(now time.Time, heap heapSample) {
 	memLimit := p.opts.MemoryLimit
 	settled := p.rebuilding.Load() == 0
 
+	requests := p.queued.Load()
+	for _, iso := range isos {
+		requests += int64(iso.inflight.Load())
+	}
 	var suspect *Isolate
 	var suspectSlice *sliceWatch
 	for _, iso := range isos {
@@ -125,14 +148,14 @@ func (w *watch) check(now time.Time, heap heapSample) {
 		}
 		sw := w.slices[iso]
 		if sw == nil || sw.start != start {
-			w.slices[iso] = &sliceWatch{start: start, live: heap.live}
+			w.slices[iso] = &sliceWatch{start: start, live: heap.live, requests: requests}
 			continue
 		}
 		// Only a long slice is a suspect: the heap is the process's, and
 		// under a burst of connections it grows while short slices come
 		// and go (a 10,000-request burst grew it by 184 MiB across one
 		// slice that the OS had descheduled for a few milliseconds).
-		if age >= hardLimitMinSlice.Nanoseconds() && heap.live > sw.live+memLimit && (suspect == nil || start > suspectSlice.start) {
+		if age >= hardLimitMinSlice.Nanoseconds() && sw.grewBeyond(heap.live, requests, memLimit) && (suspect == nil || start > suspectSlice.start) {
 			suspect, suspectSlice = iso, sw
 		}
 	}
@@ -142,7 +165,7 @@ func (w *watch) check(now time.Time, heap heapSample) {
 			settled = false
 			// Any other slice must now show growth of its own.
 			for _, sw := range w.slices {
-				sw.live = heap.live
+				sw.live, sw.requests = heap.live, requests
 			}
 		}
 	}
