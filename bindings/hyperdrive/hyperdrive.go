@@ -715,6 +715,12 @@ func (r *result) rowObject(vm *goja.Runtime, parse goja.Callable, row []any) (go
 		if err != nil {
 			return nil, err
 		}
+		if col == "__proto__" {
+			// Set would change the row's prototype (to a JSON object the
+			// database returned, even); a column is always an own property.
+			_ = obj.DefineDataProperty(col, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+			continue
+		}
 		_ = obj.Set(col, v)
 	}
 	return obj, nil

@@ -70,3 +70,11 @@ test("errors raised before PostgreSQL carry a SQLSTATE code", async () => {
   eq(arity.code, "08P01");
   eq(throws(() => db.prepare("SELECT ? AS v").bind(1, 2)).code, "08P01");
 });
+
+test("a column named __proto__ is an own property, not the row's prototype", async () => {
+  const row = await db.prepare(`SELECT 1 AS a, '{"polluted": true}'::jsonb AS "__proto__"`).first();
+  eq(Object.getPrototypeOf(row) === Object.prototype, true);
+  eq(row.polluted, undefined);
+  eq(Object.keys(row), ["a", "__proto__"]);
+  eq(Object.getOwnPropertyDescriptor(row, "__proto__").value, { polluted: true });
+});
