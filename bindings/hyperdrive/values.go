@@ -1,6 +1,7 @@
 package hyperdrive
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -245,6 +246,10 @@ func decodeColumn(m *pgtype.Map, fd pgconn.FieldDescription, raw []byte) (any, e
 			raw = raw[1:] // jsonb's binary format is a version byte, then text
 		}
 		return jsonText(raw), nil
+	case pgtype.NumericOID:
+		if z, ok := numericZero(fd.Format, raw); ok {
+			return z, nil
+		}
 	}
 	typ, ok := m.TypeForOID(fd.DataTypeOID)
 	if !ok {
@@ -255,6 +260,21 @@ func decodeColumn(m *pgtype.Map, fd pgconn.FieldDescription, raw []byte) (any, e
 		return nil, err
 	}
 	return normalize(fd.DataTypeOID, v), nil
+}
+
+// numericZero is a binary numeric zero with its scale ("0.00"): pgx
+// decodes zero without its display scale (dscale), and a numeric comes back
+// exactly as PostgreSQL prints it. Other values keep their scale in pgx.
+func numericZero(format int16, raw []byte) (jsNumeric, bool) {
+	// ndigits, weight, sign, dscale: four int16s, then the digits.
+	if format != pgtype.BinaryFormatCode || len(raw) != 8 || binary.BigEndian.Uint16(raw[0:]) != 0 || binary.BigEndian.Uint16(raw[4:]) != 0 {
+		return "", false
+	}
+	scale := int(int16(binary.BigEndian.Uint16(raw[6:])))
+	if scale <= 0 || scale > 16383 {
+		return "0", true
+	}
+	return jsNumeric("0." + strings.Repeat("0", scale)), true
 }
 
 // normalize maps pgx's decoded values to the DESIGN.md type table.

@@ -12,6 +12,9 @@ test("PostgreSQL → JS: numbers", async () => {
   eq(await one("SELECT 123.4500::numeric AS v"), "123.4500");
   eq(await one("SELECT 12345678901234567890.123456789::numeric AS v"), "12345678901234567890.123456789");
   eq(await one("SELECT 'NaN'::numeric AS v"), "NaN");
+  eq(await one("SELECT 0.00::numeric AS v"), "0.00"); // zero keeps its scale, as PostgreSQL prints it
+  eq(await one("SELECT 0::numeric AS v"), "0");
+  eq(await one("SELECT (-0.000)::numeric AS v"), "0.000");
 });
 
 test("PostgreSQL → JS: text-like, bool, uuid, enum, interval, inet", async () => {
