@@ -294,7 +294,10 @@ func normalize(oid uint32, v any) any {
 	case uint32:
 		return int64(x)
 	case float32:
-		return float64(x)
+		// The float4's shortest decimal, as PostgreSQL prints it (0.1),
+		// not the float64 nearest its binary value (0.10000000149011612).
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(float64(x), 'g', -1, 32), 64)
+		return f
 	case float64, bool, string:
 		return x
 	case pgtype.Numeric:

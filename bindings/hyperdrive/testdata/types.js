@@ -5,6 +5,9 @@ test("PostgreSQL → JS: numbers", async () => {
   eq(await one("SELECT 7::int2 AS v"), 7);
   eq(await one("SELECT 2147483647::int4 AS v"), 2147483647);
   eq(await one("SELECT 1.5::float4 AS v"), 1.5);
+  eq(await one("SELECT 0.1::float4 AS v"), 0.1); // as PostgreSQL prints it, not widened to 0.10000000149011612
+  eq(await one("SELECT '-3.4028235e38'::float4 AS v"), -3.4028235e38);
+  eq(await one("SELECT 'Infinity'::float4 AS v"), Infinity);
   eq(await one("SELECT 0.1::float8 AS v"), 0.1);
   eq(await one("SELECT 9007199254740991::int8 AS v"), 9007199254740991);
   eq(await one("SELECT (-9007199254740991)::int8 AS v"), -9007199254740991);
