@@ -217,7 +217,7 @@ func valueSize(v any) int {
 // fresh one (or a stale one within stale_while_revalidate, whose refresh it
 // starts), without running anything: the binding answers such reads on the
 // isolate's own goroutine, with no query goroutine at all.
-func (b *Binding) cacheHit(st *statement, args []any, run func(context.Context) (*result, error)) (*result, bool) {
+func (b *Binding) cacheHit(st *statement, args []any) (*result, bool) {
 	c := b.cache
 	if c == nil || !st.info.Cacheable {
 		return nil, false
@@ -229,14 +229,14 @@ func (b *Binding) cacheHit(st *statement, args []any, run func(context.Context) 
 	}
 	if state == staleOK {
 		c.stale.Add(1)
-		b.refresh(e, key, st, run)
+		b.refresh(e, key, st, args)
 	}
 	c.hits.Add(1)
 	return servedFromCache(e.res), true
 }
 
 // refresh re-runs a stale entry's query once, in the background.
-func (b *Binding) refresh(e *cacheEntry, key string, st *statement, run func(context.Context) (*result, error)) {
+func (b *Binding) refresh(e *cacheEntry, key string, st *statement, args []any) {
 	if !e.refreshing.CompareAndSwap(false, true) {
 		return
 	}
@@ -244,19 +244,19 @@ func (b *Binding) refresh(e *cacheEntry, key string, st *statement, run func(con
 		defer e.refreshing.Store(false)
 		rctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
 		defer cancel()
-		_, _, _ = b.cache.flight.Do(key+"\x00refresh", func() (any, error) { return b.fill(rctx, key, st, run) })
+		_, _, _ = b.cache.flight.Do(key+"\x00refresh", func() (any, error) { return b.fill(rctx, key, st, args) })
 	}()
 }
 
 // cachedRead serves a cacheable statement from the cache, or runs it once
 // for every concurrent caller and stores the result.
-func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run func(context.Context) (*result, error)) (*result, error) {
+func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any) (*result, error) {
 	c := b.cache
 	key := cacheKey(b.dbID, st.raw, args)
 	if e, state := c.lookup(key); state != miss {
 		if state == staleOK {
 			c.stale.Add(1)
-			b.refresh(e, key, st, run)
+			b.refresh(e, key, st, args)
 		}
 		c.hits.Add(1)
 		return servedFromCache(e.res), nil
@@ -268,21 +268,21 @@ func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any, run
 	flightKey := key + "\x00" + strconv.FormatUint(c.writeGeneration(), 10)
 	// The leader's query must not die with the leader's request: others
 	// wait on it. It is still bounded by the query timeout.
-	v, err, _ := c.flight.Do(flightKey, func() (any, error) { return b.fill(context.WithoutCancel(ctx), key, st, run) })
+	v, err, _ := c.flight.Do(flightKey, func() (any, error) { return b.fill(context.WithoutCancel(ctx), key, st, args) })
 	if err != nil {
 		return nil, err
 	}
 	return v.(*result), nil
 }
 
-// fill runs a cacheable read and stores its result. run must not use a
-// replica: a lagging replica's result may predate a write this binding has
-// acknowledged, and a cached copy would serve it to every request, the
-// writer's included (a replica result that slips through is returned, not
-// stored).
-func (b *Binding) fill(ctx context.Context, key string, st *statement, run func(context.Context) (*result, error)) (*result, error) {
+// fill runs a cacheable read (through fillRunner: never on a replica) and
+// stores its result. A lagging replica's result may predate a write this
+// binding has acknowledged, and a cached copy would serve it to every
+// request, the writer's included (a replica result that slips through is
+// returned, not stored).
+func (b *Binding) fill(ctx context.Context, key string, st *statement, args []any) (*result, error) {
 	gen := b.cache.writeGeneration()
-	r, err := run(ctx)
+	r, err := b.fillRunner(st, args)(ctx)
 	if err != nil {
 		return nil, err
 	}

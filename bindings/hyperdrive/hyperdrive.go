@@ -333,7 +333,7 @@ func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope 
 	var r *result
 	var err error
 	if b.cache != nil && st.info.Cacheable && !noCache {
-		r, err = b.cachedRead(ctx, st, args, b.fillRunner(st, args))
+		r, err = b.cachedRead(ctx, st, args)
 	} else {
 		r, err = b.executeUncached(ctx, st, args, scope, true)
 		if kind == "write" && b.cache != nil {
@@ -606,7 +606,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 		return v, err
 	}
 	if !noCache {
-		hit, ok := b.cacheHit(stmt, args, b.fillRunner(stmt, args))
+		hit, ok := b.cacheHit(stmt, args)
 		if ok {
 			if o := b.cfg.Observer; o != nil {
 				o.Query(b.cfg.Name, "read", "cached", "cache", 0)
