@@ -213,15 +213,25 @@ func (s *Server) writeHBA() error {
 	return nil
 }
 
+// connectAdmin connects as the superuser to the maintenance database, for
+// setting the cluster up (roles, databases, ownership).
+func (s *Server) connectAdmin(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.Connect(ctx, s.adminConnString(maintenanceDatabase))
+	if err != nil {
+		return nil, fmt.Errorf("localpg: connecting as the superuser: %w", err)
+	}
+	return conn, nil
+}
+
 // secure brings the running cluster to what ConnString relies on: both roles with the
 // passwords of the password file, the app role without any power outside its database,
 // and pg_hba.conf requiring passwords. On a cluster made by an older edgerun (trust
 // authentication, the superuser handed out) this is the in-place upgrade; on ours it only
 // re-asserts the same state.
 func (s *Server) secure(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, s.adminConnString(maintenanceDatabase))
+	conn, err := s.connectAdmin(ctx)
 	if err != nil {
-		return fmt.Errorf("localpg: connecting as the superuser: %w", err)
+		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if err := setPassword(ctx, conn, superuser, "", s.creds.Superuser); err != nil {

@@ -13,9 +13,9 @@ import (
 // connection string, for tests that want one database each (pgtest). That role may not
 // create databases itself. It is an error if the database exists.
 func (s *Server) CreateDatabase(ctx context.Context, name string) (string, error) {
-	conn, err := pgx.Connect(ctx, s.adminConnString(maintenanceDatabase))
+	conn, err := s.connectAdmin(ctx)
 	if err != nil {
-		return "", fmt.Errorf("localpg: %w", err)
+		return "", err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if err := createDatabase(ctx, conn, name); err != nil {
@@ -29,9 +29,9 @@ func (s *Server) CreateDatabase(ctx context.Context, name string) (string, error
 
 // DropDatabase drops a database if it exists, ending the sessions still connected to it.
 func (s *Server) DropDatabase(ctx context.Context, name string) error {
-	conn, err := pgx.Connect(ctx, s.adminConnString(maintenanceDatabase))
+	conn, err := s.connectAdmin(ctx)
 	if err != nil {
-		return fmt.Errorf("localpg: %w", err)
+		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	// FORCE needs PostgreSQL 13 or later.
@@ -44,9 +44,9 @@ func (s *Server) DropDatabase(ctx context.Context, name string) error {
 // ensureDatabase creates Options.Database if it does not exist and makes sure the app role
 // owns it, as it does not in a data directory of an older edgerun.
 func (s *Server) ensureDatabase(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, s.adminConnString(maintenanceDatabase))
+	conn, err := s.connectAdmin(ctx)
 	if err != nil {
-		return fmt.Errorf("localpg: %w", err)
+		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	var exists bool
