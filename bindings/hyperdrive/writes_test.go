@@ -74,8 +74,10 @@ func TestUserFunctionCallNotRetriedOnceSent(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		proxy.SetMode(faultproxy.Blackhole) // the reply (after the function commits) is held…
 		time.Sleep(800 * time.Millisecond)
-		proxy.SetMode(faultproxy.Forward)
 		proxy.ResetAll() // …and the connection dies before the client sees it
+		// Only now: in Forward mode the held reply would be delivered
+		// before the reset, and the call would simply succeed.
+		proxy.SetMode(faultproxy.Forward)
 	}()
 	_, err := b.Query(context.Background(), "SELECT add_item(?) AS r", "once")
 	var he *Error
