@@ -163,6 +163,14 @@ func writeKeyValue(b *strings.Builder, a any) {
 	case time.Time:
 		b.WriteString("d")
 		b.WriteString(strconv.FormatInt(x.UnixNano(), 10))
+	case *jsArray:
+		writeKeyValue(b, x.elems)
+		if x.json != "" { // [{a: 1}] and ['{"a":1}'] have the same elements, not the same JSON
+			b.WriteString("j")
+			b.WriteString(strconv.Itoa(len(x.json)))
+			b.WriteByte(':')
+			b.WriteString(x.json)
+		}
 	case []any:
 		b.WriteString("a")
 		b.WriteString(strconv.Itoa(len(x)))

@@ -1,6 +1,7 @@
 package hyperdrive
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -24,7 +25,8 @@ import (
 // null/undefined → NULL, number → int64 (whole numbers within int64's range)
 // or float64, string, boolean, BigInt → int64 (or its decimal string beyond
 // int64), Date → time.Time in UTC, Uint8Array/ArrayBuffer → []byte,
-// arrays → []any, plain objects → JSON text. It runs on the isolate
+// arrays → *jsArray (PostgreSQL arrays of any dimension, or JSON), plain
+// objects → JSON text. It runs on the isolate
 // goroutine.
 type binder struct {
 	vm *goja.Runtime
@@ -120,10 +122,7 @@ func (c binder) param(v goja.Value, depth int) (any, error) {
 	// properties left out), not Go's encoding of the exported value.
 	text, err := c.stringify(goja.Undefined(), obj)
 	if err != nil {
-		if ex, ok := err.(*goja.Exception); ok {
-			err = errors.New(ex.Value().String()) // "TypeError: …", without the stack
-		}
-		return nil, fmt.Errorf("cannot bind object as JSON: %w", err)
+		return nil, fmt.Errorf("cannot bind object as JSON: %w", exceptionText(err))
 	}
 	if goja.IsUndefined(text) { // toJSON() returned undefined
 		return nil, nil
@@ -145,15 +144,118 @@ func (c binder) array(obj *goja.Object, depth int) (any, error) {
 	if length < 0 || length > maxArrayParam {
 		return nil, fmt.Errorf("array of %d elements; at most %d can be bound", length, maxArrayParam)
 	}
-	arr := make([]any, int(length))
-	for i := range arr {
-		e, err := c.param(obj.Get(strconv.Itoa(i)), depth+1)
+	arr := &jsArray{elems: make([]any, int(length)), plain: true}
+	for i := range arr.elems {
+		ev := obj.Get(strconv.Itoa(i))
+		e, err := c.param(ev, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		arr[i] = e
+		arr.elems[i] = e
+		if inner, ok := e.(*jsArray); ok {
+			arr.plain = arr.plain && inner.plain
+		} else if _, ok := ev.(*goja.Object); ok {
+			arr.plain = false // an object, Date or byte array: its JSON is JavaScript's
+		}
+	}
+	arr.shape()
+	if depth == 0 && !arr.plain {
+		// For a json or jsonb parameter: JSON.stringify's text. An error
+		// (a BigInt element) matters only if the array is bound to JSON.
+		if text, err := c.stringify(goja.Undefined(), obj); err == nil && !goja.IsUndefined(text) {
+			arr.json = text.String()
+		} else if err != nil {
+			arr.jsonErr = fmt.Errorf("cannot bind array as JSON: %w", exceptionText(err))
+		}
 	}
 	return arr, nil
+}
+
+// exceptionText is a JS exception as "TypeError: …", without the stack.
+func exceptionText(err error) error {
+	if ex, ok := err.(*goja.Exception); ok {
+		return errors.New(ex.Value().String())
+	}
+	return err
+}
+
+// jsArray is a bound JS array. An array parameter (int4[], text[][], …)
+// takes its elements, with as many dimensions as it has rectangular
+// nesting; a json or jsonb parameter takes the array as JSON, as
+// JSON.stringify writes it (elements that are objects included).
+type jsArray struct {
+	elems []any
+	// plain: only numbers, strings, booleans, null and plain arrays, whose
+	// JSON Go writes as JavaScript does. Otherwise json is JSON.stringify's
+	// (outermost array only) or jsonErr why it has none.
+	plain   bool
+	json    string
+	jsonErr error
+	dims    []pgtype.ArrayDimension
+	flat    []any
+}
+
+// shape finds the array's dimensions: [[1,2],[3,4]] is 2×2; a ragged or
+// mixed array is one-dimensional, its elements whatever they are.
+func (a *jsArray) shape() {
+	a.dims = []pgtype.ArrayDimension{{Length: int32(len(a.elems)), LowerBound: 1}}
+	a.flat = a.elems
+	if len(a.elems) == 0 {
+		return
+	}
+	first, ok := a.elems[0].(*jsArray)
+	if !ok || len(first.elems) == 0 {
+		return
+	}
+	for _, e := range a.elems[1:] {
+		inner, ok := e.(*jsArray)
+		if !ok || !sameShape(inner.dims, first.dims) {
+			return
+		}
+	}
+	a.dims = append(a.dims, first.dims...)
+	a.flat = make([]any, 0, len(a.elems)*len(first.flat))
+	for _, e := range a.elems {
+		a.flat = append(a.flat, e.(*jsArray).flat...)
+	}
+}
+
+func sameShape(a, b []pgtype.ArrayDimension) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Length != b[i].Length {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *jsArray) Dimensions() []pgtype.ArrayDimension { return a.dims }
+func (a *jsArray) Index(i int) any                     { return a.flat[i] }
+func (a *jsArray) IndexType() any                      { return nil } // elements differ: planned one by one
+
+func (a *jsArray) MarshalJSON() ([]byte, error) {
+	if a.json != "" {
+		return []byte(a.json), nil
+	}
+	if a.jsonErr != nil {
+		return nil, a.jsonErr
+	}
+	return marshalJSON(a.elems)
+}
+
+// marshalJSON is json.Marshal without its HTML escaping: JSON.stringify
+// writes <, > and & as they are, and a json column keeps the text.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func typedArrayBytes(vm *goja.Runtime, obj *goja.Object) []byte {
@@ -212,7 +314,19 @@ func (v jsFloat) Int64Value() (pgtype.Int8, error) {
 func (v jsFloat) TextValue() (pgtype.Text, error) {
 	return pgtype.Text{String: strconv.FormatFloat(float64(v), 'g', -1, 64), Valid: true}, nil
 }
-func (v jsFloat) MarshalJSON() ([]byte, error) { return json.Marshal(float64(v)) }
+
+// MarshalJSON writes the number as JSON.stringify does: NaN and the
+// infinities are null, -0 is 0.
+func (v jsFloat) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return []byte("null"), nil
+	case f == 0:
+		return []byte("0"), nil
+	}
+	return json.Marshal(f)
+}
 
 func (v jsBool) BoolValue() (pgtype.Bool, error) { return pgtype.Bool{Bool: bool(v), Valid: true}, nil }
 func (v jsBool) TextValue() (pgtype.Text, error) {
@@ -253,13 +367,125 @@ func decodeColumn(m *pgtype.Map, fd pgconn.FieldDescription, raw []byte) (any, e
 	}
 	typ, ok := m.TypeForOID(fd.DataTypeOID)
 	if !ok {
-		return string(raw), nil // unknown types (enums, domains…) arrive as text
+		return string(raw), nil // unknown types (enums, domains, extensions' types…) arrive as text
+	}
+	if ac, ok := typ.Codec.(*pgtype.ArrayCodec); ok {
+		return decodeArray(m, ac, fd, raw)
 	}
 	v, err := typ.Codec.DecodeValue(m, fd.DataTypeOID, fd.Format, raw)
 	if err != nil {
 		return nil, err
 	}
 	return normalize(fd.DataTypeOID, v), nil
+}
+
+// decodeArray decodes an array of any dimension to nested JS arrays
+// ('{{1,2},{3,4}}' is [[1,2],[3,4]]), as node-postgres does; pgx's own
+// decoding flattens them.
+func decodeArray(m *pgtype.Map, ac *pgtype.ArrayCodec, fd pgconn.FieldDescription, raw []byte) (any, error) {
+	elem := ac.ElementType.OID
+	if elem == pgtype.JSONOID || elem == pgtype.JSONBOID {
+		// The elements' text, for JSON.parse like a json column's: pgx
+		// would unmarshal them into Go maps (key order and big numbers'
+		// digits lost).
+		var arr pgtype.Array[*string]
+		if err := m.PlanScan(fd.DataTypeOID, fd.Format, &arr).Scan(raw, &arr); err != nil {
+			return nil, err
+		}
+		out := make([]any, len(arr.Elements))
+		for i, e := range arr.Elements {
+			if e != nil {
+				out[i] = jsonText(*e)
+			}
+		}
+		return nest(out, arr.Dims), nil
+	}
+	var arr pgtype.Array[any]
+	if err := m.PlanScan(fd.DataTypeOID, fd.Format, &arr).Scan(raw, &arr); err != nil {
+		return nil, err
+	}
+	for i, e := range arr.Elements {
+		arr.Elements[i] = normalize(elem, e)
+	}
+	return nest(arr.Elements, arr.Dims), nil
+}
+
+// nest shapes an array's elements, stored in row-major order, by its
+// dimensions.
+func nest(flat []any, dims []pgtype.ArrayDimension) []any {
+	if len(dims) <= 1 {
+		return flat
+	}
+	out := make([]any, dims[0].Length)
+	stride := len(flat) / len(out)
+	for i := range out {
+		out[i] = nest(flat[i*stride:(i+1)*stride], dims[1:])
+	}
+	return out
+}
+
+// textTypes come back as the text PostgreSQL prints for them, which is
+// what node-postgres and postgres.js return: pgx would decode them to Go
+// values whose printing differs (a range as a Go struct, an interval
+// without the server's IntervalStyle, "char" as a byte). Each connection
+// asks for them, and their arrays' elements, in text format.
+var textTypes = []struct {
+	name          string
+	oid, arrayOID uint32
+}{
+	{"interval", pgtype.IntervalOID, pgtype.IntervalArrayOID},
+	{"time", pgtype.TimeOID, pgtype.TimeArrayOID},
+	{"timetz", pgtype.TimetzOID, pgtype.TimetzArrayOID},
+	{"char", pgtype.QCharOID, pgtype.QCharArrayOID},
+	{"tid", pgtype.TIDOID, pgtype.TIDArrayOID},
+	{"bit", pgtype.BitOID, pgtype.BitArrayOID},
+	{"varbit", pgtype.VarbitOID, pgtype.VarbitArrayOID},
+	{"xml", pgtype.XMLOID, pgtype.XMLArrayOID},
+	{"record", pgtype.RecordOID, pgtype.RecordArrayOID},
+	{"point", pgtype.PointOID, pgtype.PointArrayOID},
+	{"line", pgtype.LineOID, pgtype.LineArrayOID},
+	{"lseg", pgtype.LsegOID, pgtype.LsegArrayOID},
+	{"box", pgtype.BoxOID, pgtype.BoxArrayOID},
+	{"path", pgtype.PathOID, pgtype.PathArrayOID},
+	{"polygon", pgtype.PolygonOID, pgtype.PolygonArrayOID},
+	{"circle", pgtype.CircleOID, pgtype.CircleArrayOID},
+	{"macaddr", pgtype.MacaddrOID, pgtype.MacaddrArrayOID},
+	{"int4range", pgtype.Int4rangeOID, pgtype.Int4rangeArrayOID},
+	{"int8range", pgtype.Int8rangeOID, pgtype.Int8rangeArrayOID},
+	{"numrange", pgtype.NumrangeOID, pgtype.NumrangeArrayOID},
+	{"tsrange", pgtype.TsrangeOID, pgtype.TsrangeArrayOID},
+	{"tstzrange", pgtype.TstzrangeOID, pgtype.TstzrangeArrayOID},
+	{"daterange", pgtype.DaterangeOID, pgtype.DaterangeArrayOID},
+	{"int4multirange", pgtype.Int4multirangeOID, pgtype.Int4multirangeArrayOID},
+	{"int8multirange", pgtype.Int8multirangeOID, pgtype.Int8multirangeArrayOID},
+	{"nummultirange", pgtype.NummultirangeOID, pgtype.NummultirangeArrayOID},
+	{"tsmultirange", pgtype.TsmultirangeOID, pgtype.TsmultirangeArrayOID},
+	{"tstzmultirange", pgtype.TstzmultirangeOID, pgtype.TstzmultirangeArrayOID},
+	{"datemultirange", pgtype.DatemultirangeOID, pgtype.DatemultirangeArrayOID},
+}
+
+// textOnly is pgx's text codec without its binary format, so that arrays
+// of these types are sent and received as text too (pgx asks for an
+// array in binary whenever its element type supports binary).
+type textOnly struct{ pgtype.TextCodec }
+
+func (textOnly) FormatSupported(format int16) bool { return format == pgtype.TextFormatCode }
+
+// registerTypes sets up a connection's type map: textTypes in text format,
+// decoded as strings (their parameters are sent as text too, which is how
+// a script writes them: '[1,5)', '1 day'), and json/jsonb encoding bound
+// values without HTML escaping.
+func registerTypes(m *pgtype.Map) {
+	register := func(name string, oid, arrayOID uint32, codec pgtype.Codec) {
+		elem := &pgtype.Type{Name: name, OID: oid, Codec: codec}
+		m.RegisterType(elem)
+		m.RegisterType(&pgtype.Type{Name: "_" + name, OID: arrayOID, Codec: &pgtype.ArrayCodec{ElementType: elem}})
+	}
+	for _, t := range textTypes {
+		register(t.name, t.oid, t.arrayOID, textOnly{})
+	}
+	register("json", pgtype.JSONOID, pgtype.JSONArrayOID, &pgtype.JSONCodec{Marshal: marshalJSON, Unmarshal: json.Unmarshal})
+	register("jsonb", pgtype.JSONBOID, pgtype.JSONBArrayOID, &pgtype.JSONBCodec{Marshal: marshalJSON, Unmarshal: json.Unmarshal})
 }
 
 // numericZero is a binary numeric zero with its scale ("0.00"): pgx
@@ -326,10 +552,6 @@ func normalize(oid uint32, v any) any {
 		return infinityString(x.InfinityModifier, x.Time)
 	case pgtype.Timestamp:
 		return infinityString(x.InfinityModifier, x.Time)
-	case pgtype.Interval:
-		return formatInterval(x)
-	case pgtype.Time:
-		return formatTimeOfDay(x.Microseconds)
 	case netip.Prefix:
 		if oid == pgtype.InetOID && x.Bits() == x.Addr().BitLen() {
 			return x.Addr().String()
@@ -337,13 +559,6 @@ func normalize(oid uint32, v any) any {
 		return x.String()
 	case netip.Addr:
 		return x.String()
-	case []any:
-		elem := arrayElemOID(oid)
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = normalize(elem, e)
-		}
-		return out
 	case map[string]any:
 		b, _ := json.Marshal(x)
 		return jsonText(b)
@@ -364,14 +579,6 @@ func infinityString(mod pgtype.InfinityModifier, t time.Time) any {
 	return jsDate(t)
 }
 
-var arrayElems = map[uint32]uint32{
-	pgtype.DateArrayOID: pgtype.DateOID, pgtype.InetArrayOID: pgtype.InetOID, pgtype.CIDRArrayOID: pgtype.CIDROID,
-	pgtype.Int8ArrayOID: pgtype.Int8OID, pgtype.TimestamptzArrayOID: pgtype.TimestamptzOID,
-	pgtype.TimestampArrayOID: pgtype.TimestampOID, pgtype.JSONBArrayOID: pgtype.JSONBOID, pgtype.JSONArrayOID: pgtype.JSONOID,
-}
-
-func arrayElemOID(oid uint32) uint32 { return arrayElems[oid] }
-
 func formatUUID(u [16]byte) string {
 	var b [36]byte
 	hex.Encode(b[0:8], u[0:4])
@@ -384,50 +591,6 @@ func formatUUID(u [16]byte) string {
 	b[23] = '-'
 	hex.Encode(b[24:], u[10:])
 	return string(b[:])
-}
-
-// formatInterval prints an interval as PostgreSQL's default IntervalStyle
-// (postgres) does: "1 year 2 mons 3 days 04:05:06.789".
-func formatInterval(iv pgtype.Interval) string {
-	var parts []string
-	plural := func(n int64, unit string) {
-		if n == 0 {
-			return
-		}
-		s := unit
-		if n != 1 && n != -1 {
-			s += "s"
-		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, s))
-	}
-	years, months := int64(iv.Months/12), int64(iv.Months%12)
-	plural(years, "year")
-	if months != 0 {
-		plural(months, "mon")
-	}
-	plural(int64(iv.Days), "day")
-	if iv.Microseconds != 0 || len(parts) == 0 {
-		us := iv.Microseconds
-		sign := ""
-		if us < 0 {
-			sign, us = "-", -us
-		} else if len(parts) > 0 && (iv.Days < 0 || iv.Months < 0) {
-			sign = "+"
-		}
-		parts = append(parts, sign+formatTimeOfDay(us))
-	}
-	return strings.Join(parts, " ")
-}
-
-func formatTimeOfDay(us int64) string {
-	h, rem := us/3_600_000_000, us%3_600_000_000
-	m, rem := rem/60_000_000, rem%60_000_000
-	s, frac := rem/1_000_000, rem%1_000_000
-	out := fmt.Sprintf("%02d:%02d:%02d", h, m, s)
-	if frac != 0 {
-		out += strings.TrimRight(fmt.Sprintf(".%06d", frac), "0")
-	}
-	return out
 }
 
 // toJS converts a decoded value to a JS value. Loop goroutine only.

@@ -57,6 +57,59 @@ test("PostgreSQL → JS: json, bytea, dates, arrays, NULL", async () => {
   eq(await one("SELECT NULL::int AS v"), null);
 });
 
+test("PostgreSQL → JS: other types are the text PostgreSQL prints, as node-postgres returns them", async () => {
+  const cases = [
+    ["interval '-1 day 2 hours'", "-1 days +02:00:00"],
+    ["interval '-3 hours'", "-03:00:00"],
+    ["interval '1 year -1 month'", "11 mons"],
+    ["'12:34:56+02'::timetz", "12:34:56+02"],
+    ["int4range(1, 5)", "[1,5)"],
+    ["int8range(NULL, 9)", "(,9)"],
+    ["numrange(1.5, 2.50)", "[1.5,2.50)"],
+    ["'[2024-01-01,2024-02-01)'::daterange", "[2024-01-01,2024-02-01)"],
+    ["'empty'::int4range", "empty"],
+    ["'{[1,3), [5,7)}'::int4multirange", "{[1,3),[5,7)}"],
+    ["point(1, 2.5)", "(1,2.5)"],
+    ["'((0,0),(1,1))'::box", "(1,1),(0,0)"],
+    ["'<(0,0),1>'::circle", "<(0,0),1>"],
+    ["'{1,2,3}'::line", "{1,2,3}"],
+    ["'[(0,0),(1,1)]'::lseg", "[(0,0),(1,1)]"],
+    ["'((0,0),(1,1),(2,0))'::path", "((0,0),(1,1),(2,0))"],
+    ["'((0,0),(1,1),(2,0))'::polygon", "((0,0),(1,1),(2,0))"],
+    ["B'1010'::bit(4)", "1010"],
+    ["B'101'::varbit", "101"],
+    ["'<a>x</a>'::xml", "<a>x</a>"],
+    ["'x'::\"char\"", "x"],
+    ["'(0,1)'::tid", "(0,1)"],
+    ["ROW(1, 'a b', NULL)", "(1,\"a b\",)"],
+    ["'08:00:2b:01:02:03'::macaddr", "08:00:2b:01:02:03"],
+    ["'a fat cat'::tsvector", "'a' 'cat' 'fat'"],
+  ];
+  for (const [sql, want] of cases) eq([sql, await one(`SELECT ${sql} AS v`)], [sql, want]);
+});
+
+test("PostgreSQL → JS: arrays keep their dimensions and their elements' types", async () => {
+  eq(await one("SELECT '{{1,2},{3,4}}'::int4[] AS v"), [[1, 2], [3, 4]]);
+  eq(await one("SELECT '{{{a}},{{b}}}'::text[] AS v"), [[["a"]], [["b"]]]);
+  eq(await one("SELECT '{}'::int4[] AS v"), []);
+  eq(await one("SELECT '{{2024-01-02},{NULL}}'::date[] AS v"), [["2024-01-02"], [null]]);
+  eq(await one("SELECT ARRAY[int4range(1, 2), NULL] AS v"), ["[1,2)", null]);
+  eq(await one("SELECT ARRAY[point(1, 2)] AS v"), ["(1,2)"]);
+  eq(await one("SELECT ARRAY[interval '-1 day'] AS v"), ["-1 days"]);
+  eq(await one(`SELECT ARRAY['{"b": 1, "a": [2]}'::jsonb, 'null'::jsonb] AS v`), [{ a: [2], b: 1 }, null]);
+  eq(Object.keys((await one(`SELECT ARRAY['{"z": 1, "a": 2}'::json] AS v`))[0]), ["z", "a"]); // json keeps key order
+  const ts = await one("SELECT ARRAY['2024-02-03 04:05:06+00'::timestamptz] AS v");
+  ok(ts[0] instanceof Date, "timestamptz[] elements are Dates");
+  eq(await one("SELECT ARRAY[9007199254740993::int8, 1] AS v"), ["9007199254740993", 1]);
+});
+
+test("JS → PostgreSQL: text-format types take their text", async () => {
+  eq(await one("SELECT upper(?::int4range) AS v", "[1,5)"), 5);
+  eq(await one("SELECT extract(epoch FROM ?::interval)::int AS v", "1 hour"), 3600);
+  eq(await one("SELECT (?::point)[0] AS v", "(3,4)"), 3);
+  eq(await one("SELECT array_length(?::int4range[], 1) AS v", ["[1,2)", "[3,4)"]), 2);
+});
+
 test("JS → PostgreSQL: every bound type", async () => {
   eq(await one("SELECT ?::int4 + 1 AS v", 41), 42);
   eq(await one("SELECT ?::float8 * 2 AS v", 1.25), 2.5);

@@ -78,3 +78,27 @@ test("a column named __proto__ is an own property, not the row's prototype", asy
   eq(Object.keys(row), ["a", "__proto__"]);
   eq(Object.getOwnPropertyDescriptor(row, "__proto__").value, { polluted: true });
 });
+
+test("arrays bind as PostgreSQL arrays of any dimension, and as JSON to json and jsonb", async () => {
+  eq(await one("SELECT ?::int4[] AS v", [[1, 2], [3, 4]]), [[1, 2], [3, 4]]);
+  eq(await one("SELECT array_dims(?::text[]) AS v", [[["a"], ["b"]]]), "[1:1][1:2][1:1]");
+  eq(await one("SELECT ?::int4[] AS v", []), []);
+  eq(await one("SELECT 2 = ANY(?::int8[]) AS v", [1, 2, 3]), true);
+  const ragged = await rejects(one("SELECT ?::int4[] AS v", [[1, 2], [3]]));
+  eq(ragged.code, "22023");
+  // JSON: objects inside stay objects, as JSON.stringify writes them.
+  eq(await one("SELECT ?::jsonb AS v", [1, "x", { a: [true, null] }, [2]]), [1, "x", { a: [true, null] }, [2]]);
+  eq(await one("SELECT ?::jsonb AS v", [new Date(0), undefined, NaN, -0]), ["1970-01-01T00:00:00.000Z", null, null, 0]);
+  eq(await one("SELECT ?::json::text AS v", ["<&>", 1.5, [1e21]]), '["<&>",1.5,[1e+21]]');
+  eq(await one("SELECT ?::json::text AS v", [{ b: 1, a: 2 }]), '[{"b":1,"a":2}]');
+  eq(await one("SELECT ?::jsonb AS v", []), []);
+  eq(await one("SELECT jsonb_typeof(?::jsonb) AS v", [[{ a: 1 }]]), "array");
+  // The cache tells an array of objects from one of their JSON strings.
+  eq(await one("SELECT jsonb_typeof((?::jsonb)->0) AS v", [{ a: 1 }]), "object");
+  eq(await one("SELECT jsonb_typeof((?::jsonb)->0) AS v", ['{"a":1}']), "string");
+  // BigInt fits an int8[], not JSON.
+  eq(await one("SELECT (?::int8[])[1]::text AS v", [2n ** 62n]), "4611686018427387904");
+  const big = await rejects(one("SELECT ?::jsonb AS v", [{ n: 1n }]));
+  eq(big.code, "22023");
+  ok(/cannot bind object as JSON: TypeError/.test(big.message), big.message);
+});
