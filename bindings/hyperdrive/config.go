@@ -47,7 +47,8 @@ type Config struct {
 	StatementCache string
 	// Observer, if set, hears about queries, retries and breakers (metrics).
 	Observer Observer
-	// Now is the cache's clock (tests use a controllable one). Default
+	// Now is the clock of the cache and of what the server said of
+	// functions (tests use a controllable one). Default
 	// time.Now.
 	Now func() time.Time
 	Log *slog.Logger

@@ -44,6 +44,7 @@ type Binding struct {
 	dbID        string      // the primary database's identity, part of cache keys
 	nextReplica atomic.Uint64
 	closeOnce   sync.Once
+	functions   *functionCatalog
 }
 
 var _ bindings.Binding = (*Binding)(nil)
@@ -64,6 +65,9 @@ type statement struct {
 	sql   string // placeholders rewritten to $N
 	arity int
 	info  sqlscan.Info
+	// resolved: classified again with its functions' volatility
+	// (functions.go), when it calls functions sqlscan does not know.
+	resolved atomic.Pointer[resolvedStatement]
 }
 
 // Open builds the binding. Pools connect lazily, so a database that is down
@@ -71,7 +75,7 @@ type statement struct {
 // the database comes back.
 func Open(ctx context.Context, cfg Config) (*Binding, error) {
 	cfg.applyDefaults()
-	b := &Binding{cfg: cfg}
+	b := &Binding{cfg: cfg, functions: newFunctionCatalog(cfg.Now)}
 	var err error
 	b.statements, err = lru.New[string, *statement](4096)
 	if err != nil {
@@ -329,6 +333,10 @@ func (b *Binding) arityError(st *statement, got int) *Error {
 // else on the database; a write makes cached reads of its tables stale.
 func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope *isolates.Scope, noCache bool) (*result, error) {
 	start := time.Now()
+	st = b.resolve(ctx, st)
+	if st.info.Writes && isDDL(st.info.Kind) {
+		defer b.ddlRan()
+	}
 	kind := "read"
 	if st.info.Writes || !st.info.ReadOnly {
 		kind = "write"
@@ -610,7 +618,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 		return v, err
 	}
 	if !noCache {
-		hit, ok := b.cacheHit(stmt, args)
+		hit, ok := b.cacheHit(b.resolvedNow(stmt), args)
 		if ok {
 			if o := b.cfg.Observer; o != nil {
 				o.Query(b.cfg.Name, "read", "cached", "cache", 0)
@@ -903,6 +911,7 @@ func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	if b.cache != nil {
 		defer b.cache.wrote() // every cached read is stale
 	}
+	defer b.ddlRan() // and a function may have been replaced
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
 	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)

@@ -24,7 +24,8 @@ type Info struct {
 	// not SHOW and not EXPLAIN ANALYZE. Only calls to functions known to be
 	// free of side effects (built-in aggregates, string, maths, JSON, …
 	// functions) leave a read cacheable; a call to any other function
-	// (user-defined ones) makes the statement a write.
+	// (user-defined ones) makes the statement a write, unless ClassifyWith
+	// is told that function is IMMUTABLE (or STABLE: a read).
 	Cacheable bool
 	// Multi: the text holds more than one statement.
 	Multi bool
@@ -52,6 +53,47 @@ type Info struct {
 	// hand such a connection on. Functions and procedures that change
 	// session state are not detected.
 	Session bool
+	// Functions lists the functions called that Classify does not know
+	// (user-defined and extension functions), once each, at most
+	// maxFunctions. Each made the statement a write; a caller that learns
+	// their volatility from the server can classify again with
+	// ClassifyWith. FunctionsComplete is false when some call's name could
+	// not be listed (three-part or U&"…" names, too many functions).
+	Functions         []Function
+	FunctionsComplete bool
+}
+
+// Function is a function's name as PostgreSQL resolves it: unquoted
+// identifiers folded to lower case, quoted ones exact; Schema is "" when
+// the call is not qualified (the search path decides).
+type Function struct{ Schema, Name string }
+
+// Volatility is a function's declared volatility (pg_proc.provolatile).
+type Volatility uint8
+
+const (
+	// Volatile functions may do anything, writes included: a statement
+	// calling one stays a write.
+	Volatile Volatility = iota
+	// Stable functions cannot modify the database, but their result may
+	// change between statements: a read, never cached.
+	Stable
+	// Immutable functions depend only on their arguments: a read that may
+	// be cached.
+	Immutable
+)
+
+// ClassifyWith is Classify with the volatility of functions Classify does
+// not know, as the server declares them. PostgreSQL does not let a
+// STABLE or IMMUTABLE SQL or PL/pgSQL function modify data, and its
+// planner trusts the declaration as this does.
+func ClassifyWith(sql string, volatility map[Function]Volatility) Info {
+	w := walkerPool.Get().(*walker)
+	w.volatility = volatility
+	info := w.classify(sql)
+	w.volatility = nil
+	w.release()
+	return info
 }
 
 // Classify reports what sql is, for caching and routing. It never fails:
@@ -75,6 +117,8 @@ const (
 	maxCTEs = 64
 	// maxTables bounds Info.Tables; beyond it the tables are unknown.
 	maxTables = 256
+	// maxFunctions bounds Info.Functions.
+	maxFunctions = 16
 )
 
 var walkerPool = sync.Pool{New: func() any { return new(walker) }}
@@ -90,6 +134,12 @@ type walker struct {
 	writes     []tokRange // names of relations written
 	ctes       []cteScope
 	depth      int
+
+	// Functions Classify does not know: those seen (Info.Functions) and
+	// the volatility ClassifyWith was given.
+	functions     []Function
+	functionsLost bool
+	volatility    map[Function]Volatility
 
 	// Findings for the statement being classified.
 	wrote         bool // data or schema may change
@@ -136,6 +186,7 @@ func (w *walker) classify(sql string) Info {
 		return info
 	}
 	w.splitStatements()
+	w.functions, w.functionsLost = nil, false
 	info := Info{TablesKnown: true}
 	var readTables, writtenTables []string
 	for n, r := range w.stmts {
@@ -175,6 +226,8 @@ func (w *walker) classify(sql string) Info {
 	} else {
 		info.Tables = readTables
 	}
+	info.Functions, info.FunctionsComplete = w.functions, !w.functionsLost
+	w.functions = nil
 	return info
 }
 

@@ -325,6 +325,76 @@ func TestClassifyFunctionCalls(t *testing.T) {
 	}
 }
 
+func classOf(info Info) int {
+	switch {
+	case info.Writes:
+		return write
+	case info.Cacheable:
+		return cacheable
+	case info.ReadOnly:
+		return read
+	}
+	return other
+}
+
+// Functions Classify does not know are listed, and classified again by the
+// volatility the server declares for them.
+func TestClassifyWithVolatility(t *testing.T) {
+	known := map[Function]Volatility{
+		{Name: "st_distance"}:               Immutable,
+		{Schema: "geo", Name: "near"}:       Stable,
+		{Name: "add_item"}:                  Volatile,
+		{Name: "MixedCase"}:                 Immutable,
+		{Schema: "public", Name: "slugify"}: Immutable,
+		{Name: `we"ird`}:                    Immutable,
+	}
+	tests := []struct {
+		sql       string
+		functions []Function
+		complete  bool
+		class     int // with the volatility above (Classify alone says write)
+	}{
+		{"SELECT st_distance(a, b) FROM places", []Function{{Name: "st_distance"}}, true, cacheable},
+		{"SELECT ST_Distance(a, b), st_distance(b, a) FROM places", []Function{{Name: "st_distance"}}, true, cacheable},
+		{"SELECT * FROM geo.near(?, ?)", []Function{{Schema: "geo", Name: "near"}}, true, read},
+		{"SELECT * FROM GEO.Near(?, ?)", []Function{{Schema: "geo", Name: "near"}}, true, read},
+		{"SELECT add_item(?)", []Function{{Name: "add_item"}}, true, write},
+		{"SELECT st_distance(a, b), add_item('x') FROM t", []Function{{Name: "st_distance"}, {Name: "add_item"}}, true, write},
+		{`SELECT "MixedCase"(1)`, []Function{{Name: "MixedCase"}}, true, cacheable},
+		{`SELECT mixedcase(1)`, []Function{{Name: "mixedcase"}}, true, write}, // folds to another function
+		{`SELECT public.slugify(title) FROM posts`, []Function{{Schema: "public", Name: "slugify"}}, true, cacheable},
+		{`SELECT slugify(title) FROM posts`, []Function{{Name: "slugify"}}, true, write}, // unqualified is another lookup
+		{`SELECT "we""ird"()`, []Function{{Name: `we"ird`}}, true, cacheable},
+		{"SELECT unknown_fn(1)", []Function{{Name: "unknown_fn"}}, true, write},
+		{"SELECT db.public.f(1)", nil, false, write},
+		{`SELECT U&"\0061dd"('x')`, nil, false, write},
+		{"SELECT lower(name), now() FROM t", nil, true, read},
+		{"SELECT st_distance(a, b) FROM places FOR UPDATE", []Function{{Name: "st_distance"}}, true, other},
+		{"INSERT INTO t VALUES (st_distance(1, 2))", []Function{{Name: "st_distance"}}, true, write},
+	}
+	for _, tc := range tests {
+		plain := Classify(tc.sql)
+		if !slices.Equal(plain.Functions, tc.functions) || plain.FunctionsComplete != tc.complete {
+			t.Errorf("Classify(%q).Functions = %v (complete %v); want %v (complete %v)", tc.sql, plain.Functions, plain.FunctionsComplete, tc.functions, tc.complete)
+		}
+		if len(plain.Functions) > 0 && !plain.Writes {
+			t.Errorf("Classify(%q) = %+v: a function it does not know must make it a write", tc.sql, plain)
+		}
+		if got := classOf(ClassifyWith(tc.sql, known)); got != tc.class {
+			t.Errorf("ClassifyWith(%q) = %s; want %s", tc.sql, [...]string{"cacheable", "read", "write", "other"}[got], [...]string{"cacheable", "read", "write", "other"}[tc.class])
+		}
+	}
+	var many strings.Builder
+	many.WriteString("SELECT ")
+	for i := range maxFunctions + 1 {
+		fmt.Fprintf(&many, "f%d(), ", i)
+	}
+	many.WriteString("1")
+	if info := Classify(many.String()); len(info.Functions) != maxFunctions || info.FunctionsComplete {
+		t.Errorf("%d functions: listed %d, complete %v; want %d, false", maxFunctions+1, len(info.Functions), info.FunctionsComplete, maxFunctions)
+	}
+}
+
 // TestClassifySession: statements whose effect stays with the connection
 // are flagged, so that the binding does not hand that connection to the
 // next request; everything else is not (closing costs a new connection).

@@ -1,5 +1,10 @@
 package sqlscan
 
+import (
+	"slices"
+	"strings"
+)
+
 // This file walks queries and data-modifying statements: SELECT, VALUES,
 // TABLE, WITH, INSERT, UPDATE, DELETE and MERGE, wherever they appear.
 
@@ -405,6 +410,9 @@ func (w *walker) call(lo, end, hi int) {
 	if !t.unicode {
 		class = lookupFunction(w.nameText(last), t.kind == tokQuotedIdent)
 	}
+	if class == funcUnknown {
+		class = w.unknownFunction(lo, end)
+	}
 	switch class {
 	case funcSession, funcUnknown, funcSideEffect:
 		w.session = w.session || class == funcSession
@@ -420,6 +428,76 @@ func (w *walker) call(lo, end, hi int) {
 			w.volatile = true
 		}
 	}
+}
+
+// unknownFunction notes a call of a function Classify does not know, named
+// by tokens [lo, end), and classifies it by the volatility ClassifyWith
+// was given, if any.
+func (w *walker) unknownFunction(lo, end int) funcClass {
+	fn, ok := w.functionName(lo, end)
+	if !ok {
+		w.functionsLost = true
+		return funcUnknown
+	}
+	if !slices.Contains(w.functions, fn) {
+		if len(w.functions) == maxFunctions {
+			w.functionsLost = true
+		} else {
+			w.functions = append(w.functions, fn)
+		}
+	}
+	switch v, known := w.volatility[fn]; {
+	case !known:
+		return funcUnknown
+	case v == Immutable:
+		return funcPure
+	case v == Stable:
+		return funcVolatile
+	}
+	return funcUnknown
+}
+
+// functionName is the name tokens [lo, end) give a function: name or
+// schema.name.
+func (w *walker) functionName(lo, end int) (Function, bool) {
+	ident := func(i int) (string, bool) {
+		t := w.toks[i]
+		switch {
+		case t.unicode:
+			return "", false
+		case t.kind == tokQuotedIdent:
+			return strings.ReplaceAll(w.nameText(i), `""`, `"`), true
+		case t.kind == tokIdent:
+			return asciiLower(w.nameText(i)), true
+		}
+		return "", false
+	}
+	switch end - lo {
+	case 1:
+		name, ok := ident(lo)
+		return Function{Name: name}, ok
+	case 3:
+		schema, ok1 := ident(lo)
+		name, ok2 := ident(lo + 2)
+		return Function{Schema: schema, Name: name}, ok1 && ok2
+	}
+	return Function{}, false
+}
+
+// asciiLower folds ASCII letters, as PostgreSQL folds unquoted identifiers.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // countArgs counts the arguments of the list opening at the '(' at open.
