@@ -78,6 +78,7 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 				StaleWhileRevalidate: hd.Caching.StaleWhileRevalidate,
 				MaxBytes:             hd.Caching.MaxBytes,
 				MaxEntryBytes:        hd.Caching.MaxEntryBytes,
+				NotifyChannel:        hd.Caching.NotifyChannel,
 			},
 			Observer: observer,
 			Log:      log,

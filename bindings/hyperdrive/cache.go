@@ -221,13 +221,32 @@ func valueSize(v any) int {
 	}
 }
 
+// cacheTrusted: the cache exists and can know of every write: with
+// caching.notify_channel, only while it is listening for other instances'.
+func (b *Binding) cacheTrusted() bool {
+	return b.cache != nil && (b.invalidator == nil || b.invalidator.listening.Load())
+}
+
+// wrote records a write through the binding (applied, or possibly
+// applied): every cached read is stale, here at once and, with
+// caching.notify_channel, in other instances before this returns.
+func (b *Binding) wrote(ctx context.Context) {
+	if b.cache == nil {
+		return
+	}
+	b.cache.wrote()
+	if b.invalidator != nil {
+		b.invalidator.notify(ctx)
+	}
+}
+
 // cacheHit returns the cached result for a cacheable read if there is a
 // fresh one (or a stale one within stale_while_revalidate, whose refresh it
 // starts), without running anything: the binding answers such reads on the
 // isolate's own goroutine, with no query goroutine at all.
 func (b *Binding) cacheHit(st *statement, args []any) (*result, bool) {
 	c := b.cache
-	if c == nil || !st.info.Cacheable {
+	if !st.info.Cacheable || !b.cacheTrusted() {
 		return nil, false
 	}
 	key := cacheKey(b.dbID, st.raw, args)

@@ -61,6 +61,11 @@ type CacheConfig struct {
 	StaleWhileRevalidate time.Duration // default 15s
 	MaxBytes             int64         // default 64 MiB
 	MaxEntryBytes        int64         // default 1 MiB
+	// NotifyChannel, if set, keeps the caches of several edgerun
+	// processes on one database coherent: writes are announced with
+	// pg_notify on this channel, and each binding LISTENs to it
+	// (notify.go). Default "" (this process's writes only).
+	NotifyChannel string
 }
 
 func (c *Config) applyDefaults() {

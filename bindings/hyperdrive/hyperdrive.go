@@ -45,6 +45,7 @@ type Binding struct {
 	nextReplica atomic.Uint64
 	closeOnce   sync.Once
 	functions   *functionCatalog
+	invalidator *invalidator // nil unless caching.notify_channel is set
 }
 
 var _ bindings.Binding = (*Binding)(nil)
@@ -108,6 +109,15 @@ func Open(ctx context.Context, cfg Config) (*Binding, error) {
 			return nil, fmt.Errorf("replica %d: %w", i+1, err)
 		}
 		b.replicas = append(b.replicas, ep)
+	}
+	if b.cache != nil && cfg.Cache.NotifyChannel != "" {
+		// LISTEN needs a session of its own: not through a transaction-mode
+		// pooler when a direct connection is configured.
+		listenOn := b.primary
+		if b.primary.pooler && b.fallback != nil {
+			listenOn = b.fallback
+		}
+		b.invalidator = newInvalidator(b, cfg.Cache.NotifyChannel, listenOn.connString)
 	}
 	return b, nil
 }
@@ -178,7 +188,7 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hyperdrive %q: %s: %s", b.cfg.Name, role, b.redact(err.Error()))
 	}
-	return &endpoint{role: role, name: name, pool: pool, breaker: b.newBreaker(name)}, nil
+	return &endpoint{role: role, name: name, pool: pool, breaker: b.newBreaker(name), connString: connString, pooler: pooler}, nil
 }
 
 // detectPooler strips the pgbouncer=true hint (Prisma's convention, which
@@ -210,6 +220,9 @@ func (b *Binding) Properties() Properties { return b.props }
 // Close closes every pool.
 func (b *Binding) Close(context.Context) error {
 	b.closeOnce.Do(func() {
+		if b.invalidator != nil {
+			b.invalidator.close()
+		}
 		for _, ep := range b.endpoints() {
 			ep.pool.Close()
 		}
@@ -344,14 +357,14 @@ func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope 
 	}
 	var r *result
 	var err error
-	if b.cache != nil && st.info.Cacheable && !noCache {
+	if st.info.Cacheable && !noCache && b.cacheTrusted() {
 		r, err = b.cachedRead(ctx, st, args)
 	} else {
 		r, err = b.executeUncached(ctx, st, args, scope, true)
-		if kind == "write" && b.cache != nil {
+		if kind == "write" {
 			// Even a failed write may have been applied (the connection
 			// dropped after COMMIT was sent): invalidate either way.
-			b.cache.wrote()
+			b.wrote(ctx)
 		}
 	}
 	if o := b.cfg.Observer; o != nil {
@@ -809,16 +822,14 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
 	b.markWrote(scope)
-	if b.cache != nil {
-		defer func() {
-			for _, st := range stmts {
-				if st.info.Writes || !st.info.ReadOnly {
-					b.cache.wrote()
-					return
-				}
+	defer func() {
+		for _, st := range stmts {
+			if st.info.Writes || !st.info.ReadOnly {
+				b.wrote(ctx)
+				return
 			}
-		}()
-	}
+		}
+	}()
 	var lastErr error
 	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
 		if attempt > 0 && !sleepCtx(qctx, backoff(attempt)) {
@@ -908,9 +919,7 @@ func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
 // exec runs one or more statements without parameters (simple protocol).
 func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	start := time.Now()
-	if b.cache != nil {
-		defer b.cache.wrote() // every cached read is stale
-	}
+	defer b.wrote(ctx) // every cached read is stale
 	defer b.ddlRan() // and a function may have been replaced
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()

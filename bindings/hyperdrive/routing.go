@@ -36,6 +36,10 @@ type endpoint struct {
 	name    string // role, with an index for replicas ("replica-2")
 	pool    *pgxpool.Pool
 	breaker *gobreaker.CircuitBreaker[*result]
+	// connString is the endpoint's URL without edgerun's pgbouncer hint;
+	// pooler: it looks like a transaction-mode pooler.
+	connString string
+	pooler     bool
 	// failing counts connection-level failures since the last success, so
 	// that only the success ending a run is reported to the Observer (every
 	// statement reporting success cost a locked map update in the alerts).

@@ -115,6 +115,7 @@ type Caching struct {
 	StaleWhileRevalidate time.Duration // stale_while_revalidate (seconds): default 15
 	MaxBytes             int64         // max_bytes: total cache memory; default 64 MiB; an integer or a size like "64MiB"
 	MaxEntryBytes        int64         // max_entry_bytes: larger results are not cached; default 1 MiB
+	NotifyChannel        string        // notify_channel: LISTEN/NOTIFY channel that keeps several processes' caches coherent; default none
 }
 
 // Breaker is a Hyperdrive binding's circuit breaker per endpoint.

@@ -160,6 +160,20 @@ func lineDiff(want, got string) string {
 
 // TestLoadFull checks the full fixture field by field, so that the golden
 // file is not the only witness of what each key means.
+func TestNotifyChannel(t *testing.T) {
+	dir := t.TempDir()
+	toml := "main = \"index.js\"\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\n[hyperdrive.caching]\nnotify_channel = \"shop_cache\"\n"
+	for name, text := range map[string]string{"wrangler.toml": toml, "index.js": ""} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, _ := mustLoad(t, Options{Dir: dir})
+	if got := cfg.Hyperdrive[0].Caching.NotifyChannel; got != "shop_cache" {
+		t.Fatalf("notify_channel = %q", got)
+	}
+}
+
 func TestLoadFull(t *testing.T) {
 	dir, _ := filepath.Abs("testdata/full")
 	cfg, warnings := mustLoad(t, Options{Dir: "testdata/full"})
@@ -414,6 +428,7 @@ func TestErrors(t *testing.T) {
 		{file: "bad_date.toml", line: 2, msg: `"compatibility_date" field should be a valid ISO-8601 date (YYYY-MM-DD), but got "2024-13-45".`},
 		{file: "bad_size.toml", line: 7, msg: `invalid byte size "64 parsecs"`},
 		{file: "entry_too_big.toml", line: 6, msg: "max_entry_bytes (2097152) must not exceed max_bytes (1048576)"},
+		{file: "long_channel.toml", line: 6, msg: `"hyperdrive[0].caching.notify_channel": a channel name of 1 to 63 bytes is needed, got 70.`},
 		{file: "bad_name.toml", line: 1, msg: `Expected "name" to be of type string, alphanumeric and lowercase with dashes only but got "My Worker".`},
 		{file: "legacy_env.toml", line: 2, msg: `The "legacy_env" field is no longer supported`},
 		{file: "bad_admin.toml", line: 4, msg: `"edgerun.admin" must be a host:port address`},

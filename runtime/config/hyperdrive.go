@@ -167,6 +167,17 @@ func (r *resolver) caching(c *Caching, v any, p keyPath) {
 			c.MaxEntryBytes = n
 		}
 	}
+	if x, ok := m["notify_channel"]; ok {
+		if ch, ok := d.str(p.child("notify_channel"), x); ok {
+			// PostgreSQL truncates identifiers to 63 bytes; a longer name
+			// would LISTEN on one channel and NOTIFY another.
+			if ch == "" || len(ch) > 63 {
+				d.errorf(p.child("notify_channel"), "%q: a channel name of 1 to 63 bytes is needed, got %d.", p.child("notify_channel").String(), len(ch))
+			} else {
+				c.NotifyChannel = ch
+			}
+		}
+	}
 	if c.MaxEntryBytes > c.MaxBytes {
 		d.errorf(p, "%q: max_entry_bytes (%d) must not exceed max_bytes (%d).", p.String(), c.MaxEntryBytes, c.MaxBytes)
 	}

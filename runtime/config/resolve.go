@@ -56,7 +56,7 @@ var (
 	hyperdriveKeys = set("binding", "id", "localConnectionString",
 		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "fallback_connection_string",
 		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache")
-	cachingKeys   = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes")
+	cachingKeys   = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
 	breakerKeys   = set("failure_threshold", "open_timeout_ms")
 	kvKeys        = set("binding", "id", "preview_id", "remote", "experimental_remote")
 	triggersKeys  = set("crons", "events")

@@ -1,0 +1,187 @@
+package hyperdrive
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Cross-instance cache invalidation (caching.notify_channel). Query caches
+// are per process; with several edgerun processes on one database, a write
+// through one must make the others' cached reads stale too. Each binding
+// LISTENs on the channel over a connection of its own, and after every
+// write through it sends pg_notify(channel, its instance id) before the
+// write is acknowledged; every other instance's cache takes that as a
+// write. A NOTIFY from anywhere else (a trigger, a migration script)
+// invalidates every instance's cache the same way.
+//
+// A cache that is not listening cannot know what other instances wrote, so
+// while the listening connection is down (and before it first connects)
+// reads bypass the cache; when it connects again, everything cached before
+// is dropped, since notifications may have been missed.
+
+// invalidator is one binding's listener and notifier.
+type invalidator struct {
+	b          *Binding
+	channel    string
+	instance   string // payload of this binding's own notifications, which it skips
+	listenConn string // where to LISTEN: a session, never a transaction-mode pooler
+	listening  atomic.Bool
+
+	mu      sync.Mutex
+	pending chan struct{} // closed once a notification asked for before the next send is sent
+	kick    chan struct{}
+
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+// notifyTimeout bounds the wait of a write for its notification.
+const notifyTimeout = 2 * time.Second
+
+func newInvalidator(b *Binding, channel, listenConn string) *invalidator {
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	inv := &invalidator{
+		b: b, channel: channel, instance: "edgerun:" + hex.EncodeToString(id[:]), listenConn: listenConn,
+		kick: make(chan struct{}, 1), stop: make(chan struct{}),
+	}
+	inv.done.Add(2)
+	go inv.listen()
+	go inv.send()
+	return inv
+}
+
+func (inv *invalidator) close() {
+	close(inv.stop)
+	inv.done.Wait()
+}
+
+// notify returns once a notification sent after this call began has gone
+// out (or failed, or ctx ended): the write it follows is then known to
+// every listening instance. Concurrent writes share one notification.
+func (inv *invalidator) notify(ctx context.Context) {
+	inv.mu.Lock()
+	if inv.pending == nil {
+		inv.pending = make(chan struct{})
+		select {
+		case inv.kick <- struct{}{}:
+		default:
+		}
+	}
+	sent := inv.pending
+	inv.mu.Unlock()
+	select {
+	case <-sent:
+	case <-ctx.Done():
+	case <-inv.stop:
+	}
+}
+
+func (inv *invalidator) send() {
+	defer inv.done.Done()
+	failing := false
+	for {
+		select {
+		case <-inv.stop:
+			return
+		case <-inv.kick:
+		}
+		inv.mu.Lock()
+		sent := inv.pending // writes asking from now on wait for the next round
+		inv.pending = nil
+		inv.mu.Unlock()
+		if sent == nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+		_, err := inv.b.primary.pool.Exec(ctx, "SELECT pg_notify($1, $2)", inv.channel, inv.instance)
+		cancel()
+		close(sent)
+		switch {
+		case err != nil && !failing:
+			inv.b.cfg.Log.Warn("hyperdrive: cannot notify other instances of a write; their cached reads stay stale until max_age",
+				"binding", inv.b.cfg.Name, "channel", inv.channel, "err", inv.b.redact(err.Error()))
+		case err == nil && failing:
+			inv.b.cfg.Log.Info("hyperdrive: notifying other instances of writes again", "binding", inv.b.cfg.Name, "channel", inv.channel)
+		}
+		failing = err != nil
+	}
+}
+
+func (inv *invalidator) listen() {
+	defer inv.done.Done()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-inv.stop
+		cancel()
+	}()
+	delay := 100 * time.Millisecond
+	lost := false
+	for ctx.Err() == nil {
+		connected, err := inv.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			delay = 100 * time.Millisecond
+		}
+		if !lost || connected {
+			inv.b.cfg.Log.Warn("hyperdrive: not listening for other instances' writes; reads bypass the cache until it reconnects",
+				"binding", inv.b.cfg.Name, "channel", inv.channel, "err", inv.b.redact(err.Error()))
+		}
+		lost = true
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+// listenOnce connects, LISTENs and applies notifications until the
+// connection fails. connected reports whether it got as far as listening.
+func (inv *invalidator) listenOnce(ctx context.Context) (connected bool, err error) {
+	cfg, err := pgx.ParseConfig(inv.listenConn)
+	if err != nil {
+		return false, fmt.Errorf("invalid connection string")
+	}
+	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > inv.b.cfg.AcquireTimeout {
+		cfg.ConnectTimeout = min(5*time.Second, inv.b.cfg.AcquireTimeout)
+	}
+	cfg.RuntimeParams["application_name"] = "edgerun cache invalidation"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		inv.listening.Store(false)
+		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+		conn.Close(closeCtx)
+		cancel()
+	}()
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{inv.channel}.Sanitize()); err != nil {
+		return false, err
+	}
+	// Writes other instances made while this one was not listening are
+	// unknown: everything cached before now is stale.
+	inv.b.cache.wrote()
+	inv.listening.Store(true)
+	inv.b.cfg.Log.Info("hyperdrive: listening for other instances' writes", "binding", inv.b.cfg.Name, "channel", inv.channel)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return true, err
+		}
+		if n.Payload != inv.instance {
+			inv.b.cache.wrote()
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package hyperdrive
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"edgerun/bindings/hyperdrive/localpg/pgtest"
+)
+
+// waitFor polls cond for up to five seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Two bindings on one database stand for two edgerun processes: with
+// caching.notify_channel, a write through one makes the other's cached
+// reads stale, and so does a NOTIFY from anywhere else.
+func TestNotifyKeepsInstancesCachesCoherent(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)")
+	cfg := Config{ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "test_cache"}}
+	cfg.Name = "A"
+	a := openOn(t, cfg)
+	cfg.Name = "B"
+	b := openOn(t, cfg)
+	for _, x := range []*Binding{a, b} {
+		waitFor(t, x.cfg.Name+" listening", x.invalidator.listening.Load)
+	}
+	read := func(x *Binding) (int64, bool) {
+		r := mustQuery(t, x, "SELECT v FROM t")
+		return r.Rows[0][0].(int64), r.Cached
+	}
+	read(b)
+	if v, cached := read(b); !cached || v != 1 {
+		t.Fatalf("B's second read = %d cached=%v; want 1 from the cache", v, cached)
+	}
+
+	mustQuery(t, a, "UPDATE t SET v = 2") // returns once the notification is sent
+	waitFor(t, "B to see A's write", func() bool { v, _ := read(b); return v == 2 })
+	if v, cached := read(b); !cached || v != 2 {
+		t.Fatalf("B after refilling = %d cached=%v; want 2 from the cache", v, cached)
+	}
+
+	// A writer that is not edgerun: NOTIFY invalidates every instance.
+	direct(t, dsn, "UPDATE t SET v = 3; NOTIFY test_cache")
+	waitFor(t, "B to see an outside write announced by NOTIFY", func() bool { v, _ := read(b); return v == 3 })
+
+	// An instance's own notification does not empty its cache again.
+	read(a)
+	mustQuery(t, a, "UPDATE t SET v = 4")
+	if v, cached := read(a); cached || v != 4 {
+		t.Fatalf("A after its write = %d cached=%v; want 4 from the database", v, cached)
+	}
+	time.Sleep(200 * time.Millisecond) // A's own notification has arrived
+	if v, cached := read(a); !cached || v != 4 {
+		t.Fatalf("A = %d cached=%v; want 4 from the cache (its own notification is no news)", v, cached)
+	}
+}
+
+// While the listening connection is down, a cache cannot hear of other
+// instances' writes: reads bypass it, and it reconnects by itself.
+func TestNotifyListenerLossBypassesTheCache(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)")
+	b := openOn(t, Config{Name: "B", ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "test_cache"}})
+	waitFor(t, "listening", b.invalidator.listening.Load)
+	mustQuery(t, b, "SELECT v FROM t")
+	if r := mustQuery(t, b, "SELECT v FROM t"); !r.Cached {
+		t.Fatal("not cached while listening")
+	}
+
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// Keep the listener from coming back while the reads below run.
+	if _, err := conn.Exec(context.Background(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'edgerun cache invalidation' AND datname = current_database()"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the listener to notice", func() bool { return !b.invalidator.listening.Load() })
+	direct(t, dsn, "UPDATE t SET v = 2") // no NOTIFY: missed while not listening
+	// Either the listener is still down (the read bypasses the cache) or it
+	// is back (and dropped everything cached before): never the old value.
+	if r := mustQuery(t, b, "SELECT v FROM t"); r.Rows[0][0] != int64(2) {
+		t.Fatalf("read after the listener was lost = %v cached=%v; want 2", r.Rows[0][0], r.Cached)
+	}
+	waitFor(t, "the listener to reconnect", b.invalidator.listening.Load)
+	mustQuery(t, b, "SELECT v FROM t")
+	if r := mustQuery(t, b, "SELECT v FROM t"); !r.Cached || r.Rows[0][0] != int64(2) {
+		t.Fatalf("after reconnecting = %v cached=%v; want 2 from the cache", r.Rows[0][0], r.Cached)
+	}
+}
