@@ -112,6 +112,10 @@ type CacheStats struct {
 	Hits, Misses, Stale, Evictions, TooLarge int64
 	Entries                                  int
 	Bytes                                    uint64
+	// Invalidation is the cross-instance listener's state with
+	// caching.notify_channel: "listening" or "not listening" (reads
+	// bypass the cache); "" without.
+	Invalidation string
 }
 
 func (c *queryCache) stats() CacheStats {

@@ -273,7 +273,15 @@ func (b *Binding) CacheStats() CacheStats {
 	if b.cache == nil {
 		return CacheStats{}
 	}
-	return b.cache.stats()
+	s := b.cache.stats()
+	switch {
+	case b.invalidator == nil:
+	case b.invalidator.listening.Load():
+		s.Invalidation = "listening"
+	default:
+		s.Invalidation = "not listening"
+	}
+	return s
 }
 
 // prepare parses sql once per process (LRU by text).

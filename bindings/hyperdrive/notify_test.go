@@ -74,6 +74,9 @@ func TestNotifyListenerLossBypassesTheCache(t *testing.T) {
 	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)")
 	b := openOn(t, Config{Name: "B", ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "test_cache"}})
 	waitFor(t, "listening", b.invalidator.listening.Load)
+	if s := b.CacheStats().Invalidation; s != "listening" {
+		t.Fatalf("CacheStats().Invalidation = %q", s)
+	}
 	mustQuery(t, b, "SELECT v FROM t")
 	if r := mustQuery(t, b, "SELECT v FROM t"); !r.Cached {
 		t.Fatal("not cached while listening")

@@ -86,6 +86,9 @@ type CacheReport struct {
 	Entries   int     `json:"entries"`
 	Bytes     uint64  `json:"bytes"`
 	HitRate   float64 `json:"hit_rate"`
+	// Invalidation: "listening" or "not listening" for other processes'
+	// writes (caching.notify_channel); absent without.
+	Invalidation string `json:"invalidation,omitempty"`
 }
 
 // check probes every database at once and builds the report.
@@ -122,7 +125,8 @@ func checkDatabase(ctx context.Context, db Database, alerts *Alerts) BindingRepo
 			Pool: PoolReport{Acquired: ep.Pool.Acquired, Idle: ep.Pool.Idle, Total: ep.Pool.Total, Max: ep.Pool.Max}}
 	}
 	cs := db.CacheStats()
-	br.Cache = CacheReport{Hits: cs.Hits, Misses: cs.Misses, Stale: cs.Stale, Evictions: cs.Evictions, Entries: cs.Entries, Bytes: cs.Bytes}
+	br.Cache = CacheReport{Hits: cs.Hits, Misses: cs.Misses, Stale: cs.Stale, Evictions: cs.Evictions, Entries: cs.Entries, Bytes: cs.Bytes,
+		Invalidation: cs.Invalidation}
 	if n := cs.Hits + cs.Misses; n > 0 {
 		br.Cache.HitRate = float64(cs.Hits) / float64(n)
 	}
@@ -135,6 +139,10 @@ func checkDatabase(ctx context.Context, db Database, alerts *Alerts) BindingRepo
 		br.Error = err.Error()
 	}
 	br.Status, br.Reasons = classify(took, err, endpoints, br.Window.Fallback, critical)
+	if cs.Invalidation == "not listening" {
+		br.Status = worse(br.Status, StatusDegraded)
+		br.Reasons = append(br.Reasons, "not listening for other processes' writes (caching.notify_channel): reads bypass the cache")
+	}
 	return br
 }
 

@@ -163,6 +163,18 @@ func TestHealthEndpointReportsWorstBinding(t *testing.T) {
 	if code != http.StatusOK || rep.Status != StatusDegraded {
 		t.Fatalf("/health = %d %s, want 200 degraded", code, rep.Status)
 	}
+
+	// A cache that cannot hear other processes' writes is bypassed: degraded.
+	bad.eps = endpoints("closed")
+	good.cache.Invalidation = "not listening"
+	_, body = get(t, base+"/health")
+	if err := json.Unmarshal([]byte(body), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if ga := rep.Bindings[0]; ga.Status != StatusDegraded || ga.Cache.Invalidation != "not listening" || len(ga.Reasons) != 1 ||
+		!strings.Contains(ga.Reasons[0], "notify_channel") || rep.Bindings[1].Status != StatusHealthy {
+		t.Fatalf("bindings with A not listening = %+v", rep.Bindings)
+	}
 }
 
 func TestHealthWithoutBindingsIsHealthy(t *testing.T) {
