@@ -928,7 +928,7 @@ func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
 func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	start := time.Now()
 	defer b.wrote(ctx) // every cached read is stale
-	defer b.ddlRan() // and a function may have been replaced
+	defer b.ddlRan()   // and a function may have been replaced
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
 	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)
