@@ -135,11 +135,24 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 		}
 		out = append(out, b)
 	}
-	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
+	kvs, closeKV, err := openKV(a.cfg, a.log)
 	if err != nil {
 		return nil, err
 	}
+	for _, ns := range kvs {
+		out = append(out, ns)
+	}
+	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
+	if err != nil {
+		if closeKV != nil {
+			_ = closeKV(ctx)
+		}
+		return nil, err
+	}
 	a.closers = closers
+	if closeKV != nil {
+		a.closers = append(a.closers, closeKV)
+	}
 	for _, b := range hds {
 		a.monitor.Metrics.WatchBinding(b)
 		a.databases = append(a.databases, b)
