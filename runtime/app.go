@@ -14,6 +14,7 @@ import (
 	"edgerun/bindings"
 	"edgerun/isolates"
 	"edgerun/runtime/admin"
+	"edgerun/runtime/assets"
 	"edgerun/runtime/bundle"
 	"edgerun/runtime/config"
 	"edgerun/runtime/metrics"
@@ -44,6 +45,7 @@ type App struct {
 	bindings  []bindings.Binding
 	databases []admin.Database
 	closers   []func(context.Context) error // managed services, closed after bindings
+	assets    *assets.Assets                // [assets]; nil without
 	server    *Server
 
 	monitor    *admin.Monitor
@@ -72,6 +74,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 	}
 	binds, err := a.buildBindings(ctx)
 	if err != nil {
+		a.closeBindings(ctx) // what was opened before the failure
 		return nil, err
 	}
 	a.bindings = binds
@@ -98,6 +101,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		MaxBodyBytes:  int(cfg.Limits.MaxBodyBytes),
 		Scheme:        cfg.Dev.LocalProtocol,
 		TestScheduled: opts.TestScheduled,
+		Assets:        a.assets,
 		Log:           opts.Log,
 	})
 	a.server.Observe = a.monitor.ObserveRequest
@@ -135,6 +139,20 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 		}
 		out = append(out, b)
 	}
+	if ac := a.cfg.Assets; ac != nil {
+		as, err := assets.Open(assets.Options{
+			Directory: ac.Directory, HTMLHandling: ac.HTMLHandling, NotFoundHandling: ac.NotFoundHandling,
+			RunWorkerFirst: ac.RunWorkerFirst, WorkerFirstPaths: ac.WorkerFirstPaths, HasWorker: true,
+		})
+		if err != nil {
+			return nil, err
+		}
+		a.assets = as
+		a.closers = append(a.closers, func(context.Context) error { return as.Close() })
+		if ac.Binding != "" {
+			out = append(out, assets.NewBinding(ac.Binding, as))
+		}
+	}
 	kvs, closeKV, err := openKV(a.cfg, a.log)
 	if err != nil {
 		return nil, err
@@ -142,17 +160,14 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 	for _, ns := range kvs {
 		out = append(out, ns)
 	}
-	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
-	if err != nil {
-		if closeKV != nil {
-			_ = closeKV(ctx)
-		}
-		return nil, err
-	}
-	a.closers = closers
 	if closeKV != nil {
 		a.closers = append(a.closers, closeKV)
 	}
+	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, closers...)
 	for _, b := range hds {
 		a.monitor.Metrics.WatchBinding(b)
 		a.databases = append(a.databases, b)

@@ -14,6 +14,7 @@ import (
 
 	"edgerun/isolates"
 	"edgerun/isolates/webapi"
+	"edgerun/runtime/assets"
 )
 
 // ServerOptions configure the HTTP front end.
@@ -31,7 +32,10 @@ type ServerOptions struct {
 	// TestScheduled serves /__scheduled?cron=… by running the worker's
 	// scheduled() handler, as wrangler dev --test-scheduled does.
 	TestScheduled bool
-	Log           *slog.Logger
+	// Assets, if set, answers the requests it matches before the worker
+	// sees them ([assets]).
+	Assets *assets.Assets
+	Log    *slog.Logger
 }
 
 // Server serves HTTP to the current worker version.
@@ -138,6 +142,17 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	start := time.Now()
+	if a := s.opts.Assets; a != nil {
+		areq := assets.Request{
+			Method: string(ctx.Method()), Path: string(ctx.URI().PathOriginal()), RawQuery: string(ctx.URI().QueryString()),
+			Header: func(name string) string { return string(ctx.Request.Header.Peek(name)) },
+		}
+		if !a.WorkerFirst(areq.Path) && a.Handles(areq) {
+			s.serveAsset(ctx, a, areq)
+			s.finished(ctx, areq.Method, start, 0)
+			return
+		}
+	}
 	req := &webapi.Request{
 		Method:  string(ctx.Method()),
 		URL:     s.requestURL(ctx),
@@ -155,14 +170,51 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	} else {
 		writeResponse(ctx, resp)
 	}
+	s.finished(ctx, req.Method, start, scope.ID)
+}
+
+// finished logs and observes a request that has its response.
+func (s *Server) finished(ctx *fasthttp.RequestCtx, method string, start time.Time, requestID uint64) {
 	status := ctx.Response.StatusCode()
 	d := time.Since(start)
 	if s.opts.LogRequests {
-		s.log.Info(fmt.Sprintf("%s %s %d %s (%s)", req.Method, ctx.RequestURI(), status, statusText(status), roundDuration(d)),
-			"method", req.Method, "path", string(ctx.Path()), "status", status, "duration_ms", float64(d.Microseconds())/1000, "request_id", scope.ID)
+		attrs := []any{"method", method, "path", string(ctx.Path()), "status", status, "duration_ms", float64(d.Microseconds()) / 1000}
+		if requestID != 0 {
+			attrs = append(attrs, "request_id", requestID)
+		} else {
+			attrs = append(attrs, "asset", true)
+		}
+		s.log.Info(fmt.Sprintf("%s %s %d %s (%s)", method, ctx.RequestURI(), status, statusText(status), roundDuration(d)), attrs...)
 	}
 	if s.Observe != nil {
-		s.Observe(req.Method, status, d)
+		s.Observe(method, status, d)
+	}
+}
+
+// serveAsset answers from the assets directory.
+func (s *Server) serveAsset(ctx *fasthttp.RequestCtx, a *assets.Assets, req assets.Request) {
+	resp, err := a.Serve(req)
+	if err != nil {
+		s.log.Error("serving an asset", "path", req.Path, "error", err.Error())
+		ctx.Error("Internal Server Error", fasthttp.StatusInternalServerError)
+		return
+	}
+	ctx.SetStatusCode(resp.Status)
+	for _, h := range resp.Headers {
+		ctx.Response.Header.Set(h[0], h[1])
+	}
+	switch {
+	case resp.File != "":
+		f, err := a.Open(resp.File)
+		if err != nil {
+			s.log.Error("serving an asset", "path", req.Path, "error", err.Error())
+			ctx.Error("Internal Server Error", fasthttp.StatusInternalServerError)
+			return
+		}
+		ctx.SetBodyStream(f, int(resp.Size)) // fasthttp closes f once sent
+	case req.Method == "HEAD" && resp.Status < 300:
+		ctx.Response.Header.SetContentLength(int(resp.Size))
+		ctx.Response.SkipBody = true
 	}
 }
 

@@ -51,6 +51,7 @@ type Config struct {
 
 	Hyperdrive   []Hyperdrive
 	KVNamespaces []KVNamespace
+	Assets       *Assets // [assets]; nil without
 	Triggers     Triggers
 	Limits       Limits
 	Dev          Dev
@@ -122,6 +123,17 @@ type Caching struct {
 type Breaker struct {
 	FailureThreshold int           // failure_threshold: consecutive connection failures that open it; default 3
 	OpenTimeout      time.Duration // open_timeout_ms: time open before a half-open probe; default 5000
+}
+
+// Assets is [assets]: static files served before (or, with
+// run_worker_first, after) the worker, as Workers Static Assets.
+type Assets struct {
+	Directory        string   // directory: absolute; must exist
+	Binding          string   // binding: env name of the assets fetcher; "" for none
+	HTMLHandling     string   // html_handling: auto-trailing-slash (default), force-trailing-slash, drop-trailing-slash, none
+	NotFoundHandling string   // not_found_handling: none (default), 404-page, single-page-application
+	RunWorkerFirst   bool     // run_worker_first = true: every request goes to the worker first
+	WorkerFirstPaths []string // run_worker_first = ["/api/*", "!/api/docs/*"]: these paths do
 }
 
 // KVNamespace is one [[kv_namespaces]] binding.

@@ -174,6 +174,24 @@ func TestNotifyChannel(t *testing.T) {
 	}
 }
 
+func TestAssets(t *testing.T) {
+	dir := t.TempDir()
+	toml := "main = \"index.js\"\n[assets]\ndirectory = \"./public\"\nbinding = \"ASSETS\"\nnot_found_handling = \"404-page\"\nrun_worker_first = true\n"
+	for name, text := range map[string]string{"wrangler.toml": toml, "index.js": "", "public/index.html": ""} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, _ := mustLoad(t, Options{Dir: dir})
+	want := Assets{Directory: filepath.Join(dir, "public"), Binding: "ASSETS", HTMLHandling: "auto-trailing-slash", NotFoundHandling: "404-page", RunWorkerFirst: true}
+	if cfg.Assets == nil || !reflect.DeepEqual(*cfg.Assets, want) {
+		t.Fatalf("Assets = %+v; want %+v", cfg.Assets, want)
+	}
+}
+
 func TestLoadFull(t *testing.T) {
 	dir, _ := filepath.Abs("testdata/full")
 	cfg, warnings := mustLoad(t, Options{Dir: "testdata/full"})
@@ -429,6 +447,9 @@ func TestErrors(t *testing.T) {
 		{file: "bad_size.toml", line: 7, msg: `invalid byte size "64 parsecs"`},
 		{file: "entry_too_big.toml", line: 6, msg: "max_entry_bytes (2097152) must not exceed max_bytes (1048576)"},
 		{file: "long_channel.toml", line: 6, msg: `"hyperdrive[0].caching.notify_channel": a channel name of 1 to 63 bytes is needed, got 70.`},
+		{file: "assets_mode.toml", line: 5, msg: `"assets.html_handling" must be one of auto-trailing-slash, force-trailing-slash, drop-trailing-slash, none, got "sometimes".`},
+		{file: "assets_dir.toml", line: 4, msg: `does not exist or is not a directory (directory = "no-such-dir")`},
+		{file: "assets_rule.toml", line: 5, msg: `every rule must be a path starting with / (or !/ to exclude), got "api/*"`},
 		{file: "bad_name.toml", line: 1, msg: `Expected "name" to be of type string, alphanumeric and lowercase with dashes only but got "My Worker".`},
 		{file: "legacy_env.toml", line: 2, msg: `The "legacy_env" field is no longer supported`},
 		{file: "bad_admin.toml", line: 4, msg: `"edgerun.admin" must be a host:port address`},

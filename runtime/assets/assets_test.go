@@ -1,0 +1,236 @@
+package assets
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// site copies testdata/site to a temporary directory (with what git would
+// not keep: a node_modules folder) and opens it.
+func site(t *testing.T, opts Options) *Assets {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/site")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "node_modules", "x", "index.js"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A link out of the directory must not be followed.
+	outside := filepath.Join(t.TempDir(), "outside.txt")
+	if err := os.WriteFile(outside, []byte("outside"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "escape.txt")); err != nil {
+		t.Fatal(err)
+	}
+	opts.Directory = dir
+	a, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func header(r *Response, name string) string {
+	for _, h := range r.Headers {
+		if h[0] == name {
+			return h[1]
+		}
+	}
+	return ""
+}
+
+type want struct {
+	status   int
+	file     string // served file ("" for none)
+	location string
+}
+
+func check(t *testing.T, a *Assets, method, path, query string, w want) {
+	t.Helper()
+	resp, err := a.Serve(Request{Method: method, Path: path, RawQuery: query})
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	if resp.Status != w.status || resp.File != w.file || header(resp, "Location") != w.location {
+		t.Errorf("%s %s?%s = %d file %q location %q; want %d file %q location %q",
+			method, path, query, resp.Status, resp.File, header(resp, "Location"), w.status, w.file, w.location)
+	}
+}
+
+// The table of Workers' html_handling documentation, auto-trailing-slash.
+func TestAutoTrailingSlash(t *testing.T) {
+	a := site(t, Options{})
+	for path, w := range map[string]want{
+		"/":                           {200, "index.html", ""},
+		"/index.html":                 {307, "", "/"},
+		"/index":                      {307, "", "/"},
+		"/file":                       {200, "file.html", ""},
+		"/file.html":                  {307, "", "/file"},
+		"/file/":                      {307, "", "/file"},
+		"/file/index":                 {307, "", "/file"},
+		"/file/index.html":            {307, "", "/file"},
+		"/folder":                     {307, "", "/folder/"},
+		"/folder.html":                {307, "", "/folder/"},
+		"/folder/":                    {200, "folder/index.html", ""},
+		"/folder/index":               {307, "", "/folder/"},
+		"/folder/index.html":          {307, "", "/folder/"},
+		"/style.css":                  {200, "style.css", ""},
+		"/blob":                       {200, "blob", ""},
+		"//style.css":                 {307, "", "/style.css"},
+		"/%5Bid%5D.txt":               {200, "[id].txt", ""},
+		"/[id].txt":                   {307, "", "/%5Bid%5D.txt"}, // the canonical spelling
+		"/missing":                    {404, "", ""},
+		"/_headers":                   {404, "", ""}, // configuration, never served
+		"/node_modules/x/index.js":    {404, "", ""},
+		"/escape.txt":                 {404, "", ""}, // a link out of the directory
+		"/../assets.go":               {404, "", ""},
+		"/%2e%2e/assets.go":           {404, "", ""},
+		"/folder/..%2f..%2fassets.go": {404, "", ""},
+	} {
+		check(t, a, "GET", path, "", w)
+	}
+	check(t, a, "GET", "/file.html", "a=1", want{307, "", "/file?a=1"})
+	check(t, a, "HEAD", "/file", "", want{200, "", ""})
+	check(t, a, "POST", "/file", "", want{405, "", ""})
+}
+
+func TestForceAndDropTrailingSlash(t *testing.T) {
+	force := site(t, Options{HTMLHandling: "force-trailing-slash"})
+	for path, w := range map[string]want{
+		"/file":      {307, "", "/file/"},
+		"/file/":     {200, "file.html", ""},
+		"/file.html": {307, "", "/file/"},
+		"/folder":    {307, "", "/folder/"},
+		"/folder/":   {200, "folder/index.html", ""},
+		"/style.css": {200, "style.css", ""},
+	} {
+		check(t, force, "GET", path, "", w)
+	}
+	drop := site(t, Options{HTMLHandling: "drop-trailing-slash"})
+	for path, w := range map[string]want{
+		"/":                  {200, "index.html", ""},
+		"/file":              {200, "file.html", ""},
+		"/file/":             {307, "", "/file"},
+		"/folder":            {200, "folder/index.html", ""},
+		"/folder/":           {307, "", "/folder"},
+		"/folder/index.html": {307, "", "/folder"},
+	} {
+		check(t, drop, "GET", path, "", w)
+	}
+	none := site(t, Options{HTMLHandling: "none"})
+	for path, w := range map[string]want{
+		"/file":      {404, "", ""},
+		"/file.html": {200, "file.html", ""},
+		"/":          {404, "", ""},
+	} {
+		check(t, none, "GET", path, "", w)
+	}
+}
+
+func TestNotFoundHandling(t *testing.T) {
+	spa := site(t, Options{NotFoundHandling: "single-page-application"})
+	check(t, spa, "GET", "/app/settings", "", want{200, "index.html", ""})
+	page := site(t, Options{NotFoundHandling: "404-page"})
+	check(t, page, "GET", "/nope", "", want{404, "404.html", ""})
+	check(t, page, "GET", "/docs/deep/nope", "", want{404, "docs/404.html", ""}) // the nearest 404.html
+}
+
+func TestETagAndCaching(t *testing.T) {
+	a := site(t, Options{})
+	r, err := a.Serve(Request{Method: "GET", Path: "/style.css"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	etag := header(r, "ETag")
+	if len(etag) != 34 || header(r, "Content-Type") != "text/css; charset=utf-8" || header(r, "Cache-Control") != cacheControl || r.Size != 7 {
+		t.Fatalf("headers = %v size %d", r.Headers, r.Size)
+	}
+	for _, inm := range []string{etag, "W/" + etag} {
+		r, _ := a.Serve(Request{Method: "GET", Path: "/style.css", Header: func(n string) string {
+			if n == "If-None-Match" {
+				return inm
+			}
+			return ""
+		}})
+		if r.Status != 304 || r.File != "" {
+			t.Fatalf("If-None-Match %s = %d %q", inm, r.Status, r.File)
+		}
+	}
+	r, _ = a.Serve(Request{Method: "GET", Path: "/style.css", Header: func(n string) string {
+		if n == "Authorization" {
+			return "Bearer x"
+		}
+		return ""
+	}})
+	if header(r, "Cache-Control") != "" {
+		t.Fatalf("an authorized request got Cache-Control %q", header(r, "Cache-Control"))
+	}
+	// An edit changes the ETag.
+	if err := os.WriteFile(filepath.Join(a.opts.Directory, "style.css"), []byte("body{color:red}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = a.Serve(Request{Method: "GET", Path: "/style.css"})
+	if header(r, "ETag") == etag || r.Size != 16 {
+		t.Fatalf("after an edit: etag %s size %d", header(r, "ETag"), r.Size)
+	}
+}
+
+func TestWhoAnswers(t *testing.T) {
+	nav := func(n string) string {
+		if n == "Sec-Fetch-Mode" {
+			return "navigate"
+		}
+		return ""
+	}
+	a := site(t, Options{HasWorker: true, NotFoundHandling: "single-page-application", WorkerFirstPaths: []string{"/api/*", "!/api/docs/*"}})
+	for _, tc := range []struct {
+		method, path string
+		header       func(string) string
+		assets       bool
+	}{
+		{"GET", "/style.css", nil, true},
+		{"GET", "/file", nil, true},
+		{"GET", "/file.html", nil, true}, // a redirect is the assets' answer
+		{"GET", "/api/users", nil, false},
+		{"POST", "/style.css", nil, false},
+		{"GET", "/dashboard", nil, false}, // a fetch() from the page: the worker
+		{"GET", "/dashboard", nav, true},  // a navigation: the single-page app
+	} {
+		got := !a.WorkerFirst(tc.path) && a.Handles(Request{Method: tc.method, Path: tc.path, Header: tc.header})
+		if got != tc.assets {
+			t.Errorf("%s %s: assets answer = %v, want %v", tc.method, tc.path, got, tc.assets)
+		}
+	}
+	if !a.WorkerFirst("/api/x") || a.WorkerFirst("/api/docs/x") || a.WorkerFirst("/style.css") {
+		t.Error("run_worker_first rules")
+	}
+	alone := site(t, Options{})
+	if !alone.Handles(Request{Method: "POST", Path: "/x"}) || alone.WorkerFirst("/x") {
+		t.Error("without a worker the assets answer everything")
+	}
+}
+
+// Whatever the path, Serve answers without failing, and a file it serves
+// is one inside the directory.
+func FuzzServe(f *testing.F) {
+	for _, s := range []string{"/", "/file", "/folder/index", "/%2e%2e/x", "//a//b/", "/[id].txt", "/a%zz", "/docs/x/404"} {
+		f.Add(s)
+	}
+	a := site(&testing.T{}, Options{NotFoundHandling: "404-page"})
+	f.Fuzz(func(t *testing.T, path string) {
+		resp, err := a.Serve(Request{Method: "GET", Path: path})
+		if err != nil {
+			t.Fatalf("Serve(%q): %v", path, err)
+		}
+		if resp.File != "" && (!filepath.IsLocal(resp.File) || resp.File != filepath.Clean(resp.File)) {
+			t.Fatalf("Serve(%q) serves %q", path, resp.File)
+		}
+	})
+}

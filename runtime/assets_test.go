@@ -1,0 +1,54 @@
+package runtime
+
+import (
+	"strconv"
+	"testing"
+)
+
+// [assets]: files are answered before the worker, with Workers' path
+// rules; run_worker_first paths and unmatched requests reach the worker;
+// env.ASSETS.fetch hands requests to the assets.
+func TestAssetsBeforeTheWorker(t *testing.T) {
+	a := startApp(t, fixture("assets-app"), nil)
+	nav := map[string]string{"Sec-Fetch-Mode": "navigate"}
+	for _, tc := range []struct {
+		method, path string
+		header       map[string]string
+		status       int
+		body         string
+		contentType  string
+	}{
+		{"GET", "/style.css", nil, 200, "body { margin: 0 }\n", "text/css; charset=utf-8"},
+		{"GET", "/about", nil, 200, "about us\n", "text/html; charset=utf-8"},
+		{"GET", "/about.html", nil, 307, "", ""},
+		{"GET", "/", nil, 200, "<!doctype html><title>app</title>\n", "text/html; charset=utf-8"},
+		{"GET", "/api/hello", nil, 200, `{"hello":"world"}`, "application/json"},
+		{"GET", "/api/style", nil, 200, "200 text/css; charset=utf-8 body { margin: 0 }\n", "text/plain;charset=UTF-8"},
+		{"GET", "/api/missing", nil, 200, "200 <!doctype html>", "text/plain;charset=UTF-8"}, // the single-page app's page
+		{"GET", "/dashboard", nil, 200, "worker: GET /dashboard", "text/plain;charset=UTF-8"},
+		{"GET", "/dashboard", nav, 200, "<!doctype html><title>app</title>\n", "text/html; charset=utf-8"},
+		{"POST", "/style.css", nil, 200, "worker: POST /style.css", "text/plain;charset=UTF-8"},
+	} {
+		resp, body := a.do(t, tc.method, tc.path, nil, tc.header)
+		if resp.StatusCode != tc.status || body != tc.body || resp.Header.Get("Content-Type") != tc.contentType {
+			t.Errorf("%s %s = %d %q (%s); want %d %q (%s)", tc.method, tc.path, resp.StatusCode, body,
+				resp.Header.Get("Content-Type"), tc.status, tc.body, tc.contentType)
+		}
+	}
+	if resp, _ := a.do(t, "GET", "/about.html?x=1", nil, nil); resp.Header.Get("Location") != "/about?x=1" {
+		t.Errorf("redirect to %q", resp.Header.Get("Location"))
+	}
+
+	resp, _ := a.do(t, "GET", "/style.css", nil, nil)
+	etag := resp.Header.Get("ETag")
+	if etag == "" || resp.Header.Get("Cache-Control") != "public, max-age=0, must-revalidate" {
+		t.Fatalf("headers = %v", resp.Header)
+	}
+	if resp, body := a.do(t, "GET", "/style.css", nil, map[string]string{"If-None-Match": etag}); resp.StatusCode != 304 || body != "" {
+		t.Fatalf("If-None-Match = %d %q", resp.StatusCode, body)
+	}
+	if resp, body := a.do(t, "HEAD", "/style.css", nil, nil); resp.StatusCode != 200 || body != "" ||
+		resp.Header.Get("Content-Length") != strconv.Itoa(len("body { margin: 0 }\n")) {
+		t.Fatalf("HEAD = %d %q length %q", resp.StatusCode, body, resp.Header.Get("Content-Length"))
+	}
+}
