@@ -210,8 +210,6 @@ func valueSize(v any) int {
 		return 16 + len(x)
 	case jsonText:
 		return 16 + len(x)
-	case jsNumeric:
-		return 16 + len(x)
 	case jsBytes:
 		return 24 + len(x)
 	case []any:

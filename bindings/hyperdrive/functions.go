@@ -2,10 +2,12 @@ package hyperdrive
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/sony/gobreaker/v2"
 	"golang.org/x/sync/singleflight"
 
@@ -29,11 +31,14 @@ const functionTTL = time.Minute
 const functionLookupTimeout = 2 * time.Second
 
 type functionCatalog struct {
-	mu     sync.Mutex
-	known  map[sqlscan.Function]functionEntry
-	gen    atomic.Uint64 // bumped by DDL through the binding
-	flight singleflight.Group
-	now    func() time.Time
+	mu    sync.Mutex
+	known *lru.Cache[sqlscan.Function, functionEntry] // bounded: statements name any number of functions
+	// failedUntil: the last lookup failed (the database is down); until
+	// then statements run as writes without waiting for another.
+	failedUntil time.Time
+	gen         atomic.Uint64 // bumped by DDL through the binding
+	flight      singleflight.Group
+	now         func() time.Time
 }
 
 type functionEntry struct {
@@ -43,15 +48,23 @@ type functionEntry struct {
 }
 
 // resolvedStatement is a statement classified with its functions'
-// volatility, valid while the catalog's generation is gen and until until.
+// volatility, valid while the catalog's generation is gen and until until
+// (the earliest expiry of what it was classified with).
 type resolvedStatement struct {
 	st    *statement
 	gen   uint64
 	until time.Time
 }
 
+// Bounds of the catalog.
+const (
+	maxKnownFunctions  = 4096
+	lookupFailureDelay = time.Second
+)
+
 func newFunctionCatalog(now func() time.Time) *functionCatalog {
-	return &functionCatalog{known: map[sqlscan.Function]functionEntry{}, now: now}
+	known, _ := lru.New[sqlscan.Function, functionEntry](maxKnownFunctions)
+	return &functionCatalog{known: known, now: now}
 }
 
 // needsFunctions reports whether st's classification could change once its
@@ -82,38 +95,45 @@ func (b *Binding) resolve(ctx context.Context, st *statement) *statement {
 	if r := b.resolvedNow(st); r != st || !needsFunctions(st) {
 		return r
 	}
-	c := b.functions
-	gen := c.gen.Load()
-	volatility, ok := b.functionVolatility(ctx, st.info.Functions, gen)
+	gen := b.functions.gen.Load()
+	volatility, until, ok := b.functionVolatility(ctx, st.info.Functions, gen)
 	if !ok {
 		return st
 	}
 	rs := &statement{raw: st.raw, sql: st.sql, arity: st.arity, info: sqlscan.ClassifyWith(st.raw, volatility)}
-	st.resolved.Store(&resolvedStatement{st: rs, gen: gen, until: c.now().Add(functionTTL)})
+	st.resolved.Store(&resolvedStatement{st: rs, gen: gen, until: until})
 	return rs
 }
 
 // functionVolatility returns the volatility of every function in fns,
-// asking the server for those not known at generation gen.
-func (b *Binding) functionVolatility(ctx context.Context, fns []sqlscan.Function, gen uint64) (map[sqlscan.Function]sqlscan.Volatility, bool) {
+// asking the server for those not known at generation gen, and when the
+// first of those answers expires.
+func (b *Binding) functionVolatility(ctx context.Context, fns []sqlscan.Function, gen uint64) (map[sqlscan.Function]sqlscan.Volatility, time.Time, bool) {
 	c := b.functions
 	out := make(map[sqlscan.Function]sqlscan.Volatility, len(fns))
-	var missing []sqlscan.Function
 	now := c.now()
+	until := now.Add(functionTTL)
+	var missing []sqlscan.Function
 	c.mu.Lock()
+	failing := now.Before(c.failedUntil)
 	for _, fn := range fns {
-		if e, ok := c.known[fn]; ok && e.gen == gen && now.Before(e.until) {
+		if e, ok := c.known.Get(fn); ok && e.gen == gen && now.Before(e.until) {
 			out[fn] = e.volatility
+			until = minTime(until, e.until)
 		} else {
 			missing = append(missing, fn)
 		}
 	}
 	c.mu.Unlock()
 	if len(missing) == 0 {
-		return out, true
+		return out, until, true
 	}
-	// Concurrent first uses of a statement ask once.
-	key := ""
+	if failing {
+		return nil, time.Time{}, false
+	}
+	// Concurrent first uses of a statement ask once; an answer asked for
+	// before DDL through the binding is not shared with callers after it.
+	key := strconv.FormatUint(gen, 10) + "\x00"
 	for _, fn := range missing {
 		key += fn.Schema + "\x00" + fn.Name + "\x00"
 	}
@@ -121,11 +141,14 @@ func (b *Binding) functionVolatility(ctx context.Context, fns []sqlscan.Function
 		return b.lookupFunctions(ctx, missing)
 	})
 	if err != nil {
-		return nil, false
+		c.mu.Lock()
+		c.failedUntil = c.now().Add(lookupFailureDelay)
+		c.mu.Unlock()
+		return nil, time.Time{}, false
 	}
 	found := v.(map[sqlscan.Function]sqlscan.Volatility)
 	c.mu.Lock()
-	until := c.now().Add(functionTTL)
+	fresh := c.now().Add(functionTTL)
 	for _, fn := range missing {
 		vol, ok := found[fn]
 		if !ok {
@@ -133,17 +156,28 @@ func (b *Binding) functionVolatility(ctx context.Context, fns []sqlscan.Function
 		}
 		out[fn] = vol
 		if c.gen.Load() == gen {
-			c.known[fn] = functionEntry{volatility: vol, gen: gen, until: until}
+			c.known.Add(fn, functionEntry{volatility: vol, gen: gen, until: fresh})
 		}
 	}
 	c.mu.Unlock()
-	return out, true
+	return out, minTime(until, fresh), true
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // functionLookup finds the most volatile of each name's overloads: those
 // the search path makes visible for an unqualified name, those of the
 // schema for a qualified one.
-const functionLookup = `SELECT f.schema, f.name, min(CASE p.provolatile WHEN 'i' THEN 2 WHEN 's' THEN 1 ELSE 0 END)
+//
+// Aggregates and window functions count as volatile: pg_proc records every
+// aggregate as immutable whatever its state function does.
+const functionLookup = `SELECT f.schema, f.name,
+  min(CASE WHEN p.prokind <> 'f' THEN 0 WHEN p.provolatile = 'i' THEN 2 WHEN p.provolatile = 's' THEN 1 ELSE 0 END)
 FROM unnest($1::text[], $2::text[]) AS f(schema, name)
 JOIN pg_catalog.pg_proc p ON p.proname = f.name
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
@@ -182,9 +216,7 @@ func (b *Binding) lookupFunctions(ctx context.Context, fns []sqlscan.Function) (
 func (b *Binding) ddlRan() {
 	c := b.functions
 	c.gen.Add(1)
-	c.mu.Lock()
-	clear(c.known)
-	c.mu.Unlock()
+	c.known.Purge()
 }
 
 // isDDL: statements that may create, replace or drop a function.

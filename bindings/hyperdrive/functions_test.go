@@ -1,6 +1,7 @@
 package hyperdrive
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -74,5 +75,67 @@ func TestFunctionVolatilityFromTheServer(t *testing.T) {
 	mustQuery(t, b, "SELECT slug(?) AS v", "Hi")
 	if r := mustQuery(t, b, "SELECT slug(?) AS v", "Hi"); !r.Cached || r.Rows[0][0] != "hi" {
 		t.Fatalf("slug, immutable again = %v cached=%v", r.Rows[0][0], r.Cached)
+	}
+}
+
+// What the server says is not trusted beyond what it means: aggregates
+// (recorded immutable whatever their state function does) stay writes,
+// DDL in a batch is seen at once, and a statement's resolution expires
+// with the oldest answer it used.
+func TestFunctionVolatilityEdges(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	direct(t, dsn, `CREATE TABLE log (x int); CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2);
+		CREATE FUNCTION log_step(s int, x int) RETURNS int LANGUAGE sql AS $$ INSERT INTO log VALUES (x) RETURNING s + x $$;
+		CREATE AGGREGATE logsum(int) (sfunc = log_step, stype = int, initcond = '0');
+		CREATE FUNCTION f(x int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT x $$;`)
+	clock := &fakeClock{}
+	clock.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	b := openOn(t, Config{Name: "EDGES", ConnString: dsn, Now: clock.now, Cache: CacheConfig{MaxAge: time.Hour}})
+
+	for range 3 {
+		if r := mustQuery(t, b, "SELECT logsum(x) AS v FROM t"); r.Cached || r.Rows[0][0] != int64(3) {
+			t.Fatalf("logsum = %v cached=%v", r.Rows[0][0], r.Cached)
+		}
+	}
+	if n := countRows(t, dsn, "log"); n != 6 {
+		t.Fatalf("three runs of an aggregate that writes wrote %d rows; want 6", n)
+	}
+
+	// DDL in a batch.
+	mustQuery(t, b, "SELECT f(?) AS v", 1)
+	if r := mustQuery(t, b, "SELECT f(?) AS v", 1); !r.Cached {
+		t.Fatal("an immutable function's read is not cached")
+	}
+	replace, err := b.prepare(`CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ INSERT INTO log VALUES (x) RETURNING x $$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.batch(context.Background(), []*statement{replace}, [][]any{nil}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := countRows(t, dsn, "log")
+	for range 2 {
+		if r := mustQuery(t, b, "SELECT f(?) AS v", 7); r.Cached {
+			t.Fatal("f, volatile since a batch replaced it, came from the cache")
+		}
+	}
+	if n := countRows(t, dsn, "log") - before; n != 2 {
+		t.Fatalf("two calls of f wrote %d rows", n)
+	}
+
+	// A statement resolved late in an answer's life expires with it.
+	direct(t, dsn, `CREATE OR REPLACE FUNCTION f(x int) RETURNS int IMMUTABLE LANGUAGE sql AS $$ SELECT x $$`)
+	clock.ns.Add(int64(2 * functionTTL))   // what was known about f has expired
+	mustQuery(t, b, "SELECT f(?) AS v", 1) // f looked up again: immutable
+	clock.ns.Add(int64(functionTTL - time.Second))
+	mustQuery(t, b, "SELECT f(?) + 1 AS v", 1) // resolved from the old answer
+	direct(t, dsn, `CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ INSERT INTO log VALUES (x) RETURNING x $$`)
+	clock.ns.Add(int64(2 * time.Second)) // the answer about f expired
+	before = countRows(t, dsn, "log")
+	for range 2 {
+		mustQuery(t, b, "SELECT f(?) + 1 AS v", 1)
+	}
+	if n := countRows(t, dsn, "log") - before; n != 2 {
+		t.Fatalf("after f's answer expired, two calls wrote %d rows; want 2", n)
 	}
 }

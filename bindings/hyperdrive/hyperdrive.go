@@ -831,11 +831,15 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 	defer cancel()
 	b.markWrote(scope)
 	defer func() {
+		wrote := false
 		for _, st := range stmts {
-			if st.info.Writes || !st.info.ReadOnly {
-				b.wrote(ctx)
-				return
+			if st.info.Writes && isDDL(st.info.Kind) {
+				b.ddlRan() // CREATE OR REPLACE FUNCTION in a batch
 			}
+			wrote = wrote || st.info.Writes || !st.info.ReadOnly
+		}
+		if wrote {
+			b.wrote(ctx)
 		}
 	}()
 	var lastErr error

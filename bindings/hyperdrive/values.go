@@ -2,7 +2,6 @@ package hyperdrive
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"math"
 	"math/big"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -152,10 +152,19 @@ func (c binder) array(obj *goja.Object, depth int) (any, error) {
 			return nil, err
 		}
 		arr.elems[i] = e
-		if inner, ok := e.(*jsArray); ok {
-			arr.plain = arr.plain && inner.plain
-		} else if _, ok := ev.(*goja.Object); ok {
-			arr.plain = false // an object, Date or byte array: its JSON is JavaScript's
+		switch x := e.(type) {
+		case *jsArray:
+			arr.plain = arr.plain && x.plain
+		case jsInt:
+			// Beyond 2^53 JSON.stringify writes the double's digits
+			// (2**60 is 1152921504606847000), and a BigInt is no JSON.
+			if x > maxSafeInt || x < -maxSafeInt || isBigInt(ev) {
+				arr.plain = false
+			}
+		default:
+			if _, ok := ev.(*goja.Object); ok || isBigInt(ev) {
+				arr.plain = false // an object, Date or byte array: its JSON is JavaScript's
+			}
 		}
 	}
 	arr.shape()
@@ -170,6 +179,10 @@ func (c binder) array(obj *goja.Object, depth int) (any, error) {
 	}
 	return arr, nil
 }
+
+var bigIntType = reflect.TypeOf((*big.Int)(nil))
+
+func isBigInt(v goja.Value) bool { return v != nil && v.ExportType() == bigIntType }
 
 // exceptionText is a JS exception as "TypeError: …", without the stack.
 func exceptionText(err error) error {
@@ -339,10 +352,9 @@ func (v jsBool) MarshalJSON() ([]byte, error) { return json.Marshal(bool(v)) }
 // Go-side results are decoded off the loop into these shapes and turned into
 // JS values on it.
 type (
-	jsonText  string    // json/jsonb: parsed with JSON.parse on the loop
-	jsDate    time.Time // timestamp/timestamptz: a JS Date
-	jsBytes   []byte    // bytea: a Uint8Array
-	jsNumeric string    // numeric: a string, losslessly
+	jsonText string    // json/jsonb: parsed with JSON.parse on the loop
+	jsDate   time.Time // timestamp/timestamptz: a JS Date
+	jsBytes  []byte    // bytea: a Uint8Array
 )
 
 const maxSafeInt = 1<<53 - 1
@@ -360,10 +372,6 @@ func decodeColumn(m *pgtype.Map, fd pgconn.FieldDescription, raw []byte) (any, e
 			raw = raw[1:] // jsonb's binary format is a version byte, then text
 		}
 		return jsonText(raw), nil
-	case pgtype.NumericOID:
-		if z, ok := numericZero(fd.Format, raw); ok {
-			return z, nil
-		}
 	}
 	typ, ok := m.TypeForOID(fd.DataTypeOID)
 	if !ok {
@@ -425,7 +433,8 @@ func nest(flat []any, dims []pgtype.ArrayDimension) []any {
 }
 
 // textTypes come back as the text PostgreSQL prints for them, which is
-// what node-postgres and postgres.js return: pgx would decode them to Go
+// what postgres.js returns (node-postgres too, but for the objects it
+// makes of interval, point and circle): pgx would decode them to Go
 // values whose printing differs (a range as a Go struct, an interval
 // without the server's IntervalStyle, "char" as a byte). Each connection
 // asks for them, and their arrays' elements, in text format.
@@ -433,6 +442,7 @@ var textTypes = []struct {
 	name          string
 	oid, arrayOID uint32
 }{
+	{"numeric", pgtype.NumericOID, pgtype.NumericArrayOID}, // exactly as printed: "0.00", "NaN", "Infinity"
 	{"interval", pgtype.IntervalOID, pgtype.IntervalArrayOID},
 	{"time", pgtype.TimeOID, pgtype.TimeArrayOID},
 	{"timetz", pgtype.TimetzOID, pgtype.TimetzArrayOID},
@@ -488,21 +498,6 @@ func registerTypes(m *pgtype.Map) {
 	register("jsonb", pgtype.JSONBOID, pgtype.JSONBArrayOID, &pgtype.JSONBCodec{Marshal: marshalJSON, Unmarshal: json.Unmarshal})
 }
 
-// numericZero is a binary numeric zero with its scale ("0.00"): pgx
-// decodes zero without its display scale (dscale), and a numeric comes back
-// exactly as PostgreSQL prints it. Other values keep their scale in pgx.
-func numericZero(format int16, raw []byte) (jsNumeric, bool) {
-	// ndigits, weight, sign, dscale: four int16s, then the digits.
-	if format != pgtype.BinaryFormatCode || len(raw) != 8 || binary.BigEndian.Uint16(raw[0:]) != 0 || binary.BigEndian.Uint16(raw[4:]) != 0 {
-		return "", false
-	}
-	scale := int(int16(binary.BigEndian.Uint16(raw[6:])))
-	if scale <= 0 || scale > 16383 {
-		return "0", true
-	}
-	return jsNumeric("0." + strings.Repeat("0", scale)), true
-}
-
 // normalize maps pgx's decoded values to the DESIGN.md type table.
 func normalize(oid uint32, v any) any {
 	switch x := v.(type) {
@@ -526,12 +521,6 @@ func normalize(oid uint32, v any) any {
 		return f
 	case float64, bool, string:
 		return x
-	case pgtype.Numeric:
-		d, err := x.Value()
-		if err != nil || d == nil {
-			return nil
-		}
-		return jsNumeric(d.(string))
 	case []byte:
 		return jsBytes(x)
 	case [16]byte:
@@ -606,8 +595,6 @@ func toJS(vm *goja.Runtime, parse goja.Callable, v any) (goja.Value, error) {
 		return vm.ToValue(x), nil
 	case string:
 		return vm.ToValue(x), nil
-	case jsNumeric:
-		return vm.ToValue(string(x)), nil
 	case jsonText:
 		return parse(goja.Undefined(), vm.ToValue(string(x)))
 	case jsDate:

@@ -84,9 +84,13 @@ const (
 )
 
 // ClassifyWith is Classify with the volatility of functions Classify does
-// not know, as the server declares them. PostgreSQL does not let a
-// STABLE or IMMUTABLE SQL or PL/pgSQL function modify data, and its
-// planner trusts the declaration as this does.
+// not know, as the server declares them. The declaration is trusted as
+// PostgreSQL's planner trusts it: PostgreSQL refuses INSERT, UPDATE and
+// DELETE in the body of a STABLE or IMMUTABLE SQL or PL/pgSQL function,
+// but not a call from one to a volatile function (nextval, a function
+// that writes), nor anything done in C or another language. A function
+// that writes but is declared STABLE or IMMUTABLE is mislabelled, for
+// PostgreSQL as for this.
 func ClassifyWith(sql string, volatility map[Function]Volatility) Info {
 	w := walkerPool.Get().(*walker)
 	w.volatility = volatility

@@ -292,6 +292,9 @@ func TestClassifyFunctionCalls(t *testing.T) {
 		{"SELECT array_length(a, 1), cardinality(a), array_to_string(a, ',') FROM t", cacheable},
 		{"SELECT to_tsvector('english', body) @@ websearch_to_tsquery('english', ?) FROM t", cacheable},
 		{"SELECT pg_catalog.count(*) FROM t", cacheable},
+		{`SELECT "pg_catalog".lower(name) FROM t`, cacheable},
+		{"SELECT app.upper(name) FROM t", write}, // not the built-in: someone's own function
+		{"SELECT public.now()", write},
 		{"SELECT CAST(x AS numeric(10, 2)), x::varchar(20) FROM t", cacheable},
 		{"SELECT (a, b) OVERLAPS (c, d) FROM t", cacheable},
 		{"SELECT xmlelement(name a, xmlattributes(1 AS b))", cacheable},

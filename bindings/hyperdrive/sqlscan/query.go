@@ -410,6 +410,12 @@ func (w *walker) call(lo, end, hi int) {
 	if !t.unicode {
 		class = lookupFunction(w.nameText(last), t.kind == tokQuotedIdent)
 	}
+	if class != funcUnknown && end-lo > 1 {
+		// Built-ins live in pg_catalog: app.upper(x) is someone's own.
+		if fn, ok := w.functionName(lo, end); !ok || fn.Schema != "pg_catalog" {
+			class = funcUnknown
+		}
+	}
 	if class == funcUnknown {
 		class = w.unknownFunction(lo, end)
 	}

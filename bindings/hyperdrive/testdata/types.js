@@ -126,3 +126,11 @@ test("JS → PostgreSQL: every bound type", async () => {
   eq(await one("SELECT (?::jsonb)->'a'->>1 AS v", { a: ["x", "y"] }), "y");
   eq(await one("SELECT ?::int4 AS v", "12"), 12);
 });
+
+test("numeric comes back exactly as PostgreSQL prints it, in arrays too", async () => {
+  eq(await one("SELECT ARRAY[0.00, 1.50, NULL]::numeric[] AS v"), ["0.00", "1.50", null]);
+  eq(await one("SELECT 'Infinity'::numeric AS v"), "Infinity");
+  eq(await one("SELECT ?::numeric * 2 AS v", 0.1), "0.2");
+  eq(await one("SELECT ?::numeric AS v", 1e21), "1000000000000000000000");
+  eq(await one("SELECT ?::numeric AS v", "12.340"), "12.340");
+});

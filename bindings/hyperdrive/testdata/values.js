@@ -102,3 +102,12 @@ test("arrays bind as PostgreSQL arrays of any dimension, and as JSON to json and
   eq(big.code, "22023");
   ok(/cannot bind object as JSON: TypeError/.test(big.message), big.message);
 });
+
+test("arrays bound to JSON write numbers and BigInts as JSON.stringify does", async () => {
+  eq(await one("SELECT (?::jsonb)::text AS v", [2 ** 60, 1]), "[1152921504606847000, 1]");
+  eq(await one("SELECT (?::json)::text AS v", [[2 ** 53 + 2]]), "[[9007199254740994]]");
+  const big = await rejects(one("SELECT ?::jsonb AS v", [1n]));
+  eq(big.code, "22023");
+  ok(/cannot bind array as JSON: TypeError/.test(big.message), big.message);
+  eq(await one("SELECT (?::int8[])[1]::text AS v", [2n ** 62n]), "4611686018427387904"); // still an int8[]
+});
