@@ -150,9 +150,37 @@
     get fatal() { return this._fatal; }
     get ignoreBOM() { return this._ignoreBOM; }
     decode(input, options) {
-      if (input === undefined || input === null) return "";
-      return native.utf8Decode(toBytes(input, "TextDecoder.decode"), this._fatal, this._ignoreBOM);
+      let bytes = input === undefined || input === null ? new Uint8Array(0) : toBytes(input, "TextDecoder.decode");
+      const stream = !!(options && options.stream);
+      if (this._pending) {
+        bytes = concatBytes([this._pending, bytes]);
+        this._pending = null;
+      }
+      if (stream) {
+        // Keep an incomplete UTF-8 sequence at the end for the next call.
+        const cut = completeUTF8(bytes);
+        if (cut < bytes.length) {
+          this._pending = bytes.slice(cut);
+          bytes = bytes.subarray(0, cut);
+        }
+      }
+      // A BOM is only one at the start of the stream.
+      const out = native.utf8Decode(bytes, this._fatal, this._ignoreBOM || this._started === true);
+      this._started = stream ? this._started || bytes.length > 0 : false;
+      return out;
     }
+  }
+  // completeUTF8 is the length of bytes without an unfinished UTF-8
+  // sequence at its end.
+  function completeUTF8(bytes) {
+    const n = bytes.length;
+    for (let back = 1; back <= 3 && back <= n; back++) {
+      const b = bytes[n - back];
+      if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+      return need > back ? n - back : n;
+    }
+    return n;
   }
   define("TextEncoder", TextEncoder);
   define("TextDecoder", TextDecoder);
@@ -589,6 +617,211 @@
     return concatBytes(chunks);
   }
   define("ReadableStream", ReadableStream);
+
+  // ---------------------------------------------------------------- WritableStream, TransformStream, pipes
+  // Writes reach the sink one at a time, in order; there is no backpressure
+  // (ready is always resolved), as bodies are buffered anyway.
+  class WritableStream {
+    constructor(sink = {}, strategy) {
+      this._sink = sink;
+      this._state = "writable"; // closing, closed, errored
+      this._error = undefined;
+      this._locked = false;
+      this._closed = new Promise((resolve, reject) => { this._resolveClosed = resolve; this._rejectClosed = reject; });
+      this._closed.catch(() => {});
+      const abort = new AbortController();
+      this._abortController = abort;
+      this._controller = { error: (e) => this._fail(e), signal: abort.signal };
+      const started = typeof sink.start === "function" ? sink.start(this._controller) : undefined;
+      this._chain = Promise.resolve(started).then(() => {}, (e) => this._fail(e));
+    }
+    get locked() { return this._locked; }
+    _fail(e) {
+      if (this._state === "errored" || this._state === "closed") return;
+      this._state = "errored";
+      this._error = e;
+      this._rejectClosed(e);
+    }
+    _then(op) {
+      const p = this._chain.then(() => {
+        if (this._state === "errored") throw this._error;
+        return op();
+      });
+      this._chain = p.then(() => {}, (e) => this._fail(e));
+      return p;
+    }
+    _write(chunk) {
+      if (this._state === "errored") return Promise.reject(this._error);
+      if (this._state !== "writable") return Promise.reject(new TypeError("Cannot write to a closing or closed WritableStream"));
+      return this._then(() => (typeof this._sink.write === "function" ? this._sink.write(chunk, this._controller) : undefined)).then(() => {});
+    }
+    _close() {
+      if (this._state !== "writable") return Promise.reject(new TypeError("Cannot close a closing, closed or errored WritableStream"));
+      this._state = "closing";
+      return this._then(() => (typeof this._sink.close === "function" ? this._sink.close() : undefined)).then(() => {
+        this._state = "closed";
+        this._resolveClosed();
+      });
+    }
+    _abort(reason) {
+      if (this._state === "closed" || this._state === "errored") return Promise.resolve();
+      this._fail(reason);
+      this._abortController.abort(reason);
+      return Promise.resolve(typeof this._sink.abort === "function" ? this._sink.abort(reason) : undefined).then(() => {});
+    }
+    getWriter() { return new WritableStreamDefaultWriter(this); }
+    close() {
+      if (this._locked) return Promise.reject(new TypeError("WritableStream is locked"));
+      return this._close();
+    }
+    abort(reason) {
+      if (this._locked) return Promise.reject(new TypeError("WritableStream is locked"));
+      return this._abort(reason);
+    }
+  }
+  tag(WritableStream, "WritableStream");
+  class WritableStreamDefaultWriter {
+    constructor(stream) {
+      if (!(stream instanceof WritableStream)) throw new TypeError("WritableStreamDefaultWriter needs a WritableStream");
+      if (stream._locked) throw new TypeError("WritableStream is locked");
+      stream._locked = true;
+      this._stream = stream;
+    }
+    get closed() { return this._stream._closed; }
+    get ready() { return Promise.resolve(); }
+    get desiredSize() {
+      const st = this._stream._state;
+      return st === "errored" ? null : st === "writable" ? 1 : 0;
+    }
+    write(chunk) { return this._stream._write(chunk); }
+    close() { return this._stream._close(); }
+    abort(reason) { return this._stream._abort(reason); }
+    releaseLock() { this._stream._locked = false; }
+  }
+  tag(WritableStreamDefaultWriter, "WritableStreamDefaultWriter");
+
+  const kReadable = Symbol("readable"), kWritable = Symbol("writable");
+  class TransformStream {
+    constructor(transformer = {}, writableStrategy, readableStrategy) {
+      let rc;
+      let writable;
+      const readable = new ReadableStream({
+        start(c) { rc = c; },
+        cancel(reason) { writable._fail(reason === undefined ? new TypeError("TransformStream readable side cancelled") : reason); },
+      });
+      const controller = {
+        enqueue: (chunk) => rc.enqueue(chunk),
+        error: (e) => { rc.error(e); writable._fail(e); },
+        terminate: () => { rc.close(); writable._fail(new TypeError("TransformStream terminated")); },
+        get desiredSize() { return 1; },
+      };
+      const started = typeof transformer.start === "function" ? transformer.start(controller) : undefined;
+      writable = new WritableStream({
+        start: () => started,
+        write: async (chunk) => {
+          try {
+            if (typeof transformer.transform === "function") await transformer.transform(chunk, controller);
+            else controller.enqueue(chunk);
+          } catch (e) {
+            rc.error(e);
+            throw e;
+          }
+        },
+        close: async () => {
+          try {
+            if (typeof transformer.flush === "function") await transformer.flush(controller);
+          } catch (e) {
+            rc.error(e);
+            throw e;
+          }
+          if (!readable._closed) rc.close();
+        },
+        abort: (reason) => rc.error(reason),
+      });
+      this[kReadable] = readable;
+      this[kWritable] = writable;
+    }
+    get readable() { return this[kReadable]; }
+    get writable() { return this[kWritable]; }
+  }
+  tag(TransformStream, "TransformStream");
+  // Workers' own: a TransformStream that passes bytes through.
+  class IdentityTransformStream extends TransformStream {
+    constructor() { super(); }
+  }
+
+  ReadableStream.prototype.pipeTo = async function pipeTo(dest, options = {}) {
+    if (!(dest instanceof WritableStream)) throw new TypeError("pipeTo: the destination must be a WritableStream");
+    if (this._locked) throw new TypeError("ReadableStream is locked");
+    if (dest._locked) throw new TypeError("WritableStream is locked");
+    const reader = this.getReader();
+    const writer = dest.getWriter();
+    const signal = options.signal;
+    try {
+      for (;;) {
+        if (signal && signal.aborted) throw signal.reason !== undefined ? signal.reason : new DOMException("The operation was aborted.", "AbortError");
+        const { value, done } = await reader.read();
+        if (done) break;
+        await writer.write(value);
+      }
+      if (!options.preventClose) await writer.close();
+    } catch (e) {
+      if (!options.preventAbort) await writer.abort(e).catch(() => {});
+      if (!options.preventCancel) await reader.cancel(e).catch(() => {});
+      throw e;
+    } finally {
+      reader.releaseLock();
+      writer.releaseLock();
+    }
+  };
+  ReadableStream.prototype.pipeThrough = function pipeThrough(transform, options) {
+    if (this._locked) throw new TypeError("ReadableStream is locked");
+    if (!transform || !(transform.writable instanceof WritableStream) || !(transform.readable instanceof ReadableStream)) {
+      throw new TypeError("pipeThrough: expected { writable, readable }");
+    }
+    this.pipeTo(transform.writable, options).catch(() => {});
+    return transform.readable;
+  };
+  ReadableStream.from = function from(iterable) {
+    const method = iterable != null && (iterable[Symbol.asyncIterator] || iterable[Symbol.iterator]);
+    if (typeof method !== "function") throw new TypeError("ReadableStream.from: the argument must be iterable");
+    const it = method.call(iterable);
+    return new ReadableStream({
+      async pull(c) {
+        const r = await it.next();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      },
+      cancel(reason) { if (typeof it.return === "function") return it.return(reason); },
+    });
+  };
+
+  class TextEncoderStream extends TransformStream {
+    constructor() {
+      const encoder = new TextEncoder();
+      super({ transform(chunk, c) { const b = encoder.encode(String(chunk)); if (b.length) c.enqueue(b); } });
+    }
+    get encoding() { return "utf-8"; }
+  }
+  class TextDecoderStream extends TransformStream {
+    constructor(label = "utf-8", options = {}) {
+      const decoder = new TextDecoder(label, options);
+      super({
+        transform(chunk, c) { const s = decoder.decode(chunk, { stream: true }); if (s) c.enqueue(s); },
+        flush(c) { const s = decoder.decode(); if (s) c.enqueue(s); },
+      });
+      this._decoder = decoder;
+    }
+    get encoding() { return this._decoder.encoding; }
+    get fatal() { return this._decoder.fatal; }
+    get ignoreBOM() { return this._decoder.ignoreBOM; }
+  }
+  define("WritableStream", WritableStream);
+  define("WritableStreamDefaultWriter", WritableStreamDefaultWriter);
+  define("TransformStream", TransformStream);
+  define("IdentityTransformStream", IdentityTransformStream);
+  define("TextEncoderStream", TextEncoderStream);
+  define("TextDecoderStream", TextDecoderStream);
 
   // ---------------------------------------------------------------- Body
   const kBody = Symbol("body"); // null | string | Uint8Array | ReadableStream
