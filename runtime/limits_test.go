@@ -408,6 +408,7 @@ var sandboxGlobals = []string{
 	"AbortController", "AbortSignal", "Blob", "DOMException", "Event", "EventTarget", "File", "FormData",
 	"Headers", "ReadableStream", "Request", "Response", "TextDecoder", "TextEncoder", "URL", "URLSearchParams",
 	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "TextEncoderStream", "TextDecoderStream",
+	"caches", "Cache", "CacheStorage",
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
 	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
 	// The bundle's own variable (runtime/bundle), emptied once the handler is found.

@@ -23,6 +23,7 @@ func (w *Worker) natives() *goja.Object {
 	o := vm.NewObject()
 	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = o.Set(name, fn) }
 
+	w.cacheNatives(set)
 	set("utf8Encode", func(c goja.FunctionCall) goja.Value {
 		return w.newUint8Array([]byte(c.Argument(0).String()))
 	})

@@ -120,6 +120,9 @@ type Options struct {
 	// CF is the request.cf object's content (JSON-compatible values); it is
 	// built once per isolate, frozen, and shared by its requests.
 	CF map[string]any
+	// Caches is the Cache API's store, shared by the isolates of one
+	// process; nil uses a process-wide default.
+	Caches *CacheStorage
 }
 
 // Worker is the per-isolate glue between host requests and the script.
@@ -132,6 +135,7 @@ type Worker struct {
 
 	dispatch, attach, settled, scheduled, setHandler, inspect goja.Callable
 
+	caches  *CacheStorage
 	calls   map[int64]*Exchange
 	nextID  int64
 	methods map[string]goja.Value
@@ -141,7 +145,10 @@ type Worker struct {
 // Setup, before running the worker's bundle.
 func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 	vm := iso.Runtime()
-	w := &Worker{iso: iso, vm: vm, console: opts.Console, calls: make(map[int64]*Exchange)}
+	w := &Worker{iso: iso, vm: vm, console: opts.Console, caches: opts.Caches, calls: make(map[int64]*Exchange)}
+	if w.caches == nil {
+		w.caches = defaultCaches
+	}
 	w.uint8Array = vm.Get("Uint8Array")
 	if err := url.Enable(vm); err != nil {
 		return nil, fmt.Errorf("webapi: URL: %w", err)
