@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -143,6 +144,7 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 		as, err := assets.Open(assets.Options{
 			Directory: ac.Directory, HTMLHandling: ac.HTMLHandling, NotFoundHandling: ac.NotFoundHandling,
 			RunWorkerFirst: ac.RunWorkerFirst, WorkerFirstPaths: ac.WorkerFirstPaths, HasWorker: true,
+			NavigationPrefersAssets: navigationPrefersAssets(a.cfg), Hidden: []string{a.cfg.Path},
 		})
 		if err != nil {
 			return nil, err
@@ -302,4 +304,15 @@ func BundleOptions(cfg *config.Config) bundle.Options {
 		TSConfig:    cfg.Build.TSConfig,
 		Minify:      cfg.Build.Minify,
 	}
+}
+
+// navigationPrefersAssets is Workers' assets_navigation_prefers_asset_serving:
+// on from compatibility date 2025-04-01 (or by its flag), off by
+// assets_navigation_has_no_effect.
+func navigationPrefersAssets(cfg *config.Config) bool {
+	if slices.Contains(cfg.CompatibilityFlags, "assets_navigation_has_no_effect") {
+		return false
+	}
+	return slices.Contains(cfg.CompatibilityFlags, "assets_navigation_prefers_asset_serving") ||
+		cfg.CompatibilityDate == "" || cfg.CompatibilityDate >= "2025-04-01"
 }

@@ -27,7 +27,8 @@ func TestAssetsBeforeTheWorker(t *testing.T) {
 		{"GET", "/api/missing", nil, 200, "200 <!doctype html>", "text/plain;charset=UTF-8"}, // the single-page app's page
 		{"GET", "/dashboard", nil, 200, "worker: GET /dashboard", "text/plain;charset=UTF-8"},
 		{"GET", "/dashboard", nav, 200, "<!doctype html><title>app</title>\n", "text/html; charset=utf-8"},
-		{"POST", "/style.css", nil, 200, "worker: POST /style.css", "text/plain;charset=UTF-8"},
+		{"POST", "/style.css", nil, 405, "", ""}, // as in Workers: an asset, not this method
+		{"POST", "/api/hello", nil, 200, `{"hello":"world"}`, "application/json"},
 	} {
 		resp, body := a.do(t, tc.method, tc.path, nil, tc.header)
 		if resp.StatusCode != tc.status || body != tc.body || resp.Header.Get("Content-Type") != tc.contentType {

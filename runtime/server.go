@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -75,10 +76,13 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 		NoDefaultContentType:          true,
 		NoDefaultDate:                 false,
 		ReadTimeout:                   60 * time.Second,
-		IdleTimeout:                   120 * time.Second,
-		ErrorHandler:                  s.protocolError,
-		ExpectHandler:                 s.expectContinue,
-		Logger:                        fasthttpLogger{s.log},
+		// A client that stops reading does not hold its response (an open
+		// asset file, a goroutine) for ever.
+		WriteTimeout:  60 * time.Second,
+		IdleTimeout:   120 * time.Second,
+		ErrorHandler:  s.protocolError,
+		ExpectHandler: s.expectContinue,
+		Logger:        fasthttpLogger{s.log},
 	}
 	return s
 }
@@ -147,7 +151,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			Method: string(ctx.Method()), Path: string(ctx.URI().PathOriginal()), RawQuery: string(ctx.URI().QueryString()),
 			Header: func(name string) string { return string(ctx.Request.Header.Peek(name)) },
 		}
-		if !a.WorkerFirst(areq.Path) && a.Handles(areq) {
+		if route := a.Route(areq.Path); route == assets.RouteAssets || route == assets.RouteDefault && a.Handles(areq) {
 			s.serveAsset(ctx, a, areq)
 			s.finished(ctx, areq.Method, start, 0)
 			return
@@ -206,12 +210,19 @@ func (s *Server) serveAsset(ctx *fasthttp.RequestCtx, a *assets.Assets, req asse
 	switch {
 	case resp.File != "":
 		f, err := a.Open(resp.File)
+		var fi os.FileInfo
+		if err == nil {
+			fi, err = f.Stat() // the length of what is sent, even if the file changed since Serve looked
+		}
 		if err != nil {
+			if f != nil {
+				f.Close()
+			}
 			s.log.Error("serving an asset", "path", req.Path, "error", err.Error())
 			ctx.Error("Internal Server Error", fasthttp.StatusInternalServerError)
 			return
 		}
-		ctx.SetBodyStream(f, int(resp.Size)) // fasthttp closes f once sent
+		ctx.SetBodyStream(f, int(fi.Size())) // fasthttp closes f once sent
 	case req.Method == "HEAD" && resp.Status < 300:
 		ctx.Response.Header.SetContentLength(int(resp.Size))
 		ctx.Response.SkipBody = true

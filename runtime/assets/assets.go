@@ -16,9 +16,13 @@ import (
 	"mime"
 	"os"
 	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	gitignore "github.com/sabhiram/go-gitignore"
 )
 
 // Options is [assets].
@@ -31,21 +35,34 @@ type Options struct {
 	// HasWorker: a worker serves what the assets do not (otherwise the
 	// assets answer every request).
 	HasWorker bool
+	// NavigationPrefersAssets: navigation requests (Sec-Fetch-Mode:
+	// navigate) that match no file get not_found_handling's page rather
+	// than the worker (Workers' assets_navigation_prefers_asset_serving,
+	// the default from compatibility date 2025-04-01).
+	NavigationPrefersAssets bool
+	// Hidden are files never served even if inside Directory: the
+	// project's configuration file.
+	Hidden []string
 }
 
 // Assets is one project's static files.
 type Assets struct {
-	opts Options
-	root *os.Root
+	opts   Options
+	root   *os.Root
+	hidden []string // lower-case paths under the directory never served (the configuration file)
 
-	mu    sync.Mutex
-	etags map[string]etagEntry
+	mu            sync.Mutex
+	etags         map[string]etagEntry
+	ignore        *gitignore.GitIgnore // .assetsignore; nil without
+	ignoreMod     time.Time
+	ignoreSize    int64
+	ignoreChecked time.Time
 }
 
 type etagEntry struct {
-	size  int64
-	mtime time.Time
-	etag  string
+	size         int64
+	mtime, ctime time.Time
+	etag         string
 }
 
 // Open serves the files under opts.Directory; nothing outside it (symbolic
@@ -61,7 +78,13 @@ func Open(opts Options) (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
-	return &Assets{opts: opts, root: root, etags: map[string]etagEntry{}}, nil
+	a := &Assets{opts: opts, root: root, etags: map[string]etagEntry{}}
+	for _, h := range opts.Hidden {
+		if rel, err := filepath.Rel(opts.Directory, h); err == nil && filepath.IsLocal(rel) {
+			a.hidden = append(a.hidden, strings.ToLower(filepath.ToSlash(rel)))
+		}
+	}
+	return a, nil
 }
 
 // Close releases the directory.
@@ -97,46 +120,48 @@ type intent struct {
 	redirect string
 }
 
-// WorkerFirst reports whether a request goes to the worker before the
-// assets are consulted (run_worker_first).
-func (a *Assets) WorkerFirst(rawPath string) bool {
+// Route is who answers a request first.
+type Route int
+
+const (
+	RouteDefault Route = iota // the assets if a file matches (Handles), else the worker
+	RouteWorker               // run_worker_first matched: the worker
+	RouteAssets               // an excluded run_worker_first path ("!/…"): the assets, matched or not
+)
+
+// Route applies run_worker_first to a request path.
+func (a *Assets) Route(rawPath string) Route {
 	if !a.opts.HasWorker {
-		return false
+		return RouteAssets
 	}
 	if a.opts.RunWorkerFirst {
-		return true
+		return RouteWorker
 	}
 	if len(a.opts.WorkerFirstPaths) == 0 {
-		return false
+		return RouteDefault
 	}
 	p := decodePath(rawPath)
-	matched := false
+	route := RouteDefault
 	for _, rule := range a.opts.WorkerFirstPaths {
 		if ex, ok := strings.CutPrefix(rule, "!"); ok {
 			if globMatch(ex, p) {
-				return false // exclusions win
+				return RouteAssets // exclusions win
 			}
 		} else if globMatch(rule, p) {
-			matched = true
+			route = RouteWorker
 		}
 	}
-	return matched
+	return route
 }
 
-// Handles reports whether the assets answer req rather than the worker:
-// always without a worker; with one, when a file matches (or a redirect to
-// one applies). Unmatched requests go to the worker, except navigation
-// requests with a single-page application or a 404 page, which the assets
-// answer (Workers' assets_navigation_prefers_asset_serving).
+// Handles reports whether the assets answer req rather than the worker
+// (RouteDefault): when a file matches, or a redirect to one applies, for
+// any method (other methods than GET and HEAD get a 405, as in Workers).
+// Unmatched requests go to the worker, except navigations when
+// NavigationPrefersAssets, which get not_found_handling's page.
 func (a *Assets) Handles(req Request) bool {
-	if !a.opts.HasWorker {
-		return true
-	}
-	if req.Method != "GET" && req.Method != "HEAD" {
-		return false
-	}
 	notFound := "none"
-	if req.Header != nil && req.Header("Sec-Fetch-Mode") == "navigate" {
+	if a.opts.NavigationPrefersAssets && req.Header != nil && req.Header("Sec-Fetch-Mode") == "navigate" {
 		notFound = a.opts.NotFoundHandling
 	}
 	it, _ := a.resolve(decodePath(req.Path), notFound)
@@ -195,7 +220,9 @@ func (a *Assets) Serve(req Request) (*Response, error) {
 func (a *Assets) Open(file string) (*os.File, error) { return a.root.Open(file) }
 
 // ReadFile reads a Response's file.
-func (a *Assets) ReadFile(file string) ([]byte, error) {
+func (a *Assets) ReadFile(file string) ([]byte, error) { return a.readFile(file) }
+
+func (a *Assets) readFile(file string) ([]byte, error) {
 	f, err := a.root.Open(file)
 	if err != nil {
 		return nil, err
@@ -211,27 +238,58 @@ func contentType(file string) string {
 	return "application/octet-stream"
 }
 
-// ignored files are never served: the configuration files Workers reads
-// from the directory, and what version control and package managers keep
-// there.
-func ignored(rel string) bool {
-	switch rel {
+// neverServed reports paths no request gets, whatever .assetsignore says:
+// the files Workers reads its own rules from, secrets and state edgerun
+// and wrangler keep in a project (a directory of "." holds them), and what
+// version control and package managers keep. Names compare without case:
+// on a case-insensitive file system /.GIT/config is .git/config.
+func (a *Assets) neverServed(rel string) bool {
+	lower := strings.ToLower(rel)
+	switch lower {
 	case ".assetsignore", "_headers", "_redirects", "_worker.js", "_routes.json":
 		return true
 	}
-	for _, part := range strings.Split(rel, "/") {
-		if part == ".git" || part == "node_modules" || part == ".DS_Store" {
+	if slices.Contains(a.hidden, lower) {
+		return true
+	}
+	for _, part := range strings.Split(lower, "/") {
+		switch {
+		case part == ".git", part == "node_modules", part == ".ds_store", part == ".edgerun", part == ".wrangler",
+			strings.HasPrefix(part, ".dev.vars"), part == ".env", strings.HasPrefix(part, ".env."):
 			return true
 		}
 	}
 	return false
 }
 
+// ignored reports paths .assetsignore (gitignore syntax, in the directory)
+// leaves out, as wrangler leaves them out of an upload. The file is read
+// again when it changes, checked at most once a second.
+func (a *Assets) ignored(rel string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if now := time.Now(); now.Sub(a.ignoreChecked) >= time.Second {
+		a.ignoreChecked = now
+		fi, err := a.root.Stat(".assetsignore")
+		switch {
+		case err != nil:
+			a.ignore, a.ignoreMod = nil, time.Time{}
+		case !fi.ModTime().Equal(a.ignoreMod) || fi.Size() != a.ignoreSize:
+			a.ignoreMod, a.ignoreSize = fi.ModTime(), fi.Size()
+			a.ignore = nil
+			if text, err := a.readFile(".assetsignore"); err == nil {
+				a.ignore = gitignore.CompileIgnoreLines(strings.Split(string(text), "\n")...)
+			}
+		}
+	}
+	return a.ignore != nil && a.ignore.MatchesPath(rel)
+}
+
 // exists returns the ETag of the file at the decoded path p ("/a/b.html"),
 // or "" when there is no such regular file.
 func (a *Assets) exists(p string) (string, error) {
 	rel := strings.TrimPrefix(p, "/")
-	if rel == "" || strings.HasSuffix(rel, "/") || ignored(rel) {
+	if rel == "" || strings.HasSuffix(rel, "/") || a.neverServed(rel) || a.ignored(rel) {
 		return "", nil
 	}
 	fi, err := a.root.Stat(rel)
@@ -243,7 +301,7 @@ func (a *Assets) exists(p string) (string, error) {
 	a.mu.Lock()
 	e, ok := a.etags[rel]
 	a.mu.Unlock()
-	if ok && e.size == fi.Size() && e.mtime.Equal(fi.ModTime()) {
+	if ok && e.size == fi.Size() && e.mtime.Equal(fi.ModTime()) && e.ctime.Equal(changeTime(fi)) {
 		return e.etag, nil
 	}
 	f, err := a.root.Open(rel)
@@ -257,7 +315,7 @@ func (a *Assets) exists(p string) (string, error) {
 	}
 	etag := hex.EncodeToString(h.Sum(nil))[:32]
 	a.mu.Lock()
-	a.etags[rel] = etagEntry{size: fi.Size(), mtime: fi.ModTime(), etag: etag}
+	a.etags[rel] = etagEntry{size: fi.Size(), mtime: fi.ModTime(), ctime: changeTime(fi), etag: etag}
 	a.mu.Unlock()
 	return etag, nil
 }

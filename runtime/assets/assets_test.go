@@ -189,7 +189,8 @@ func TestWhoAnswers(t *testing.T) {
 		}
 		return ""
 	}
-	a := site(t, Options{HasWorker: true, NotFoundHandling: "single-page-application", WorkerFirstPaths: []string{"/api/*", "!/api/docs/*"}})
+	a := site(t, Options{HasWorker: true, NavigationPrefersAssets: true, NotFoundHandling: "single-page-application",
+		WorkerFirstPaths: []string{"/api/*", "!/api/docs/*"}})
 	for _, tc := range []struct {
 		method, path string
 		header       func(string) string
@@ -199,22 +200,60 @@ func TestWhoAnswers(t *testing.T) {
 		{"GET", "/file", nil, true},
 		{"GET", "/file.html", nil, true}, // a redirect is the assets' answer
 		{"GET", "/api/users", nil, false},
-		{"POST", "/style.css", nil, false},
+		{"GET", "/api/docs/missing", nil, true}, // excluded from the worker: the assets, matched or not
+		{"POST", "/style.css", nil, true},       // a 405, as in Workers
+		{"POST", "/submit", nil, false},
 		{"GET", "/dashboard", nil, false}, // a fetch() from the page: the worker
 		{"GET", "/dashboard", nav, true},  // a navigation: the single-page app
 	} {
-		got := !a.WorkerFirst(tc.path) && a.Handles(Request{Method: tc.method, Path: tc.path, Header: tc.header})
+		var got bool
+		switch a.Route(tc.path) {
+		case RouteAssets:
+			got = true
+		case RouteDefault:
+			got = a.Handles(Request{Method: tc.method, Path: tc.path, Header: tc.header})
+		}
 		if got != tc.assets {
 			t.Errorf("%s %s: assets answer = %v, want %v", tc.method, tc.path, got, tc.assets)
 		}
 	}
-	if !a.WorkerFirst("/api/x") || a.WorkerFirst("/api/docs/x") || a.WorkerFirst("/style.css") {
-		t.Error("run_worker_first rules")
+	old := site(t, Options{HasWorker: true, NotFoundHandling: "single-page-application"}) // before 2025-04-01
+	if old.Handles(Request{Method: "GET", Path: "/dashboard", Header: nav}) {
+		t.Error("without NavigationPrefersAssets a navigation that matches nothing went to the assets")
 	}
 	alone := site(t, Options{})
-	if !alone.Handles(Request{Method: "POST", Path: "/x"}) || alone.WorkerFirst("/x") {
+	if alone.Route("/x") != RouteAssets {
 		t.Error("without a worker the assets answer everything")
 	}
+}
+
+// Secrets and state in a project served with directory = "." stay hidden,
+// and .assetsignore leaves files out.
+func TestNeverServedAndAssetsIgnore(t *testing.T) {
+	a := site(t, Options{})
+	dir := a.opts.Directory
+	for name, text := range map[string]string{
+		".dev.vars": "TOKEN=x", ".env": "A=1", ".env.production": "A=2", ".edgerun/state/kv.db": "db", ".wrangler/tmp/x": "x",
+		".git/config": "[core]", "wrangler.toml": "name='x'", "private/key.pem": "KEY", "private/public.txt": "ok",
+		".assetsignore": "private/*.pem\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := Open(Options{Directory: dir, Hidden: []string{filepath.Join(dir, "wrangler.toml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	for _, p := range []string{"/.dev.vars", "/.env", "/.env.production", "/.edgerun/state/kv.db", "/.wrangler/tmp/x",
+		"/.git/config", "/.GIT/config", "/wrangler.toml", "/WRANGLER.TOML", "/private/key.pem", "/.assetsignore"} {
+		check(t, b, "GET", p, "", want{404, "", ""})
+	}
+	check(t, b, "GET", "/private/public.txt", "", want{200, "private/public.txt", ""})
 }
 
 // Whatever the path, Serve answers without failing, and a file it serves
