@@ -232,12 +232,13 @@ func (b *Binding) cacheTrusted() bool {
 // wrote records a write through the binding (applied, or possibly
 // applied): every cached read is stale, here at once and, with
 // caching.notify_channel, in other instances before this returns.
-func (b *Binding) wrote(ctx context.Context) {
+// notified: the write's own connection announced it already.
+func (b *Binding) wrote(ctx context.Context, notified bool) {
 	if b.cache == nil {
 		return
 	}
 	b.cache.wrote()
-	if b.invalidator != nil {
+	if b.invalidator != nil && !notified {
 		b.invalidator.notify(ctx)
 	}
 }

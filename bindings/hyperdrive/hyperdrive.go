@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,7 +115,11 @@ func Open(ctx context.Context, cfg Config) (*Binding, error) {
 		// LISTEN needs a session of its own: not through a transaction-mode
 		// pooler when a direct connection is configured.
 		listenOn := b.primary
-		if b.primary.pooler && b.fallback != nil {
+		if b.primary.pooler {
+			if b.fallback == nil {
+				b.Close(ctx)
+				return nil, fmt.Errorf("hyperdrive %q: caching.notify_channel needs a session to LISTEN on, and the primary looks like a transaction-mode pooler (pgbouncer=true, port 6432 or a host name with \"pooler\"): set fallback_connection_string to the direct database", cfg.Name)
+			}
 			listenOn = b.fallback
 		}
 		b.invalidator = newInvalidator(b, cfg.Cache.NotifyChannel, listenOn.connString)
@@ -317,6 +322,9 @@ type result struct {
 	servedBy     string
 	cached       bool
 	writes       bool
+	// notified: the write was announced to other instances on its own
+	// connection (caching.notify_channel).
+	notified bool
 }
 
 // Query runs one statement (for Go callers and tests): sql with D1-style
@@ -372,7 +380,7 @@ func (b *Binding) execute(ctx context.Context, st *statement, args []any, scope 
 		if kind == "write" {
 			// Even a failed write may have been applied (the connection
 			// dropped after COMMIT was sent): invalidate either way.
-			b.wrote(ctx)
+			b.wrote(ctx, r != nil && r.notified)
 		}
 	}
 	if o := b.cfg.Observer; o != nil {
@@ -460,6 +468,9 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 			return nil, fmt.Errorf("%w: %w: %w", context.DeadlineExceeded, errStatementTimeout, err)
 		}
 		return nil, err
+	}
+	if b.invalidator != nil && (st.info.Writes || !st.info.ReadOnly) {
+		r.notified = b.invalidator.notifyOn(qctx, conn.Conn())
 	}
 	r.duration = time.Since(start)
 	r.servedBy = ep.role
@@ -830,6 +841,7 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
 	b.markWrote(scope)
+	notified := false // announced inside the batch's own transaction
 	defer func() {
 		wrote := false
 		for _, st := range stmts {
@@ -839,7 +851,7 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 			wrote = wrote || st.info.Writes || !st.info.ReadOnly
 		}
 		if wrote {
-			b.wrote(ctx)
+			b.wrote(ctx, notified)
 		}
 	}()
 	var lastErr error
@@ -849,6 +861,7 @@ func (b *Binding) batch(ctx context.Context, stmts []*statement, args [][]any, s
 		}
 		results, index, err := b.batchOnce(qctx, stmts, args)
 		if err == nil {
+			notified = len(results) > 0 && results[0].notified
 			return results, nil
 		}
 		lastErr = b.wrapError(err, index)
@@ -904,8 +917,17 @@ func (b *Binding) batchTx(ctx context.Context, conn *pgx.Conn, stmts []*statemen
 		r.writes = st.info.Writes
 		results[i] = r
 	}
+	// Announced in the same transaction: other instances hear of the
+	// write exactly when it commits.
+	notified := false
+	if b.invalidator != nil && slices.ContainsFunc(stmts, func(st *statement) bool { return st.info.Writes || !st.info.ReadOnly }) {
+		notified = b.invalidator.notifyOn(ctx, tx)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, -1, err
+	}
+	if len(results) > 0 {
+		results[0].notified = notified
 	}
 	return results, -1, nil
 }
@@ -931,8 +953,9 @@ func (b *Binding) jsExec(iso *isolates.Isolate, sql string) goja.Value {
 // exec runs one or more statements without parameters (simple protocol).
 func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	start := time.Now()
-	defer b.wrote(ctx) // every cached read is stale
-	defer b.ddlRan()   // and a function may have been replaced
+	notified := false
+	defer func() { b.wrote(ctx, notified) }() // every cached read is stale
+	defer b.ddlRan()                          // and a function may have been replaced
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
 	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)
@@ -947,6 +970,9 @@ func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 		}
 		return 0, b.wrapError(err, -1)
+	}
+	if b.invalidator != nil {
+		notified = b.invalidator.notifyOn(qctx, conn.Conn())
 	}
 	return time.Since(start), nil
 }

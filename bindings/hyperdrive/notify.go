@@ -4,27 +4,36 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 )
 
 // Cross-instance cache invalidation (caching.notify_channel). Query caches
 // are per process; with several edgerun processes on one database, a write
 // through one must make the others' cached reads stale too. Each binding
-// LISTENs on the channel over a connection of its own, and after every
-// write through it sends pg_notify(channel, its instance id) before the
-// write is acknowledged; every other instance's cache takes that as a
-// write. A NOTIFY from anywhere else (a trigger, a migration script)
-// invalidates every instance's cache the same way.
+// LISTENs on the channel over a connection of its own, and every write
+// through it sends pg_notify(channel, its instance id) before the write is
+// acknowledged: on the write's own connection (inside a batch's
+// transaction, so the notification is delivered when it commits), or, when
+// that connection failed, through the pool, retried until it goes out.
+// Every other instance's cache takes the notification as a write. A NOTIFY
+// from anywhere else (a trigger, a migration script) invalidates every
+// instance's cache the same way.
 //
 // A cache that is not listening cannot know what other instances wrote, so
 // while the listening connection is down (and before it first connects)
 // reads bypass the cache; when it connects again, everything cached before
-// is dropped, since notifications may have been missed.
+// is dropped, since notifications may have been missed. The listening
+// connection is checked with a round trip whenever it has been quiet for
+// heartbeatEvery, so a connection that silently died (a stalled network, a
+// hung middlebox) stops being trusted within heartbeatEvery+heartbeatTimeout.
 
 // invalidator is one binding's listener and notifier.
 type invalidator struct {
@@ -42,8 +51,28 @@ type invalidator struct {
 	done sync.WaitGroup
 }
 
-// notifyTimeout bounds the wait of a write for its notification.
-const notifyTimeout = 2 * time.Second
+const (
+	// notifyTimeout bounds the wait of a write for its notification when
+	// its own connection could not send it.
+	notifyTimeout = 2 * time.Second
+	// notifyRetryFor is how long a notification that could not be sent is
+	// retried in the background.
+	notifyRetryFor   = 30 * time.Second
+	heartbeatEvery   = 2 * time.Second
+	heartbeatTimeout = 2 * time.Second
+)
+
+// execer is a connection or a transaction.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// notifyOn announces a write on the connection (or transaction) it ran
+// on; false when that failed and notify must do it.
+func (inv *invalidator) notifyOn(ctx context.Context, q execer) bool {
+	_, err := q.Exec(ctx, "SELECT pg_notify($1, $2)", inv.channel, inv.instance)
+	return err == nil
+}
 
 func newInvalidator(b *Binding, channel, listenConn string) *invalidator {
 	var id [8]byte
@@ -77,8 +106,11 @@ func (inv *invalidator) notify(ctx context.Context) {
 	}
 	sent := inv.pending
 	inv.mu.Unlock()
+	t := time.NewTimer(notifyTimeout) // a notification stuck in retries holds no write for long
+	defer t.Stop()
 	select {
 	case <-sent:
+	case <-t.C:
 	case <-ctx.Done():
 	case <-inv.stop:
 	}
@@ -100,18 +132,51 @@ func (inv *invalidator) send() {
 		if sent == nil {
 			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
-		_, err := inv.b.primary.pool.Exec(ctx, "SELECT pg_notify($1, $2)", inv.channel, inv.instance)
-		cancel()
-		close(sent)
+		err := inv.sendRetrying(sent)
 		switch {
-		case err != nil && !failing:
-			inv.b.cfg.Log.Warn("hyperdrive: cannot notify other instances of a write; their cached reads stay stale until max_age",
+		case err != nil:
+			inv.b.cfg.Log.Error("hyperdrive: could not notify other instances of a write; their cached reads may stay stale until max_age",
 				"binding", inv.b.cfg.Name, "channel", inv.channel, "err", inv.b.redact(err.Error()))
-		case err == nil && failing:
+		case failing:
 			inv.b.cfg.Log.Info("hyperdrive: notifying other instances of writes again", "binding", inv.b.cfg.Name, "channel", inv.channel)
 		}
 		failing = err != nil
+	}
+}
+
+// sendRetrying sends one notification through the pool of the endpoint
+// writes go to, retrying for notifyRetryFor; waiting writers are released
+// (sent closed) after the first attempt or notifyTimeout, whichever comes
+// first, so that an outage does not hold every write for long.
+func (inv *invalidator) sendRetrying(sent chan struct{}) error {
+	defer func() {
+		select {
+		case <-sent:
+		default:
+			close(sent)
+		}
+	}()
+	deadline := time.Now().Add(notifyRetryFor)
+	delay := 50 * time.Millisecond
+	for {
+		ep := inv.b.pick(&statement{}, nil, false, nil) // where a write would go: the primary, or the fallback
+		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+		_, err := ep.pool.Exec(ctx, "SELECT pg_notify($1, $2)", inv.channel, inv.instance)
+		cancel()
+		select {
+		case <-sent:
+		default:
+			close(sent)
+		}
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-inv.stop:
+			return err
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, time.Second)
 	}
 }
 
@@ -157,6 +222,11 @@ func (inv *invalidator) listenOnce(ctx context.Context) (connected bool, err err
 		cfg.ConnectTimeout = min(5*time.Second, inv.b.cfg.AcquireTimeout)
 	}
 	cfg.RuntimeParams["application_name"] = "edgerun cache invalidation"
+	// A heartbeat's quiet wait ends by a read deadline, not by a cancel
+	// request to the server (and the connection stays usable).
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return false, err
@@ -176,12 +246,26 @@ func (inv *invalidator) listenOnce(ctx context.Context) (connected bool, err err
 	inv.listening.Store(true)
 	inv.b.cfg.Log.Info("hyperdrive: listening for other instances' writes", "binding", inv.b.cfg.Name, "channel", inv.channel)
 	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
+		wctx, cancel := context.WithTimeout(ctx, heartbeatEvery)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		switch {
+		case err == nil:
+			if n.Payload != inv.instance {
+				inv.b.cache.wrote()
+			}
+		case ctx.Err() != nil:
+			return true, ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded):
+			// Quiet: make sure the connection still answers.
+			hctx, cancel := context.WithTimeout(ctx, heartbeatTimeout)
+			_, err := conn.Exec(hctx, "SELECT 1")
+			cancel()
+			if err != nil {
+				return true, fmt.Errorf("heartbeat: %w", err)
+			}
+		default:
 			return true, err
-		}
-		if n.Payload != inv.instance {
-			inv.b.cache.wrote()
 		}
 	}
 }

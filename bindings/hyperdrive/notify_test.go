@@ -2,18 +2,20 @@ package hyperdrive
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"edgerun/bindings/hyperdrive/faultproxy"
 	"edgerun/bindings/hyperdrive/localpg/pgtest"
 )
 
-// waitFor polls cond for up to five seconds.
+// waitFor polls cond for up to ten seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -102,5 +104,66 @@ func TestNotifyListenerLossBypassesTheCache(t *testing.T) {
 	mustQuery(t, b, "SELECT v FROM t")
 	if r := mustQuery(t, b, "SELECT v FROM t"); !r.Cached || r.Rows[0][0] != int64(2) {
 		t.Fatalf("after reconnecting = %v cached=%v; want 2 from the cache", r.Rows[0][0], r.Cached)
+	}
+}
+
+// A write is announced on its own connection before that connection goes
+// back to the pool: a busy pool (here one connection, wanted next by a
+// long query) does not delay the announcement.
+func TestNotifyOnTheWritesOwnConnection(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)")
+	a := openOn(t, Config{Name: "A", ConnString: dsn, MaxConns: 1, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "busy_cache"}})
+	b := openOn(t, Config{Name: "B", ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "busy_cache"}})
+	waitFor(t, "B listening", b.invalidator.listening.Load)
+	mustQuery(t, b, "SELECT v FROM t")
+	if r := mustQuery(t, b, "SELECT v FROM t"); !r.Cached {
+		t.Fatal("B's read is not cached")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(100 * time.Millisecond) // queued behind the UPDATE for A's only connection
+		if _, err := a.Query(context.Background(), "SELECT pg_sleep(3)"); err != nil {
+			t.Error(err)
+		}
+	}()
+	mustQuery(t, a, "UPDATE t SET v = 2 FROM pg_sleep(0.3) AS s")
+	acked := time.Now()
+	waitFor(t, "B to see A's write", func() bool { return mustQuery(t, b, "SELECT v FROM t").Rows[0][0] == int64(2) })
+	if d := time.Since(acked); d > 2*time.Second {
+		t.Fatalf("B saw the write %v after it was acknowledged: the announcement waited for the pool", d)
+	}
+	<-done
+}
+
+// A listening connection that stops answering (a stalled network) stops
+// being trusted after a heartbeat, and is made again when traffic flows.
+func TestNotifyHeartbeatNoticesAStalledListener(t *testing.T) {
+	dsn, proxy := proxiedDatabase(t)
+	cfg := faultConfig()
+	cfg.Name = "HB"
+	cfg.ConnString = withPort(t, dsn, proxy.Port())
+	cfg.Cache = CacheConfig{MaxAge: time.Hour, NotifyChannel: "hb_cache"}
+	b := openOn(t, cfg)
+	waitFor(t, "listening", b.invalidator.listening.Load)
+	proxy.SetMode(faultproxy.Blackhole)
+	stalled := time.Now()
+	waitFor(t, "the stalled listener to be distrusted", func() bool { return !b.invalidator.listening.Load() })
+	if d := time.Since(stalled); d > heartbeatEvery+heartbeatTimeout+2*time.Second {
+		t.Fatalf("distrusted after %v; the heartbeat allows %v", d, heartbeatEvery+heartbeatTimeout)
+	}
+	proxy.SetMode(faultproxy.Forward)
+	proxy.ResetAll()
+	waitFor(t, "listening again", b.invalidator.listening.Load)
+}
+
+// LISTEN does not work through a transaction-mode pooler: without a direct
+// connection to listen on, the configuration is refused.
+func TestNotifyNeedsADirectConnectionBehindAPooler(t *testing.T) {
+	_, err := Open(context.Background(), Config{Name: "POOLED", ConnString: "postgres://u:secret@127.0.0.1:6432/db",
+		Cache: CacheConfig{NotifyChannel: "c"}})
+	if err == nil || !strings.Contains(err.Error(), "fallback_connection_string") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Open = %v; want an error naming fallback_connection_string (and no password)", err)
 	}
 }
