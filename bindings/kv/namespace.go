@@ -5,12 +5,12 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"strings"
 
 	"github.com/dop251/goja"
 
 	"edgerun/bindings"
 	"edgerun/isolates"
+	"edgerun/isolates/webapi"
 )
 
 //go:embed js/kv.js
@@ -82,8 +82,7 @@ func (n *Namespace) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 				}
 				var value goja.Value
 				if asText {
-					// As TextDecoder decodes: invalid UTF-8 becomes U+FFFD.
-					value = vm.ToValue(strings.ToValidUTF8(string(e.Value), "\uFFFD"))
+					value = vm.ToValue(webapi.DecodeUTF8(e.Value)) // as TextDecoder decodes
 				} else {
 					u8, err := vm.New(vm.Get("Uint8Array"), vm.ToValue(vm.NewArrayBuffer(e.Value)))
 					if err != nil {

@@ -36,7 +36,7 @@ func (w *Worker) natives() *goja.Object {
 		if fatal && !utf8.Valid(b) {
 			panic(vm.NewTypeError("The encoded data was not valid for encoding utf-8"))
 		}
-		return vm.ToValue(strings.ToValidUTF8(string(b), "\uFFFD"))
+		return vm.ToValue(DecodeUTF8(b))
 	})
 	set("utf16Length", func(c goja.FunctionCall) goja.Value {
 		n := 0

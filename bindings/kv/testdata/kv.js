@@ -134,3 +134,9 @@ test("Workers' validation errors", async () => {
   const big = await rejects(kv.put("big", new Uint8Array(25 * 1024 * 1024 + 1)));
   eq(big.message, "KV PUT failed: 413 Value length of 26214401 exceeds limit of 26214400.");
 });
+
+test("text reads decode invalid UTF-8 as TextDecoder does", async () => {
+  await kv.put("bad", new Uint8Array([0x61, 0xff, 0xff, 0xe2, 0x82]));
+  eq(await kv.get("bad"), "a\ufffd\ufffd\ufffd");
+  eq(await kv.get("bad"), new TextDecoder().decode(new Uint8Array([0x61, 0xff, 0xff, 0xe2, 0x82])));
+});
