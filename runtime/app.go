@@ -165,6 +165,16 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 	if closeKV != nil {
 		a.closers = append(a.closers, closeKV)
 	}
+	buckets, closeR2, err := openR2(a.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if closeR2 != nil {
+		a.closers = append(a.closers, closeR2)
+	}
+	for _, b := range buckets {
+		out = append(out, b)
+	}
 	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
 	if err != nil {
 		return nil, err

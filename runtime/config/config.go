@@ -51,6 +51,7 @@ type Config struct {
 
 	Hyperdrive   []Hyperdrive
 	KVNamespaces []KVNamespace
+	R2Buckets    []R2Bucket
 	Assets       *Assets // [assets]; nil without
 	Triggers     Triggers
 	Limits       Limits
@@ -134,6 +135,14 @@ type Assets struct {
 	NotFoundHandling string   // not_found_handling: none (default), 404-page, single-page-application
 	RunWorkerFirst   bool     // run_worker_first = true: every request goes to the worker first
 	WorkerFirstPaths []string // run_worker_first = ["/api/*", "!/api/docs/*"]: these paths do
+}
+
+// R2Bucket is one [[r2_buckets]] binding.
+type R2Bucket struct {
+	Binding           string // binding
+	BucketName        string // bucket_name (optional: the binding name stands in locally)
+	PreviewBucketName string // preview_bucket_name
+	Line              int
 }
 
 // KVNamespace is one [[kv_namespaces]] binding.

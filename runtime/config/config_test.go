@@ -537,7 +537,7 @@ func TestWarnings(t *testing.T) {
 		config + `:3: Unexpected fields found in top-level field: "nmae"`,
 		config + `:9: Unexpected fields found in hyperdrive[0] field: "pool_size"`,
 		config + `:10: Unexpected fields found in hyperdrive[0].caching field: "ttl"`,
-		config + `:12: "r2_buckets" is not supported by edgerun and is ignored.`,
+		config + `:12: "d1_databases" is not supported by edgerun and is ignored.`,
 		config + `:17: Unexpected fields found in dev field: "prot"`,
 		config + `:20: Unexpected fields found in edgerun field: "workers"`,
 	}

@@ -46,7 +46,7 @@ var (
 	// account_id, observability, …) are accepted silently: they mean nothing
 	// to a local runtime and are not a mistake.
 	unsupportedKeys = set("durable_objects", "workflows", "cloudchamber", "containers", "send_email", "queues",
-		"connect", "r2_buckets", "d1_databases", "vectorize", "ai_search_namespaces", "ai_search", "websearch",
+		"connect", "d1_databases", "vectorize", "ai_search_namespaces", "ai_search", "websearch",
 		"agent_memory", "services", "analytics_engine_datasets", "dispatch_namespaces", "mtls_certificates",
 		"tail_consumers", "streaming_tail_consumers", "unsafe", "browser", "ai", "images", "stream", "media",
 		"pipelines", "secrets_store_secrets", "artifacts", "unsafe_hello_world", "flagship", "worker_loaders",
@@ -59,6 +59,7 @@ var (
 	cachingKeys   = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
 	breakerKeys   = set("failure_threshold", "open_timeout_ms")
 	kvKeys        = set("binding", "id", "preview_id", "remote", "experimental_remote")
+	r2Keys        = set("binding", "bucket_name", "preview_bucket_name", "jurisdiction", "remote", "experimental_remote")
 	triggersKeys  = set("crons", "events")
 	assetsKeys    = set("directory", "binding", "html_handling", "not_found_handling", "run_worker_first")
 	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes")
@@ -247,6 +248,9 @@ func (r *resolver) build(cfg *Config) {
 	}
 	if o, ok := r.own["kv_namespaces"]; ok {
 		r.kvNamespaces(cfg, o.v, o.p)
+	}
+	if o, ok := r.own["r2_buckets"]; ok {
+		r.r2Buckets(cfg, o.v, o.p)
 	}
 	r.assets(cfg)
 	r.dev(cfg)
@@ -642,6 +646,36 @@ func (r *resolver) kvNamespaces(cfg *Config, v any, p keyPath) {
 			kv.PreviewID, _ = r.d.str(ep.child("preview_id"), x)
 		}
 		cfg.KVNamespaces = append(cfg.KVNamespaces, kv)
+	}
+}
+
+func (r *resolver) r2Buckets(cfg *Config, v any, p keyPath) {
+	arr, ok := v.([]any)
+	if !ok {
+		r.d.errorf(p, "The field %q should be an array but got %s.", p.String(), jsonish(v))
+		return
+	}
+	for i, e := range arr {
+		ep := p.index(i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			r.d.errorf(ep, "\"r2_buckets\" bindings should be objects, but got %s", jsonish(e))
+			continue
+		}
+		r.d.unknownKeys(ep, m, r2Keys)
+		b := R2Bucket{Line: r.d.doc.lineOf(ep)}
+		name, ok := r.bindingName(m, ep, "R2 Bucket")
+		if !ok {
+			continue
+		}
+		b.Binding = name
+		if x, ok := m["bucket_name"]; ok {
+			b.BucketName, _ = r.d.str(ep.child("bucket_name"), x)
+		}
+		if x, ok := m["preview_bucket_name"]; ok {
+			b.PreviewBucketName, _ = r.d.str(ep.child("preview_bucket_name"), x)
+		}
+		cfg.R2Buckets = append(cfg.R2Buckets, b)
 	}
 }
 

@@ -1,4 +1,4 @@
-// A counter per session in KV, and a flag namespace without an id.
+// A counter per session in KV, a flag namespace without an id, and files in R2.
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
@@ -15,6 +15,18 @@ export default {
     if (url.pathname === "/flag") {
       if (request.method === "PUT") await env.FLAGS.put("beta", await request.text());
       return new Response(await env.FLAGS.get("beta"));
+    }
+    if (url.pathname.startsWith("/files/")) {
+      const key = url.pathname.slice("/files/".length);
+      if (request.method === "PUT") {
+        const o = await env.UPLOADS.put(key, request.body, { httpMetadata: request.headers });
+        return Response.json({ key: o.key, size: o.size, etag: o.etag });
+      }
+      const o = await env.UPLOADS.get(key);
+      if (o === null) return new Response("no such file", { status: 404 });
+      const headers = new Headers({ etag: o.httpEtag });
+      o.writeHttpMetadata(headers);
+      return new Response(o.body, { headers });
     }
     return new Response("not found", { status: 404 });
   },

@@ -1,0 +1,200 @@
+// The per-isolate face of an R2 bucket. `native` is the Go side: it keeps
+// bytes and metadata (JSON text both ways); the objects, options and
+// Workers' error messages live here.
+(function (native) {
+  "use strict";
+  const HTTP_FIELDS = [
+    ["contentType", "content-type"],
+    ["contentLanguage", "content-language"],
+    ["contentDisposition", "content-disposition"],
+    ["contentEncoding", "content-encoding"],
+    ["cacheControl", "cache-control"],
+  ];
+
+  function failure(op, message, code) {
+    const e = new Error(`${op}: ${message} (${code})`);
+    return e;
+  }
+  function checkKey(op, key) {
+    if (native.byteLength(key) > 1024) throw failure(op, "The specified object name is not valid.", 10020);
+  }
+
+  class R2Object {
+    constructor(meta) {
+      this.key = meta.key;
+      this.version = meta.version;
+      this.size = meta.size;
+      this.etag = meta.etag;
+      this.httpEtag = `"${meta.etag}"`;
+      this.uploaded = new Date(meta.uploaded);
+      const h = meta.httpMetadata || {};
+      this.httpMetadata = {};
+      for (const [field] of HTTP_FIELDS) if (h[field] !== undefined) this.httpMetadata[field] = h[field];
+      if (h.cacheExpiry !== undefined) this.httpMetadata.cacheExpiry = new Date(h.cacheExpiry);
+      this.customMetadata = meta.customMetadata || {};
+      this.checksums = { md5: hexBytes(meta.etag), toJSON() { return { md5: meta.etag }; } };
+      this.storageClass = "Standard";
+      if (meta.range) this.range = meta.range;
+    }
+    writeHttpMetadata(headers) {
+      for (const [field, name] of HTTP_FIELDS) if (this.httpMetadata[field] !== undefined) headers.set(name, this.httpMetadata[field]);
+      if (this.httpMetadata.cacheExpiry !== undefined) headers.set("expires", this.httpMetadata.cacheExpiry.toUTCString());
+    }
+  }
+  Object.defineProperty(R2Object.prototype, Symbol.toStringTag, { value: "R2Object" });
+
+  const kBody = Symbol("body");
+  class R2ObjectBody extends R2Object {
+    constructor(meta, bytes) {
+      super(meta);
+      this[kBody] = new Response(bytes);
+    }
+    get body() { return this[kBody].body; }
+    get bodyUsed() { return this[kBody].bodyUsed; }
+    arrayBuffer() { return this[kBody].arrayBuffer(); }
+    text() { return this[kBody].text(); }
+    json() { return this[kBody].json(); }
+    blob() { return this[kBody].blob(); }
+    bytes() { return this[kBody].arrayBuffer().then((b) => new Uint8Array(b)); }
+  }
+  Object.defineProperty(R2ObjectBody.prototype, Symbol.toStringTag, { value: "R2ObjectBody" });
+
+  function hexBytes(hex) {
+    const out = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    return out.buffer;
+  }
+
+  // onlyIf: an object of conditions, or Headers (If-Match, If-None-Match,
+  // If-Modified-Since, If-Unmodified-Since).
+  function conditions(onlyIf) {
+    if (onlyIf === undefined || onlyIf === null) return "";
+    const c = {};
+    const list = (v) => (Array.isArray(v) ? v.map(String) : String(v).split(",").map((s) => s.trim()));
+    if (onlyIf instanceof Headers) {
+      const im = onlyIf.get("if-match"), inm = onlyIf.get("if-none-match");
+      const ims = onlyIf.get("if-modified-since"), ius = onlyIf.get("if-unmodified-since");
+      if (im !== null) c.etagMatches = list(im);
+      if (inm !== null) c.etagDoesNotMatch = list(inm);
+      if (ius !== null && !Number.isNaN(Date.parse(ius))) c.uploadedBefore = Date.parse(ius) + 1000; // one-second resolution
+      if (ims !== null && !Number.isNaN(Date.parse(ims))) c.uploadedAfter = Date.parse(ims) + 999;
+    } else {
+      if (onlyIf.etagMatches !== undefined) c.etagMatches = list(onlyIf.etagMatches);
+      if (onlyIf.etagDoesNotMatch !== undefined) c.etagDoesNotMatch = list(onlyIf.etagDoesNotMatch);
+      if (onlyIf.uploadedBefore !== undefined) c.uploadedBefore = new Date(onlyIf.uploadedBefore).getTime();
+      if (onlyIf.uploadedAfter !== undefined) c.uploadedAfter = new Date(onlyIf.uploadedAfter).getTime();
+    }
+    return JSON.stringify(c);
+  }
+
+  // range: {offset, length}, {suffix}, or Headers with a Range header.
+  function range(r) {
+    if (r === undefined || r === null) return null;
+    if (r instanceof Headers) {
+      const v = r.get("range");
+      if (v === null) return null;
+      const m = /^bytes=(\d*)-(\d*)$/.exec(v.trim());
+      if (!m || (m[1] === "" && m[2] === "")) throw failure("get", "The requested range is not satisfiable.", 10039);
+      if (m[1] === "") return { offset: 0, length: -1, suffix: Number(m[2]) };
+      return { offset: Number(m[1]), length: m[2] === "" ? -1 : Number(m[2]) - Number(m[1]) + 1, suffix: 0 };
+    }
+    if (r.suffix !== undefined) return { offset: 0, length: -1, suffix: Number(r.suffix) };
+    const offset = r.offset === undefined ? 0 : Number(r.offset);
+    const length = r.length === undefined ? -1 : Number(r.length);
+    if (!(offset >= 0) || !(length >= -1)) throw failure("get", "The requested range is not satisfiable.", 10039);
+    return { offset, length, suffix: 0 };
+  }
+
+  function httpMetadataOf(m) {
+    if (m === undefined || m === null) return {};
+    const out = {};
+    if (m instanceof Headers) {
+      for (const [field, name] of HTTP_FIELDS) { const v = m.get(name); if (v !== null) out[field] = v; }
+      const exp = m.get("expires");
+      if (exp !== null && !Number.isNaN(Date.parse(exp))) out.cacheExpiry = Date.parse(exp);
+      return out;
+    }
+    for (const [field] of HTTP_FIELDS) if (m[field] !== undefined) out[field] = String(m[field]);
+    if (m.cacheExpiry !== undefined) out.cacheExpiry = new Date(m.cacheExpiry).getTime();
+    return out;
+  }
+
+  async function bytesOf(value) {
+    if (value === null || value === undefined) return new Uint8Array(0);
+    if (typeof value === "string") return value;
+    if (value instanceof ArrayBuffer) return new Uint8Array(value);
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (value instanceof ReadableStream || value instanceof Blob) return new Uint8Array(await new Response(value).arrayBuffer());
+    throw new TypeError("put: the value must be a ReadableStream, ArrayBuffer, ArrayBufferView, string, Blob or null.");
+  }
+
+  class R2Bucket {
+    async head(key) {
+      key = String(key);
+      checkKey("head", key);
+      const meta = await native.head(key);
+      return meta === null ? null : new R2Object(JSON.parse(meta));
+    }
+    async get(key, options) {
+      key = String(key);
+      checkKey("get", key);
+      const r = range(options && options.range);
+      const res = await native.get(key, r, conditions(options && options.onlyIf));
+      if (res === null) return null;
+      const meta = JSON.parse(res.meta);
+      if (res.body === null) return new R2Object(meta); // a condition failed
+      if (r !== null) meta.range = { offset: res.offset, length: res.body.byteLength };
+      return new R2ObjectBody(meta, res.body);
+    }
+    async put(key, value, options) {
+      key = String(key);
+      checkKey("put", key);
+      options = options || {};
+      const custom = {};
+      if (options.customMetadata !== undefined && options.customMetadata !== null) {
+        for (const [k, v] of Object.entries(options.customMetadata)) custom[k] = String(v);
+      }
+      const customText = JSON.stringify(custom);
+      if (native.byteLength(customText) > 2048) throw failure("put", "Your metadata headers exceed the maximum allowed metadata size.", 10012);
+      const bytes = await bytesOf(value);
+      if (options.md5 !== undefined) {
+        // The body must have this MD5 (hex string or ArrayBuffer), as R2 checks it.
+        const want = typeof options.md5 === "string" ? options.md5.toLowerCase()
+          : Array.from(new Uint8Array(options.md5), (b) => b.toString(16).padStart(2, "0")).join("");
+        if (native.md5(bytes) !== want) throw failure("put", "The MD5 checksum you specified did not match what we received.", 10037);
+      }
+      const meta = await native.put(key, bytes, JSON.stringify(httpMetadataOf(options.httpMetadata)), customText, conditions(options.onlyIf));
+      return meta === null ? null : new R2Object(JSON.parse(meta));
+    }
+    async delete(keys) {
+      const list = Array.isArray(keys) ? keys.map(String) : [String(keys)];
+      if (list.length > 1000) throw failure("delete", "You can delete at most 1000 objects at a time.", 10001);
+      for (const k of list) checkKey("delete", k);
+      await native.delete(list);
+    }
+    async list(options) {
+      options = options || {};
+      const limit = options.limit === undefined ? 1000 : Number(options.limit);
+      if (!(limit >= 1 && limit <= 1000)) throw failure("list", "MaxKeys params must be positive integer <= 1000.", 10022);
+      const include = Array.isArray(options.include) ? options.include : [];
+      const res = JSON.parse(await native.list(JSON.stringify({
+        prefix: options.prefix === undefined ? "" : String(options.prefix),
+        cursor: options.cursor === undefined ? "" : String(options.cursor),
+        startAfter: options.startAfter === undefined ? "" : String(options.startAfter),
+        delimiter: options.delimiter === undefined ? "" : String(options.delimiter),
+        limit: Math.floor(limit),
+      })));
+      const objects = res.objects.map((meta) => {
+        const o = new R2Object(meta);
+        if (!include.includes("httpMetadata")) o.httpMetadata = {};
+        if (!include.includes("customMetadata")) o.customMetadata = {};
+        return o;
+      });
+      const out = { objects, truncated: res.truncated, delimitedPrefixes: res.delimitedPrefixes };
+      if (res.truncated) out.cursor = res.cursor;
+      return out;
+    }
+  }
+  Object.defineProperty(R2Bucket.prototype, Symbol.toStringTag, { value: "R2Bucket" });
+  return new R2Bucket();
+})
