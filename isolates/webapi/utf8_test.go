@@ -10,11 +10,11 @@ func TestDecodeUTF8(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"héllo", "héllo"},
 		{"\xff\xff", r + r},
-		{"a\xe2\x82b", "a" + r + "b"},        // truncated 3-byte sequence: one
-		{"\xe2\x82", r},                      // truncated at the end
-		{"\xed\xa0\x80", r + r + r},          // a surrogate: its bytes one by one
-		{"\xc0\xaf", r + r},                  // overlong
-		{"\xf0\x9f\x98", r},                  // truncated 4-byte sequence
+		{"a\xe2\x82b", "a" + r + "b"}, // truncated 3-byte sequence: one
+		{"\xe2\x82", r},               // truncated at the end
+		{"\xed\xa0\x80", r + r + r},   // a surrogate: its bytes one by one
+		{"\xc0\xaf", r + r},           // overlong
+		{"\xf0\x9f\x98", r},           // truncated 4-byte sequence
 		{"\xf0\x9f\x98\x80\xff", "😀" + r},
 		{"\xf4\x90\x80\x80", r + r + r + r}, // beyond U+10FFFF
 	} {
