@@ -620,6 +620,17 @@ func (r *resolver) bindingName(m map[string]any, p keyPath, kind string) (string
 }
 
 func (r *resolver) kvNamespaces(cfg *Config, v any, p keyPath) {
+	r.bindingTables(v, p, "kv_namespaces", "KV Namespace", kvKeys, func(m map[string]any, ep keyPath, name string) {
+		kv := KVNamespace{Binding: name, Line: r.d.doc.lineOf(ep)}
+		kv.ID = r.optionalString(m, ep, "id")
+		kv.PreviewID = r.optionalString(m, ep, "preview_id")
+		cfg.KVNamespaces = append(cfg.KVNamespaces, kv)
+	})
+}
+
+// bindingTables walks a [[section]] array of binding tables: each must be
+// a table with a valid, unique binding name, and gets each.
+func (r *resolver) bindingTables(v any, p keyPath, section, kind string, keys map[string]bool, each func(m map[string]any, ep keyPath, name string)) {
 	arr, ok := v.([]any)
 	if !ok {
 		r.d.errorf(p, "The field %q should be an array but got %s.", p.String(), jsonish(v))
@@ -629,54 +640,34 @@ func (r *resolver) kvNamespaces(cfg *Config, v any, p keyPath) {
 		ep := p.index(i)
 		m, ok := e.(map[string]any)
 		if !ok {
-			r.d.errorf(ep, "\"kv_namespaces\" bindings should be objects, but got %s", jsonish(e))
+			r.d.errorf(ep, "%q bindings should be objects, but got %s", section, jsonish(e))
 			continue
 		}
-		r.d.unknownKeys(ep, m, kvKeys)
-		kv := KVNamespace{Line: r.d.doc.lineOf(ep)}
-		name, ok := r.bindingName(m, ep, "KV Namespace")
-		if !ok {
-			continue
+		r.d.unknownKeys(ep, m, keys)
+		if name, ok := r.bindingName(m, ep, kind); ok {
+			each(m, ep, name)
 		}
-		kv.Binding = name
-		if x, ok := m["id"]; ok {
-			kv.ID, _ = r.d.str(ep.child("id"), x)
-		}
-		if x, ok := m["preview_id"]; ok {
-			kv.PreviewID, _ = r.d.str(ep.child("preview_id"), x)
-		}
-		cfg.KVNamespaces = append(cfg.KVNamespaces, kv)
 	}
 }
 
-func (r *resolver) r2Buckets(cfg *Config, v any, p keyPath) {
-	arr, ok := v.([]any)
+// optionalString is m[key] when it is a string ("" when absent; an error
+// when it is something else).
+func (r *resolver) optionalString(m map[string]any, p keyPath, key string) string {
+	x, ok := m[key]
 	if !ok {
-		r.d.errorf(p, "The field %q should be an array but got %s.", p.String(), jsonish(v))
-		return
+		return ""
 	}
-	for i, e := range arr {
-		ep := p.index(i)
-		m, ok := e.(map[string]any)
-		if !ok {
-			r.d.errorf(ep, "\"r2_buckets\" bindings should be objects, but got %s", jsonish(e))
-			continue
-		}
-		r.d.unknownKeys(ep, m, r2Keys)
-		b := R2Bucket{Line: r.d.doc.lineOf(ep)}
-		name, ok := r.bindingName(m, ep, "R2 Bucket")
-		if !ok {
-			continue
-		}
-		b.Binding = name
-		if x, ok := m["bucket_name"]; ok {
-			b.BucketName, _ = r.d.str(ep.child("bucket_name"), x)
-		}
-		if x, ok := m["preview_bucket_name"]; ok {
-			b.PreviewBucketName, _ = r.d.str(ep.child("preview_bucket_name"), x)
-		}
+	s, _ := r.d.str(p.child(key), x)
+	return s
+}
+
+func (r *resolver) r2Buckets(cfg *Config, v any, p keyPath) {
+	r.bindingTables(v, p, "r2_buckets", "R2 Bucket", r2Keys, func(m map[string]any, ep keyPath, name string) {
+		b := R2Bucket{Binding: name, Line: r.d.doc.lineOf(ep)}
+		b.BucketName = r.optionalString(m, ep, "bucket_name")
+		b.PreviewBucketName = r.optionalString(m, ep, "preview_bucket_name")
 		cfg.R2Buckets = append(cfg.R2Buckets, b)
-	}
+	})
 }
 
 func (r *resolver) dev(cfg *Config) {
