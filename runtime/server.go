@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -167,12 +168,16 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 	rctx, cancel := context.WithCancel(context.Background())
 	scope := isolates.NewScope(rctx, s.ids.Add(1))
-	resp, err := s.worker.Load().Fetch(rctx, req, scope, goneChecker(ctx, cancel))
+	gone := goneChecker(ctx, cancel)
+	resp, err := s.worker.Load().Fetch(rctx, req, scope, gone)
 	cancel()
 	if err != nil {
 		s.writeError(ctx, req, scope.ID, err)
 	} else {
 		writeResponse(ctx, resp)
+		if resp.Stream != nil {
+			s.streamBody(ctx, req, resp.Stream, gone, scope.ID)
+		}
 	}
 	s.finished(ctx, req.Method, start, scope.ID)
 }
@@ -286,6 +291,61 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) {
 		}
 	})
 	ctx.Response.SetBodyRaw(resp.Body)
+}
+
+// streamBody sends a body the worker is still writing, a chunk at a time
+// (chunked transfer encoding, each chunk flushed), so that server-sent
+// events and token streams reach the client as they are made. A client
+// that goes away cancels the worker's stream; a stream that errors cuts
+// the response short (no final chunk), as on Workers.
+func (s *Server) streamBody(ctx *fasthttp.RequestCtx, req *webapi.Request, body *webapi.BodyStream, gone func() bool, requestID uint64) {
+	if req.Method == "HEAD" {
+		body.Cancel()
+		return
+	}
+	ctx.SetBodyStream(&streamReader{body: body, gone: gone, log: s.log, requestID: requestID}, -1)
+}
+
+// streamReader is a BodyStream as the io.Reader fasthttp sends: a read
+// error other than io.EOF makes it drop the connection mid-body.
+type streamReader struct {
+	body      *webapi.BodyStream
+	gone      func() bool
+	pending   []byte
+	log       *slog.Logger
+	requestID uint64
+}
+
+var errClientGone = errors.New("the client went away")
+
+func (r *streamReader) Read(p []byte) (int, error) {
+	for len(r.pending) == 0 {
+		chunk, err, ok := r.body.Next(watchEvery)
+		switch {
+		case !ok && err != nil:
+			r.log.Warn("response body cut short", "request_id", r.requestID, "error", err.Error())
+			return 0, err
+		case !ok:
+			return 0, io.EOF
+		case chunk == nil: // nothing yet: is the client still there?
+			if r.gone != nil && r.gone() {
+				r.body.Cancel()
+				return 0, errClientGone
+			}
+		default:
+			r.pending = chunk
+		}
+	}
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	return n, nil
+}
+
+// Close is fasthttp's, once the body is sent or the client is gone: the
+// worker stops writing (nothing, when its stream had ended).
+func (r *streamReader) Close() error {
+	r.body.Cancel()
+	return nil
 }
 
 // writeError answers a request the worker did not. Going past a resource

@@ -111,6 +111,9 @@ func (w *Worker) natives() *goja.Object {
 	})
 	set("fetch", w.nativeFetch)
 	set("respond", w.nativeRespond)
+	set("respondStream", w.nativeRespondStream)
+	set("streamChunk", w.nativeStreamChunk)
+	set("streamEnd", w.nativeStreamEnd)
 	set("fail", w.nativeFail)
 	set("finished", w.nativeFinished)
 	return o

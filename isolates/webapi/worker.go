@@ -39,6 +39,9 @@ type Response struct {
 	ContentType string
 	Headers     string // "name\x00value\x00…", names lower-case
 	Body        []byte
+	// Stream, when set, is the body instead of Body: the worker is still
+	// writing it (a Response made from a ReadableStream).
+	Stream *BodyStream
 }
 
 // HeaderPairs calls fn for each header of r.
@@ -137,6 +140,7 @@ type Worker struct {
 
 	caches  *CacheStorage
 	calls   map[int64]*Exchange
+	streams map[int64]*BodyStream // bodies still being written, by request id
 	nextID  int64
 	methods map[string]goja.Value
 }
@@ -145,7 +149,8 @@ type Worker struct {
 // Setup, before running the worker's bundle.
 func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 	vm := iso.Runtime()
-	w := &Worker{iso: iso, vm: vm, console: opts.Console, caches: opts.Caches, calls: make(map[int64]*Exchange)}
+	w := &Worker{iso: iso, vm: vm, console: opts.Console, caches: opts.Caches, calls: make(map[int64]*Exchange),
+		streams: make(map[int64]*BodyStream)}
 	if w.caches == nil {
 		w.caches = defaultCaches
 	}
@@ -306,6 +311,17 @@ func (w *Worker) complete(id int64, err error) {
 }
 
 func (w *Worker) failAll(reason error) {
+	for id, s := range w.streams {
+		delete(w.streams, id)
+		s.end(fmt.Errorf("%w: %w", ErrStreamCut, reason))
+		s.mu.Lock()
+		room := s.room
+		s.room = nil
+		s.mu.Unlock()
+		if room != nil {
+			room() // gives the reservation back: the isolate is gone
+		}
+	}
 	culprit := w.iso.Culprit()
 	for id, x := range w.calls {
 		err := reason

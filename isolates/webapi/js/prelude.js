@@ -1317,10 +1317,44 @@
     if (b instanceof ReadableStream) {
       if (res[kUsed]) { fail(state, new TypeError("The Response body has already been used.")); return; }
       res[kUsed] = true;
-      readAllStream(b).then((bytes) => send(state, res, bytes), (e) => fail(state, e));
+      streamOut(state, res, b);
       return;
     }
     send(state, res, b);
+  }
+  // streamOut sends the headers now and each chunk as the stream yields
+  // it (server-sent events, token streams). The body counts as the
+  // request's pending work: the request finishes when it ends.
+  function streamOut(state, res, stream) {
+    const h = res[kHeaders];
+    state._responded = true;
+    state._waits++;
+    if (h === undefined) native.respondStream(state._id, res[kStatus], res[kStatusText], "", res[kType]);
+    else native.respondStream(state._id, res[kStatus], res[kStatusText], flatten(h), null);
+    const reader = stream.getReader();
+    const end = (err) => {
+      native.streamEnd(state._id, err);
+      if (--state._waits === 0) native.finished(state._id);
+    };
+    const pump = () => reader.read().then(({ value, done }) => {
+      if (done) return end(null);
+      if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
+        // Workers' bodies are byte streams.
+        const e = new TypeError("This ReadableStream did not return bytes.");
+        reader.cancel(e).catch(() => {});
+        return end(e);
+      }
+      const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      const more = native.streamChunk(state._id, bytes);
+      if (more === false) { // the client went away
+        reader.cancel(new DOMException("The client disconnected.", "AbortError")).catch(() => {});
+        return end(null);
+      }
+      // Not returned: a long stream must not build a chain of promises.
+      if (more === true) pump();
+      else more.then(pump);
+    }, (e) => end(e));
+    pump();
   }
   // send hands the response to the host in one call: headers as one
   // string (or just the default content type), and whether the request is

@@ -1,0 +1,48 @@
+// Streamed responses: server-sent events written after the response
+// started, a large body made on demand, and a stream that breaks.
+let release;
+const released = new Promise((resolve) => (release = resolve));
+const enc = new TextEncoder();
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname === "/release") {
+      release();
+      return new Response("released");
+    }
+    if (url.pathname === "/sse") {
+      const { readable, writable } = new TransformStream();
+      const writer = writable.getWriter();
+      ctx.waitUntil((async () => {
+        await writer.write(enc.encode("data: first\n\n"));
+        await released; // only after the client has read the first event
+        await writer.write(enc.encode("data: second\n\n"));
+        await writer.close();
+      })());
+      return new Response(readable, { headers: { "content-type": "text/event-stream" } });
+    }
+    if (url.pathname === "/big") {
+      const chunk = new Uint8Array(64 * 1024).fill(120);
+      let sent = 0;
+      const body = new ReadableStream({
+        pull(c) {
+          if (sent === 48) return c.close(); // 3 MiB: past the 1 MiB the host buffers
+          sent++;
+          c.enqueue(chunk);
+        },
+      });
+      return new Response(body);
+    }
+    if (url.pathname === "/broken") {
+      const body = new ReadableStream({
+        start(c) {
+          c.enqueue(enc.encode("ok"));
+          c.enqueue("not bytes");
+        },
+      });
+      return new Response(body);
+    }
+    return new Response("not found", { status: 404 });
+  },
+};
