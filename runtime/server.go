@@ -303,6 +303,7 @@ func (s *Server) streamBody(ctx *fasthttp.RequestCtx, req *webapi.Request, body 
 		body.Cancel()
 		return
 	}
+	ctx.Response.ImmediateHeaderFlush = true // the status and headers go out before the first chunk is written
 	ctx.SetBodyStream(&streamReader{body: body, gone: gone, log: s.log, requestID: requestID}, -1)
 }
 

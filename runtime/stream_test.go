@@ -86,3 +86,30 @@ func TestStreamedBodiesLargeAndBroken(t *testing.T) {
 		t.Fatalf("after a broken stream: %d", code)
 	}
 }
+
+// A client that leaves a stream the worker never writes to or closes
+// cancels it: the request finishes and its isolate slot is free again.
+func TestStreamCancelledWhenTheClientLeaves(t *testing.T) {
+	a := startAppWith(t, config.Options{Dir: fixture("streaming")}, false, func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+	})
+	resp, err := client.Get(a.base + "/hang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("/hang = %d", resp.StatusCode)
+	}
+	resp.Body.Close() // leave
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, body := a.get(t, "/cancelled")
+		if body == "1" && a.app.Server().Worker().Pool.Stats().InFlight <= 1 { // this /cancelled request itself may count
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the abandoned stream was not cancelled (cancelled=%s, in flight %d)", body, a.app.Server().Worker().Pool.Stats().InFlight)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

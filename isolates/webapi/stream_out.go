@@ -24,6 +24,11 @@ type BodyStream struct {
 	gone   bool  // the client went away: chunks are dropped
 	wake   chan struct{}
 	room   func() // resumes the script once the queue drains; nil when it is not waiting
+	// stop cancels the script's stream (a job on the isolate), once: the
+	// client went away while the script may be waiting on its stream,
+	// which would hold the request for ever. nil once used or given up.
+	stop func(job func())
+	stopJS goja.Callable
 }
 
 // streamBuffer bounds the bytes waiting for a slow client.
@@ -87,9 +92,19 @@ func (s *BodyStream) Cancel() {
 	s.chunks, s.queued = nil, 0
 	room := s.room
 	s.room = nil
+	stop, stopJS := s.stop, s.stopJS
+	s.stop = nil
+	ended := s.ended
 	s.mu.Unlock()
 	if room != nil {
 		room()
+	}
+	if stop != nil {
+		if ended {
+			stop(nil)
+		} else {
+			stop(func() { _, _ = stopJS(goja.Undefined()) })
+		}
 	}
 }
 
@@ -111,12 +126,18 @@ func (s *BodyStream) end(err error) {
 	if !s.ended {
 		s.ended, s.err = true, err
 	}
+	stop := s.stop
+	s.stop = nil
 	s.mu.Unlock()
+	if stop != nil {
+		stop(nil) // ended by the script: nothing to cancel
+	}
 	s.signal()
 }
 
 // The prelude's side: respondStream(id, status, statusText, headers,
-// contentType) answers with a streamed body; streamChunk(id, bytes) adds
+// contentType, stop) answers with a streamed body (stop() cancels the
+// script's stream when the client goes away); streamChunk(id, bytes) adds
 // to it and returns true (go on), false (the client is gone: stop) or a
 // promise (wait for room); streamEnd(id, error|null) ends it.
 func (w *Worker) nativeRespondStream(c goja.FunctionCall) goja.Value {
@@ -133,6 +154,10 @@ func (w *Worker) nativeRespondStream(c goja.FunctionCall) goja.Value {
 	}
 	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
 		resp.ContentType = ct.String()
+	}
+	if stopJS, ok := goja.AssertFunction(c.Argument(5)); ok {
+		resp.Stream.stopJS = stopJS
+		resp.Stream.stop = w.iso.RegisterCallback()
 	}
 	w.streams[id] = resp.Stream
 	x.responded = true

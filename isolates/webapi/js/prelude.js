@@ -1329,13 +1329,22 @@
     const h = res[kHeaders];
     state._responded = true;
     state._waits++;
-    if (h === undefined) native.respondStream(state._id, res[kStatus], res[kStatusText], "", res[kType]);
-    else native.respondStream(state._id, res[kStatus], res[kStatusText], flatten(h), null);
     const reader = stream.getReader();
+    let ended = false;
     const end = (err) => {
+      if (ended) return;
+      ended = true;
       native.streamEnd(state._id, err);
       if (--state._waits === 0) native.finished(state._id);
     };
+    // The client went away: stop the stream even if the script is not
+    // writing to it, so that the request can finish.
+    const stop = () => {
+      reader.cancel(new DOMException("The client disconnected.", "AbortError")).catch(() => {});
+      end(null);
+    };
+    if (h === undefined) native.respondStream(state._id, res[kStatus], res[kStatusText], "", res[kType], stop);
+    else native.respondStream(state._id, res[kStatus], res[kStatusText], flatten(h), null, stop);
     const pump = () => reader.read().then(({ value, done }) => {
       if (done) return end(null);
       if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
@@ -1346,10 +1355,7 @@
       }
       const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
       const more = native.streamChunk(state._id, bytes);
-      if (more === false) { // the client went away
-        reader.cancel(new DOMException("The client disconnected.", "AbortError")).catch(() => {});
-        return end(null);
-      }
+      if (more === false) return stop(); // the client went away
       // Not returned: a long stream must not build a chain of promises.
       if (more === true) pump();
       else more.then(pump);

@@ -43,6 +43,11 @@ export default {
       });
       return new Response(body);
     }
+    if (url.pathname === "/hang") {
+      // Never written to, never closed: only the client leaving ends it.
+      return new Response(new ReadableStream({ cancel() { globalThis.cancelled = (globalThis.cancelled || 0) + 1; } }));
+    }
+    if (url.pathname === "/cancelled") return new Response(String(globalThis.cancelled || 0));
     return new Response("not found", { status: 404 });
   },
 };
