@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,12 @@ func Open(dir string, now func() time.Time) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("r2: opening %s: %w", path, err)
 	}
-	return &Store{db: db, blobs: blobs, now: now}, nil
+	s := &Store{db: db, blobs: blobs, now: now}
+	if err := s.sweep(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("r2: %w", err)
+	}
+	return s, nil
 }
 
 // Close closes the index.
@@ -85,40 +91,51 @@ type record struct {
 type Conditions struct {
 	EtagMatches      []string `json:"etagMatches,omitempty"`
 	EtagDoesNotMatch []string `json:"etagDoesNotMatch,omitempty"`
-	UploadedBefore   int64    `json:"uploadedBefore,omitempty"` // Unix ms; 0 for none
-	UploadedAfter    int64    `json:"uploadedAfter,omitempty"`
+	UploadedBefore   *int64   `json:"uploadedBefore,omitempty"` // Unix ms; nil for none
+	UploadedAfter    *int64   `json:"uploadedAfter,omitempty"`
 }
 
 // holds reports whether o (nil: no such object) meets the conditions.
+// etagMatches compares strongly (a weak W/"…" never matches), as
+// If-Match does; etagDoesNotMatch weakly, as If-None-Match does.
 func (c *Conditions) holds(o *Object) bool {
 	if c == nil {
 		return true
 	}
-	match := func(list []string) bool {
+	match := func(list []string, strong bool) bool {
 		for _, e := range list {
-			e = strings.Trim(strings.TrimPrefix(strings.TrimSpace(e), "W/"), `"`)
+			e = strings.TrimSpace(e)
+			if strings.HasPrefix(e, "W/") {
+				if strong {
+					continue
+				}
+				e = e[2:]
+			}
+			e = strings.Trim(e, `"`)
 			if e == "*" || o != nil && e == o.ETag {
 				return true
 			}
 		}
 		return false
 	}
-	if len(c.EtagMatches) > 0 && (o == nil || !match(c.EtagMatches)) {
+	if o == nil {
+		// Only "if none matches" can hold for an object that is not there
+		// (put's create-if-absent); every other condition needs one.
+		return len(c.EtagMatches) == 0 && c.UploadedBefore == nil && c.UploadedAfter == nil
+	}
+	if len(c.EtagMatches) > 0 && !match(c.EtagMatches, true) {
 		return false
 	}
-	if o == nil {
-		return true
-	}
-	if len(c.EtagDoesNotMatch) > 0 && match(c.EtagDoesNotMatch) {
+	if len(c.EtagDoesNotMatch) > 0 && match(c.EtagDoesNotMatch, false) {
 		return false
 	}
 	// HTTP semantics: a matching ETag settles it, the dates only count
 	// without one (If-Match wins over If-Unmodified-Since, If-None-Match
 	// over If-Modified-Since).
-	if c.UploadedBefore != 0 && len(c.EtagMatches) == 0 && o.Uploaded >= c.UploadedBefore {
+	if c.UploadedBefore != nil && len(c.EtagMatches) == 0 && o.Uploaded >= *c.UploadedBefore {
 		return false
 	}
-	if c.UploadedAfter != 0 && len(c.EtagDoesNotMatch) == 0 && o.Uploaded <= c.UploadedAfter {
+	if c.UploadedAfter != nil && len(c.EtagDoesNotMatch) == 0 && o.Uploaded <= *c.UploadedAfter {
 		return false
 	}
 	return true
@@ -160,10 +177,24 @@ type Range struct {
 	Offset, Length, Suffix int64
 }
 
+// ErrRangeNotSatisfiable is a range outside the object.
+var ErrRangeNotSatisfiable = errors.New("get: The requested range is not satisfiable. (10039)")
+
 // Get returns key's metadata and, when cond holds, the bytes of rng (the
 // whole body when rng is nil) and the range they are; body is nil when a
 // condition failed, o is nil when there is no such object.
 func (s *Store) Get(bucket, key string, rng *Range, cond *Conditions) (o *Object, body []byte, offset int64, err error) {
+	// A put or delete may replace the body between the index lookup and
+	// the open: look again (the new object, or none).
+	for attempt := 0; ; attempt++ {
+		o, body, offset, err = s.get(bucket, key, rng, cond)
+		if !errors.Is(err, fs.ErrNotExist) || attempt == 3 {
+			return o, body, offset, err
+		}
+	}
+}
+
+func (s *Store) get(bucket, key string, rng *Range, cond *Conditions) (o *Object, body []byte, offset int64, err error) {
 	o, err = s.Head(bucket, key)
 	if err != nil || o == nil || !cond.holds(o) {
 		return o, nil, 0, err
@@ -171,11 +202,17 @@ func (s *Store) Get(bucket, key string, rng *Range, cond *Conditions) (o *Object
 	offset, length := int64(0), o.Size
 	if rng != nil {
 		switch {
-		case rng.Suffix > 0:
+		case rng.Suffix != 0:
+			if rng.Suffix < 0 {
+				return nil, nil, 0, ErrRangeNotSatisfiable
+			}
 			offset = max(0, o.Size-rng.Suffix)
 			length = o.Size - offset
 		default:
-			offset = min(rng.Offset, o.Size)
+			if rng.Offset < 0 || rng.Offset > o.Size || rng.Offset == o.Size && o.Size > 0 || rng.Length < -1 {
+				return nil, nil, 0, ErrRangeNotSatisfiable
+			}
+			offset = rng.Offset
 			length = o.Size - offset
 			if rng.Length >= 0 {
 				length = min(rng.Length, length)
@@ -199,7 +236,8 @@ func (s *Store) Put(bucket, key string, body []byte, httpMetadata map[string]any
 	sum := md5.Sum(body)
 	blob := randomHex(16)
 	tmp := filepath.Join(s.blobs, blob+".tmp")
-	if err := os.WriteFile(tmp, body, 0o600); err != nil {
+	if err := writeSynced(tmp, body); err != nil {
+		os.Remove(tmp)
 		return nil, fmt.Errorf("r2: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(s.blobs, blob)); err != nil {
@@ -377,6 +415,54 @@ func (s *Store) List(bucket string, opts ListOptions) (*ListResult, error) {
 		return nil
 	})
 	return res, err
+}
+
+// writeSynced writes a body file and syncs it, so that the index (synced
+// by bbolt on commit) never names a body a crash left empty.
+func writeSynced(path string, body []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(body); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// sweep removes body files the index does not name: a put or delete a
+// crash interrupted, and unfinished .tmp files.
+func (s *Store) sweep() error {
+	named := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(_, v []byte) error {
+				var r record
+				if err := json.Unmarshal(v, &r); err == nil {
+					named[r.Blob] = true
+				}
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(s.blobs)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !named[e.Name()] {
+			os.Remove(filepath.Join(s.blobs, e.Name()))
+		}
+	}
+	return nil
 }
 
 func randomHex(n int) string {

@@ -37,6 +37,7 @@
       if (meta.range) this.range = meta.range;
     }
     writeHttpMetadata(headers) {
+      if (this.httpMetadata === undefined) throw new TypeError("This object has no httpMetadata: list() it with include: [\"httpMetadata\"].");
       for (const [field, name] of HTTP_FIELDS) if (this.httpMetadata[field] !== undefined) headers.set(name, this.httpMetadata[field]);
       if (this.httpMetadata.cacheExpiry !== undefined) headers.set("expires", this.httpMetadata.cacheExpiry.toUTCString());
     }
@@ -79,8 +80,14 @@
       if (ius !== null && !Number.isNaN(Date.parse(ius))) c.uploadedBefore = Date.parse(ius) + 1000; // one-second resolution
       if (ims !== null && !Number.isNaN(Date.parse(ims))) c.uploadedAfter = Date.parse(ims) + 999;
     } else {
-      if (onlyIf.etagMatches !== undefined) c.etagMatches = list(onlyIf.etagMatches);
-      if (onlyIf.etagDoesNotMatch !== undefined) c.etagDoesNotMatch = list(onlyIf.etagDoesNotMatch);
+      // Object-form ETags are bare, as R2 gives them in etag (not httpEtag).
+      const bare = (v) => {
+        const l = list(v);
+        for (const e of l) if (e.includes('"')) throw new TypeError(`Conditional ETag should not be wrapped in quotes (${e}).`);
+        return l;
+      };
+      if (onlyIf.etagMatches !== undefined) c.etagMatches = bare(onlyIf.etagMatches);
+      if (onlyIf.etagDoesNotMatch !== undefined) c.etagDoesNotMatch = bare(onlyIf.etagDoesNotMatch);
       if (onlyIf.uploadedBefore !== undefined) c.uploadedBefore = new Date(onlyIf.uploadedBefore).getTime();
       if (onlyIf.uploadedAfter !== undefined) c.uploadedAfter = new Date(onlyIf.uploadedAfter).getTime();
     }
@@ -91,14 +98,19 @@
   function range(r) {
     if (r === undefined || r === null) return null;
     if (r instanceof Headers) {
+      // As R2 reads a Range header: one range, or the whole object (several
+      // ranges, or one it cannot parse, are ignored).
       const v = r.get("range");
       if (v === null) return null;
       const m = /^bytes=(\d*)-(\d*)$/.exec(v.trim());
-      if (!m || (m[1] === "" && m[2] === "")) throw failure("get", "The requested range is not satisfiable.", 10039);
-      if (m[1] === "") return { offset: 0, length: -1, suffix: Number(m[2]) };
+      if (!m || (m[1] === "" && m[2] === "") || (m[1] !== "" && m[2] !== "" && Number(m[2]) < Number(m[1]))) return null;
+      if (m[1] === "") return { offset: 0, length: -1, suffix: Number(m[2]) === 0 ? -1 : Number(m[2]) };
       return { offset: Number(m[1]), length: m[2] === "" ? -1 : Number(m[2]) - Number(m[1]) + 1, suffix: 0 };
     }
-    if (r.suffix !== undefined) return { offset: 0, length: -1, suffix: Number(r.suffix) };
+    if (r.suffix !== undefined) {
+      const suffix = Number(r.suffix);
+      return { offset: 0, length: -1, suffix: suffix > 0 ? suffix : -1 }; // -1: not satisfiable
+    }
     const offset = r.offset === undefined ? 0 : Number(r.offset);
     const length = r.length === undefined ? -1 : Number(r.length);
     if (!(offset >= 0) || !(length >= -1)) throw failure("get", "The requested range is not satisfiable.", 10039);
@@ -155,7 +167,9 @@
         for (const [k, v] of Object.entries(options.customMetadata)) custom[k] = String(v);
       }
       const customText = JSON.stringify(custom);
-      if (native.byteLength(customText) > 2048) throw failure("put", "Your metadata headers exceed the maximum allowed metadata size.", 10012);
+      let size = 0; // R2 counts the keys' and values' bytes
+      for (const [k, v] of Object.entries(custom)) size += native.byteLength(k) + native.byteLength(v);
+      if (size > 2048) throw failure("put", "Your metadata headers exceed the maximum allowed metadata size.", 10012);
       const bytes = await bytesOf(value);
       if (options.md5 !== undefined) {
         // The body must have this MD5 (hex string or ArrayBuffer), as R2 checks it.
@@ -186,8 +200,8 @@
       })));
       const objects = res.objects.map((meta) => {
         const o = new R2Object(meta);
-        if (!include.includes("httpMetadata")) o.httpMetadata = {};
-        if (!include.includes("customMetadata")) o.customMetadata = {};
+        if (!include.includes("httpMetadata")) o.httpMetadata = undefined;
+        if (!include.includes("customMetadata")) o.customMetadata = undefined;
         return o;
       });
       const out = { objects, truncated: res.truncated, delimitedPrefixes: res.delimitedPrefixes };

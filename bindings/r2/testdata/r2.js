@@ -46,6 +46,13 @@ test("ranges", async () => {
   eq(await (await bucket.get("r", { range: { suffix: 2 } })).text(), "89");
   eq(await (await bucket.get("r", { range: new Headers({ range: "bytes=1-2" }) })).text(), "12");
   eq(await (await bucket.get("r", { range: new Headers({ range: "bytes=-3" }) })).text(), "789");
+  // A Range header R2 cannot use is ignored; an impossible range object is an error.
+  eq(await (await bucket.get("r", { range: new Headers({ range: "bytes=0-1, 4-5" }) })).text(), "0123456789");
+  eq(await (await bucket.get("r", { range: new Headers({ range: "lines=1-2" }) })).text(), "0123456789");
+  for (const range of [{ offset: 20 }, { suffix: 0 }, { offset: 10 }]) {
+    eq((await rejects(bucket.get("r", { range }))).message, "get: The requested range is not satisfiable. (10039)");
+  }
+  eq(await (await bucket.get("r", { range: { offset: 8, length: 50 } })).text(), "89");
 });
 
 test("conditions: onlyIf on get and put", async () => {
@@ -64,13 +71,19 @@ test("conditions: onlyIf on get and put", async () => {
   eq(await bucket.put("c", "v3", { onlyIf: new Headers({ "if-none-match": "*" }) }), null);
   ok((await bucket.put("fresh", "x", { onlyIf: new Headers({ "if-none-match": "*" }) })) !== null, "absent: created");
   eq(await bucket.put("absent", "x", { onlyIf: { etagMatches: "*" } }), null);
+  eq(await bucket.put("absent", "x", { onlyIf: { uploadedAfter: new Date(0) } }), null); // needs an object
+  ok((await rejects(bucket.get("c", { onlyIf: { etagMatches: '"quoted"' } }))) instanceof TypeError, "quoted object-form etag");
+  const latest = await bucket.head("c");
+  eq((await bucket.get("c", { onlyIf: new Headers({ "if-match": `W/${latest.httpEtag}` }) })).body, undefined); // If-Match is strong
+  eq(await (await bucket.get("c", { onlyIf: new Headers({ "if-match": latest.httpEtag }) })).text(), "v2");
 });
 
 test("md5 checks and metadata limits", async () => {
   ok((await bucket.put("m", "hello", { md5: "5d41402abc4b2a76b9719d911017c592" })) !== null, "right md5");
   const bad = await rejects(bucket.put("m", "hello", { md5: "00000000000000000000000000000000" }));
   eq(bad.message, "put: The MD5 checksum you specified did not match what we received. (10037)");
-  const big = await rejects(bucket.put("m", "x", { customMetadata: { k: "v".repeat(3000) } }));
+  ok((await bucket.put("m", "x", { customMetadata: { k: "v".repeat(2047) } })) !== null, "2048 bytes of keys and values fit");
+  const big = await rejects(bucket.put("m", "x", { customMetadata: { k: "v".repeat(2048) } }));
   eq(big.message, "put: Your metadata headers exceed the maximum allowed metadata size. (10012)");
   const long = await rejects(bucket.get("k".repeat(1025)));
   eq(long.message, "get: The specified object name is not valid. (10020)");
@@ -92,7 +105,8 @@ test("list: order, prefix, limit and cursor, startAfter, delimiter, include", as
   const all = await other.list();
   eq([all.objects.map((o) => o.key), all.truncated, all.cursor, all.delimitedPrefixes],
     [["photos/2024/a.jpg", "photos/2024/b.jpg", "photos/2025/c.jpg", "photos/top.jpg", "readme.md", "zeta"], false, undefined, []]);
-  eq([all.objects[0].customMetadata, all.objects[0].httpMetadata], [{}, {}]); // not included unless asked
+  eq([all.objects[0].customMetadata, all.objects[0].httpMetadata], [undefined, undefined]); // not included unless asked
+  ok(throws(() => all.objects[0].writeHttpMetadata(new Headers())) instanceof TypeError, "no httpMetadata to write");
   const inc = await other.list({ prefix: "readme", include: ["customMetadata", "httpMetadata"] });
   eq([inc.objects[0].customMetadata, inc.objects[0].httpMetadata], [{ k: "readme.md" }, { contentType: "image/jpeg" }]);
   const p1 = await other.list({ prefix: "photos/", limit: 2 });
