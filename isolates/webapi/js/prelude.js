@@ -1134,7 +1134,8 @@
   // response for as long as its headers say (Cache-Control s-maxage or
   // max-age, Expires, else Cloudflare's edge TTL for its status).
   const kCacheName = Symbol("cacheName");
-  const statusTTL = { 200: 7200, 203: 7200, 206: 7200, 300: 7200, 301: 7200, 302: 1200, 303: 1200, 404: 180, 410: 180 };
+  const statusTTL = { 200: 7200, 206: 7200, 301: 7200, 302: 1200, 303: 1200, 404: 180, 410: 180 };
+  const maxTTL = 365 * 24 * 3600; // longer lives are capped (and stay within Go's durations)
   function cacheTTL(headers, status) {
     const dirs = new Map();
     for (const part of (headers.get("cache-control") || "").toLowerCase().split(",")) {
@@ -1146,13 +1147,13 @@
     for (const d of ["s-maxage", "max-age"]) {
       if (dirs.has(d)) {
         const n = Number(dirs.get(d));
-        return Number.isFinite(n) && n > 0 ? n : 0;
+        return Number.isFinite(n) && n > 0 ? Math.min(n, maxTTL) : 0;
       }
     }
     const expires = headers.get("expires");
     if (expires !== null) {
       const t = Date.parse(expires);
-      return Number.isNaN(t) ? 0 : Math.max(0, (t - Date.now()) / 1000);
+      return Number.isNaN(t) ? 0 : Math.min(maxTTL, Math.max(0, (t - Date.now()) / 1000));
     }
     return statusTTL[status] || 0;
   }
@@ -1204,7 +1205,8 @@
       }
       const range = req.headers.get("range");
       const m = range !== null && hit.status === 200 ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
-      if (m && (m[1] !== "" || m[2] !== "")) {
+      // A backwards range (bytes=5-2) is no range: the whole response.
+      if (m && (m[1] !== "" || m[2] !== "") && !(m[1] !== "" && m[2] !== "" && Number(m[2]) < Number(m[1]))) {
         const size = hit.body.length;
         let start = Number(m[1]), end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
         if (m[1] === "") { start = Math.max(0, size - Number(m[2])); end = size - 1; }

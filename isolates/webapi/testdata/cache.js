@@ -48,4 +48,13 @@ test("conditional and range requests", async () => {
   const tail = await c.match(new Request(url("/e"), { headers: { range: "bytes=-3" } }));
   eq(await tail.text(), "789");
   eq((await c.match(new Request(url("/e"), { headers: { range: "bytes=20-" } }))).status, 416);
+  eq((await c.match(new Request(url("/e"), { headers: { range: "bytes=5-2" } }))).status, 200);
+});
+
+test("very long lives are capped, not lost; 203 and 300 have no default life", async () => {
+  const c = await caches.open("ttl");
+  await c.put(url("/forever"), new Response("f", { headers: { "cache-control": "max-age=10000000000" } }));
+  eq(await (await c.match(url("/forever"))).text(), "f");
+  await c.put(url("/203"), new Response("x", { status: 203 }));
+  eq(await c.match(url("/203")), undefined);
 });
