@@ -537,9 +537,12 @@
       this._closed = false;
       this._error = undefined;
       this._waiting = [];
+      this._demand = []; // resolvers waiting for a read to be asked for (TransformStream's backpressure)
       this._locked = false;
       this._source = source;
       this._pulling = false;
+      this._closedPromise = new Promise((resolve, reject) => { this._resolveClosed = resolve; this._rejectClosed = reject; });
+      this._closedPromise.catch(() => {});
       const controller = {
         enqueue: (chunk) => { if (this._closed) throw new TypeError("Cannot enqueue to a closed stream"); this._queue.push(chunk); this._flush(); },
         close: () => { this._closed = true; this._flush(); },
@@ -560,30 +563,49 @@
         if (this._closed) { this._waiting.shift().resolve({ value: undefined, done: true }); continue; }
         break;
       }
+      if (this._error !== undefined) this._rejectClosed(this._error);
+      else if (this._closed && this._queue.length === 0) this._resolveClosed();
+      if (this._error !== undefined || this._closed) this._satisfyDemand();
+    }
+    _satisfyDemand() {
+      const d = this._demand;
+      this._demand = [];
+      for (const resolve of d) resolve();
+    }
+    // demanded resolves once a read is waiting for a chunk (or the stream
+    // is over): what a TransformStream waits for before transforming.
+    _demanded() {
+      if (this._waiting.length > 0 || this._closed || this._error !== undefined) return Promise.resolve();
+      return new Promise((resolve) => this._demand.push(resolve));
     }
     _read() {
       if (this._error !== undefined) return Promise.reject(this._error);
-      if (this._queue.length > 0) return Promise.resolve({ value: this._queue.shift(), done: false });
+      if (this._queue.length > 0) {
+        const value = this._queue.shift();
+        if (this._closed && this._queue.length === 0) this._resolveClosed();
+        return Promise.resolve({ value, done: false });
+      }
       if (this._closed) return Promise.resolve({ value: undefined, done: true });
       const p = new Promise((resolve, reject) => this._waiting.push({ resolve, reject }));
+      this._satisfyDemand();
       if (typeof this._source.pull === "function" && !this._pulling) {
         this._pulling = true;
         Promise.resolve(this._source.pull(this._controller)).then(() => { this._pulling = false; }, (e) => this._controller.error(e));
       }
       return p;
     }
-    getReader() {
-      if (this._locked) throw new TypeError("ReadableStream is locked");
-      this._locked = true;
-      const stream = this;
-      return {
-        read: () => stream._read(),
-        releaseLock: () => { stream._locked = false; },
-        cancel: (reason) => { stream._closed = true; stream._queue = []; if (typeof stream._source.cancel === "function") stream._source.cancel(reason); return Promise.resolve(); },
-        get closed() { return Promise.resolve(); },
-      };
+    _cancel(reason) {
+      if (this._closed && this._queue.length === 0) return Promise.resolve();
+      this._closed = true;
+      this._queue = [];
+      this._flush(); // pending reads end
+      return Promise.resolve(typeof this._source.cancel === "function" ? this._source.cancel(reason) : undefined).then(() => {});
     }
-    cancel(reason) { this._closed = true; this._queue = []; if (typeof this._source.cancel === "function") this._source.cancel(reason); return Promise.resolve(); }
+    getReader() { return new ReadableStreamDefaultReader(this); }
+    cancel(reason) {
+      if (this._locked) return Promise.reject(new TypeError("ReadableStream is locked"));
+      return this._cancel(reason);
+    }
     [Symbol.asyncIterator]() {
       // goja has no async generators: a hand-written async iterator.
       const reader = this.getReader();
@@ -602,6 +624,35 @@
     }
   }
   tag(ReadableStream, "ReadableStream");
+  class ReadableStreamDefaultReader {
+    constructor(stream) {
+      if (!(stream instanceof ReadableStream)) throw new TypeError("ReadableStreamDefaultReader needs a ReadableStream");
+      if (stream._locked) throw new TypeError("ReadableStream is locked");
+      stream._locked = true;
+      this._stream = stream;
+      this._closed = stream._closedPromise;
+    }
+    get closed() { return this._closed; }
+    read() {
+      if (this._stream === null) return Promise.reject(new TypeError("This reader has been released"));
+      return this._stream._read();
+    }
+    cancel(reason) {
+      if (this._stream === null) return Promise.reject(new TypeError("This reader has been released"));
+      return this._stream._cancel(reason);
+    }
+    releaseLock() {
+      const stream = this._stream;
+      if (stream === null) return;
+      const released = new TypeError("This reader has been released");
+      for (const w of stream._waiting.splice(0)) w.reject(released);
+      stream._locked = false;
+      this._stream = null;
+      this._closed = Promise.reject(released);
+      this._closed.catch(() => {});
+    }
+  }
+  tag(ReadableStreamDefaultReader, "ReadableStreamDefaultReader");
   function bytesStream(bytes) {
     return new ReadableStream({ start(c) { if (bytes.length) c.enqueue(bytes); c.close(); } });
   }
@@ -619,8 +670,9 @@
   define("ReadableStream", ReadableStream);
 
   // ---------------------------------------------------------------- WritableStream, TransformStream, pipes
-  // Writes reach the sink one at a time, in order; there is no backpressure
-  // (ready is always resolved), as bodies are buffered anyway.
+  // Writes reach the sink one at a time, in order. With the default
+  // high-water mark of 1, desiredSize is 1 less the writes not yet done,
+  // and ready resolves when it is positive again.
   class WritableStream {
     constructor(sink = {}, strategy) {
       this._sink = sink;
@@ -634,6 +686,20 @@
       this._controller = { error: (e) => this._fail(e), signal: abort.signal };
       const started = typeof sink.start === "function" ? sink.start(this._controller) : undefined;
       this._chain = Promise.resolve(started).then(() => {}, (e) => this._fail(e));
+      this._inflight = 0;
+      this._readyWaiters = [];
+    }
+    _desiredSize() {
+      return this._state === "errored" ? null : this._state === "writable" ? 1 - this._inflight : 0;
+    }
+    _ready() {
+      if (this._state === "errored") return Promise.reject(this._error);
+      if (this._inflight < 1) return Promise.resolve();
+      return new Promise((resolve, reject) => this._readyWaiters.push({ resolve, reject }));
+    }
+    _settleReady() {
+      if (this._inflight >= 1 && this._state !== "errored") return;
+      for (const w of this._readyWaiters.splice(0)) this._state === "errored" ? w.reject(this._error) : w.resolve();
     }
     get locked() { return this._locked; }
     _fail(e) {
@@ -641,6 +707,7 @@
       this._state = "errored";
       this._error = e;
       this._rejectClosed(e);
+      this._settleReady();
     }
     _then(op) {
       const p = this._chain.then(() => {
@@ -653,10 +720,14 @@
     _write(chunk) {
       if (this._state === "errored") return Promise.reject(this._error);
       if (this._state !== "writable") return Promise.reject(new TypeError("Cannot write to a closing or closed WritableStream"));
-      return this._then(() => (typeof this._sink.write === "function" ? this._sink.write(chunk, this._controller) : undefined)).then(() => {});
+      this._inflight++;
+      const done = () => { this._inflight--; this._settleReady(); };
+      return this._then(() => (typeof this._sink.write === "function" ? this._sink.write(chunk, this._controller) : undefined))
+        .then(() => { done(); }, (e) => { done(); throw e; });
     }
     _close() {
-      if (this._state !== "writable") return Promise.reject(new TypeError("Cannot close a closing, closed or errored WritableStream"));
+      if (this._state === "errored") return Promise.reject(this._error);
+      if (this._state !== "writable") return Promise.reject(new TypeError("Cannot close a closing or closed WritableStream"));
       this._state = "closing";
       return this._then(() => (typeof this._sink.close === "function" ? this._sink.close() : undefined)).then(() => {
         this._state = "closed";
@@ -665,9 +736,10 @@
     }
     _abort(reason) {
       if (this._state === "closed" || this._state === "errored") return Promise.resolve();
+      const pending = this._chain; // a write in progress finishes before the sink hears of the abort
       this._fail(reason);
       this._abortController.abort(reason);
-      return Promise.resolve(typeof this._sink.abort === "function" ? this._sink.abort(reason) : undefined).then(() => {});
+      return pending.then(() => (typeof this._sink.abort === "function" ? this._sink.abort(reason) : undefined)).then(() => {});
     }
     getWriter() { return new WritableStreamDefaultWriter(this); }
     close() {
@@ -687,16 +759,21 @@
       stream._locked = true;
       this._stream = stream;
     }
-    get closed() { return this._stream._closed; }
-    get ready() { return Promise.resolve(); }
+    get closed() { return this._released ? this._released : this._stream._closed; }
+    get ready() { return this._released ? this._released : this._stream._ready(); }
     get desiredSize() {
-      const st = this._stream._state;
-      return st === "errored" ? null : st === "writable" ? 1 : 0;
+      if (this._released) throw new TypeError("This writer has been released");
+      return this._stream._desiredSize();
     }
-    write(chunk) { return this._stream._write(chunk); }
-    close() { return this._stream._close(); }
-    abort(reason) { return this._stream._abort(reason); }
-    releaseLock() { this._stream._locked = false; }
+    write(chunk) { return this._released ? this._released : this._stream._write(chunk); }
+    close() { return this._released ? this._released : this._stream._close(); }
+    abort(reason) { return this._released ? this._released : this._stream._abort(reason); }
+    releaseLock() {
+      if (this._released) return;
+      this._stream._locked = false;
+      this._released = Promise.reject(new TypeError("This writer has been released"));
+      this._released.catch(() => {});
+    }
   }
   tag(WritableStreamDefaultWriter, "WritableStreamDefaultWriter");
 
@@ -719,6 +796,10 @@
       writable = new WritableStream({
         start: () => started,
         write: async (chunk) => {
+          // Backpressure: a chunk is transformed once a read asks for one
+          // (the readable side's high-water mark is 0), so an awaited
+          // write waits for its reader, as on Workers.
+          await readable._demanded();
           try {
             if (typeof transformer.transform === "function") await transformer.transform(chunk, controller);
             else controller.enqueue(chunk);
@@ -747,7 +828,16 @@
   tag(TransformStream, "TransformStream");
   // Workers' own: a TransformStream that passes bytes through.
   class IdentityTransformStream extends TransformStream {
-    constructor() { super(); }
+    constructor() {
+      super({
+        transform(chunk, c) {
+          if (!(chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk))) {
+            throw new TypeError("This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.");
+          }
+          c.enqueue(chunk instanceof ArrayBuffer ? new Uint8Array(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        },
+      });
+    }
   }
 
   ReadableStream.prototype.pipeTo = async function pipeTo(dest, options = {}) {
@@ -757,12 +847,24 @@
     const reader = this.getReader();
     const writer = dest.getWriter();
     const signal = options.signal;
+    // An abort, or the destination failing, ends the pipe even while the
+    // source has nothing to read.
+    const abortReason = () => (signal.reason !== undefined ? signal.reason : new DOMException("The operation was aborted.", "AbortError"));
+    let onAbort;
+    const stopped = new Promise((_, reject) => {
+      if (signal) {
+        onAbort = () => reject(abortReason());
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort);
+      }
+      dest._closed.then(undefined, reject);
+    });
+    stopped.catch(() => {});
     try {
       for (;;) {
-        if (signal && signal.aborted) throw signal.reason !== undefined ? signal.reason : new DOMException("The operation was aborted.", "AbortError");
-        const { value, done } = await reader.read();
+        const { value, done } = await Promise.race([reader.read(), stopped]);
         if (done) break;
-        await writer.write(value);
+        await Promise.race([writer.write(value), stopped]);
       }
       if (!options.preventClose) await writer.close();
     } catch (e) {
@@ -770,6 +872,7 @@
       if (!options.preventCancel) await reader.cancel(e).catch(() => {});
       throw e;
     } finally {
+      if (signal && onAbort) signal.removeEventListener("abort", onAbort);
       reader.releaseLock();
       writer.releaseLock();
     }
@@ -783,14 +886,15 @@
     return transform.readable;
   };
   ReadableStream.from = function from(iterable) {
-    const method = iterable != null && (iterable[Symbol.asyncIterator] || iterable[Symbol.iterator]);
+    const async = iterable != null && typeof iterable[Symbol.asyncIterator] === "function";
+    const method = iterable != null && (async ? iterable[Symbol.asyncIterator] : iterable[Symbol.iterator]);
     if (typeof method !== "function") throw new TypeError("ReadableStream.from: the argument must be iterable");
     const it = method.call(iterable);
     return new ReadableStream({
       async pull(c) {
         const r = await it.next();
         if (r.done) c.close();
-        else c.enqueue(r.value);
+        else c.enqueue(async ? r.value : await r.value); // a sync iterable's promises are awaited
       },
       cancel(reason) { if (typeof it.return === "function") return it.return(reason); },
     });
@@ -799,7 +903,21 @@
   class TextEncoderStream extends TransformStream {
     constructor() {
       const encoder = new TextEncoder();
-      super({ transform(chunk, c) { const b = encoder.encode(String(chunk)); if (b.length) c.enqueue(b); } });
+      let high = ""; // a high surrogate ending the last chunk waits for its pair
+      super({
+        transform(chunk, c) {
+          let text = high + String(chunk);
+          high = "";
+          const last = text.charCodeAt(text.length - 1);
+          if (last >= 0xd800 && last <= 0xdbff) {
+            high = text[text.length - 1];
+            text = text.slice(0, -1);
+          }
+          const b = encoder.encode(text);
+          if (b.length) c.enqueue(b);
+        },
+        flush(c) { if (high) c.enqueue(encoder.encode("\ufffd")); },
+      });
     }
     get encoding() { return "utf-8"; }
   }

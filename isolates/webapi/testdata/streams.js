@@ -61,8 +61,70 @@ test("TransformStream: transform, flush, identity, errors", async () => {
 
   const failing = new TransformStream({ transform() { throw new Error("bad chunk"); } });
   const fw = failing.writable.getWriter();
+  const read = failing.readable.getReader().read(); // a chunk is transformed once a read asks for it
   eq((await rejects(fw.write("x"))).message, "bad chunk");
-  eq((await rejects(failing.readable.getReader().read())).message, "bad chunk");
+  eq((await rejects(read)).message, "bad chunk");
+});
+
+test("backpressure: an awaited write waits for a read, ready and desiredSize follow", async () => {
+  const { readable, writable } = new TransformStream();
+  const w = writable.getWriter();
+  eq(w.desiredSize, 1);
+  let written = false;
+  const p = w.write(new Uint8Array([1])).then(() => { written = true; });
+  eq(w.desiredSize, 0);
+  await new Promise((r) => setTimeout(r, 5));
+  eq(written, false); // nobody has read
+  const reader = readable.getReader();
+  eq(Array.from((await reader.read()).value), [1]);
+  await p;
+  eq([written, w.desiredSize], [true, 1]);
+  await w.ready;
+});
+
+test("locks: released readers and writers refuse, pending reads end", async () => {
+  const rs = new ReadableStream();
+  const r = rs.getReader();
+  const pending = r.read();
+  r.releaseLock();
+  ok((await rejects(pending)) instanceof TypeError, "a pending read rejects on release");
+  ok((await rejects(r.read())) instanceof TypeError, "a released reader refuses");
+  ok(!rs.locked, "the stream is free again");
+  const ws = new WritableStream();
+  const w = ws.getWriter();
+  w.releaseLock();
+  ok((await rejects(w.write(1))) instanceof TypeError, "a released writer refuses");
+  ok((await rejects(w.closed)) instanceof TypeError, "closed rejects once released");
+  const failing = new WritableStream({ write() { throw new Error("broken"); } });
+  const fw = failing.getWriter();
+  await fw.write(1).catch(() => {});
+  eq((await rejects(fw.close())).message, "broken"); // the stored error
+  const order = [];
+  const slow = new WritableStream({ async write() { await new Promise((r) => setTimeout(r, 5)); order.push("write done"); }, abort() { order.push("abort"); } });
+  const sw = slow.getWriter();
+  sw.write(1).catch(() => {});
+  await Promise.resolve(); // the write is under way
+  await Promise.resolve();
+  await sw.abort("stop");
+  eq(order, ["write done", "abort"]);
+});
+
+test("pipeTo ends on an abort while the source is idle, ReadableStream.from awaits promises", async () => {
+  const ac = new AbortController();
+  const idle = new ReadableStream(); // never yields
+  const piping = idle.pipeTo(new WritableStream(), { signal: ac.signal });
+  setTimeout(() => ac.abort(), 1);
+  eq((await rejects(piping)).name, "AbortError");
+  const values = [];
+  await ReadableStream.from([Promise.resolve("a"), "b"]).pipeTo(new WritableStream({ write(v) { values.push(v); } }));
+  eq(values, ["a", "b"]);
+  const chunks = await collect(ReadableStream.from(["\ud83d", "\ude00!"]).pipeThrough(new TextEncoderStream()));
+  eq(new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => Array.from(c)))), "😀!");
+  const id = new IdentityTransformStream();
+  const iw = id.writable.getWriter();
+  const ir = id.readable.getReader().read();
+  ok((await rejects(iw.write("text"))) instanceof TypeError, "IdentityTransformStream takes bytes only");
+  await rejects(ir);
 });
 
 test("the Workers streaming pattern: write in waitUntil, respond with the readable", async () => {
