@@ -27,7 +27,7 @@ type BodyStream struct {
 	// stop cancels the script's stream (a job on the isolate), once: the
 	// client went away while the script may be waiting on its stream,
 	// which would hold the request for ever. nil once used or given up.
-	stop func(job func())
+	stop   func(job func())
 	stopJS goja.Callable
 }
 
