@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -79,9 +81,16 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		return nil, err
 	}
 	a.bindings = binds
+	main := cfg.Main
+	if main == "" { // assets only: the assets answer everything; a stub stands in for the worker
+		if main, err = assetsOnlyStub(cfg.Dir); err != nil {
+			a.closeBindings(ctx)
+			return nil, err
+		}
+	}
 	a.workerO = WorkerOptions{
 		Dir:         cfg.Dir,
-		Main:        cfg.Main,
+		Main:        main,
 		Bindings:    binds,
 		Isolates:    cfg.Edgerun.Isolates,
 		MaxInFlight: cfg.Edgerun.MaxConcurrentPerIsolate,
@@ -143,7 +152,7 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 	if ac := a.cfg.Assets; ac != nil {
 		as, err := assets.Open(assets.Options{
 			Directory: ac.Directory, HTMLHandling: ac.HTMLHandling, NotFoundHandling: ac.NotFoundHandling,
-			RunWorkerFirst: ac.RunWorkerFirst, WorkerFirstPaths: ac.WorkerFirstPaths, HasWorker: true,
+			RunWorkerFirst: ac.RunWorkerFirst, WorkerFirstPaths: ac.WorkerFirstPaths, HasWorker: a.cfg.Main != "",
 			NavigationPrefersAssets: navigationPrefersAssets(a.cfg), Hidden: []string{a.cfg.Path},
 		})
 		if err != nil {
@@ -325,4 +334,19 @@ func navigationPrefersAssets(cfg *config.Config) bool {
 	}
 	return slices.Contains(cfg.CompatibilityFlags, "assets_navigation_prefers_asset_serving") ||
 		cfg.CompatibilityDate == "" || cfg.CompatibilityDate >= "2025-04-01"
+}
+
+// assetsOnlyStub writes the worker an assets-only project runs (it never
+// gets a request: the assets answer every one) under .edgerun, and returns
+// its path.
+func assetsOnlyStub(dir string) (string, error) {
+	path := filepath.Join(dir, ".edgerun", "assets-only-worker.js")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	const stub = "// Written by edgerun for a project with [assets] and no main.\nexport default { fetch() { return new Response(null, { status: 404 }); } };\n"
+	if err := os.WriteFile(path, []byte(stub), 0o644); err != nil {
+		return "", err
+	}
+	return path, nil
 }

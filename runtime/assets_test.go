@@ -53,3 +53,25 @@ func TestAssetsBeforeTheWorker(t *testing.T) {
 		t.Fatalf("HEAD = %d %q length %q", resp.StatusCode, body, resp.Header.Get("Content-Length"))
 	}
 }
+
+// A project with [assets] and no main is a static site: the files answer
+// every request, not_found_handling included.
+func TestAssetsOnlyProject(t *testing.T) {
+	a := startApp(t, copyFixture(t, "static-site"), nil)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{"GET", "/", 200, "<h1>home</h1>\n"},
+		{"GET", "/docs/", 200, "docs\n"},
+		{"GET", "/docs", 307, ""},
+		{"GET", "/nope", 404, "missing\n"},
+		{"POST", "/", 405, ""},
+	} {
+		resp, body := a.do(t, tc.method, tc.path, nil, nil)
+		if resp.StatusCode != tc.status || body != tc.body {
+			t.Errorf("%s %s = %d %q; want %d %q", tc.method, tc.path, resp.StatusCode, body, tc.status, tc.body)
+		}
+	}
+}

@@ -292,6 +292,10 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "✘ %v\n", err)
 		return 1
 	}
+	if cfg.Main == "" {
+		fmt.Fprintf(stdout, "✔ %s: assets only (no main): nothing to bundle\n", cfg.Name)
+		return 0
+	}
 	res, _, err := runtime.BuildWorker(runtime.WorkerOptions{Dir: cfg.Dir, Main: cfg.Main, Build: runtime.BundleOptions(cfg)})
 	if err != nil {
 		fmt.Fprintf(stderr, "✘ %v\n", err)

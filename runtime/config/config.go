@@ -35,7 +35,7 @@ type Config struct {
 	Env  string // selected environment; "" = top level
 
 	Name               string // name; with an environment, "<name>-<env>" unless the environment sets its own
-	Main               string // main: the entry module, absolute; must exist
+	Main               string // main: the entry module, absolute; must exist ("" for an assets-only project)
 	CompatibilityDate  string // compatibility_date (YYYY-MM-DD); "" if unset (a warning says so)
 	CompatibilityFlags []string
 

@@ -286,6 +286,9 @@ func (r *resolver) validName(v any, p keyPath) string {
 func (r *resolver) main(cfg *Config) {
 	v, p, ok := r.inherited("main")
 	if !ok {
+		if _, _, assets := r.inherited("assets"); assets {
+			return // an assets-only project: the files answer every request
+		}
 		line := r.d.doc.lineOf(nil)
 		if line == 0 {
 			line = 1
