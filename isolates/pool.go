@@ -368,6 +368,9 @@ wait:
 	p.building.Wait()
 	for _, iso := range *p.isolates.Load() {
 		iso.Retire(ErrPoolClosed)
+		// A slice still running (a loop that outlived the drain) would never
+		// let the isolate end: the watchdog is gone, so interrupt it here.
+		iso.interruptSlice(iso.sliceStart.Load(), ErrPoolClosed)
 		<-iso.Done()
 	}
 	p.releaseHeap()

@@ -168,9 +168,12 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 	rctx, cancel := context.WithCancel(context.Background())
 	scope := isolates.NewScope(rctx, s.ids.Add(1))
+	scope.SetValue(requestEndKey{}, cancel) // the request's context ends when it finishes (call.Finish)
 	gone := goneChecker(ctx, cancel)
 	resp, err := s.worker.Load().Fetch(rctx, req, scope, gone)
-	cancel()
+	if err != nil {
+		cancel()
+	}
 	if err != nil {
 		s.writeError(ctx, req, scope.ID, err)
 	} else {
@@ -304,7 +307,7 @@ func (s *Server) streamBody(ctx *fasthttp.RequestCtx, req *webapi.Request, body 
 		return
 	}
 	ctx.Response.ImmediateHeaderFlush = true // the status and headers go out before the first chunk is written
-	ctx.SetBodyStream(&streamReader{body: body, gone: gone, log: s.log, requestID: requestID}, -1)
+	ctx.SetBodyStream(&streamReader{body: body, gone: gone, log: s.log, requestID: requestID, conn: ctx.Conn(), timeout: s.fasthttp.WriteTimeout}, -1)
 }
 
 // streamReader is a BodyStream as the io.Reader fasthttp sends: a read
@@ -315,6 +318,8 @@ type streamReader struct {
 	pending   []byte
 	log       *slog.Logger
 	requestID uint64
+	conn      net.Conn
+	timeout   time.Duration
 }
 
 var errClientGone = errors.New("the client went away")
@@ -336,6 +341,11 @@ func (r *streamReader) Read(p []byte) (int, error) {
 		default:
 			r.pending = chunk
 		}
+	}
+	// fasthttp's WriteTimeout holds for the whole response: a stream lasts
+	// as long as it writes, and only a stalled client times out.
+	if r.timeout > 0 && r.conn != nil {
+		_ = r.conn.SetWriteDeadline(time.Now().Add(r.timeout))
 	}
 	n := copy(p, r.pending)
 	r.pending = r.pending[n:]

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -111,5 +112,81 @@ func TestStreamCancelledWhenTheClientLeaves(t *testing.T) {
 			t.Fatalf("the abandoned stream was not cancelled (cancelled=%s, in flight %d)", body, a.app.Server().Worker().Pool.Stats().InFlight)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Streams and work that outlive the handler's answer: an answer that comes
+// after the client left is cancelled; waitUntil work after the response is
+// not cut off; async and failing pulls end their responses.
+func TestStreamsAndWorkAfterTheAnswer(t *testing.T) {
+	a := startAppWith(t, config.Options{Dir: fixture("streaming")}, false, func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+	})
+	impatient := &http.Client{Timeout: 200 * time.Millisecond}
+	if _, err := impatient.Get(a.base + "/late"); err == nil {
+		t.Fatal("/late answered within 200ms")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, body := a.get(t, "/late-cancelled"); body == "true" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stream answered to a client that had left was never cancelled")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	if code, body := a.get(t, "/after"); code != 200 || body != "answered" {
+		t.Fatalf("/after = %d %s", code, body)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		_, body := a.get(t, "/after-result")
+		if body == "released" {
+			break
+		}
+		if time.Now().After(deadline) || strings.Contains(body, "Error") {
+			t.Fatalf("the fetch in waitUntil after the response ended with %q", body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	if code, body := a.get(t, "/async-pull"); code != 200 || body != "part0;part1;part2;" {
+		t.Fatalf("/async-pull = %d %q", code, body)
+	}
+	r, err := client.Get(a.base + "/pull-throws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if string(got) != "first;" || err == nil {
+		t.Fatalf("/pull-throws = %q, %v; want \"first;\" cut short", got, err)
+	}
+}
+
+// Shutting down with a request stuck in a loop ends (the loop is
+// interrupted once the drain time is over) instead of waiting for ever.
+func TestShutdownInterruptsAStuckLoop(t *testing.T) {
+	a := startAppWith(t, config.Options{Dir: fixture("streaming")}, false, func(cfg *config.Config) {
+		cfg.Limits.CPUMs = 10 * 60 * 1000 // the CPU limit would not end it in time
+	})
+	go func() {
+		if resp, err := (&http.Client{Timeout: 30 * time.Second}).Get(a.base + "/burn"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	time.Sleep(300 * time.Millisecond) // /burn is running
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		done <- a.app.Shutdown(ctx)
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Shutdown did not return: the stuck loop held it")
 	}
 }

@@ -217,6 +217,7 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 		}
 		r, retired, err := wait(ctx, done, iso.Done(), gone)
 		if err != nil {
+			c.abandon()
 			return nil, err
 		}
 		if !retired {
@@ -252,6 +253,13 @@ func wait(ctx context.Context, done <-chan fetchResult, retired <-chan struct{},
 		case <-retired:
 			return fetchResult{}, true, nil
 		case <-ctx.Done():
+			// The request may have answered and finished (its end cancels
+			// ctx) in the same instant: an answer wins.
+			select {
+			case r := <-done:
+				return r, false, nil
+			default:
+			}
 			return fetchResult{}, false, ctx.Err()
 		case <-*epoch.Load():
 			waited += watchEvery
@@ -272,6 +280,9 @@ type call struct {
 	done    chan fetchResult
 	gone    func() bool
 	unwatch func()
+	// abandoned: nobody waits for the answer any more (the client left,
+	// the request's context ended); a streamed one is cancelled on arrival.
+	abandoned atomic.Bool
 }
 
 func (c *call) run() {
@@ -291,9 +302,43 @@ func (c *call) wantMore() bool {
 	return true
 }
 
-func (c *call) Respond(resp *webapi.Response, err error) { c.done <- fetchResult{resp, err} }
+func (c *call) Respond(resp *webapi.Response, err error) {
+	c.done <- fetchResult{resp, err}
+	if c.abandoned.Load() {
+		c.drainAbandoned()
+	}
+}
 
-func (c *call) Finish() { c.pool.Release(c.iso) }
+// abandon: the answer will not be read; a streamed body is cancelled so
+// that the worker's stream (and the request) can end.
+func (c *call) abandon() {
+	c.abandoned.Store(true)
+	c.drainAbandoned()
+}
+
+func (c *call) drainAbandoned() {
+	select {
+	case r := <-c.done:
+		if r.resp != nil && r.resp.Stream != nil {
+			r.resp.Stream.Cancel()
+		}
+	default:
+	}
+}
+
+// Finish: the request is over, its waitUntil work and streamed body
+// included. Its context ends only now, so that work after the response
+// (ctx.waitUntil(fetch(…)), a stream's producer) is not cut off.
+func (c *call) Finish() {
+	c.pool.Release(c.iso)
+	if end, ok := c.x.Scope.Value(requestEndKey{}).(context.CancelFunc); ok {
+		end()
+	}
+}
+
+// requestEndKey holds, in a request's scope, the cancel func of its
+// context, called when the request is finished.
+type requestEndKey struct{}
 
 type fetchResult struct {
 	resp *webapi.Response

@@ -588,11 +588,27 @@
       if (this._closed) return Promise.resolve({ value: undefined, done: true });
       const p = new Promise((resolve, reject) => this._waiting.push({ resolve, reject }));
       this._satisfyDemand();
-      if (typeof this._source.pull === "function" && !this._pulling) {
-        this._pulling = true;
-        Promise.resolve(this._source.pull(this._controller)).then(() => { this._pulling = false; }, (e) => this._controller.error(e));
-      }
+      this._pull();
       return p;
+    }
+    // _pull asks the source for more, once at a time, and again when reads
+    // are still waiting after it settles (an async pull that enqueued
+    // nothing yet must not stall the stream); a pull that throws errors it.
+    _pull() {
+      if (typeof this._source.pull !== "function" || this._pulling) return;
+      this._pulling = true;
+      let r;
+      try {
+        r = this._source.pull(this._controller);
+      } catch (e) {
+        this._pulling = false;
+        this._controller.error(e);
+        return;
+      }
+      Promise.resolve(r).then(() => {
+        this._pulling = false;
+        if (this._waiting.length > 0 && !this._closed && this._error === undefined) this._pull();
+      }, (e) => { this._pulling = false; this._controller.error(e); });
     }
     _cancel(reason) {
       if (this._closed && this._queue.length === 0) return Promise.resolve();

@@ -48,6 +48,44 @@ export default {
       return new Response(new ReadableStream({ cancel() { globalThis.cancelled = (globalThis.cancelled || 0) + 1; } }));
     }
     if (url.pathname === "/cancelled") return new Response(String(globalThis.cancelled || 0));
+    if (url.pathname === "/late") {
+      // Answers after the client has given up: an endless stream nobody reads.
+      await new Promise((r) => setTimeout(r, 500));
+      let timer;
+      return new Response(new ReadableStream({
+        start(c) { timer = setInterval(() => c.enqueue(enc.encode("tick\n")), 5); },
+        cancel() { clearInterval(timer); globalThis.lateCancelled = true; },
+      }));
+    }
+    if (url.pathname === "/late-cancelled") return new Response(String(!!globalThis.lateCancelled));
+    if (url.pathname === "/after") {
+      // Work after the response: a fetch in waitUntil must not be cut off.
+      ctx.waitUntil(fetch(new URL("/release", url)).then((r) => r.text()).then((t) => { globalThis.after = t; }, (e) => { globalThis.after = String(e); }));
+      return new Response("answered");
+    }
+    if (url.pathname === "/after-result") return new Response(String(globalThis.after));
+    if (url.pathname === "/async-pull") {
+      let n = 0;
+      return new Response(new ReadableStream({
+        async pull(c) {
+          await null;
+          if (n === 3) return c.close();
+          c.enqueue(enc.encode(`part${n++};`));
+        },
+      }));
+    }
+    if (url.pathname === "/pull-throws") {
+      let n = 0;
+      return new Response(new ReadableStream({
+        pull(c) {
+          if (n++ === 1) throw new Error("pull broke");
+          c.enqueue(enc.encode("first;"));
+        },
+      }));
+    }
+    if (url.pathname === "/burn") {
+      for (;;) {}
+    }
     return new Response("not found", { status: 404 });
   },
 };
