@@ -201,6 +201,9 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	go func() { serveErr <- app.Serve(ln) }()
 	wk := app.Server().Worker()
 	log.Info(fmt.Sprintf("%s: %s worker, %s, %d isolates", cfg.Name, wk.Mode, byteSize(wk.Size), wk.Pool.Stats().Isolates))
+	if lines := runtime.BindingsSummary(cfg); len(lines) > 0 {
+		log.Info("Your worker has access to the following bindings:\n  " + strings.Join(lines, "\n  "))
+	}
 	log.Info(fmt.Sprintf("Ready on http://%s", ln.Addr()))
 	serveAdmin(app, adminListen, log)
 	if !dev && len(cfg.Triggers.Crons) > 0 {

@@ -1,0 +1,85 @@
+package runtime
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"edgerun/runtime/config"
+)
+
+// BindingsSummary lists what the worker finds on env, one line each, as
+// wrangler dev prints it at start: name, kind, and where it lives. Secrets'
+// values and passwords are never shown.
+func BindingsSummary(cfg *config.Config) []string {
+	type row struct{ name, kind, where string }
+	var rows []row
+	for _, h := range cfg.Hyperdrive {
+		where := "managed local PostgreSQL (.edgerun/state/postgres)"
+		if h.LocalConnectionString != "" {
+			where = endpointOf(h.LocalConnectionString)
+			if len(h.ReplicaConnectionStrings) > 0 {
+				where += fmt.Sprintf(", %d replica(s)", len(h.ReplicaConnectionStrings))
+			}
+		}
+		rows = append(rows, row{h.Binding, "Hyperdrive", where})
+	}
+	for _, kv := range cfg.KVNamespaces {
+		rows = append(rows, row{kv.Binding, "KV Namespace", "local (.edgerun/state/kv.db)"})
+	}
+	for _, b := range cfg.R2Buckets {
+		rows = append(rows, row{b.Binding, "R2 Bucket", "local (.edgerun/state/r2)"})
+	}
+	if a := cfg.Assets; a != nil && a.Binding != "" {
+		dir, err := filepath.Rel(cfg.Dir, a.Directory)
+		if err != nil {
+			dir = a.Directory
+		}
+		rows = append(rows, row{a.Binding, "Assets", dir + "/"})
+	}
+	names := make([]string, 0, len(cfg.Vars))
+	for k := range cfg.Vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if _, secret := cfg.Secrets[k]; secret {
+			continue
+		}
+		b, _ := json.Marshal(cfg.Vars[k])
+		v := string(b)
+		if len(v) > 40 {
+			v = v[:37] + "..."
+		}
+		rows = append(rows, row{k, "Var", v})
+	}
+	secrets := make([]string, 0, len(cfg.Secrets))
+	for k := range cfg.Secrets {
+		secrets = append(secrets, k)
+	}
+	sort.Strings(secrets)
+	for _, k := range secrets {
+		rows = append(rows, row{k, "Secret", "(hidden)"})
+	}
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r.name))
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fmt.Sprintf("env.%-*s  %-12s  %s", width, r.name, r.kind, r.where)
+	}
+	return out
+}
+
+// endpointOf is a connection string without its credentials: host:port/db.
+func endpointOf(connString string) string {
+	u, err := url.Parse(connString)
+	if err != nil || u.Host == "" {
+		return "(connection string)"
+	}
+	return u.Host + "/" + strings.TrimPrefix(u.Path, "/")
+}
