@@ -57,6 +57,9 @@ type Assets struct {
 	ignoreMod     time.Time
 	ignoreSize    int64
 	ignoreChecked time.Time
+
+	redirects *ruleFile[[]redirectRule] // _redirects
+	headers   *ruleFile[[]headerRule]   // _headers
 }
 
 type etagEntry struct {
@@ -78,7 +81,9 @@ func Open(opts Options) (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
-	a := &Assets{opts: opts, root: root, etags: map[string]etagEntry{}}
+	a := &Assets{opts: opts, root: root, etags: map[string]etagEntry{},
+		redirects: &ruleFile[[]redirectRule]{name: "_redirects", parse: parseRedirects},
+		headers:   &ruleFile[[]headerRule]{name: "_headers", parse: parseHeaders}}
 	for _, h := range opts.Hidden {
 		if rel, err := filepath.Rel(opts.Directory, h); err == nil && filepath.IsLocal(rel) {
 			a.hidden = append(a.hidden, strings.ToLower(filepath.ToSlash(rel)))
@@ -164,7 +169,15 @@ func (a *Assets) Handles(req Request) bool {
 	if a.opts.NavigationPrefersAssets && req.Header != nil && req.Header("Sec-Fetch-Mode") == "navigate" {
 		notFound = a.opts.NotFoundHandling
 	}
-	it, _ := a.resolve(decodePath(req.Path), notFound)
+	path := decodePath(req.Path)
+	redirect, rewrite := a.redirect(path, req.RawQuery)
+	if redirect != nil {
+		return true
+	}
+	if rewrite != "" {
+		path = decodePath(rewrite)
+	}
+	it, _ := a.resolve(path, notFound)
 	return it != nil
 }
 
@@ -172,7 +185,23 @@ func (a *Assets) Handles(req Request) bool {
 // a 304, a 404 (with not_found_handling's page) or a 405 for methods other
 // than GET and HEAD.
 func (a *Assets) Serve(req Request) (*Response, error) {
+	resp, err := a.serve(req)
+	if err == nil {
+		resp.Headers = a.withCustomHeaders(decodePath(req.Path), resp.Headers)
+	}
+	return resp, err
+}
+
+func (a *Assets) serve(req Request) (*Response, error) {
 	decoded := decodePath(req.Path)
+	requested := req.Path // what a canonical-path redirect compares with
+	redirect, rewrite := a.redirect(decoded, req.RawQuery)
+	if redirect != nil {
+		return redirect, nil
+	}
+	if rewrite != "" { // a 200 rule serves another path at this one
+		decoded, requested = decodePath(rewrite), rewrite
+	}
 	it, err := a.resolve(decoded, a.opts.NotFoundHandling)
 	if err != nil {
 		return nil, err
@@ -189,7 +218,7 @@ func (a *Assets) Serve(req Request) (*Response, error) {
 	}
 	// The canonical path is the decoded one encoded again: "/[x]" is
 	// served at "/%5Bx%5D".
-	if encoded := encodePath(dest); it.redirect != "" || encoded != req.Path {
+	if encoded := encodePath(dest); it.redirect != "" || encoded != requested {
 		location := encoded
 		if req.RawQuery != "" {
 			location += "?" + req.RawQuery

@@ -273,3 +273,43 @@ func FuzzServe(f *testing.F) {
 		}
 	})
 }
+
+// _redirects and _headers, as Workers Static Assets applies them.
+func TestRedirectsAndHeadersFiles(t *testing.T) {
+	a := site(t, Options{})
+	dir := a.opts.Directory
+	files := map[string]string{
+		"_redirects": "# moves\n/old /file 301\n/blog/* /posts/:splat\n/users/:id /u/:id.html 301\n/rewrite /style.css 200\n/ext https://example.com/x 308\n/bad /x 404\n",
+		"_headers":   "/*\n  X-Frame-Options: DENY\n/style.css\n  Cache-Control: public, max-age=31536000\n  X-Extra: a\n/file\n  ! X-Frame-Options\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := Open(Options{Directory: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	check(t, b, "GET", "/old", "x=1", want{301, "", "/file?x=1"})
+	check(t, b, "GET", "/blog/2024/hello", "", want{302, "", "/posts/2024/hello"})
+	check(t, b, "GET", "/users/42", "", want{301, "", "/u/42.html"})
+	check(t, b, "GET", "/ext", "", want{308, "", "https://example.com/x"})
+	check(t, b, "GET", "/rewrite", "", want{200, "style.css", ""}) // served at /rewrite
+	check(t, b, "GET", "/bad", "", want{404, "", ""})             // 404 is no redirect status
+	check(t, b, "GET", "/_redirects", "", want{404, "", ""})
+	check(t, b, "GET", "/_headers", "", want{404, "", ""})
+
+	r, _ := b.Serve(Request{Method: "GET", Path: "/style.css"})
+	if header(r, "Cache-Control") != "public, max-age=31536000" || header(r, "X-Frame-Options") != "DENY" || header(r, "X-Extra") != "a" {
+		t.Fatalf("/style.css headers = %v", r.Headers)
+	}
+	r, _ = b.Serve(Request{Method: "GET", Path: "/file"})
+	if header(r, "X-Frame-Options") != "" || header(r, "Content-Type") == "" {
+		t.Fatalf("/file headers = %v", r.Headers)
+	}
+	if !b.Handles(Request{Method: "GET", Path: "/old"}) {
+		t.Fatal("a redirect rule's path is the assets' to answer")
+	}
+}
