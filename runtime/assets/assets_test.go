@@ -297,7 +297,7 @@ func TestRedirectsAndHeadersFiles(t *testing.T) {
 	check(t, b, "GET", "/users/42", "", want{301, "", "/u/42.html"})
 	check(t, b, "GET", "/ext", "", want{308, "", "https://example.com/x"})
 	check(t, b, "GET", "/rewrite", "", want{200, "style.css", ""}) // served at /rewrite
-	check(t, b, "GET", "/bad", "", want{404, "", ""})             // 404 is no redirect status
+	check(t, b, "GET", "/bad", "", want{404, "", ""})              // 404 is no redirect status
 	check(t, b, "GET", "/_redirects", "", want{404, "", ""})
 	check(t, b, "GET", "/_headers", "", want{404, "", ""})
 
