@@ -9,7 +9,9 @@ import (
 // current while any JavaScript that descends from the request runs, including
 // promise continuations and timers the request created.
 type Scope struct {
-	// Ctx is cancelled when the request is abandoned (client gone, deadline).
+	// Ctx is cancelled when the request is abandoned (client gone before
+	// the answer, deadline) or over (its waitUntil work and body done): work
+	// after the answer (ctx.waitUntil) still runs with it.
 	Ctx context.Context
 	// ID is unique within the process.
 	ID uint64
