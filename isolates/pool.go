@@ -36,6 +36,10 @@ type PoolOptions struct {
 // ErrPoolClosed is returned by Acquire after Close.
 var ErrPoolClosed = errors.New("isolate pool closed")
 
+// ErrClosedWhileRunning interrupts JavaScript still running when a closing
+// pool's drain time is over.
+var ErrClosedWhileRunning = errors.New("the worker was still running when the isolate pool closed")
+
 // Pool spreads requests over a fixed number of warm isolates, least
 // in-flight first, and replaces isolates that retire.
 type Pool struct {
@@ -370,7 +374,9 @@ wait:
 		iso.Retire(ErrPoolClosed)
 		// A slice still running (a loop that outlived the drain) would never
 		// let the isolate end: the watchdog is gone, so interrupt it here.
-		iso.interruptSlice(iso.sliceStart.Load(), ErrPoolClosed)
+		// Not ErrPoolClosed: that would have the request run again on the
+		// next version, after it partly ran here.
+		iso.interruptSlice(iso.sliceStart.Load(), ErrClosedWhileRunning)
 		<-iso.Done()
 	}
 	p.releaseHeap()

@@ -179,7 +179,14 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	} else {
 		writeResponse(ctx, resp)
 		if resp.Stream != nil {
-			s.streamBody(ctx, req, resp.Stream, gone, scope.ID)
+			// A client that leaves mid-stream stops the stream, not the
+			// request's waitUntil work: check without cancelling.
+			s.streamBody(ctx, req, resp.Stream, goneChecker(ctx, func() {}), scope.ID)
+		} else if rctx.Err() == nil {
+			// Answered with waitUntil work still running: as on Workers, it
+			// gets waitUntilLimit more, then its fetches and queries are
+			// cancelled.
+			time.AfterFunc(waitUntilLimit, cancel)
 		}
 	}
 	s.finished(ctx, req.Method, start, scope.ID)
@@ -323,6 +330,10 @@ type streamReader struct {
 }
 
 var errClientGone = errors.New("the client went away")
+
+// waitUntilLimit is how long work in ctx.waitUntil may run after the
+// response, as on Workers.
+const waitUntilLimit = 30 * time.Second
 
 func (r *streamReader) Read(p []byte) (int, error) {
 	for len(r.pending) == 0 {

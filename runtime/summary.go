@@ -76,8 +76,17 @@ func BindingsSummary(cfg *config.Config) []string {
 }
 
 // endpointOf is a connection string without its credentials: host:port/db.
+// Everything up to the last @ goes first, since a password may hold the
+// characters a URL parser splits at (/, ?, #).
 func endpointOf(connString string) string {
-	u, err := url.Parse(connString)
+	scheme, rest, ok := strings.Cut(connString, "://")
+	if !ok {
+		return "(connection string)" // key=value form: nothing safe to pick out cheaply
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = rest[i+1:]
+	}
+	u, err := url.Parse(scheme + "://" + rest)
 	if err != nil || u.Host == "" {
 		return "(connection string)"
 	}

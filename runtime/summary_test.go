@@ -36,4 +36,13 @@ func TestBindingsSummary(t *testing.T) {
 	if strings.Contains(got, "pa55word") || strings.Contains(got, "s3cret") {
 		t.Fatal("a password or a secret in the summary")
 	}
+	for in, want := range map[string]string{
+		"postgres://app:1234/5x@db.internal:5432/app": "db.internal:5432/app",
+		"postgres://app:12?x#y@db/app":                "db/app",
+		"host=db password=secret dbname=app":          "(connection string)",
+	} {
+		if got := endpointOf(in); got != want {
+			t.Errorf("endpointOf(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -171,11 +171,8 @@ func (a *Assets) Handles(req Request) bool {
 	}
 	path := decodePath(req.Path)
 	redirect, rewrite := a.redirect(path, req.RawQuery)
-	if redirect != nil {
-		return true
-	}
-	if rewrite != "" {
-		path = decodePath(rewrite)
+	if redirect != nil || rewrite != "" {
+		return true // a rewrite to nothing is the assets' 404, as in Workers
 	}
 	it, _ := a.resolve(path, notFound)
 	return it != nil

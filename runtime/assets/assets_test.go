@@ -279,8 +279,8 @@ func TestRedirectsAndHeadersFiles(t *testing.T) {
 	a := site(t, Options{})
 	dir := a.opts.Directory
 	files := map[string]string{
-		"_redirects": "# moves\n/old /file 301\n/blog/* /posts/:splat\n/users/:id /u/:id.html 301\n/rewrite /style.css 200\n/ext https://example.com/x 308\n/bad /x 404\n",
-		"_headers":   "/*\n  X-Frame-Options: DENY\n/style.css\n  Cache-Control: public, max-age=31536000\n  X-Extra: a\n/file\n  ! X-Frame-Options\n",
+		"_redirects": "# moves\n/old /file 301\n/blog/* /posts/:splat\n/users/:id /u/:id.html 301\n/rewrite /style.css 200\n/gone /missing.html 200\n/ext https://example.com/x 308\n/bad /x 404\n",
+		"_headers":   "/*\n  X-Frame-Options: DENY\n  Bad Name: dropped\n/style.css\n  Cache-Control: public, max-age=31536000\n  X-Extra: a\n/file\n  ! X-Frame-Options\n",
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -309,7 +309,11 @@ func TestRedirectsAndHeadersFiles(t *testing.T) {
 	if header(r, "X-Frame-Options") != "" || header(r, "Content-Type") == "" {
 		t.Fatalf("/file headers = %v", r.Headers)
 	}
-	if !b.Handles(Request{Method: "GET", Path: "/old"}) {
-		t.Fatal("a redirect rule's path is the assets' to answer")
+	if !b.Handles(Request{Method: "GET", Path: "/old"}) || !b.Handles(Request{Method: "GET", Path: "/gone"}) {
+		t.Fatal("a redirect or rewrite rule's path is the assets' to answer")
+	}
+	check(t, b, "GET", "/gone", "", want{404, "", ""})
+	if header(r, "Bad Name") != "" {
+		t.Fatal("an invalid header name from _headers was sent")
 	}
 }

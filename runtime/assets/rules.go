@@ -201,8 +201,8 @@ func parseHeaders(text string) []headerRule {
 			continue
 		}
 		name, value, ok := strings.Cut(trimmed, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			continue
+		if !ok || !isToken(strings.TrimSpace(name)) {
+			continue // not a header name HTTP allows
 		}
 		r.set = append(r.set, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
 	}
@@ -274,4 +274,18 @@ func dropHeader(h [][2]string, name string) [][2]string {
 		}
 	}
 	return out
+}
+
+// isToken reports whether s is an HTTP token (a valid header name).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
