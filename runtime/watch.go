@@ -33,6 +33,23 @@ func WatchAndReload(ctx context.Context, a *App) (stop func(), err error) {
 		}
 	}
 	watchInputs()
+	// The configuration is read at start: a change to it is pointed out,
+	// not applied (bindings hold pools, stores and a database server).
+	configFiles := map[string]bool{}
+	for _, f := range append([]string{a.cfg.Path}, a.cfg.SecretsFiles...) {
+		if f == "" {
+			continue
+		}
+		if abs, err := filepath.Abs(f); err == nil {
+			configFiles[abs] = true
+			if dir := filepath.Dir(abs); !watched[dir] {
+				if err := w.Add(dir); err == nil {
+					watched[dir] = true
+				}
+			}
+		}
+	}
+	var configChanged string
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -45,7 +62,15 @@ func WatchAndReload(ctx context.Context, a *App) (stop func(), err error) {
 				if !ok {
 					return
 				}
-				if ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) == 0 || !a.isInput(ev.Name) {
+				if ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) == 0 {
+					continue
+				}
+				if abs, err := filepath.Abs(ev.Name); err == nil && configFiles[abs] {
+					configChanged = filepath.Base(abs)
+					timer = time.After(50 * time.Millisecond)
+					continue
+				}
+				if !a.isInput(ev.Name) {
 					continue
 				}
 				timer = time.After(50 * time.Millisecond)
@@ -56,6 +81,11 @@ func WatchAndReload(ctx context.Context, a *App) (stop func(), err error) {
 				a.log.Warn("file watcher: " + err.Error())
 			case <-timer:
 				timer = nil
+				if configChanged != "" {
+					a.log.Warn(configChanged + " changed: bindings, vars and limits are read at start, so restart edgerun dev to apply it (code changes reload by themselves)")
+					configChanged = ""
+					continue
+				}
 				start := time.Now()
 				if err := a.Reload(ctx); err != nil {
 					a.log.Error(err.Error())

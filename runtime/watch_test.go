@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // copyFixture copies testdata/workers/name to a temporary directory, so the
@@ -150,4 +151,34 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// A change to wrangler.toml is pointed out (bindings are read at start),
+// and the worker keeps serving.
+func TestConfigChangeIsPointedOut(t *testing.T) {
+	dir := copyFixture(t, "reload")
+	a := startApp(t, dir, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopWatching, err := WatchAndReload(ctx, a.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopWatching()
+	path := filepath.Join(dir, "wrangler.toml")
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeInPlace(t, path, string(old)+"\n[vars]\nNEW = \"x\"\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(a.logs.String(), "wrangler.toml changed: bindings, vars and limits are read at start") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no word of the configuration change in the log:\n%s", a.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code, _ := a.get(t, "/"); code != 200 {
+		t.Fatalf("after the change: %d", code)
+	}
 }
