@@ -346,6 +346,14 @@ func (iso *Isolate) Async(work func(ctx context.Context) (settle func(vm *goja.R
 	return p
 }
 
+// Rejected is a promise already rejected with err (as ToJSError makes
+// it): for a native that fails before it has anything to run.
+func (iso *Isolate) Rejected(err error) *goja.Promise {
+	p, _, reject := iso.vm.NewPromise()
+	_ = reject(iso.ToJSError(err))
+	return p
+}
+
 // Check inspects an error returned from calling into JS. Uncatchable errors
 // (interrupt, stack overflow) leave goja having dropped queued microtasks,
 // some of which may belong to other requests, so the isolate is retired.

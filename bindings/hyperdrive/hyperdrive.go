@@ -694,8 +694,6 @@ func (r *result) firstColumn(vm *goja.Runtime, parse goja.Callable, column strin
 }
 
 func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
-	vm := iso.Runtime()
-	p, _, reject := vm.NewPromise()
 	var he *Error
 	if !errors.As(err, &he) {
 		he = &Error{Binding: b.cfg.Name, Message: b.redact(err.Error()), Index: -1, Err: err}
@@ -704,8 +702,7 @@ func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
 			he.Code = coded.code
 		}
 	}
-	_ = reject(he.ToJS(iso))
-	return vm.ToValue(p)
+	return iso.Runtime().ToValue(iso.Rejected(he)) // *Error is an isolates.JSError: its fields reach JS
 }
 
 func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Value, error) {

@@ -65,7 +65,7 @@ func (n *Namespace) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 	vm := iso.Runtime()
 	var keys []string
 	if err := vm.ExportTo(c.Argument(0), &keys); err != nil {
-		return vm.ToValue(rejected(iso, err))
+		return vm.ToValue(iso.Rejected(err))
 	}
 	asText := c.Argument(1).ToBoolean()
 	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
@@ -108,7 +108,7 @@ func (n *Namespace) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 	if s, ok := c.Argument(1).Export().(string); ok {
 		value = []byte(s)
 	} else if err := vm.ExportTo(c.Argument(1), &value); err != nil {
-		return vm.ToValue(rejected(iso, fmt.Errorf("KV put(): %w", err)))
+		return vm.ToValue(iso.Rejected(fmt.Errorf("KV put(): %w", err)))
 	} else {
 		value = bytes.Clone(value) // the script may change its array afterwards
 	}
@@ -164,10 +164,4 @@ func (n *Namespace) jsList(iso *isolates.Isolate, c goja.FunctionCall) goja.Valu
 			return page, nil
 		}
 	}))
-}
-
-func rejected(iso *isolates.Isolate, err error) *goja.Promise {
-	p, _, reject := iso.Runtime().NewPromise()
-	_ = reject(iso.ToJSError(err))
-	return p
 }

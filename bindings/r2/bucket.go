@@ -119,9 +119,7 @@ func (b *Bucket) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	}
 	cond, err := conditionsArg(c.Argument(2))
 	if err != nil {
-		p, _, reject := vm.NewPromise()
-		_ = reject(iso.ToJSError(err))
-		return vm.ToValue(p)
+		return vm.ToValue(iso.Rejected(err))
 	}
 	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
 		o, body, offset, err := b.store.Get(b.id, key, rng, cond)
@@ -167,9 +165,7 @@ func (b *Bucket) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 		cond, err = conditionsArg(c.Argument(4))
 	}
 	if err != nil {
-		p, _, reject := vm.NewPromise()
-		_ = reject(iso.ToJSError(err))
-		return vm.ToValue(p)
+		return vm.ToValue(iso.Rejected(err))
 	}
 	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
 		o, err := b.store.Put(b.id, key, body, httpMeta, custom, cond)

@@ -141,7 +141,7 @@ func (c *Conditions) holds(o *Object) bool {
 	return true
 }
 
-func (s *Store) lookup(tx *bolt.Tx, bucket, key string) (*record, error) {
+func (s *Store) lookup(tx *bolt.Tx, bucket, key string) (*Object, error) {
 	b := tx.Bucket([]byte(bucket))
 	if b == nil {
 		return nil, nil
@@ -150,22 +150,26 @@ func (s *Store) lookup(tx *bolt.Tx, bucket, key string) (*record, error) {
 	if v == nil {
 		return nil, nil
 	}
+	return decodeRecord(key, v)
+}
+
+// decodeRecord reads an index entry: the object, with the name of its body
+// file (which the JS side never sees).
+func decodeRecord(key string, v []byte) (*Object, error) {
 	var r record
 	if err := json.Unmarshal(v, &r); err != nil {
 		return nil, fmt.Errorf("r2: corrupt index entry for %q: %w", key, err)
 	}
 	r.Object.Blob = r.Blob
-	return &r, nil
+	return &r.Object, nil
 }
 
 // Head returns key's metadata, nil when there is no such object.
 func (s *Store) Head(bucket, key string) (*Object, error) {
 	var o *Object
 	err := s.db.View(func(tx *bolt.Tx) error {
-		r, err := s.lookup(tx, bucket, key)
-		if r != nil {
-			o = &r.Object
-		}
+		var err error
+		o, err = s.lookup(tx, bucket, key)
 		return err
 	})
 	return o, err
@@ -259,11 +263,7 @@ func (s *Store) Put(bucket, key string, body []byte, httpMetadata map[string]any
 		if err != nil {
 			return err
 		}
-		var prevObj *Object
-		if prev != nil {
-			prevObj = &prev.Object
-		}
-		if !cond.holds(prevObj) {
+		if !cond.holds(prev) {
 			return nil
 		}
 		b, err := tx.CreateBucketIfNotExists([]byte(bucket))
@@ -401,12 +401,11 @@ func (s *Store) List(bucket string, opts ListOptions) (*ListResult, error) {
 				res.Truncated = true
 				break
 			}
-			var r record
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("r2: corrupt index entry for %q: %w", key, err)
+			o, err := decodeRecord(key, v)
+			if err != nil {
+				return err
 			}
-			r.Object.Blob = r.Blob
-			res.Objects = append(res.Objects, &r.Object)
+			res.Objects = append(res.Objects, o)
 			last = key
 		}
 		if res.Truncated {
@@ -442,9 +441,8 @@ func (s *Store) sweep() error {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
 			return b.ForEach(func(_, v []byte) error {
-				var r record
-				if err := json.Unmarshal(v, &r); err == nil {
-					named[r.Blob] = true
+				if o, err := decodeRecord("", v); err == nil {
+					named[o.Blob] = true
 				}
 				return nil
 			})

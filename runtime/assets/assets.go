@@ -245,10 +245,8 @@ func (a *Assets) serve(req Request) (*Response, error) {
 // Open opens a Response's file.
 func (a *Assets) Open(file string) (*os.File, error) { return a.root.Open(file) }
 
-// ReadFile reads a Response's file.
-func (a *Assets) ReadFile(file string) ([]byte, error) { return a.readFile(file) }
-
-func (a *Assets) readFile(file string) ([]byte, error) {
+// ReadFile reads a file of the directory (a Response's, a rule file).
+func (a *Assets) ReadFile(file string) ([]byte, error) {
 	f, err := a.root.Open(file)
 	if err != nil {
 		return nil, err
@@ -303,7 +301,7 @@ func (a *Assets) ignored(rel string) bool {
 		case !fi.ModTime().Equal(a.ignoreMod) || fi.Size() != a.ignoreSize:
 			a.ignoreMod, a.ignoreSize = fi.ModTime(), fi.Size()
 			a.ignore = nil
-			if text, err := a.readFile(".assetsignore"); err == nil {
+			if text, err := a.ReadFile(".assetsignore"); err == nil {
 				a.ignore = gitignore.CompileIgnoreLines(strings.Split(string(text), "\n")...)
 			}
 		}

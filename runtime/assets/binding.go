@@ -68,9 +68,7 @@ func (b *Binding) jsFetch(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 		err = vm.ExportTo(c.Argument(2), &flat)
 	}
 	if err != nil {
-		p, _, reject := vm.NewPromise()
-		_ = reject(iso.ToJSError(err))
-		return vm.ToValue(p)
+		return vm.ToValue(iso.Rejected(err))
 	}
 	header := func(name string) string {
 		for i := 0; i+1 < len(flat); i += 2 {

@@ -40,7 +40,7 @@ func (f *ruleFile[T]) get(a *Assets) T {
 			f.mod, f.size = fi.ModTime(), fi.Size()
 			var zero T
 			f.value = zero
-			if text, err := a.readFile(f.name); err == nil {
+			if text, err := a.ReadFile(f.name); err == nil {
 				f.value = f.parse(string(text))
 			}
 		}
