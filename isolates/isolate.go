@@ -88,6 +88,8 @@ type Isolate struct {
 
 	onRetire []func(error)
 	timers   timerTable
+	// inSetup: the script's top-level code is running (no handler yet).
+	inSetup bool
 	values   map[any]any
 }
 
@@ -128,7 +130,9 @@ func New(opts Options) (*Isolate, error) {
 			return nil
 		}
 		stop := iso.limitStartup(opts.StartupLimit)
+		iso.inSetup = true
 		err := opts.Setup(iso)
+		iso.inSetup = false
 		stop()
 		return err
 	})

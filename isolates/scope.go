@@ -18,6 +18,11 @@ type Scope struct {
 
 	mu     sync.Mutex
 	values map[any]any
+
+	// Loop-only: the timers the request set that have not fired or been
+	// cleared, and whether it has ended (see [Isolate.EndScope]).
+	timers map[int64]struct{}
+	ended  bool
 }
 
 // NewScope returns a scope for one request.

@@ -70,17 +70,49 @@ func (iso *Isolate) installTimers() error {
 	return nil
 }
 
+// ErrGlobalScope is workerd's message for I/O and timers started while the
+// script's top-level code runs, outside any handler.
+const ErrGlobalScope = "Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/"
+
 func (iso *Isolate) startTimer(fn goja.Callable, args []goja.Value, d time.Duration, repeat bool) int64 {
+	if iso.inSetup {
+		panic(iso.NewError(ErrGlobalScope))
+	}
 	tt := &iso.timers
 	if tt.active == nil {
 		tt.active = make(map[int64]*timer)
 	}
 	tt.next++
 	id := tt.next
-	t := &timer{fn: fn, args: args, interval: d, scope: iso.scope, repeat: repeat}
+	s := iso.scope
+	if s != nil && s.ended {
+		// A continuation of a request that is over: on Workers its timers
+		// died with it, so this one never fires.
+		return id
+	}
+	t := &timer{fn: fn, args: args, interval: d, scope: s, repeat: repeat}
 	tt.active[id] = t
+	if s != nil {
+		if s.timers == nil {
+			s.timers = make(map[int64]struct{}, 1)
+		}
+		s.timers[id] = struct{}{}
+	}
 	iso.armTimer(id, t)
 	return id
+}
+
+// EndScope is called (on the loop) when the request s belongs to is over:
+// the timers it left behind are cleared, as Workers ends a request's timers
+// with it, and any it sets later never fire.
+func (iso *Isolate) EndScope(s *Scope) {
+	if s == nil || s.ended {
+		return
+	}
+	s.ended = true
+	for id := range s.timers {
+		iso.clearTimer(id)
+	}
 }
 
 func (iso *Isolate) armTimer(id int64, t *timer) {
@@ -99,6 +131,9 @@ func (iso *Isolate) fireTimer(id int64, t *timer) {
 		iso.armTimer(id, t)
 	} else {
 		delete(iso.timers.active, id)
+		if t.scope != nil {
+			delete(t.scope.timers, id)
+		}
 	}
 	iso.scope = t.scope
 	_, err := t.fn(goja.Undefined(), t.args...)
@@ -114,6 +149,9 @@ func (iso *Isolate) clearTimer(id int64) {
 		return
 	}
 	delete(iso.timers.active, id)
+	if t.scope != nil {
+		delete(t.scope.timers, id)
+	}
 	if t.t.Stop() {
 		t.release(nil)
 	}

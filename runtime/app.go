@@ -96,6 +96,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		MaxInFlight: cfg.Edgerun.MaxConcurrentPerIsolate,
 		CPULimit:    cfg.Limits.CPU(),
 		MemoryMB:    cfg.Limits.MemoryMB,
+		Timeout:     cfg.Limits.ResponseTimeout(),
 		Build:       BundleOptions(cfg),
 		Console:     a.console,
 		Log:         opts.Log,

@@ -47,6 +47,9 @@ type Server struct {
 	worker   atomic.Pointer[Worker]
 	fasthttp *fasthttp.Server
 	ids      atomic.Uint64
+	// waitUntilLimit is how long waitUntil work may run after the answer
+	// (nanoseconds): waitUntilLimit unless a test shortens it.
+	waitUntilLimit atomic.Int64
 	// Observe, when set, is told about every finished request (metrics).
 	Observe func(method string, status int, d time.Duration)
 }
@@ -66,6 +69,7 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 		opts.Scheme = "http"
 	}
 	s := &Server{opts: opts, log: opts.Log}
+	s.waitUntilLimit.Store(int64(waitUntilLimit))
 	s.worker.Store(wk)
 	s.fasthttp = &fasthttp.Server{
 		Handler:                       s.handle,
@@ -186,7 +190,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 			// Answered with waitUntil work still running: as on Workers, it
 			// gets waitUntilLimit more, then its fetches and queries are
 			// cancelled.
-			time.AfterFunc(waitUntilLimit, cancel)
+			time.AfterFunc(time.Duration(s.waitUntilLimit.Load()), cancel)
 		}
 	}
 	s.finished(ctx, req.Method, start, scope.ID)
@@ -266,9 +270,15 @@ func (s *Server) requestURL(ctx *fasthttp.RequestCtx) string {
 	return b.String()
 }
 
+// flatHeaders is the request's headers for the worker, with
+// CF-Connecting-IP set to the client's address: as on Workers, a value the
+// client sent itself is dropped, never passed along.
 func flatHeaders(ctx *fasthttp.RequestCtx) string {
 	var b strings.Builder
 	for k, v := range ctx.Request.Header.All() {
+		if len(k) == len("cf-connecting-ip") && strings.EqualFold(string(k), "cf-connecting-ip") {
+			continue
+		}
 		if b.Len() > 0 {
 			b.WriteByte(0)
 		}
@@ -380,6 +390,7 @@ func (r *streamReader) Close() error {
 // body shows the message and stack in dev only.
 func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, requestID uint64, err error) {
 	var script *webapi.ScriptError
+	var timeout *ErrResponseTimeout
 	msg := err.Error()
 	status := fasthttp.StatusInternalServerError
 	body := "Worker threw exception\n"
@@ -392,6 +403,9 @@ func (s *Server) writeError(ctx *fasthttp.RequestCtx, req *webapi.Request, reque
 	case errors.Is(err, isolates.ErrResourceLimit), errors.Is(err, webapi.ErrIsolateReset):
 		s.log.Error(msg, "url", req.URL, "request_id", requestID)
 		status, body = fasthttp.StatusServiceUnavailable, msg+"\n"
+	case errors.As(err, &timeout):
+		s.log.Error(msg, "url", req.URL, "request_id", requestID)
+		status, body = fasthttp.StatusGatewayTimeout, msg+"\n"
 	case errors.Is(err, isolates.ErrPoolClosed), errors.Is(err, isolates.ErrRetired):
 		s.log.Error(msg, "url", req.URL, "request_id", requestID)
 		status, body = fasthttp.StatusServiceUnavailable, "Service Unavailable: the worker is shutting down\n"

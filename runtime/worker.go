@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,10 @@ type WorkerOptions struct {
 	// enforced as isolates/memory.go describes. 0 = no limit.
 	CPULimit time.Duration
 	MemoryMB int
+	// Timeout bounds the wait for the worker to answer ([limits]
+	// response_timeout_ms): past it the request gets [ErrResponseTimeout]
+	// and is ended in its isolate. 0 = no limit.
+	Timeout time.Duration
 	// MaxStack is the deepest JS call stack (0 = isolates' default, 4096).
 	MaxStack int
 	// Build carries wrangler's bundling keys (define, alias, jsx_*,
@@ -47,6 +52,8 @@ type Worker struct {
 	Size    int      // bundle bytes
 	Mode    string   // "module", "class" or "service-worker"
 	Pool    *isolates.Pool
+	// Timeout is WorkerOptions.Timeout.
+	Timeout time.Duration
 
 	// successor is the version that replaced this one (Server.SetWorker).
 	// A request that picked this version just before its pool closed is
@@ -85,7 +92,7 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 	for _, w := range res.Warnings {
 		opts.Log.Warn("bundle warning: " + w)
 	}
-	wk := &Worker{Program: prg, Inputs: res.Inputs, Size: len(res.Code)}
+	wk := &Worker{Program: prg, Inputs: res.Inputs, Size: len(res.Code), Timeout: opts.Timeout}
 	modes := make(chan string, 1)
 	pool, err := isolates.NewPool(isolates.PoolOptions{
 		Size:        opts.Isolates,
@@ -215,7 +222,8 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 			}
 			return nil, isolates.ErrRetired
 		}
-		r, retired, err := wait(ctx, done, iso.Done(), gone)
+		c.endWith(ctx)
+		r, retired, err := wait(ctx, done, iso.Done(), gone, wk.Timeout)
 		if err != nil {
 			c.abandon()
 			return nil, err
@@ -241,10 +249,18 @@ func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolate
 	}
 }
 
+// ErrResponseTimeout is the error of a request whose worker did not start
+// answering within [limits] response_timeout_ms.
+type ErrResponseTimeout struct{ Limit time.Duration }
+
+func (e *ErrResponseTimeout) Error() string {
+	return fmt.Sprintf("Worker did not respond within %s ([limits] response_timeout_ms); the request was ended", e.Limit)
+}
+
 // wait waits for the worker's answer, the isolate's retirement (retired),
-// the request's end, or — checked on the shared epoch ticker — the client
-// going away.
-func wait(ctx context.Context, done <-chan fetchResult, retired <-chan struct{}, gone func() bool) (fetchResult, bool, error) {
+// the request's end, or — checked on the shared epoch ticker, so no timer
+// is armed per request — the client going away or the timeout passing.
+func wait(ctx context.Context, done <-chan fetchResult, retired <-chan struct{}, gone func() bool, timeout time.Duration) (fetchResult, bool, error) {
 	var waited time.Duration
 	for {
 		select {
@@ -266,6 +282,9 @@ func wait(ctx context.Context, done <-chan fetchResult, retired <-chan struct{},
 			if gone != nil && waited >= watchAfter && gone() {
 				return fetchResult{}, false, context.Canceled
 			}
+			if timeout > 0 && waited >= timeout {
+				return fetchResult{}, false, &ErrResponseTimeout{Limit: timeout}
+			}
 		}
 	}
 }
@@ -283,6 +302,32 @@ type call struct {
 	// abandoned: nobody waits for the answer any more (the client left,
 	// the request's context ended); a streamed one is cancelled on arrival.
 	abandoned atomic.Bool
+
+	// endMu orders Finish against endWith: a request whose context ends
+	// before it finished is ended in its isolate.
+	endMu    sync.Mutex
+	finished bool
+	stopEnd  func() bool
+}
+
+// endWith ends the request in its isolate (its timers, streams and slot;
+// see webapi.Worker.Abort) when ctx ends before the request finished by
+// itself: the client left, the response timed out, or its waitUntil work
+// outlived the 30 s it is given. A finished request arms nothing.
+func (c *call) endWith(ctx context.Context) {
+	c.endMu.Lock()
+	defer c.endMu.Unlock()
+	if c.finished {
+		return
+	}
+	c.stopEnd = context.AfterFunc(ctx, func() {
+		reason := context.Cause(ctx)
+		c.iso.Enqueue(func() {
+			if st, ok := c.iso.Value(stateKey{}).(*isolateState); ok {
+				st.worker.Abort(&c.x, reason)
+			}
+		})
+	})
 }
 
 func (c *call) run() {
@@ -330,6 +375,13 @@ func (c *call) drainAbandoned() {
 // included. Its context ends only now, so that work after the response
 // (ctx.waitUntil(fetch(…)), a stream's producer) is not cut off.
 func (c *call) Finish() {
+	c.endMu.Lock()
+	c.finished = true
+	stop := c.stopEnd
+	c.endMu.Unlock()
+	if stop != nil {
+		stop()
+	}
 	c.pool.Release(c.iso)
 	if end, ok := c.x.Scope.Value(requestEndKey{}).(context.CancelFunc); ok {
 		end()

@@ -69,6 +69,7 @@ type Exchange struct {
 	// per-request object implements it without a closure each).
 	Sink Sink
 
+	id        int64 // the worker's call id, once dispatched
 	responded bool
 }
 
@@ -216,6 +217,7 @@ func (w *Worker) SetHandler(exports goja.Value) (string, error) {
 func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 	w.nextID++
 	id := w.nextID
+	x.id = id
 	w.calls[id] = x
 	vm := w.vm
 	body := goja.Null()
@@ -242,7 +244,7 @@ func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 // settled and is answered at once; a pending one gets its reactions
 // attached.
 func (w *Worker) awaitHandler(state *goja.Object) error {
-	if p, ok := state.Get("_result").Export().(*goja.Promise); ok {
+	if p, ok := state.Get("result").Export().(*goja.Promise); ok {
 		switch p.State() {
 		case goja.PromiseStateFulfilled:
 			_, err := w.settled(goja.Undefined(), state, w.vm.ToValue(true), p.Result())
@@ -277,6 +279,7 @@ func (w *Worker) method(m string) goja.Value {
 func (w *Worker) Scheduled(x *Exchange, cron string, scheduledTimeMs int64, env goja.Value) {
 	w.nextID++
 	id := w.nextID
+	x.id = id
 	w.calls[id] = x
 	w.iso.SetScope(x.Scope)
 	_, err := w.scheduled(goja.Undefined(), w.vm.ToValue(id), w.vm.ToValue(cron), w.vm.ToValue(scheduledTimeMs), env)
@@ -307,20 +310,44 @@ func (w *Worker) complete(id int64, err error) {
 		x.responded = true
 		x.Sink.Respond(nil, err)
 	}
+	w.iso.EndScope(x.Scope)
 	x.Sink.Finish()
 }
 
+// Abort ends x now, on the isolate goroutine: the host gave up on it (the
+// client left, a deadline passed, its waitUntil work ran out of time). It
+// is answered with reason if it had not answered, its timers are cleared,
+// a body it was still streaming is cut, and it finishes, freeing its slot:
+// whatever its JavaScript does later finds no request to answer. An x that
+// finished already is left alone.
+func (w *Worker) Abort(x *Exchange, reason error) {
+	if x.id == 0 || w.calls[x.id] != x {
+		return
+	}
+	w.cutStream(x.id, reason)
+	w.complete(x.id, reason)
+}
+
+// cutStream ends the body request id is still streaming, if any, with reason.
+func (w *Worker) cutStream(id int64, reason error) {
+	s, ok := w.streams[id]
+	if !ok {
+		return
+	}
+	delete(w.streams, id)
+	s.end(fmt.Errorf("%w: %w", ErrStreamCut, reason))
+	s.mu.Lock()
+	room := s.room
+	s.room = nil
+	s.mu.Unlock()
+	if room != nil {
+		room() // gives the reservation back: nobody writes the stream any more
+	}
+}
+
 func (w *Worker) failAll(reason error) {
-	for id, s := range w.streams {
-		delete(w.streams, id)
-		s.end(fmt.Errorf("%w: %w", ErrStreamCut, reason))
-		s.mu.Lock()
-		room := s.room
-		s.room = nil
-		s.mu.Unlock()
-		if room != nil {
-			room() // gives the reservation back: the isolate is gone
-		}
+	for id := range w.streams {
+		w.cutStream(id, reason)
 	}
 	culprit := w.iso.Culprit()
 	for id, x := range w.calls {
@@ -386,6 +413,7 @@ func (w *Worker) nativeFinished(c goja.FunctionCall) goja.Value {
 func (w *Worker) finish(id int64) {
 	if x, ok := w.calls[id]; ok {
 		delete(w.calls, id)
+		w.iso.EndScope(x.Scope)
 		x.Sink.Finish()
 	}
 }

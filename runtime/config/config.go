@@ -163,10 +163,21 @@ type Limits struct {
 	CPUMs        int   // cpu_ms: CPU time per request; default 30000
 	MemoryMB     int   // memory_mb (edgerun): heap budget per isolate; default 128
 	MaxBodyBytes int64 // max_body_bytes (edgerun): request body limit; default 100 MiB; an integer or a size string
+	// ResponseTimeoutMs (response_timeout_ms, edgerun): how long a request
+	// may wait for its worker to start answering before it gets a 504 and
+	// is ended (its timers cleared, its isolate slot freed). Default
+	// 100000, the time Cloudflare's edge waits for a response's headers;
+	// 0 = no limit.
+	ResponseTimeoutMs int
 }
 
 // CPU returns CPUMs as a duration.
 func (l Limits) CPU() time.Duration { return time.Duration(l.CPUMs) * time.Millisecond }
+
+// ResponseTimeout returns ResponseTimeoutMs as a duration (0 = none).
+func (l Limits) ResponseTimeout() time.Duration {
+	return time.Duration(l.ResponseTimeoutMs) * time.Millisecond
+}
 
 // Dev is [dev] (top level only, as in wrangler).
 type Dev struct {

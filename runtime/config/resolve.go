@@ -62,7 +62,7 @@ var (
 	r2Keys        = set("binding", "bucket_name", "preview_bucket_name", "jurisdiction", "remote", "experimental_remote")
 	triggersKeys  = set("crons", "events")
 	assetsKeys    = set("directory", "binding", "html_handling", "not_found_handling", "run_worker_first")
-	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes")
+	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes", "response_timeout_ms")
 	devKeys       = set("ip", "port", "inspector_port", "inspector_ip", "local_protocol", "upstream_protocol", "host", "enable_containers", "container_engine", "generate_types")
 	secretsKeys   = set("required")
 	edgerunKeys   = set("isolates", "max_concurrent_per_isolate", "admin", "alerts")
@@ -91,6 +91,7 @@ const (
 	defaultCPUMs                  = 30_000
 	defaultMemoryMB               = 128
 	defaultMaxBodyBytes           = 100 << 20
+	defaultResponseTimeoutMs      = 100_000
 	defaultDevIP                  = "127.0.0.1"
 	defaultDevPort                = 8787
 	defaultOriginConnectionLimit  = 20
@@ -431,7 +432,7 @@ func (r *resolver) assets(cfg *Config) {
 }
 
 func (r *resolver) limits(cfg *Config) {
-	cfg.Limits = Limits{CPUMs: defaultCPUMs, MemoryMB: defaultMemoryMB, MaxBodyBytes: defaultMaxBodyBytes}
+	cfg.Limits = Limits{CPUMs: defaultCPUMs, MemoryMB: defaultMemoryMB, MaxBodyBytes: defaultMaxBodyBytes, ResponseTimeoutMs: defaultResponseTimeoutMs}
 	v, p, ok := r.inherited("limits")
 	if !ok {
 		return
@@ -449,6 +450,11 @@ func (r *resolver) limits(cfg *Config) {
 	if x, ok := m["memory_mb"]; ok {
 		if n, ok := r.d.intIn(p.child("memory_mb"), x, 1, 1<<20); ok {
 			cfg.Limits.MemoryMB = int(n)
+		}
+	}
+	if x, ok := m["response_timeout_ms"]; ok {
+		if n, ok := r.d.intIn(p.child("response_timeout_ms"), x, 0, 24*60*60*1000); ok {
+			cfg.Limits.ResponseTimeoutMs = int(n)
 		}
 	}
 	if x, ok := m["max_body_bytes"]; ok {

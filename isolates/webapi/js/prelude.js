@@ -4,6 +4,9 @@
 (function (native, global) {
   "use strict";
 
+  // Intrinsics the host's request path uses, taken before any script runs
+  // (a script may replace the globals).
+  const objectCreate = Object.create, defineSlot = Object.defineProperty;
   const define = (name, value) =>
     Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   const tag = (cls, name) =>
@@ -1394,36 +1397,48 @@
   define("self", global);
   define("navigator", Object.freeze({ userAgent: "Cloudflare-Workers", hardwareConcurrency: 1, language: "en" }));
 
-  // One per request: both the handler's ctx and the dispatcher's record of
-  // the request (its id, pending waitUntil work, whether it has answered).
+  // The host's record of one request (its id, pending waitUntil work,
+  // whether it has answered) is a plain object the script never sees. The
+  // handler gets an ExecutionContext that keeps it in a private field: no
+  // property, symbol or proxy reaches it, and a context cannot be made for
+  // another request (the constructor wants a token only the prelude has).
+  const ctxToken = Symbol("ExecutionContext");
+  const newState = (id) => ({ id, waits: 0, responded: false, passThrough: false, props: undefined, result: undefined });
   class ExecutionContext {
-    constructor(id) { this._id = id; }
-    waitUntil(p) { waitUntil(this, p); }
-    passThroughOnException() { this._passThrough = true; }
-    get props() { return this._props || (this._props = {}); }
+    #s;
+    constructor(token, state) {
+      if (token !== ctxToken) throw new TypeError("Illegal constructor");
+      this.#s = state;
+    }
+    waitUntil(p) { waitUntil(this.#s, p); }
+    passThroughOnException() { this.#s.passThrough = true; }
+    get props() { const s = this.#s; return s.props || (s.props = {}); }
   }
-  Object.assign(ExecutionContext.prototype, { _waits: 0, _responded: false, _passThrough: false, _props: undefined, _result: undefined });
-  const ctxProto = ExecutionContext.prototype;
   function waitUntil(state, p) {
-    state._waits++;
+    state.waits++;
     Promise.resolve(p).then(undefined, (e) => native.print("error", "Uncaught (in promise) " + inspect(e, 0, [], true))).then(() => {
-      if (--state._waits === 0 && state._responded) native.finished(state._id);
+      if (--state.waits === 0 && state.responded) native.finished(state.id);
     });
   }
   class FetchEvent extends Event {
-    constructor(request, state) {
+    #s;
+    #response = undefined;
+    constructor(token, request, state) {
+      if (token !== ctxToken) throw new TypeError("Illegal constructor");
       super("fetch");
       this.request = request;
-      this._s = state;
-      this._response = undefined;
+      this.#s = state;
     }
     respondWith(p) {
-      if (this._response !== undefined) throw new DOMException("FetchEvent.respondWith() has already been called; it can only be called once.", "InvalidStateError");
-      this._response = Promise.resolve(p);
+      if (this.#response !== undefined) throw new DOMException("FetchEvent.respondWith() has already been called; it can only be called once.", "InvalidStateError");
+      this.#response = Promise.resolve(p);
     }
-    waitUntil(p) { waitUntil(this._s, p); }
-    passThroughOnException() { this._s._passThrough = true; }
+    waitUntil(p) { waitUntil(this.#s, p); }
+    passThroughOnException() { this.#s.passThrough = true; }
+    static responseOf(event) { return event.#response; }
   }
+  const responseOf = FetchEvent.responseOf;
+  delete FetchEvent.responseOf;
 
   function setHandler(exportsObj) {
     const def = exportsObj && exportsObj.default;
@@ -1463,15 +1478,15 @@
   // request's pending work: the request finishes when it ends.
   function streamOut(state, res, stream) {
     const h = res[kHeaders];
-    state._responded = true;
-    state._waits++;
+    state.responded = true;
+    state.waits++;
     const reader = stream.getReader();
     let ended = false;
     const end = (err) => {
       if (ended) return;
       ended = true;
-      native.streamEnd(state._id, err);
-      if (--state._waits === 0) native.finished(state._id);
+      native.streamEnd(state.id, err);
+      if (--state.waits === 0) native.finished(state.id);
     };
     // The client went away: stop the stream even if the script is not
     // writing to it, so that the request can finish.
@@ -1479,8 +1494,8 @@
       reader.cancel(new DOMException("The client disconnected.", "AbortError")).catch(() => {});
       end(null);
     };
-    if (h === undefined) native.respondStream(state._id, res[kStatus], res[kStatusText], "", res[kType], stop);
-    else native.respondStream(state._id, res[kStatus], res[kStatusText], flatten(h), null, stop);
+    if (h === undefined) native.respondStream(state.id, res[kStatus], res[kStatusText], "", res[kType], stop);
+    else native.respondStream(state.id, res[kStatus], res[kStatusText], flatten(h), null, stop);
     const pump = () => reader.read().then(({ value, done }) => {
       if (done) return end(null);
       if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
@@ -1490,7 +1505,7 @@
         return end(e);
       }
       const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-      const more = native.streamChunk(state._id, bytes);
+      const more = native.streamChunk(state.id, bytes);
       if (more === false) return stop(); // the client went away
       // Not returned: a long stream must not build a chain of promises.
       if (more === true) pump();
@@ -1503,13 +1518,13 @@
   // also finished (no waitUntil work pending).
   function send(state, res, body) {
     const h = res[kHeaders];
-    state._responded = true;
-    if (h === undefined) native.respond(state._id, res[kStatus], res[kStatusText], "", res[kType], body, state._waits === 0);
-    else native.respond(state._id, res[kStatus], res[kStatusText], flatten(h), null, body, state._waits === 0);
+    state.responded = true;
+    if (h === undefined) native.respond(state.id, res[kStatus], res[kStatusText], "", res[kType], body, state.waits === 0);
+    else native.respond(state.id, res[kStatus], res[kStatusText], flatten(h), null, body, state.waits === 0);
   }
   function fail(state, err) {
-    state._responded = true;
-    native.fail(state._id, err, state._waits === 0);
+    state.responded = true;
+    native.fail(state.id, err, state.waits === 0);
   }
 
   // Requests from the host share a prototype carrying what is the same for
@@ -1517,11 +1532,18 @@
   let hostProto = null, hostCF;
   function hostRequest(method, url, headers, body, cf) {
     if (hostProto === null || cf !== hostCF) {
-      hostProto = Object.create(Request.prototype);
-      hostProto[kRedirect] = "manual";
-      hostProto[kCF] = hostCF = cf;
+      hostProto = objectCreate(Request.prototype);
+      // Every slot a request's own properties live in is a data property
+      // here that cannot be redefined: writing one on a request makes an
+      // own property, so a setter a script puts on a prototype never sees
+      // a later request's URL, headers or body.
+      for (const k of [kMethod, kURL, kFlatHeaders, kBody, kHeaders, kSignal, kType, kUsed, kStream]) {
+        defineSlot(hostProto, k, { value: Request.prototype[k], writable: true, configurable: false });
+      }
+      defineSlot(hostProto, kRedirect, { value: "manual", writable: false, configurable: false });
+      defineSlot(hostProto, kCF, { value: hostCF = cf, writable: false, configurable: false });
     }
-    const r = Object.create(hostProto);
+    const r = objectCreate(hostProto);
     if (method !== "GET") r[kMethod] = method;
     r[kURL] = url;
     r[kFlatHeaders] = headers;
@@ -1530,27 +1552,27 @@
   }
 
   function dispatch(id, method, url, headers, body, cf, env) {
-    const state = Object.create(ctxProto); // cheaper than a class construct
-    state._id = id;
+    const state = newState(id);
+    const ctx = new ExecutionContext(ctxToken, state);
     const request = hostRequest(method, url, headers, body, cf);
     let result;
     try {
       if (handlerMode === "module") {
         if (typeof moduleHandler.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
-        result = moduleHandler.fetch(request, env, state);
+        result = moduleHandler.fetch(request, env, ctx);
       } else if (handlerMode === "class") {
-        const inst = new moduleHandler(state, env);
-        inst.env = env; inst.ctx = state;
+        const inst = new moduleHandler(ctx, env);
+        inst.env = env; inst.ctx = ctx;
         result = inst.fetch(request);
       } else {
-        const event = new FetchEvent(request, state);
+        const event = new FetchEvent(ctxToken, request, state);
         for (const l of fetchListeners) {
           if (l.type !== "fetch") continue;
           if (typeof l.listener === "function") l.listener.call(global, event); else l.listener.handleEvent(event);
-          if (event._response !== undefined) break;
+          if (responseOf(event) !== undefined) break;
         }
-        if (event._response === undefined) throw new Error("No response! The script did not call event.respondWith() in its \"fetch\" event listener.");
-        result = event._response;
+        if (responseOf(event) === undefined) throw new Error("No response! The script did not call event.respondWith() in its \"fetch\" event listener.");
+        result = responseOf(event);
       }
     } catch (e) {
       fail(state, e);
@@ -1562,7 +1584,7 @@
       // microtasks have run, an async handler that never really waited has
       // settled already, and the host answers without a then() (costly in
       // goja); otherwise it calls attach().
-      state._result = result;
+      state.result = result;
       return state;
     } else respond(state, result);
   }
@@ -1572,7 +1594,7 @@
   async function attach(state) {
     let r;
     try {
-      r = await state._result;
+      r = await state.result;
     } catch (e) {
       fail(state, e);
       return;
@@ -1585,12 +1607,13 @@
   }
 
   function scheduled(id, cron, scheduledTime, env) {
-    const state = new ExecutionContext(id);
+    const state = newState(id);
+    const ctx = new ExecutionContext(ctxToken, state);
     const controller = { cron, scheduledTime, type: "scheduled", noRetry() {} };
     let result;
     try {
       if (handlerMode === "module" && typeof moduleHandler.scheduled === "function") {
-        result = moduleHandler.scheduled(controller, env, state);
+        result = moduleHandler.scheduled(controller, env, ctx);
       } else {
         const event = new Event("scheduled");
         event.cron = cron; event.scheduledTime = scheduledTime; event.noRetry = () => {};
@@ -1603,7 +1626,7 @@
       fail(state, e);
       return;
     }
-    Promise.resolve(result).then(() => { state._responded = true; native.respond(id, 200, "", "", null, null, state._waits === 0); }, (e) => fail(state, e));
+    Promise.resolve(result).then(() => { state.responded = true; native.respond(id, 200, "", "", null, null, state.waits === 0); }, (e) => fail(state, e));
   }
 
   return { dispatch, attach, settled, scheduled, setHandler, inspect };

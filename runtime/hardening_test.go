@@ -1,0 +1,151 @@
+package runtime
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"edgerun/runtime/config"
+)
+
+// Regression tests for the hardening issue: a hostile script or client must
+// not crash edgerun, starve it, or reach another request. Each names the
+// item it reproduces; all run against a real listening server.
+
+func hostileDir() string { return "../testdata/workers/hostile" }
+
+// sendAndLeave sends a GET and closes the connection without reading.
+func sendAndLeave(t *testing.T, base, path string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path)
+	time.Sleep(50 * time.Millisecond) // reaches the worker
+	conn.Close()
+}
+
+// Item 6: a request whose client left and whose handler never settles
+// frees its slot; so does one whose waitUntil work never settles, once its
+// 30 s (shortened here) are up.
+func TestAbandonedRequestsFreeTheirSlots(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+		cfg.Edgerun.MaxConcurrentPerIsolate = 2
+	})
+	a.app.Server().waitUntilLimit.Store(int64(300 * time.Millisecond))
+	for range 2 {
+		sendAndLeave(t, a.base, "/hang")
+	}
+	for range 2 {
+		code, body, err := quickGet(a.base + "/hang-wait-until")
+		if err != nil || code != 200 || body != "answered" {
+			t.Fatalf("/hang-wait-until = %d %q %v", code, body, err)
+		}
+	}
+	waitFor(t, "the slots to be freed", func() bool { return a.pool().Stats().InFlight == 0 })
+	code, body, err := quickGet(a.base + "/?id=after")
+	if err != nil || code != 200 || body != "ok after" {
+		t.Fatalf("GET / after the abandoned requests = %d %q %v", code, body, err)
+	}
+}
+
+// Item 6: a connected client whose handler never answers gets a 504 once
+// response_timeout_ms passes, and the slot is freed.
+func TestResponseTimeout(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+		cfg.Limits.ResponseTimeoutMs = 600
+	})
+	code, body, err := quickGet(a.base + "/hang")
+	if err != nil || code != http.StatusGatewayTimeout || !strings.Contains(body, "did not respond within 600ms") {
+		t.Fatalf("/hang = %d %q %v; want 504 naming the limit", code, body, err)
+	}
+	waitFor(t, "the slot to be freed", func() bool { return a.pool().Stats().InFlight == 0 })
+}
+
+// Item 7: timers a finished request left behind stop with it.
+func TestTimersEndWithTheirRequest(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) { cfg.Edgerun.Isolates = 1 })
+	if code, body, _ := quickGet(a.base + "/interval"); code != 200 || body != "armed" {
+		t.Fatalf("/interval = %d %q", code, body)
+	}
+	time.Sleep(100 * time.Millisecond)
+	_, first, _ := quickGet(a.base + "/ticks")
+	time.Sleep(200 * time.Millisecond)
+	_, second, _ := quickGet(a.base + "/ticks")
+	if first != second {
+		t.Fatalf("the interval kept firing after its request ended: ticks %s then %s", first, second)
+	}
+	waitFor(t, "no callbacks pending", func() bool { return a.pool().Stats().Pending == 0 })
+	if _, msg, _ := quickGet(a.base + "/top-level-timer"); !strings.HasPrefix(msg, "Disallowed operation called within global scope") {
+		t.Fatalf("setInterval at the top level: %q, want workerd's global-scope error", msg)
+	}
+}
+
+// Item 9: the host's bookkeeping is out of the script's reach: ctx has no
+// internal properties, a context cannot be forged for another request, and
+// a setter on the request prototype sees no later request's headers.
+func TestRequestStateUnreachable(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) { cfg.Edgerun.Isolates = 1 })
+	a.app.Server().waitUntilLimit.Store(int64(200 * time.Millisecond))
+	_, keys, _ := quickGet(a.base + "/ctx-keys")
+	if keys != `{"own":[],"proto":["constructor","waitUntil","passThroughOnException","props"],"id":null}` {
+		t.Fatalf("ctx exposes: %s", keys)
+	}
+	// A slow request in flight, which a forged context would try to answer.
+	slow := make(chan string, 1)
+	go func() {
+		_, body, err := quickGet(a.base + "/hang-wait-until")
+		slow <- fmt.Sprint(body, err)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	for target := 1; target <= 6; target++ {
+		code, body, err := quickGet(fmt.Sprintf("%s/ctx-forge?target=%d", a.base, target))
+		if err != nil || code != 200 || body != "forge TypeError" {
+			t.Fatalf("/ctx-forge = %d %q %v", code, body, err)
+		}
+	}
+	if got := <-slow; got != "answered<nil>" {
+		t.Fatalf("the other request got %q", got)
+	}
+	if code, body, _ := quickGet(a.base + "/spy"); code != 200 || body != "spying" {
+		t.Fatalf("/spy = %d %q", code, body)
+	}
+	req, _ := http.NewRequest("GET", a.base+"/?id=secret", nil)
+	req.Header.Set("Authorization", "Bearer hunter2")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, seen, _ := quickGet(a.base + "/seen"); strings.Contains(seen, "hunter2") || strings.Contains(seen, "secret") {
+		t.Fatalf("a prototype setter saw a later request: %q", seen)
+	}
+}
+
+// Item 10: CF-Connecting-IP is always the client's address.
+func TestConnectingIPIsTheClients(t *testing.T) {
+	a := startLimited(t, hostileDir(), nil)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(a.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /ip HTTP/1.1\r\nHost: x\r\nCF-Connecting-IP: 10.0.0.1\r\ncf-connecting-ip: 10.9.9.9\r\nConnection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	_, _ = bufio.NewReader(resp.Body).WriteTo(&b)
+	if b.String() != "127.0.0.1" {
+		t.Fatalf("cf-connecting-ip = %q, want the client's 127.0.0.1", b.String())
+	}
+}
