@@ -90,7 +90,7 @@ type Isolate struct {
 	timers   timerTable
 	// inSetup: the script's top-level code is running (no handler yet).
 	inSetup bool
-	values   map[any]any
+	values  map[any]any
 }
 
 var isolateIDs atomic.Int64
