@@ -1,7 +1,10 @@
 package runtime
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +75,42 @@ func TestAssetsOnlyProject(t *testing.T) {
 		resp, body := a.do(t, tc.method, tc.path, nil, nil)
 		if resp.StatusCode != tc.status || body != tc.body {
 			t.Errorf("%s %s = %d %q; want %d %q", tc.method, tc.path, resp.StatusCode, body, tc.status, tc.body)
+		}
+	}
+}
+
+// A project served with directory = "." keeps its secrets: credential
+// files get a 404, and so does a symbolic link whose target is one (or
+// leaves the directory); a link to a public file is served.
+func TestAssetsKeepSecretsBehindLinks(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"wrangler.toml": "name = \"site\"\ncompatibility_date = \"2026-11-01\"\n[assets]\ndirectory = \".\"\n",
+		".dev.vars":     "API_TOKEN=hunter2\n", ".envrc": "export API_TOKEN=hunter2\n", ".npmrc": "//registry.npmjs.org/:_authToken=hunter2\n",
+		".netrc": "machine x password hunter2\n", "index.html": "<h1>home</h1>\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"notes.txt": ".dev.vars", "rc.txt": ".envrc", "home.html": "index.html"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := startApp(t, dir, nil)
+	for _, tc := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/notes.txt", 404, ""}, {"/rc.txt", 404, ""}, {"/.dev.vars", 404, ""}, {"/.envrc", 404, ""},
+		{"/.npmrc", 404, ""}, {"/.netrc", 404, ""}, {"/wrangler.toml", 404, ""},
+		{"/home", 200, "<h1>home</h1>\n"}, {"/", 200, "<h1>home</h1>\n"},
+	} {
+		resp, body := a.do(t, "GET", tc.path, nil, nil)
+		if resp.StatusCode != tc.status || body != tc.body || strings.Contains(body, "hunter2") {
+			t.Errorf("GET %s = %d %q; want %d %q", tc.path, resp.StatusCode, body, tc.status, tc.body)
 		}
 	}
 }

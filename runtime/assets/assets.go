@@ -262,11 +262,27 @@ func contentType(file string) string {
 	return "application/octet-stream"
 }
 
+// neverServedNames are file and directory names no request gets, at any
+// depth: state edgerun and wrangler keep in a project, what version
+// control and package managers keep, and the usual credential files
+// (tokens for npm, yarn, PyPI, git and netrc, PostgreSQL's .pgpass,
+// direnv's .envrc, ssh, cloud and docker logins, private ssh keys by their
+// default names). A project served with directory = "." holds them; they
+// are never meant for the web. Other secrets (*.pem, *.key) have no name
+// that tells them from public files: list those in .assetsignore.
+var neverServedNames = map[string]bool{
+	".git": true, ".hg": true, ".svn": true, "node_modules": true, ".ds_store": true,
+	".edgerun": true, ".wrangler": true, ".env": true, ".envrc": true,
+	".npmrc": true, ".yarnrc": true, ".yarnrc.yml": true, ".pypirc": true,
+	".netrc": true, "_netrc": true, ".pgpass": true, ".git-credentials": true, ".htpasswd": true,
+	".ssh": true, ".aws": true, ".gnupg": true, ".docker": true,
+	"id_rsa": true, "id_dsa": true, "id_ecdsa": true, "id_ed25519": true, "id_ecdsa_sk": true, "id_ed25519_sk": true,
+}
+
 // neverServed reports paths no request gets, whatever .assetsignore says:
-// the files Workers reads its own rules from, secrets and state edgerun
-// and wrangler keep in a project (a directory of "." holds them), and what
-// version control and package managers keep. Names compare without case:
-// on a case-insensitive file system /.GIT/config is .git/config.
+// the files Workers reads its own rules from, the configuration file,
+// neverServedNames, and .dev.vars and .env.* files. Names compare without
+// case: on a case-insensitive file system /.GIT/config is .git/config.
 func (a *Assets) neverServed(rel string) bool {
 	lower := strings.ToLower(rel)
 	switch lower {
@@ -277,9 +293,7 @@ func (a *Assets) neverServed(rel string) bool {
 		return true
 	}
 	for _, part := range strings.Split(lower, "/") {
-		switch {
-		case part == ".git", part == "node_modules", part == ".ds_store", part == ".edgerun", part == ".wrangler",
-			strings.HasPrefix(part, ".dev.vars"), part == ".env", strings.HasPrefix(part, ".env."):
+		if neverServedNames[part] || strings.HasPrefix(part, ".dev.vars") || strings.HasPrefix(part, ".env.") {
 			return true
 		}
 	}
@@ -320,6 +334,11 @@ func (a *Assets) exists(p string) (string, error) {
 	if err != nil || !fi.Mode().IsRegular() {
 		// Missing, a path through a file, or one os.Root refuses because
 		// it leaves the directory: not an asset.
+		return "", nil
+	}
+	// A link is served only when what it reaches would be: the rules
+	// apply to the real file as well as to the name asked for.
+	if real, ok := a.realPath(rel); !ok || real != rel && (a.neverServed(real) || a.ignored(real)) {
 		return "", nil
 	}
 	a.mu.Lock()

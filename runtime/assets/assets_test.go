@@ -317,3 +317,68 @@ func TestRedirectsAndHeadersFiles(t *testing.T) {
 		t.Fatal("an invalid header name from _headers was sent")
 	}
 }
+
+// Credential files are never served, and a symbolic link is followed only
+// when the file it reaches (every link resolved, relative to the
+// directory) would be served itself.
+func TestLinksAndCredentialFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		".dev.vars": "TOKEN=secret", ".envrc": "export A=1", ".npmrc": "//registry/:_authToken=x", ".netrc": "machine x",
+		".pgpass": "*:*:*:*:pw", ".git-credentials": "https://u:p@x", ".yarnrc.yml": "npmAuthToken: x", ".ssh/id_ed25519": "KEY",
+		"deploy/ID_RSA": "KEY", ".git/config": "[core]", "wrangler.toml": "name='x'", "private/key.pem": "KEY",
+		".assetsignore": "private/\n", "public.txt": "public", "docs/page.html": "page", ".well-known/security.txt": "contact",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{
+		"notes.txt":      ".dev.vars",                      // the secrets under another name
+		"docs/env.txt":   "../.envrc",                      // through a parent
+		"chain1.txt":     "chain2.txt",                     // a chain of links ending at a secret
+		"chain2.txt":     "docs/../.npmrc",                 //
+		"repo":           ".git",                           // a directory link: /repo/config is .git/config
+		"config.txt":     "wrangler.toml",                  // the configuration file
+		"key.txt":        "private/key.pem",                // what .assetsignore leaves out
+		"loop1.txt":      "loop2.txt",                      // a loop
+		"loop2.txt":      "loop1.txt",                      //
+		"up.txt":         "../outside.txt",                 // out of the directory
+		"abs.txt":        filepath.Join(dir, "public.txt"), // absolute: os.Root refuses those
+		"alias.txt":      "public.txt",                     // a link to a public file is served
+		"pages":          "docs",                           // and a link to a public directory
+		"docs/alias.txt": "../public.txt",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(dir), "outside.txt"), []byte("outside"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Open(Options{Directory: dir, HTMLHandling: "none", Hidden: []string{filepath.Join(dir, "wrangler.toml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, tc := range []struct {
+		path string
+		file string // "" for a 404
+	}{
+		{"/.envrc", ""}, {"/.ENVRC", ""}, {"/.npmrc", ""}, {"/.netrc", ""}, {"/.pgpass", ""}, {"/.git-credentials", ""},
+		{"/.yarnrc.yml", ""}, {"/.ssh/id_ed25519", ""}, {"/deploy/ID_RSA", ""},
+		{"/notes.txt", ""}, {"/docs/env.txt", ""}, {"/chain1.txt", ""}, {"/chain2.txt", ""},
+		{"/repo/config", ""}, {"/config.txt", ""}, {"/key.txt", ""}, {"/loop1.txt", ""}, {"/up.txt", ""}, {"/abs.txt", ""},
+		{"/alias.txt", "alias.txt"}, {"/pages/page.html", "pages/page.html"}, {"/docs/alias.txt", "docs/alias.txt"},
+		{"/public.txt", "public.txt"}, {"/.well-known/security.txt", ".well-known/security.txt"},
+	} {
+		w := want{404, "", ""}
+		if tc.file != "" {
+			w = want{200, tc.file, ""}
+		}
+		check(t, a, "GET", tc.path, "", w)
+	}
+}
