@@ -2,14 +2,12 @@ package bundle
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
 )
 
@@ -68,6 +66,9 @@ type Message struct {
 func (m Message) String() string {
 	if m.File == "" {
 		return m.Text
+	}
+	if m.Line == 0 {
+		return m.File + ": " + m.Text
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", m.File, m.Line, m.Column, m.Text)
 }
@@ -146,19 +147,6 @@ func Build(opts Options) (*Result, error) {
 	}
 	out.Inputs = inputs(dir, res.Metafile)
 	return out, nil
-}
-
-// Compile compiles a bundle for goja. name is the script's name in traces.
-func Compile(name, code string) (*goja.Program, error) {
-	prg, err := goja.Compile(name, code, false)
-	if err != nil {
-		var se *goja.CompilerSyntaxError
-		if errors.As(err, &se) {
-			return nil, &Error{Messages: []Message{{File: name, Line: se.File.Position(se.Offset).Line, Column: se.File.Position(se.Offset).Column, Text: se.Message}}}
-		}
-		return nil, fmt.Errorf("compile %s: %w", name, err)
-	}
-	return prg, nil
 }
 
 func messages(dir string, in []api.Message) []Message {
