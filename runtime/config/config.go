@@ -264,6 +264,11 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	}
 	r.applySecrets(cfg, secrets)
 	r.applyConnectionStringEnv(cfg, getenv)
+	for k := range opts.Vars {
+		if msg := reservedBindingName(k); msg != "" {
+			prob.errorAt("", 0, "--var %s: %s", k, msg)
+		}
+	}
 	r.applyCLIVars(cfg, opts.Vars)
 	if err := prob.err(); err != nil {
 		return nil, prob.sortedWarnings(), err

@@ -460,6 +460,9 @@ func TestErrors(t *testing.T) {
 		{file: "port_type.jsonc", line: 6, msg: `Expected "dev.port" to be of type number but got "x".`},
 		{file: "comment.jsonc", line: 3, msg: "unterminated /* comment"},
 		{file: "top_array.json", line: 1, msg: "the configuration must be a JSON object, not an array"},
+		{file: "proto_var.toml", line: 5, msg: `"__proto__" cannot be a binding or variable name`},
+		{file: "proto_binding.toml", line: 4, msg: `"__proto__" cannot be a binding or variable name`},
+		{file: "proto_var.json", line: 4, msg: `"__proto__" cannot be a binding or variable name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -752,6 +755,32 @@ func TestCLIVarCollidingWithBindingIsAnError(t *testing.T) {
 	var cerr *Error
 	if !errors.As(err, &cerr) || cerr.Line != 20 || !strings.Contains(cerr.Message, `--var HYPERDRIVE: "HYPERDRIVE" is already the name of a Hyperdrive Config binding`) {
 		t.Errorf("err = %v, want the binding's line (20) and a clear message", err)
+	}
+}
+
+// "__proto__" from .dev.vars or --var would replace env's prototype: an
+// error at the line that names it.
+func TestProtoSecretOrCLIVarIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"wrangler.toml": "main = \"index.js\"\n", "index.js": "export default {}\n",
+		".dev.vars": "TOKEN=x\n__proto__=y\n"})
+	_, _, err := Load(Options{Dir: dir})
+	var cerr *Error
+	if !errors.As(err, &cerr) || filepath.Base(cerr.File) != ".dev.vars" || cerr.Line != 2 ||
+		!strings.Contains(cerr.Message, `"__proto__" cannot be a binding or variable name`) {
+		t.Errorf(".dev.vars: err = %v, want .dev.vars:2 and a clear message", err)
+	}
+	if err := os.Remove(filepath.Join(dir, ".dev.vars")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = Load(Options{Dir: dir, Vars: map[string]string{"__proto__": "x"}})
+	if err == nil || !strings.Contains(err.Error(), `--var __proto__: "__proto__" cannot be a binding or variable name`) {
+		t.Errorf("--var: err = %v", err)
+	}
+	// Other names of Object.prototype are ordinary properties on env.
+	cfg, _, err := Load(Options{Dir: dir, Vars: map[string]string{"constructor": "x"}})
+	if err != nil || cfg.Vars["constructor"] != "x" {
+		t.Errorf("--var constructor: %v, %v", cfg, err)
 	}
 }
 

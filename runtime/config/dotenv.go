@@ -177,6 +177,10 @@ func (s *secretsFile) read(dir, displayDir, name string, prob *problems) (found 
 		prob.warnAt(display, l, "line ignored: not a KEY=value assignment")
 	}
 	for _, e := range entries {
+		if msg := reservedBindingName(e.Key); msg != "" {
+			prob.errorAt(display, e.Line, "%s", msg)
+			continue
+		}
 		s.values[e.Key] = e.Value
 		s.lines[e.Key] = e.Line
 		s.files[e.Key] = display

@@ -581,8 +581,13 @@ func (r *resolver) secretsConfig() {
 	}
 }
 
-// addBinding enforces unique binding names across vars, hyperdrive and KV.
+// addBinding enforces unique binding names across vars, hyperdrive and KV,
+// and refuses the one name env cannot hold (reservedBindingName).
 func (r *resolver) addBinding(name, kind string, p keyPath) {
+	if msg := reservedBindingName(name); msg != "" {
+		r.d.errorf(p, "%s", msg)
+		return
+	}
 	line := r.d.doc.lineOf(p)
 	if prev, dup := r.bindings[name]; dup {
 		if prev.kind == kind {
@@ -593,6 +598,19 @@ func (r *resolver) addBinding(name, kind string, p keyPath) {
 		return
 	}
 	r.bindings[name] = bindingDef{kind: kind, line: line}
+}
+
+// reservedBindingName explains why name cannot be on env, "" when it can.
+// Setting "__proto__" on a JS object replaces its prototype rather than
+// adding a property, so such a binding would either vanish or become env's
+// prototype (every name on it then visible through env). Other names of
+// Object.prototype ("constructor", "toString") are ordinary own
+// properties and shadow nothing a worker relies on; they are allowed.
+func reservedBindingName(name string) string {
+	if name == "__proto__" {
+		return `"__proto__" cannot be a binding or variable name: on env it would replace the object's prototype instead of holding a value. Rename it.`
+	}
+	return ""
 }
 
 // isJSIdentifier reports whether s can be written as env.<s> in JavaScript.
