@@ -1,6 +1,7 @@
 package webapi
 
 import (
+	"strings"
 	"time"
 
 	"github.com/dop251/goja"
@@ -57,24 +58,50 @@ func (c *CacheStorage) delete(name, url string) bool {
 	return ok
 }
 
+// invalidCacheKey is workerd's message for a key its cache cannot hold.
+const invalidCacheKey = "Invalid URL. Cache API keys must be fully-qualified, valid URLs."
+
+// isCacheableURL reports whether url, a serialized URL, can key the cache:
+// an http or https URL with a host. Workers' cache sits behind HTTP and
+// cannot hold file:, data: or other keys; checking here keeps the rule
+// whatever the JS side passed.
+func isCacheableURL(url string) bool {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		return false
+	}
+	return rest != "" && rest[0] != '/' && rest[0] != '?' && rest[0] != '#'
+}
+
+// cacheURL is the key argument of a Cache native, or a TypeError thrown
+// into the script.
+func (w *Worker) cacheURL(v goja.Value) string {
+	url := v.String()
+	if !isCacheableURL(url) {
+		panic(w.vm.NewTypeError(invalidCacheKey))
+	}
+	return url
+}
+
 // cacheNatives are the prelude's Cache API primitives: put(name, url,
 // status, statusText, flatHeaders, body, ttlSeconds), match(name, url)
 // → {status, statusText, headers, body} or null, delete(name, url) → bool.
 func (w *Worker) cacheNatives(set func(string, func(goja.FunctionCall) goja.Value)) {
 	vm := w.vm
 	set("cachePut", func(c goja.FunctionCall) goja.Value {
+		url := w.cacheURL(c.Argument(1))
 		ttl := time.Duration(c.Argument(6).ToFloat() * float64(time.Second))
 		if ttl <= 0 {
 			return goja.Undefined()
 		}
-		w.caches.put(c.Argument(0).String(), c.Argument(1).String(), &cachedResponse{
+		w.caches.put(c.Argument(0).String(), url, &cachedResponse{
 			status: int(c.Argument(2).ToInteger()), statusText: c.Argument(3).String(),
 			headers: c.Argument(4).String(), body: append([]byte(nil), w.bytesArg(c.Argument(5))...), ttl: ttl,
 		})
 		return goja.Undefined()
 	})
 	set("cacheMatch", func(c goja.FunctionCall) goja.Value {
-		r, ok := w.caches.match(c.Argument(0).String(), c.Argument(1).String())
+		r, ok := w.caches.match(c.Argument(0).String(), w.cacheURL(c.Argument(1)))
 		if !ok {
 			return goja.Null()
 		}
@@ -86,6 +113,6 @@ func (w *Worker) cacheNatives(set func(string, func(goja.FunctionCall) goja.Valu
 		return out
 	})
 	set("cacheDelete", func(c goja.FunctionCall) goja.Value {
-		return vm.ToValue(w.caches.delete(c.Argument(0).String(), c.Argument(1).String()))
+		return vm.ToValue(w.caches.delete(c.Argument(0).String(), w.cacheURL(c.Argument(1))))
 	})
 }

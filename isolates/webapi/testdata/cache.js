@@ -58,3 +58,19 @@ test("very long lives are capped, not lost; 203 and 300 have no default life", a
   await c.put(url("/203"), new Response("x", { status: 203 }));
   eq(await c.match(url("/203")), undefined);
 });
+
+test("keys are http or https URLs, as on Workers", async () => {
+  const c = await caches.open("schemes");
+  const cacheable = () => new Response("x", { headers: { "cache-control": "max-age=60" } });
+  const msg = "Invalid URL. Cache API keys must be fully-qualified, valid URLs.";
+  for (const key of ["file:///etc/passwd", "data:text/plain,x", "ftp://example.com/x", "ws://example.com/x", "blob:https://example.com/1", "about:blank"]) {
+    for (const [op, run] of [["put", () => c.put(key, cacheable())], ["match", () => c.match(key)], ["delete", () => c.delete(key)]]) {
+      const e = await rejects(run());
+      eq([key, op, e instanceof TypeError, e.message], [key, op, true, msg]);
+    }
+  }
+  await c.put("HTTP://example.com/upper", cacheable());
+  eq(await (await c.match("http://example.com/upper")).text(), "x");
+  await c.put("http://127.0.0.1:8787/local", cacheable());
+  eq(await (await c.match("http://127.0.0.1:8787/local")).text(), "x");
+});
