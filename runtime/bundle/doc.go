@@ -6,5 +6,8 @@
 // The script is an IIFE that assigns the module's exports to [GlobalName],
 // lowered to what goja supports (see DESIGN.md for the measured gaps), with
 // an inline source map as its last line so stack traces name the original
-// file, line and column.
+// file, line and column. The same map places what goes wrong before a
+// request runs: [Compile]'s syntax errors (goja rejects a few scripts
+// esbuild accepts) and [DescribeRunError] for an exception thrown by the
+// script's top-level code.
 package bundle
