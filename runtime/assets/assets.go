@@ -54,6 +54,7 @@ type Assets struct {
 	mu            sync.Mutex
 	etags         map[string]etagEntry
 	ignore        *gitignore.GitIgnore // .assetsignore; nil without
+	ignoreGen     int                  // counts changes of .assetsignore, for etagEntry.ignoreGen
 	ignoreMod     time.Time
 	ignoreSize    int64
 	ignoreChecked time.Time
@@ -62,9 +63,14 @@ type Assets struct {
 	headers   *ruleFile[[]headerRule]   // _headers
 }
 
+// etagEntry is what exists learnt about a served file, valid while the
+// file it reaches keeps its size and times and .assetsignore is unchanged:
+// its ETag, and that no link on its path leads to a never-served file (a
+// link pointed elsewhere reaches another file, which changes the stat).
 type etagEntry struct {
 	size         int64
 	mtime, ctime time.Time
+	ignoreGen    int
 	etag         string
 }
 
@@ -311,9 +317,13 @@ func (a *Assets) ignored(rel string) bool {
 		fi, err := a.root.Stat(".assetsignore")
 		switch {
 		case err != nil:
+			if a.ignore != nil || !a.ignoreMod.IsZero() {
+				a.ignoreGen++
+			}
 			a.ignore, a.ignoreMod = nil, time.Time{}
 		case !fi.ModTime().Equal(a.ignoreMod) || fi.Size() != a.ignoreSize:
 			a.ignoreMod, a.ignoreSize = fi.ModTime(), fi.Size()
+			a.ignoreGen++
 			a.ignore = nil
 			if text, err := a.ReadFile(".assetsignore"); err == nil {
 				a.ignore = gitignore.CompileIgnoreLines(strings.Split(string(text), "\n")...)
@@ -336,16 +346,17 @@ func (a *Assets) exists(p string) (string, error) {
 		// it leaves the directory: not an asset.
 		return "", nil
 	}
+	a.mu.Lock()
+	e, ok := a.etags[rel]
+	gen := a.ignoreGen
+	a.mu.Unlock()
+	if ok && e.size == fi.Size() && e.mtime.Equal(fi.ModTime()) && e.ctime.Equal(changeTime(fi)) && e.ignoreGen == gen {
+		return e.etag, nil
+	}
 	// A link is served only when what it reaches would be: the rules
 	// apply to the real file as well as to the name asked for.
 	if real, ok := a.realPath(rel); !ok || real != rel && (a.neverServed(real) || a.ignored(real)) {
 		return "", nil
-	}
-	a.mu.Lock()
-	e, ok := a.etags[rel]
-	a.mu.Unlock()
-	if ok && e.size == fi.Size() && e.mtime.Equal(fi.ModTime()) && e.ctime.Equal(changeTime(fi)) {
-		return e.etag, nil
 	}
 	f, err := a.root.Open(rel)
 	if err != nil {
@@ -358,7 +369,7 @@ func (a *Assets) exists(p string) (string, error) {
 	}
 	etag := hex.EncodeToString(h.Sum(nil))[:32]
 	a.mu.Lock()
-	a.etags[rel] = etagEntry{size: fi.Size(), mtime: fi.ModTime(), ctime: changeTime(fi), etag: etag}
+	a.etags[rel] = etagEntry{size: fi.Size(), mtime: fi.ModTime(), ctime: changeTime(fi), ignoreGen: gen, etag: etag}
 	a.mu.Unlock()
 	return etag, nil
 }

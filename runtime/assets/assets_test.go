@@ -381,4 +381,25 @@ func TestLinksAndCredentialFiles(t *testing.T) {
 		}
 		check(t, a, "GET", tc.path, "", w)
 	}
+	// What was learnt about a link holds only while it reaches the same
+	// file: pointed at the secrets, it is a 404 at once.
+	if err := os.Remove(filepath.Join(dir, "alias.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".dev.vars", filepath.Join(dir, "alias.txt")); err != nil {
+		t.Fatal(err)
+	}
+	check(t, a, "GET", "/alias.txt", "", want{404, "", ""})
+}
+
+// The cost of answering a request for a file (a nested one: every part of
+// its path is checked for links).
+func BenchmarkServe(b *testing.B) {
+	a := site(&testing.T{}, Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if r, err := a.Serve(Request{Method: "GET", Path: "/folder/"}); err != nil || r.Status != 200 {
+			b.Fatal(r, err)
+		}
+	}
 }
