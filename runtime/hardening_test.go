@@ -2,9 +2,13 @@ package runtime
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +151,27 @@ func TestConnectingIPIsTheClients(t *testing.T) {
 	_, _ = bufio.NewReader(resp.Body).WriteTo(&b)
 	if b.String() != "127.0.0.1" {
 		t.Fatalf("cf-connecting-ip = %q, want the client's 127.0.0.1", b.String())
+	}
+}
+
+// Item 21: an exception thrown by the script's top-level code names the
+// source file, line and column, not the bundle.
+func TestTopLevelErrorNamesTheSource(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("wrangler.toml", "name = \"top\"\nmain = \"index.js\"\ncompatibility_date = \"2026-11-01\"\n")
+	write("util.js", "export function need(v) {\n  if (!v) {\n    throw new Error(\"config is missing\");\n  }\n  return v;\n}\n")
+	write("index.js", "import { need } from \"./util.js\";\nneed(globalThis.NOPE);\nexport default { fetch() { return new Response(\"x\"); } };\n")
+	cfg, _, err := config.Load(config.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), AppOptions{Config: cfg, Log: slog.New(slog.DiscardHandler)})
+	if err == nil || !strings.Contains(err.Error(), "util.js:3:") || !strings.Contains(err.Error(), "config is missing") {
+		t.Fatalf("Open = %v; want the error at util.js:3", err)
 	}
 }

@@ -131,7 +131,7 @@ func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts WorkerOptions) 
 	vm := iso.Runtime()
 	if _, err := vm.RunProgram(prg); err != nil {
 		iso.Check(err)
-		return "", fmt.Errorf("running the worker script: %w", describeJSError(err))
+		return "", fmt.Errorf("running the worker script: %w", bundle.DescribeRunError("worker.js", err))
 	}
 	mode, err := w.SetHandler(vm.Get(bundle.GlobalName))
 	if err != nil {
@@ -167,18 +167,6 @@ var devCF = map[string]any{
 	"requestPriority": "", "edgeRequestKeepAliveStatus": 1,
 }
 
-func describeJSError(err error) error {
-	var ex *goja.Exception
-	if errors.As(err, &ex) {
-		if obj, ok := ex.Value().(*goja.Object); ok {
-			if s := obj.Get("stack"); s != nil && !goja.IsUndefined(s) {
-				return errors.New(s.String())
-			}
-		}
-		return errors.New(ex.Value().String())
-	}
-	return err
-}
 
 // Fetch runs one request through the worker.
 //
