@@ -167,7 +167,6 @@ var devCF = map[string]any{
 	"requestPriority": "", "edgeRequestKeepAliveStatus": 1,
 }
 
-
 // Fetch runs one request through the worker.
 //
 // gone, if not nil, is asked periodically while the request waits (after
