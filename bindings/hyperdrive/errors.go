@@ -198,6 +198,24 @@ func isConnectionError(err error) bool {
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "unexpected EOF")
 }
 
+// endpointDown reports a failure that says the endpoint cannot be reached:
+// nothing reached the server (acquiring a pooled connection, dialing, the
+// startup handshake, or a send that failed before any byte left; see
+// pgconn.SafeToRetry). Only these open an endpoint's breaker. A failure
+// after the server took the statement (an error it answered with, the
+// session it ended, a connection lost mid-result) belongs to that statement:
+// if the endpoint is really down, the next connection attempt says so.
+func endpointDown(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, errAcquire) || errors.Is(err, ErrUnavailable) {
+		return true
+	}
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce) || pgconn.SafeToRetry(err)
+}
+
 // redact removes every endpoint's password from s.
 func (b *Binding) redact(s string) string {
 	for _, p := range b.secrets {

@@ -57,9 +57,11 @@ func (b *Binding) newBreaker(name string) *gobreaker.CircuitBreaker[*result] {
 		MaxRequests: 1, // one half-open probe at a time
 		Timeout:     b.cfg.OpenTimeout,
 		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= threshold },
-		// Only the connection failing counts; a SQL error means the database
-		// answered.
-		IsSuccessful: func(err error) bool { return err == nil || !isConnectionError(err) },
+		// Only the endpoint being unreachable counts; a SQL error, or a
+		// session the server ended after it took the statement (a
+		// statement running pg_terminate_backend(pg_backend_pid()), an
+		// administrator's kill), means the database answered.
+		IsSuccessful: func(err error) bool { return err == nil || !endpointDown(err) },
 		IsExcluded: func(err error) bool {
 			return errors.Is(err, context.Canceled) || errors.Is(err, errStatementTimeout)
 		},
@@ -123,6 +125,7 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 		tried[ep] = true
 	}
 	var lastErr error
+	sessionEnded := false // the server ended the session running st once already
 	for attempt := 0; attempt <= b.cfg.Retries; attempt++ {
 		ep := b.pick(st, scope, replicasOK, tried)
 		if ep == nil {
@@ -141,7 +144,7 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 			if ep.failing.Swap(0) > 0 && b.cfg.Observer != nil {
 				b.cfg.Observer.ConnectionFailure(b.cfg.Name, ep.name, true)
 			}
-		} else if isConnectionError(err) {
+		} else if endpointDown(err) {
 			ep.failing.Add(1)
 			if b.cfg.Observer != nil {
 				b.cfg.Observer.ConnectionFailure(b.cfg.Name, ep.name, false)
@@ -163,6 +166,16 @@ func (b *Binding) executeUncached(ctx context.Context, st *statement, args []any
 		lastErr = err
 		if !b.retryable(err, st) || ctx.Err() != nil {
 			break
+		}
+		if serverRejected(err) || !endpointDown(err) && isConnectionError(err) {
+			// The session ended under the statement: an administrator, a
+			// restart, or the statement itself. One run on a fresh session
+			// tells them apart; a second such ending is the statement's doing
+			// and its request's error.
+			if sessionEnded {
+				break
+			}
+			sessionEnded = true
 		}
 		if ep.role == "replica" || ep.breaker.State() == gobreaker.StateOpen {
 			markTried(ep)
