@@ -72,6 +72,8 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 			FailureThreshold:   hd.Breaker.FailureThreshold,
 			OpenTimeout:        hd.Breaker.OpenTimeout,
 			SlowQuery:          hd.SlowQuery,
+			// One result may hold what one isolate may: [limits] memory_mb.
+			MaxResultBytes: int64(cfg.Limits.MemoryMB) << 20,
 			Cache: hyperdrive.CacheConfig{
 				Disabled:             hd.Caching.Disabled,
 				MaxAge:               hd.Caching.MaxAge,

@@ -21,7 +21,7 @@ func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) 
 func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 // direct runs SQL on the database behind the binding's back.
-func direct(t *testing.T, dsn, sql string, args ...any) {
+func direct(t testing.TB, dsn, sql string, args ...any) {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), dsn)
 	if err != nil {

@@ -31,6 +31,13 @@ type Config struct {
 	FailureThreshold int
 	// OpenTimeout is how long a breaker stays open before a probe. Default 5s.
 	OpenTimeout time.Duration
+	// MaxResultBytes bounds the rows of one statement's result, counted as
+	// they arrive (their wire size): past it the statement fails with
+	// CodeResultTooLarge, is cancelled on the server, and what it already
+	// sent is read and dropped, so the connection goes back to the pool in
+	// working order. Default 128 MiB (edgerun passes [limits] memory_mb: a
+	// result the isolate cannot hold is refused before it is read).
+	MaxResultBytes int64
 	// SlowQuery: statements slower than this are logged. Default 500ms.
 	SlowQuery time.Duration
 	// Cache configures the query cache.
@@ -52,6 +59,10 @@ type Config struct {
 	// time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+
+	// noSessionReset turns the reset of released connections off
+	// (session.go); only the benchmark that measures its cost sets it.
+	noSessionReset bool
 }
 
 // CacheConfig is Hyperdrive's caching, plus memory bounds.
@@ -88,6 +99,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.OpenTimeout <= 0 {
 		c.OpenTimeout = 5 * time.Second
+	}
+	if c.MaxResultBytes <= 0 {
+		c.MaxResultBytes = 128 << 20
 	}
 	if c.SlowQuery <= 0 {
 		c.SlowQuery = 500 * time.Millisecond

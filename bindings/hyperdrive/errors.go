@@ -70,6 +70,7 @@ const (
 	CodeInvalidParameter = "22023" // invalid_parameter_value: a bound value that cannot be encoded
 	CodeUndefinedColumn  = "42703" // undefined_column: first(column) names no column of the result
 	CodeDataException    = "22000" // data_exception: a result value that cannot be decoded
+	CodeResultTooLarge   = "54000" // program_limit_exceeded: a result larger than Config.MaxResultBytes
 )
 
 // codedError is a failure found in Go, not by PostgreSQL, with the SQLSTATE

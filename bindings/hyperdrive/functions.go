@@ -100,7 +100,9 @@ func (b *Binding) resolve(ctx context.Context, st *statement) *statement {
 	if !ok {
 		return st
 	}
-	rs := &statement{raw: st.raw, sql: st.sql, arity: st.arity, info: sqlscan.ClassifyWith(st.raw, volatility)}
+	// pure stays sqlscan's own verdict: a function the server calls
+	// STABLE or IMMUTABLE may still call set_config.
+	rs := &statement{raw: st.raw, sql: st.sql, arity: st.arity, info: sqlscan.ClassifyWith(st.raw, volatility), pure: st.pure}
 	st.resolved.Store(&resolvedStatement{st: rs, gen: gen, until: until})
 	return rs
 }

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"edgerun/bindings"
@@ -67,6 +69,9 @@ type statement struct {
 	sql   string // placeholders rewritten to $N
 	arity int
 	info  sqlscan.Info
+	// pure: sqlscan alone shows that the statement cannot change session
+	// state (session.go): the connection it ran on needs no reset.
+	pure bool
 	// resolved: classified again with its functions' volatility
 	// (functions.go), when it calls functions sqlscan does not know.
 	resolved atomic.Pointer[resolvedStatement]
@@ -185,6 +190,14 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 	cc.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 2 * time.Second}
 	}
+	// One message (a row) larger than a whole result may be is refused
+	// before it is read into memory; the connection is closed.
+	maxMessage := int(max(b.cfg.MaxResultBytes, 1<<20) + 1<<16)
+	cc.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		f := pgproto3.NewFrontend(r, w)
+		f.SetMaxBodyLen(maxMessage)
+		return f
+	}
 	pc.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
 		registerTypes(c.TypeMap())
 		return nil
@@ -298,7 +311,8 @@ func (b *Binding) prepare(sql string) (*statement, error) {
 	if err != nil {
 		return nil, &Error{Binding: b.cfg.Name, Message: "Invalid SQL: " + err.Error(), Code: "42601", Index: -1}
 	}
-	st := &statement{raw: sql, sql: parsed.SQL, arity: parsed.NumParams, info: sqlscan.Classify(sql)}
+	info := sqlscan.Classify(sql)
+	st := &statement{raw: sql, sql: parsed.SQL, arity: parsed.NumParams, info: info, pure: pure(info)}
 	b.statements.Add(sql, st)
 	return st, nil
 }
@@ -452,8 +466,8 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 		}
 		return nil, fmt.Errorf("%w: %w", errAcquire, err)
 	}
-	defer release(conn, st.info.Session)
-	r, err := collect(qctx, conn.Conn(), st.sql, args)
+	defer b.release(ep, conn, st.info.Session, !st.pure)
+	r, err := collect(qctx, conn.Conn(), st.sql, args, b.cfg.MaxResultBytes)
 	if err != nil && staleStatement(err) && !st.info.Multi {
 		// Nothing ran, and pgx has dropped the stale prepared statement (or
 		// description): once more on this connection prepares it afresh.
@@ -461,7 +475,7 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 		if o := b.cfg.Observer; o != nil {
 			o.Retry(b.cfg.Name, ep.name)
 		}
-		r, err = collect(qctx, conn.Conn(), st.sql, args)
+		r, err = collect(qctx, conn.Conn(), st.sql, args, b.cfg.MaxResultBytes)
 	}
 	if err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
@@ -481,65 +495,11 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 	return r, nil
 }
 
-// release hands conn back to its pool, or closes it when what ran on it
-// may have changed session state (SET, LISTEN, PREPARE, temporary tables,
-// …; sqlscan.Info.Session), failed or not. Hyperdrive pools connections per
-// transaction: one request's session state must not reach the next request
-// through the pool. Only such statements pay for a new connection.
-func release(conn *pgxpool.Conn, session bool) {
-	if session {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_ = conn.Conn().Close(ctx) // the pool destroys a closed connection on Release
-		cancel()
-	}
-	conn.Release()
-}
-
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// querier is what collect needs: a connection or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func collect(ctx context.Context, q querier, sql string, args []any) (*result, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	fields := rows.FieldDescriptions()
-	r := &result{columns: make([]string, len(fields))}
-	for i, f := range fields {
-		r.columns[i] = f.Name
-	}
-	m := rows.Conn().TypeMap()
-	for rows.Next() {
-		raw := rows.RawValues()
-		row := make([]any, len(fields))
-		for i := range fields {
-			v, err := decodeColumn(m, fields[i], raw[i])
-			if err != nil {
-				return nil, &codedError{CodeDataException, fmt.Errorf("decoding column %q: %w", fields[i].Name, err)}
-			}
-			row[i] = v
-		}
-		r.rows = append(r.rows, row)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	tag := rows.CommandTag()
-	r.command = tag.String()
-	if !tag.Select() {
-		r.rowsAffected = tag.RowsAffected()
-	}
-	return r, nil
 }
 
 // ---- JS glue ---------------------------------------------------------------
@@ -878,10 +838,12 @@ func (b *Binding) batchOnce(ctx context.Context, stmts []*statement, args [][]an
 		return nil, -1, fmt.Errorf("%w: %w", errAcquire, err)
 	}
 	session := false // SET LOCAL is fine in a batch; SET outlives its COMMIT
+	dirty := false
 	for _, st := range stmts {
 		session = session || st.info.Session
+		dirty = dirty || !st.pure
 	}
-	defer release(conn, session)
+	defer b.release(b.primary, conn, session, dirty)
 	results, index, err := b.batchTx(ctx, conn.Conn(), stmts, args)
 	// A stale statement rolled the transaction back and pgx dropped it:
 	// run the transaction again on this connection. Each run fixes the
@@ -905,7 +867,7 @@ func (b *Binding) batchTx(ctx context.Context, conn *pgx.Conn, stmts []*statemen
 	results := make([]*result, len(stmts))
 	for i, st := range stmts {
 		s := time.Now()
-		r, err := collect(ctx, tx, st.sql, args[i])
+		r, err := collect(ctx, tx, st.sql, args[i], b.cfg.MaxResultBytes)
 		if err != nil {
 			return nil, i, err
 		}
@@ -961,8 +923,8 @@ func (b *Binding) exec(ctx context.Context, sql string) (time.Duration, error) {
 	if err != nil {
 		return 0, b.wrapError(fmt.Errorf("%w: %w", errAcquire, err), -1)
 	}
-	defer release(conn, sqlscan.Classify(sql).Session)
-	if _, err := conn.Conn().PgConn().Exec(qctx, sql).ReadAll(); err != nil {
+	defer b.release(b.primary, conn, sqlscan.Classify(sql).Session, true)
+	if err := discardResults(conn.Conn().PgConn().Exec(qctx, sql)); err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
 			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 		}

@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 }
 
 // openTest opens a binding on a fresh database.
-func openTest(t *testing.T, cfg Config) (*Binding, string) {
+func openTest(t testing.TB, cfg Config) (*Binding, string) {
 	t.Helper()
 	dsn := pgtest.NewDatabase(t)
 	cfg.ConnString = dsn
