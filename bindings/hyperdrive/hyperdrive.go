@@ -517,8 +517,8 @@ func (b *Binding) Value(iso *isolates.Isolate) (goja.Value, error) {
 	st := &isolateState{handles: make(map[string]goja.Value)}
 	jsonObj := vm.Get("JSON").ToObject(vm)
 	st.parse, _ = goja.AssertFunction(jsonObj.Get("parse"))
-	st.bind.vm = vm
-	st.bind.stringify, _ = goja.AssertFunction(jsonObj.Get("stringify"))
+	stringify, _ := goja.AssertFunction(jsonObj.Get("stringify"))
+	st.bind = newBinder(vm, stringify)
 	native := vm.NewObject()
 	_ = native.Set("prepare", func(c goja.FunctionCall) goja.Value { return b.jsPrepare(iso, st, c.Argument(0).String()) })
 	_ = native.Set("query", func(c goja.FunctionCall) goja.Value { return b.jsQuery(iso, st, c) })

@@ -34,6 +34,47 @@ type binder struct {
 	// per-isolate state was built (a script replacing JSON.stringify later
 	// changes nothing): objects are bound as JavaScript serialises them.
 	stringify goja.Callable
+	// replacer is given to stringify: it counts the values JSON visits
+	// against the same budget and refuses Proxies, whose traps could make
+	// one bound value unbounded work.
+	replacer goja.Value
+	// left is what remains of one statement's budget of bound values (array
+	// elements and JSON values, nested ones included): a script's lengths
+	// are just numbers, and nested arrays multiply them.
+	left *int
+}
+
+// newBinder makes the binder of one isolate.
+func newBinder(vm *goja.Runtime, stringify goja.Callable) binder {
+	c := binder{vm: vm, stringify: stringify, left: new(int)}
+	c.replacer = vm.ToValue(func(call goja.FunctionCall) goja.Value {
+		v := call.Argument(1)
+		if isProxy(v) {
+			panic(vm.NewTypeError("cannot bind a Proxy: bind a plain array or object"))
+		}
+		if *c.left--; *c.left < 0 {
+			panic(vm.NewGoError(fmt.Errorf("more than %d values in one statement's parameters", maxBoundValues)))
+		}
+		return v
+	})
+	return c
+}
+
+var proxyType = reflect.TypeOf(goja.Proxy{})
+
+func isProxy(v goja.Value) bool {
+	o, ok := v.(*goja.Object)
+	return ok && o.ExportType() == proxyType
+}
+
+// spend takes n values from the statement's budget.
+func (c binder) spend(n int64) error {
+	if n > int64(*c.left) {
+		*c.left = 0
+		return fmt.Errorf("more than %d values in one statement's parameters", maxBoundValues)
+	}
+	*c.left -= int(n)
+	return nil
 }
 
 // params converts a statement's bound values.
@@ -41,6 +82,10 @@ func (c binder) params(v goja.Value) ([]any, error) {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil, nil
 	}
+	if isProxy(v) {
+		return nil, encodeError(errors.New("bound values: cannot bind a Proxy"))
+	}
+	*c.left = maxBoundValues
 	obj := v.ToObject(c.vm)
 	length := lengthOf(obj)
 	if length < 0 || length > maxParams {
@@ -64,6 +109,9 @@ const (
 	maxParams     = 65535   // the protocol's limit on bind parameters
 	maxArrayParam = 1 << 20 // elements in one array value
 	maxBatch      = 10000   // statements in one batch
+	// maxBoundValues bounds every value of one statement's parameters,
+	// nested array elements and JSON values included.
+	maxBoundValues = 1 << 20
 )
 
 func (c binder) param(v goja.Value, depth int) (any, error) {
@@ -72,6 +120,9 @@ func (c binder) param(v goja.Value, depth int) (any, error) {
 	}
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil, nil
+	}
+	if isProxy(v) {
+		return nil, errors.New("cannot bind a Proxy: bind a plain array or object")
 	}
 	// Arrays first: goja's Export would allocate whatever length claims.
 	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Array" {
@@ -120,7 +171,7 @@ func (c binder) param(v goja.Value, depth int) (any, error) {
 	// Plain objects (and anything else) travel as JSON, as D1 stores them:
 	// JSON.stringify's text (toJSON, Dates as ISO strings, undefined
 	// properties left out), not Go's encoding of the exported value.
-	text, err := c.stringify(goja.Undefined(), obj)
+	text, err := c.stringify(goja.Undefined(), obj, c.replacer)
 	if err != nil {
 		return nil, fmt.Errorf("cannot bind object as JSON: %w", exceptionText(err))
 	}
@@ -143,6 +194,9 @@ func (c binder) array(obj *goja.Object, depth int) (any, error) {
 	length := lengthOf(obj)
 	if length < 0 || length > maxArrayParam {
 		return nil, fmt.Errorf("array of %d elements; at most %d can be bound", length, maxArrayParam)
+	}
+	if err := c.spend(length); err != nil {
+		return nil, err
 	}
 	arr := &jsArray{elems: make([]any, int(length)), plain: true}
 	for i := range arr.elems {
@@ -171,7 +225,7 @@ func (c binder) array(obj *goja.Object, depth int) (any, error) {
 	if depth == 0 && !arr.plain {
 		// For a json or jsonb parameter: JSON.stringify's text. An error
 		// (a BigInt element) matters only if the array is bound to JSON.
-		if text, err := c.stringify(goja.Undefined(), obj); err == nil && !goja.IsUndefined(text) {
+		if text, err := c.stringify(goja.Undefined(), obj, c.replacer); err == nil && !goja.IsUndefined(text) {
 			arr.json = text.String()
 		} else if err != nil {
 			arr.jsonErr = fmt.Errorf("cannot bind array as JSON: %w", exceptionText(err))
