@@ -11,4 +11,10 @@
 // (?, ?NNN, $N) are found by sqlscan's lexer and always sent as bind
 // parameters. Queries run off the isolate goroutine and settle promises on
 // its loop.
+//
+// Connections are pooled per statement (Hyperdrive's transaction mode):
+// session.go resets what a released connection's session may hold before
+// it is reused, and routing.go counts only failures before a statement
+// reached the server toward an endpoint's breaker. One result is bounded
+// by Config.MaxResultBytes while it is read (results.go).
 package hyperdrive
