@@ -1,9 +1,13 @@
 package config
 
 import (
+	"errors"
+	"net/url"
 	"os"
 	"sort"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Environment variables that override a binding's localConnectionString,
@@ -53,6 +57,7 @@ func (r *resolver) hyperdrive(cfg *Config, v any, p keyPath) {
 		}
 		if x, ok := m["localConnectionString"]; ok {
 			if s, ok := d.str(ep.child("localConnectionString"), x); ok && s != "" {
+				d.checkConnString(ep.child("localConnectionString"), s)
 				h.LocalConnectionString = s
 				h.ConnectionStringSource = "localConnectionString"
 			}
@@ -79,10 +84,16 @@ func (r *resolver) hyperdriveExtensions(cfg *Config, h *Hyperdrive, m map[string
 		h.AcquireTimeout, _ = d.millisOr(ep.child("acquire_timeout_ms"), x, h.AcquireTimeout)
 	}
 	if x, ok := m["fallback_connection_string"]; ok {
-		h.FallbackConnectionString, _ = d.str(ep.child("fallback_connection_string"), x)
+		if s, ok := d.str(ep.child("fallback_connection_string"), x); ok {
+			d.checkConnString(ep.child("fallback_connection_string"), s)
+			h.FallbackConnectionString = s
+		}
 	}
 	if x, ok := m["replica_connection_strings"]; ok {
 		if rs, ok := d.stringArray(ep.child("replica_connection_strings"), x); ok {
+			for i, r := range rs {
+				d.checkConnString(ep.child("replica_connection_strings").index(i), r)
+			}
 			h.ReplicaConnectionStrings = rs
 		}
 	}
@@ -247,4 +258,22 @@ func (r *resolver) applyCLIVars(cfg *Config, vars map[string]string) {
 		cfg.Vars[k] = vars[k]
 		delete(cfg.Secrets, k)
 	}
+}
+
+// checkConnString reports a connection string pgx cannot parse on the line
+// of its key, with the reason but never the string (it may hold a password).
+func (d *decoder) checkConnString(p keyPath, s string) {
+	if s == "" {
+		return
+	}
+	_, err := pgconn.ParseConfig(s)
+	if err == nil {
+		return
+	}
+	reason := "check its syntax"
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		reason = ue.Err.Error() // the URL's parse error without the URL
+	}
+	d.errorf(p, "%q: invalid PostgreSQL connection string (%s; the string is not shown, it may hold a password).", p.String(), reason)
 }
