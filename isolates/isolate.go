@@ -28,6 +28,10 @@ type Options struct {
 	// runs longer, so a script that loops at top level fails to load
 	// instead of hanging the pool that builds it. 0 = no limit.
 	StartupLimit time.Duration
+	// MemoryLimit is the isolate's heap budget in bytes: no single call of
+	// a built-in may allocate more, nor its live ArrayBuffers hold more
+	// (guards.go). 0 = only the process-wide guard of 2 GiB.
+	MemoryLimit uint64
 	// Log receives isolate lifecycle messages; nil = slog.Default().
 	Log *slog.Logger
 }
@@ -46,7 +50,10 @@ type Isolate struct {
 	// errorCtor is the intrinsic Error, taken before any script runs: a
 	// script may replace the global, and errors edgerun throws must stay
 	// plain Errors (never Go values wrapped for JS).
-	errorCtor *goja.Object
+	errorCtor      *goja.Object
+	rangeErrorCtor *goja.Object
+	// buffers counts the isolate's large ArrayBuffers (guards.go).
+	buffers *bufferBudget
 
 	mu    sync.Mutex
 	queue []func()
@@ -123,6 +130,10 @@ func New(opts Options) (*Isolate, error) {
 		// working: it holds the prototype itself).
 		_ = iso.vm.GlobalObject().Delete("GoError")
 		iso.errorCtor = iso.vm.Get("Error").ToObject(iso.vm)
+		iso.rangeErrorCtor = iso.vm.Get("RangeError").ToObject(iso.vm)
+		if err := iso.installGuards(opts.MemoryLimit); err != nil {
+			return err
+		}
 		if err := iso.installTimers(); err != nil {
 			return err
 		}

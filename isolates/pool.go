@@ -88,6 +88,9 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 	if p.opts.Isolate.StartupLimit == 0 {
 		p.opts.Isolate.StartupLimit = opts.CPULimit
 	}
+	if p.opts.Isolate.MemoryLimit == 0 {
+		p.opts.Isolate.MemoryLimit = opts.MemoryLimit
+	}
 	if opts.MemoryLimit > 0 {
 		// Reserved before the isolates exist: the process heap measured
 		// now is the baseline their budget comes on top of.

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -173,5 +174,52 @@ func TestTopLevelErrorNamesTheSource(t *testing.T) {
 	_, err = Open(context.Background(), AppOptions{Config: cfg, Log: slog.New(slog.DiscardHandler)})
 	if err == nil || !strings.Contains(err.Error(), "util.js:3:") || !strings.Contains(err.Error(), "config is missing") {
 		t.Fatalf("Open = %v; want the error at util.js:3", err)
+	}
+}
+
+// Items 1–3: one call of a built-in that would allocate past the memory
+// limit, or loop billions of times in Go, throws a RangeError the script can
+// catch, and the process lives on.
+func TestHugeAllocationsAreRangeErrors(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+		cfg.Limits.MemoryMB = 128
+	})
+	_, kinds, _ := quickGet(a.base + "/alloc-kinds")
+	var names []string
+	if err := json.Unmarshal([]byte(kinds), &names); err != nil || len(names) < 10 {
+		t.Fatalf("/alloc-kinds = %q %v", kinds, err)
+	}
+	for _, kind := range names {
+		code, body, err := quickGet(a.base + "/alloc?kind=" + kind)
+		if err != nil || code != 200 || !strings.HasPrefix(body, "RangeError: ") || !strings.Contains(body, "memory limit (128 MiB)") {
+			t.Errorf("%s: %d %q %v; want a RangeError naming the limit", kind, code, body, err)
+		}
+	}
+	if code, body, _ := quickGet(a.base + "/?id=alive"); code != 200 || body != "ok alive" {
+		t.Fatalf("after the allocations: %d %q", code, body)
+	}
+	_, sub, _ := quickGet(a.base + "/subclass")
+	if want := `[true,true,131072,true,true,true,131072,131072,"1,2,3",true,"[object ArrayBuffer]",true,"function"]`; sub != want {
+		t.Fatalf("/subclass = %s, want %s", sub, want)
+	}
+}
+
+// Item 2: ArrayBuffers are charged to their isolate while they live: held
+// past the limit, the next one is refused; let go, they are given back.
+func TestArrayBuffersAreCharged(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+		cfg.Limits.MemoryMB = 64
+	})
+	if _, body, _ := quickGet(a.base + "/hold?mb=48"); body != "holding 48" {
+		t.Fatalf("/hold 48 MiB = %q", body)
+	}
+	if _, body, _ := quickGet(a.base + "/hold?mb=32"); !strings.HasPrefix(body, "RangeError: Array buffer allocation failed") {
+		t.Fatalf("/hold past the limit = %q, want a RangeError", body)
+	}
+	quickGet(a.base + "/release")
+	if _, body, _ := quickGet(a.base + "/hold?mb=40"); body != "holding 40" {
+		t.Fatalf("/hold after release = %q", body)
 	}
 }

@@ -5,6 +5,28 @@ let ticks = 0;
 let topLevelTimer = "allowed"; // workerd refuses timers in global scope
 try { setInterval(() => { ticks++; }, 1); } catch (e) { topLevelTimer = e.message; }
 const seen = []; // what a setter on a shared prototype observed
+let held = []; // ArrayBuffers /hold keeps across requests
+
+// One call of a built-in asking for more than the machine has, or for
+// billions of iterations in Go (item 1 and 3 of the hardening issue).
+const allocations = {
+  "array-buffer": () => new ArrayBuffer(2 ** 36).byteLength,
+  "array-buffer-8g": () => new ArrayBuffer(8 * 2 ** 30).byteLength,
+  "uint8array": () => new Uint8Array(2 ** 36).length,
+  "float64array": () => new Float64Array(2 ** 33).length,
+  "typed-from-length": () => Uint8Array.from({ length: 2 ** 36 }).length,
+  "typed-array-like": () => new Uint8Array({ length: 2 ** 36 }).length,
+  repeat: () => "x".repeat(2 ** 36).length,
+  "pad-start": () => "x".padStart(2 ** 36).length,
+  fill: () => new Array(2 ** 32 - 1).fill(0).length,
+  join: () => new Array(2 ** 32 - 1).join(",").length,
+  "join-big-strings": () => new Array(10000).fill("y".repeat(1 << 20)).join("").length,
+  sort: () => { const a = []; a.length = 4e9; return a.sort().length; },
+  "index-of-sparse": () => { const a = []; a.length = 4e9; return a.indexOf(1); },
+  "for-each-sparse": () => { const a = []; a[4e9] = 1; let n = 0; a.forEach(() => n++); return n; },
+  concat: () => [].concat(new Array(2 ** 32 - 1)).length,
+  "array-from": () => Array.from({ length: 2 ** 32 - 1 }).length,
+};
 
 export default {
   async fetch(request, env, ctx) {
@@ -61,6 +83,36 @@ export default {
       }
       case "/seen":
         return new Response(seen.join("\n"));
+      case "/alloc": {
+        const kind = q("kind", "");
+        try {
+          return new Response(`allocated ${allocations[kind]()}`);
+        } catch (e) {
+          return new Response(`${e.name}: ${e.message}`);
+        }
+      }
+      case "/alloc-kinds":
+        return Response.json(Object.keys(allocations));
+      case "/hold": { // keeps n MiB more of ArrayBuffers in module state
+        try {
+          for (let i = 0; i < Number(q("mb", "1")); i++) held.push(new ArrayBuffer(1 << 20));
+          return new Response(`holding ${held.length}`);
+        } catch (e) {
+          return new Response(`${e.name}: ${e.message}`);
+        }
+      }
+      case "/release":
+        held = [];
+        return new Response("released");
+      case "/subclass": { // guarded constructors keep JS's semantics
+        class Bytes extends Uint8Array {}
+        const b = new Bytes(1 << 17);
+        const ab = new ArrayBuffer(1 << 17);
+        return Response.json([b instanceof Bytes, b instanceof Uint8Array, b.length, b.constructor === Bytes,
+          ab instanceof ArrayBuffer, ab.constructor === ArrayBuffer, ab.byteLength, new Uint8Array(ab).length,
+          Uint8Array.from([1, 2, 3]).join(), b.slice(0, 2) instanceof Bytes, Object.prototype.toString.call(ab),
+          ArrayBuffer.isView(b), typeof ArrayBuffer.prototype.slice]);
+      }
       case "/ip":
         return new Response(request.headers.get("cf-connecting-ip"));
     }
