@@ -2,9 +2,11 @@ package runtime
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -221,5 +223,30 @@ func TestArrayBuffersAreCharged(t *testing.T) {
 	quickGet(a.base + "/release")
 	if _, body, _ := quickGet(a.base + "/hold?mb=40"); body != "holding 40" {
 		t.Fatalf("/hold after release = %q", body)
+	}
+}
+
+// Item 15: a body over max_body_bytes gets a readable 413, even while the
+// client is still sending it (the server drains what comes before it
+// closes), and the connection is not read as a next request.
+func TestOversizedUploadGetsA413(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) { cfg.Limits.MaxBodyBytes = 1 << 20 })
+	for _, chunked := range []bool{false, true} {
+		var body io.Reader = bytes.NewReader(bytes.Repeat([]byte("x"), 3<<20))
+		if chunked {
+			body = io.MultiReader(body) // no length known: sent chunked
+		}
+		resp, err := client.Post(a.base+"/", "application/octet-stream", body)
+		if err != nil {
+			t.Fatalf("chunked=%v: %v (want a 413, not a reset)", chunked, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || string(b) != "Payload Too Large" {
+			t.Fatalf("chunked=%v: %d %q, want 413", chunked, resp.StatusCode, b)
+		}
+	}
+	if code, body, _ := quickGet(a.base + "/?id=after"); code != 200 || body != "ok after" {
+		t.Fatalf("after the uploads: %d %q", code, body)
 	}
 }

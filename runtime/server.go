@@ -47,6 +47,7 @@ type Server struct {
 	worker   atomic.Pointer[Worker]
 	fasthttp *fasthttp.Server
 	ids      atomic.Uint64
+	bodies   bodyReader
 	// waitUntilLimit is how long waitUntil work may run after the answer
 	// (nanoseconds): waitUntilLimit unless a test shortens it.
 	waitUntilLimit atomic.Int64
@@ -68,13 +69,15 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 	if opts.Scheme == "" {
 		opts.Scheme = "http"
 	}
-	s := &Server{opts: opts, log: opts.Log}
+	s := &Server{opts: opts, log: opts.Log,
+		bodies: newBodyReader(opts.MaxBodyBytes)}
 	s.waitUntilLimit.Store(int64(waitUntilLimit))
 	s.worker.Store(wk)
 	s.fasthttp = &fasthttp.Server{
 		Handler:                       s.handle,
 		Name:                          "edgerun",
 		MaxRequestBodySize:            opts.MaxBodyBytes,
+		StreamRequestBody:             true, // read by the handler, within the body budget (body.go)
 		ReadBufferSize:                opts.MaxHeaderBytes,
 		DisableHeaderNamesNormalizing: true,
 		DisablePreParseMultipartForm:  true,
@@ -87,6 +90,7 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 		IdleTimeout:   120 * time.Second,
 		ErrorHandler:  s.protocolError,
 		ExpectHandler: s.expectContinue,
+		HeaderReceived: s.bodies.headerReceived,
 		Logger:        fasthttpLogger{s.log},
 	}
 	return s
@@ -139,13 +143,17 @@ func (s *Server) protocolError(ctx *fasthttp.RequestCtx, err error) {
 // this for large uploads); without it fasthttp would invite the body and
 // then reject it.
 func (s *Server) expectContinue(ctx *fasthttp.RequestCtx) int {
-	if ctx.Request.Header.ContentLength() > s.opts.MaxBodyBytes {
+	if s.bodies.declaredTooLarge(ctx) || ctx.Request.Header.ContentLength() > s.opts.MaxBodyBytes {
 		return fasthttp.StatusRequestEntityTooLarge
 	}
 	return fasthttp.StatusContinue
 }
 
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	if s.bodies.declaredTooLarge(ctx) {
+		refuseBody(ctx, fasthttp.StatusRequestEntityTooLarge, "Payload Too Large")
+		return
+	}
 	if s.opts.TestScheduled && string(ctx.Path()) == "/__scheduled" {
 		s.testScheduled(ctx)
 		return
@@ -167,9 +175,25 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		URL:     s.requestURL(ctx),
 		Headers: flatHeaders(ctx),
 	}
-	if b := ctx.Request.Body(); len(b) > 0 {
-		req.Body = append([]byte(nil), b...)
+	body, releaseBody, err := s.bodies.read(ctx)
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		refuseBody(ctx, fasthttp.StatusRequestEntityTooLarge, "Payload Too Large")
+		s.finished(ctx, req.Method, start, 0)
+		return
+	case errors.Is(err, errBodyBusy):
+		s.log.Warn("request refused: "+err.Error(), "url", req.URL)
+		refuseBody(ctx, fasthttp.StatusServiceUnavailable, "Service Unavailable: too many request bodies in flight")
+		s.finished(ctx, req.Method, start, 0)
+		return
+	case err != nil:
+		ctx.SetConnectionClose()
+		ctx.Error("Bad Request", fasthttp.StatusBadRequest)
+		s.finished(ctx, req.Method, start, 0)
+		return
 	}
+	defer releaseBody()
+	req.Body = body
 	rctx, cancel := context.WithCancel(context.Background())
 	scope := isolates.NewScope(rctx, s.ids.Add(1))
 	scope.SetValue(requestEndKey{}, cancel) // the request's context ends when it finishes (call.Finish)

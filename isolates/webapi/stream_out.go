@@ -144,7 +144,7 @@ func (w *Worker) nativeRespondStream(c goja.FunctionCall) goja.Value {
 	id := c.Argument(0).ToInteger()
 	x, ok := w.calls[id]
 	if !ok || x.responded {
-		return goja.Undefined()
+		return w.vm.ToValue(false) // ended already: the script stops its stream
 	}
 	resp := &Response{
 		Status:     int(c.Argument(1).ToInteger()),
@@ -162,7 +162,7 @@ func (w *Worker) nativeRespondStream(c goja.FunctionCall) goja.Value {
 	w.streams[id] = resp.Stream
 	x.responded = true
 	x.Sink.Respond(resp, nil)
-	return goja.Undefined()
+	return w.vm.ToValue(true)
 }
 
 func (w *Worker) nativeStreamChunk(c goja.FunctionCall) goja.Value {

@@ -1494,8 +1494,10 @@
       reader.cancel(new DOMException("The client disconnected.", "AbortError")).catch(() => {});
       end(null);
     };
-    if (h === undefined) native.respondStream(state.id, res[kStatus], res[kStatusText], "", res[kType], stop);
-    else native.respondStream(state.id, res[kStatus], res[kStatusText], flatten(h), null, stop);
+    const taken = h === undefined
+      ? native.respondStream(state.id, res[kStatus], res[kStatusText], "", res[kType], stop)
+      : native.respondStream(state.id, res[kStatus], res[kStatusText], flatten(h), null, stop);
+    if (taken === false) return stop(); // the request was ended meanwhile (its client left)
     const pump = () => reader.read().then(({ value, done }) => {
       if (done) return end(null);
       if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
