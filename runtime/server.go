@@ -86,12 +86,12 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 		ReadTimeout:                   60 * time.Second,
 		// A client that stops reading does not hold its response (an open
 		// asset file, a goroutine) for ever.
-		WriteTimeout:  60 * time.Second,
-		IdleTimeout:   120 * time.Second,
-		ErrorHandler:  s.protocolError,
-		ExpectHandler: s.expectContinue,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		ErrorHandler:   s.protocolError,
+		ExpectHandler:  s.expectContinue,
 		HeaderReceived: s.bodies.headerReceived,
-		Logger:        fasthttpLogger{s.log},
+		Logger:         fasthttpLogger{s.log},
 	}
 	return s
 }
