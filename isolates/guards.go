@@ -55,8 +55,63 @@ func (iso *Isolate) installGuards(limit uint64) error {
 	_ = native.Set("buffer", func(c goja.FunctionCall) goja.Value {
 		return vm.ToValue(iso.newCountedBuffer(c.Argument(0).ToInteger()))
 	})
-	_, err = fn(goja.Undefined(), native, vm.ToValue(float64(limit)))
-	return err
+	if _, err = fn(goja.Undefined(), native, vm.ToValue(float64(limit))); err != nil {
+		return err
+	}
+	for _, path := range panickyBuiltins {
+		if err := iso.guardPanics(path[0], path[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// panickyBuiltins are goja built-ins that dereference nil on some receivers
+// (found by TestBuiltinsDoNotPanic): Object.prototype.toLocaleString on an
+// object without toString, Function.prototype.toString on a revoked proxy.
+var panickyBuiltins = [][2]string{
+	{"Object.prototype", "toLocaleString"},
+	{"Function.prototype", "toString"},
+}
+
+// guardPanics puts a wrapper in place of the built-in name on the object at
+// path that turns a Go runtime error inside it into a TypeError. That is
+// safe here and not in general: the call into the built-in is made through
+// goja's own try frame, which puts the vm back as it was before the call
+// when the panic unwinds it.
+func (iso *Isolate) guardPanics(path, name string) error {
+	vm := iso.vm
+	holder, err := vm.RunString(path)
+	if err != nil {
+		return fmt.Errorf("guards: %s: %w", path, err)
+	}
+	obj := holder.ToObject(vm)
+	orig, ok := goja.AssertFunction(obj.Get(name))
+	if !ok {
+		return fmt.Errorf("guards: %s.%s is not a function", path, name)
+	}
+	wrapped := func(call goja.FunctionCall) goja.Value {
+		var ret goja.Value
+		var callErr error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					if _, isRuntime := r.(runtime.Error); isRuntime {
+						panic(vm.NewTypeError("%s.%s called on an object it cannot work with", path, name))
+					}
+					panic(r)
+				}
+			}()
+			ret, callErr = orig(call.This, call.Arguments...)
+		}()
+		if callErr != nil {
+			panic(callErr)
+		}
+		return ret
+	}
+	f := vm.ToValue(wrapped).ToObject(vm)
+	_ = f.DefineDataProperty("name", vm.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	return obj.DefineDataProperty(name, f, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // newCountedBuffer allocates an n-byte ArrayBuffer charged to the isolate

@@ -250,3 +250,63 @@ func TestOversizedUploadGetsA413(t *testing.T) {
 		t.Fatalf("after the uploads: %d %q", code, body)
 	}
 }
+
+// Item 12: an exception that cannot be described (throwing getters, a
+// Proxy, a getter past cpu_ms) is still a 500 (or the limit's 503), logged.
+func TestUndescribableExceptionsAre500s(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+		cfg.Limits.CPUMs = 200
+	})
+	for path, want := range map[string]int{
+		"/throw-getters": 500, "/throw-getters-async": 500, "/throw-proxy": 500, "/throw-slow-getter": 503,
+	} {
+		code, body, err := quickGet(a.base + path)
+		if err != nil || code != want || body == "" {
+			t.Errorf("%s = %d %q %v; want %d with a body", path, code, body, err, want)
+		}
+	}
+	if code, body, _ := quickGet(a.base + "/?id=after"); code != 200 || body != "ok after" {
+		t.Fatalf("after: %d %q", code, body)
+	}
+	if !strings.Contains(a.logs.String(), "/throw-proxy") {
+		t.Errorf("the exception was not logged:\n%s", a.logs.String())
+	}
+}
+
+// Item 13: a panic inside goja's built-ins is the script's TypeError, and
+// the isolate (with the requests it serves) lives on.
+func TestEnginePanicsAreTypeErrors(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) { cfg.Edgerun.Isolates = 1 })
+	before := a.pool().Stats().Replaced
+	code, body, err := quickGet(a.base + "/to-locale-string")
+	if err != nil || code != 200 || !strings.HasPrefix(body, "TypeError: ") {
+		t.Fatalf("/to-locale-string = %d %q %v; want a caught TypeError", code, body, err)
+	}
+	if r := a.pool().Stats().Replaced; r != before {
+		t.Fatalf("the isolate was replaced (%d → %d)", before, r)
+	}
+}
+
+// Item 19: whatever a script writes into a response's internal slots, the
+// host writes no malformed status line or header: the request fails with
+// workerd's error instead.
+func TestResponseHeadValidatedAtTheBoundary(t *testing.T) {
+	a := startLimited(t, hostileDir(), nil)
+	for _, attack := range []string{"status", "status&status=101", "status&status=1000", "status-text", "nul-value", "nul-value-async", "crlf-value", "space-name", "flat"} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(a.base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET /internals?attack=%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", attack)
+		raw, _ := io.ReadAll(conn)
+		conn.Close()
+		head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 500 ") || strings.Contains(strings.ToLower(head), "x-injected") {
+			t.Errorf("%s: %q, want a 500 with nothing injected", attack, head)
+		}
+	}
+	if _, body, _ := quickGet(a.base + "/internals?attack=none"); body != "x" {
+		t.Fatalf("untouched response = %q", body)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/dop251/goja"
 
@@ -160,6 +161,9 @@ func (b *Bucket) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	if err == nil {
 		err = json.Unmarshal([]byte(c.Argument(3).String()), &custom)
 	}
+	if err == nil {
+		err = checkHTTPMetadata(httpMeta)
+	}
 	var cond *Conditions
 	if err == nil {
 		cond, err = conditionsArg(c.Argument(4))
@@ -217,4 +221,17 @@ func (b *Bucket) jsList(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 			return vm.ToValue(string(text)), nil
 		}
 	}))
+}
+
+// checkHTTPMetadata refuses HTTP metadata that would be written into a
+// response header as it is (writeHttpMetadata, the served object): a CR, LF
+// or NUL in it would split the header.
+func checkHTTPMetadata(meta map[string]any) error {
+	for k, v := range meta {
+		s, ok := v.(string)
+		if ok && strings.ContainsAny(s, "\r\n\x00") {
+			return fmt.Errorf("r2 put: httpMetadata.%s: invalid header value (CR, LF and NUL are not allowed)", k)
+		}
+	}
+	return nil
 }

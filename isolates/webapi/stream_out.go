@@ -155,6 +155,11 @@ func (w *Worker) nativeRespondStream(c goja.FunctionCall) goja.Value {
 	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
 		resp.ContentType = ct.String()
 	}
+	if err := checkHead(resp.Status, resp.StatusText, resp.Headers, resp.ContentType); err != nil {
+		x.responded = true
+		x.Sink.Respond(nil, err)
+		return w.vm.ToValue(false) // the script stops its stream; its end finishes the request
+	}
 	if stopJS, ok := goja.AssertFunction(c.Argument(5)); ok {
 		resp.Stream.stopJS = stopJS
 		resp.Stream.stop = w.iso.RegisterCallback()

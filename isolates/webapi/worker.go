@@ -372,6 +372,14 @@ func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
 	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
 		resp.ContentType = ct.String()
 	}
+	if err := checkHead(resp.Status, resp.StatusText, resp.Headers, resp.ContentType); err != nil {
+		x.responded = true
+		x.Sink.Respond(nil, err)
+		if c.Argument(6).ToBoolean() {
+			w.finish(c.Argument(0).ToInteger())
+		}
+		return goja.Undefined()
+	}
 	switch b := c.Argument(5); {
 	case goja.IsNull(b) || goja.IsUndefined(b):
 	case isString(b):
@@ -397,8 +405,9 @@ func (w *Worker) nativeFail(c goja.FunctionCall) goja.Value {
 	if !ok || x.responded {
 		return goja.Undefined()
 	}
+	err := w.jsError(c.Argument(1)) // may be interrupted: x stays unanswered for the isolate's retirement to answer
 	x.responded = true
-	x.Sink.Respond(nil, w.jsError(c.Argument(1)))
+	x.Sink.Respond(nil, err)
 	if c.Argument(2).ToBoolean() {
 		w.finish(c.Argument(0).ToInteger())
 	}
@@ -438,25 +447,52 @@ func (w *Worker) scriptError(err error) error {
 	return err
 }
 
-// jsError describes a thrown JS value.
+// jsError describes a thrown JS value. Reading it runs the script's code
+// (getters, a Proxy's traps, toString): an exception there leaves the part
+// undescribed; an interrupt (CPU limit) is passed on as a panic, for the
+// isolate to retire.
 func (w *Worker) jsError(v goja.Value) *ScriptError {
 	obj, ok := v.(*goja.Object)
 	if !ok || obj == nil {
 		return &ScriptError{Message: w.Inspect(v)}
 	}
 	e := &ScriptError{}
-	if n := obj.Get("name"); n != nil && !goja.IsUndefined(n) {
-		e.Name = n.String()
-	}
-	if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
-		e.Message = m.String()
+	e.Name, _ = w.readString(obj, "name")
+	if m, ok := w.readString(obj, "message"); ok {
+		e.Message = m
+	} else if m, ok := w.tryString(func() string { return w.Inspect(v) }); ok {
+		e.Message = m
 	} else {
-		e.Message = w.Inspect(v)
+		e.Message = "(an exception that could not be described: reading it threw)"
 	}
-	if s := obj.Get("stack"); s != nil && !goja.IsUndefined(s) {
-		e.Stack = CleanStack(s.String())
+	if s, ok := w.readString(obj, "stack"); ok {
+		e.Stack = CleanStack(s)
 	}
 	return e
+}
+
+// readString is obj[key] as a string, if it is defined and reading it does
+// not throw.
+func (w *Worker) readString(obj *goja.Object, key string) (string, bool) {
+	defined := false
+	s, ok := w.tryString(func() string {
+		v := obj.Get(key)
+		if v == nil || goja.IsUndefined(v) {
+			return ""
+		}
+		defined = true
+		return v.String()
+	})
+	return s, ok && defined
+}
+
+// tryString runs f, which may call into the script; ok is false when the
+// script threw.
+func (w *Worker) tryString(f func() string) (s string, ok bool) {
+	if ex := w.vm.Try(func() { s = f() }); ex != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // goja appends the bytecode offset to each frame ("file.ts:12:8(3)").

@@ -85,6 +85,8 @@ test("md5 checks and metadata limits", async () => {
   ok((await bucket.put("m", "x", { customMetadata: { k: "v".repeat(2047) } })) !== null, "2048 bytes of keys and values fit");
   const big = await rejects(bucket.put("m", "x", { customMetadata: { k: "v".repeat(2048) } }));
   eq(big.message, "put: Your metadata headers exceed the maximum allowed metadata size. (10012)");
+  const split = await rejects(bucket.put("m", "x", { httpMetadata: { contentType: "text/plain\r\nSet-Cookie: a=b" } }));
+  ok(split.message.includes("invalid header value"), "CR/LF in httpMetadata: " + split.message);
   const long = await rejects(bucket.get("k".repeat(1025)));
   eq(long.message, "get: The specified object name is not valid. (10020)");
 });

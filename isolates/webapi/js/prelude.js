@@ -452,7 +452,15 @@
   function flatten(h) {
     if (h[kFlat] !== undefined) return h[kFlat];
     let out = "";
-    for (const [k, vs] of h[kMap]) for (const v of vs) out += (out ? "\0" : "") + k + "\0" + v;
+    for (const [k, vs] of h[kMap]) {
+      for (const v of vs) {
+        // NUL separates the pairs: one inside a name or value (put there
+        // through the internal slots; the Headers methods refuse it) would
+        // add a header. The host checks the rest (response_head.go).
+        if (k.indexOf("\0") !== -1 || v.indexOf("\0") !== -1) throw new TypeError("Invalid header value.");
+        out += (out ? "\0" : "") + k + "\0" + v;
+      }
+    }
     return out;
   }
   define("Headers", Headers);
@@ -1164,7 +1172,11 @@
           if (body !== null && body !== undefined && nullBodyStatus.has(status))
             throw new TypeError("Response with null body status cannot have body");
         }
-        if (init.statusText !== undefined) this[kStatusText] = String(init.statusText);
+        if (init.statusText !== undefined) {
+          const text = String(init.statusText);
+          if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw new TypeError("Response constructor: Invalid statusText");
+          this[kStatusText] = text;
+        }
         if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
         if (init.webSocket) this.webSocket = init.webSocket;
         if (init.cf !== undefined) this.cf = init.cf;
@@ -1464,14 +1476,21 @@
       fail(state, new TypeError("Incorrect type for Promise: the Promise did not resolve to 'Response'."));
       return;
     }
-    const b = res[kBody];
-    if (b instanceof ReadableStream) {
-      if (res[kUsed]) { fail(state, new TypeError("The Response body has already been used.")); return; }
-      res[kUsed] = true;
-      streamOut(state, res, b);
-      return;
+    // Reading the response runs the script's code (its slots may hold
+    // anything): what throws fails the request, never leaves it unanswered.
+    try {
+      const b = res[kBody];
+      if (b instanceof ReadableStream) {
+        if (res[kUsed]) { fail(state, new TypeError("The Response body has already been used.")); return; }
+        res[kUsed] = true;
+        streamOut(state, res, b);
+        return;
+      }
+      send(state, res, b);
+    } catch (e) {
+      if (!state.responded) fail(state, e);
+      else throw e;
     }
-    send(state, res, b);
   }
   // streamOut sends the headers now and each chunk as the stream yields
   // it (server-sent events, token streams). The body counts as the

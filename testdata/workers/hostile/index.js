@@ -113,6 +113,42 @@ export default {
           Uint8Array.from([1, 2, 3]).join(), b.slice(0, 2) instanceof Bytes, Object.prototype.toString.call(ab),
           ArrayBuffer.isView(b), typeof ArrayBuffer.prototype.slice]);
       }
+      case "/throw-getters": // an exception whose name and message getters throw
+        throw { get name() { throw new Error("name"); }, get message() { throw new Error("message"); } };
+      case "/throw-getters-async":
+        await null;
+        throw { get name() { throw new Error("name"); }, get message() { throw new Error("message"); } };
+      case "/throw-proxy":
+        throw new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });
+      case "/throw-slow-getter": // a getter that runs past cpu_ms
+        throw { get message() { for (;;) {} } };
+      case "/to-locale-string": // a nil-pointer panic inside goja (item 13)
+        try {
+          return new Response(String(Object.prototype.toLocaleString.call(Object.create(null))));
+        } catch (e) {
+          return new Response(`${e.name}: ${e.message}`);
+        }
+      case "/internals": { // write a response's internal slots directly (item 19)
+        const r = new Response("x", { headers: { "x-ok": "1" } });
+        const slot = (obj, name) => {
+          for (let o = obj; o; o = Object.getPrototypeOf(o)) {
+            const s = Object.getOwnPropertySymbols(o).find((s) => s.description === name);
+            if (s) return s;
+          }
+          throw new Error("no slot " + name);
+        };
+        const h = r.headers;
+        switch (q("attack", "")) {
+          case "status": r[slot(r, "status")] = Number(q("status", "999")); break;
+          case "status-text": r[slot(r, "statusText")] = "OK\r\nX-Injected: 1"; break;
+          case "nul-value": h[slot(h, "map")].set("x-ok", ["a\0x-injected\0yes"]); break;
+          case "nul-value-async": h[slot(h, "map")].set("x-ok", ["a\0x-injected\0yes"]); await null; break;
+          case "crlf-value": h[slot(h, "map")].set("x-ok", ["a\r\nX-Injected: yes"]); break;
+          case "space-name": h[slot(h, "map")].set("bad name", ["v"]); break;
+          case "flat": h[slot(h, "flat")] = "x-a\0b\r\nX-Injected: yes"; break;
+        }
+        return r;
+      }
       case "/ip":
         return new Response(request.headers.get("cf-connecting-ip"));
     }
