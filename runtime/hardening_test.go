@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -308,5 +309,66 @@ func TestResponseHeadValidatedAtTheBoundary(t *testing.T) {
 	}
 	if _, body, _ := quickGet(a.base + "/internals?attack=none"); body != "x" {
 		t.Fatalf("untouched response = %q", body)
+	}
+}
+
+// Item 8: when one request runs past cpu_ms, the requests that were queued
+// on its isolate but had not started are served by a healthy one; only
+// those interleaved with the runaway may fail.
+func TestRunawayDoesNotFailQueuedRequests(t *testing.T) {
+	a := startLimited(t, fixture("limits"), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1 // the queued requests have nowhere else to go but the replacement
+		cfg.Limits.CPUMs = 300
+	})
+	for round := range 3 {
+		spun := make(chan int, 1)
+		go func() {
+			code, _, _ := quickGet(a.base + "/spin")
+			spun <- code
+		}()
+		time.Sleep(5 * time.Millisecond)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var failed []string
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				id := fmt.Sprintf("%d-%d", round, i)
+				code, body, err := quickGet(a.base + "/?id=" + id)
+				if err != nil || code != 200 || body != "ok "+id {
+					mu.Lock()
+					failed = append(failed, fmt.Sprintf("%d %q %v", code, body, err))
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if code := <-spun; code != 503 {
+			t.Fatalf("/spin = %d, want 503", code)
+		}
+		if len(failed) > 0 {
+			t.Fatalf("round %d: %d of 40 well-behaved requests failed: %v", round, len(failed), failed[:min(3, len(failed))])
+		}
+	}
+}
+
+// Item 21: console output is bounded per line and per request, and says so.
+func TestConsoleOutputIsBounded(t *testing.T) {
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) { cfg.Limits.MemoryMB = 256 })
+	if _, body, _ := quickGet(a.base + "/log?size=" + fmt.Sprint(128<<20)); body != "logged" {
+		t.Fatalf("/log 128 MiB = %q", body)
+	}
+	logs := a.logs.String()
+	if len(logs) > 1<<20 || !strings.Contains(logs, "[cut: 134152192 more characters; a console line is at most 65536]") {
+		t.Fatalf("a 128 MiB line logged %d bytes: %.200q", len(logs), logs[max(0, len(logs)-200):])
+	}
+	before := len(a.logs.String())
+	if _, body, _ := quickGet(a.base + "/log?size=60000&lines=100"); body != "logged" {
+		t.Fatalf("/log 100 lines = %q", body)
+	}
+	logged := a.logs.String()[before:]
+	if n := len(logged); n > 1100<<10 || !strings.Contains(logged, "limit, the rest is dropped]") {
+		t.Fatalf("100 lines of 60000 logged %d bytes, want about 1 MiB and a note", n)
 	}
 }

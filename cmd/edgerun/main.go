@@ -184,6 +184,14 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		}
 	})
 
+	bound := runtime.MemoryBound(cfg)
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		// The collector works harder near the configured bound instead of
+		// letting garbage grow to GOGC's multiple of the live heap.
+		debug.SetMemoryLimit(int64(bound))
+	}
+	log.Debug(fmt.Sprintf("memory bound from the configuration: %s (README \"Memory\")", byteSize(int(bound))))
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log, Profiling: *profiling})

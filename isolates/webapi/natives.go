@@ -105,7 +105,9 @@ func (w *Worker) natives() *goja.Object {
 	})
 	set("print", func(c goja.FunctionCall) goja.Value {
 		if w.console != nil {
-			w.console(w.iso.Scope(), c.Argument(0).String(), c.Argument(1).String())
+			if msg, ok := consoleLine(w.iso.Scope(), c.Argument(1)); ok {
+				w.console(w.iso.Scope(), c.Argument(0).String(), msg)
+			}
 		}
 		return goja.Undefined()
 	})

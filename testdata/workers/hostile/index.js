@@ -149,6 +149,11 @@ export default {
         }
         return r;
       }
+      case "/log": { // console output past any reasonable size (item 21)
+        const line = "x".repeat(Number(q("size", "1024")));
+        for (let i = 0; i < Number(q("lines", "1")); i++) console.log(line);
+        return new Response("logged");
+      }
       case "/ip":
         return new Response(request.headers.get("cf-connecting-ip"));
     }
