@@ -54,8 +54,7 @@ func (p *Plain) Value(iso *isolates.Isolate) (goja.Value, error) {
 	}
 	// Through JSON.parse so objects and arrays are ordinary JS values, not
 	// wrapped Go maps.
-	parse, _ := goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("parse"))
-	v, err := parse(goja.Undefined(), vm.ToValue(p.json))
+	v, err := iso.JSONParse(p.json)
 	if err != nil {
 		return nil, fmt.Errorf("var %q: %w", p.name, err)
 	}

@@ -142,13 +142,3 @@ func (iso *Isolate) newCountedBuffer(n int64) goja.ArrayBuffer {
 	}
 	return iso.vm.NewArrayBuffer(data)
 }
-
-// rangeError makes a RangeError from the intrinsic constructor.
-func (iso *Isolate) rangeError(msg string) *goja.Object {
-	ctor := iso.rangeErrorCtor
-	obj, err := iso.vm.New(ctor, iso.vm.ToValue(msg))
-	if err != nil {
-		return iso.NewError(msg)
-	}
-	return obj
-}

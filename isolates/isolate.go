@@ -1,7 +1,6 @@
 package isolates
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,11 +46,8 @@ type Isolate struct {
 	id  int
 	vm  *goja.Runtime
 	log *slog.Logger
-	// errorCtor is the intrinsic Error, taken before any script runs: a
-	// script may replace the global, and errors edgerun throws must stay
-	// plain Errors (never Go values wrapped for JS).
-	errorCtor      *goja.Object
-	rangeErrorCtor *goja.Object
+	// intrinsics are taken before any script runs (bridge.go).
+	intrinsics intrinsics
 	// buffers counts the isolate's large ArrayBuffers (guards.go).
 	buffers *bufferBudget
 
@@ -129,8 +125,9 @@ func New(opts Options) (*Isolate, error) {
 		// for it and it names the engine's internals (NewGoError keeps
 		// working: it holds the prototype itself).
 		_ = iso.vm.GlobalObject().Delete("GoError")
-		iso.errorCtor = iso.vm.Get("Error").ToObject(iso.vm)
-		iso.rangeErrorCtor = iso.vm.Get("RangeError").ToObject(iso.vm)
+		if err := iso.takeIntrinsics(); err != nil {
+			return err
+		}
 		if err := iso.installGuards(opts.MemoryLimit); err != nil {
 			return err
 		}
@@ -182,29 +179,6 @@ func (iso *Isolate) limitStartup(limit time.Duration) (stop func()) {
 
 // ID identifies the isolate in logs and metrics.
 func (iso *Isolate) ID() int { return iso.id }
-
-// Runtime is the isolate's vm. Only code running on the isolate's goroutine
-// (inside a job, a callback or Setup) may use it.
-func (iso *Isolate) Runtime() *goja.Runtime { return iso.vm }
-
-// Scope is the request the running JavaScript belongs to, or nil.
-func (iso *Isolate) Scope() *Scope { return iso.scope }
-
-// SetScope makes s current for the job that is running; dispatch calls it
-// before entering a handler. Continuations inherit it through the tracker.
-func (iso *Isolate) SetScope(s *Scope) { iso.scope = s }
-
-// Value and SetValue hold per-isolate state for bindings and Web APIs (the
-// JS objects they built for this vm, say). Loop goroutine only.
-func (iso *Isolate) Value(key any) any { return iso.values[key] }
-
-// SetValue stores per-isolate state under key. Loop goroutine only.
-func (iso *Isolate) SetValue(key, value any) {
-	if iso.values == nil {
-		iso.values = make(map[any]any)
-	}
-	iso.values[key] = value
-}
 
 // InFlight is the number of requests currently assigned to this isolate.
 func (iso *Isolate) InFlight() int { return int(iso.inflight.Load()) }
@@ -266,107 +240,6 @@ func (iso *Isolate) Do(fn func() error) error {
 			return iso.retiredErr()
 		}
 	}
-}
-
-// RegisterCallback reserves a completion on the loop. The returned function
-// must be called exactly once, from any goroutine: with the job to run on the
-// loop, or with nil to give the reservation up. Outstanding reservations are
-// what [Isolate.Pending] counts; a retired isolate drops the job.
-func (iso *Isolate) RegisterCallback() func(job func()) {
-	iso.pending.Add(1)
-	var called atomic.Bool
-	return func(job func()) {
-		if !called.CompareAndSwap(false, true) {
-			panic("isolates: RegisterCallback's function called twice")
-		}
-		if job == nil {
-			iso.pending.Add(-1)
-			return
-		}
-		// Run the completion on the goroutine that completed the work when
-		// the isolate is idle: a query's continuation needs no hand-off.
-		if !iso.Exec(func() { iso.pending.Add(-1); job() }, nil) {
-			iso.pending.Add(-1)
-		}
-	}
-}
-
-// Pending is the number of registered callbacks not yet delivered.
-func (iso *Isolate) Pending() int { return int(iso.pending.Load()) }
-
-// JSError is implemented by Go errors that know how to become a JS value
-// (bindings use it to throw Errors carrying SQLSTATE fields).
-type JSError interface {
-	error
-	ToJS(iso *Isolate) goja.Value
-}
-
-// ToJSError turns a Go error into the JS value to reject or throw with: an
-// Error with the message, never the Go value itself (goja's NewGoError
-// would hand the script the Go error, its fields and its methods).
-func (iso *Isolate) ToJSError(err error) goja.Value {
-	var je JSError
-	if errors.As(err, &je) {
-		return je.ToJS(iso)
-	}
-	var ex *goja.Exception
-	if errors.As(err, &ex) {
-		return ex.Value()
-	}
-	return iso.NewError(err.Error())
-}
-
-// NewError makes a JS Error with msg, from the intrinsic constructor.
-func (iso *Isolate) NewError(msg string) *goja.Object {
-	obj, err := iso.vm.New(iso.errorCtor, iso.vm.ToValue(msg))
-	if err != nil { // Error itself cannot fail; a TypeError is the fallback
-		return iso.vm.NewTypeError(msg)
-	}
-	return obj
-}
-
-// Async runs blocking work off the vm (with the current request's context)
-// and returns a promise settled on the loop with what settle produces there.
-// settle runs as a job on the isolate, so it may build JS values; an error
-// rejects. The work runs on a worker goroutine, or — when the JavaScript that
-// called Async runs on a goroutine that came in through Exec — on that
-// goroutine once it has given the vm up (see Exec).
-func (iso *Isolate) Async(work func(ctx context.Context) (settle func(vm *goja.Runtime) (goja.Value, error))) *goja.Promise {
-	p, resolve, reject := iso.vm.NewPromise()
-	scope := iso.scope
-	iso.pending.Add(1)
-	t := func() []task {
-		settle := work(scope.Context())
-		more, ok := iso.execCollect(func() {
-			iso.pending.Add(-1)
-			iso.scope = scope
-			v, err := settle(iso.vm)
-			if err != nil {
-				iso.Check(reject(iso.ToJSError(err)))
-			} else {
-				iso.Check(resolve(v))
-			}
-			iso.scope = nil
-		})
-		if !ok {
-			iso.pending.Add(-1) // retired: the promise is dropped with the isolate
-		}
-		return more
-	}
-	if iso.inlineOwner {
-		iso.deferred = append(iso.deferred, t)
-	} else {
-		goTask(t)
-	}
-	return p
-}
-
-// Rejected is a promise already rejected with err (as ToJSError makes
-// it): for a native that fails before it has anything to run.
-func (iso *Isolate) Rejected(err error) *goja.Promise {
-	p, _, reject := iso.vm.NewPromise()
-	_ = reject(iso.ToJSError(err))
-	return p
 }
 
 // Check inspects an error returned from calling into JS. Uncatchable errors

@@ -84,11 +84,7 @@ func (n *Namespace) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 				if asText {
 					value = vm.ToValue(webapi.DecodeUTF8(e.Value)) // as TextDecoder decodes
 				} else {
-					u8, err := vm.New(vm.Get("Uint8Array"), vm.ToValue(vm.NewArrayBuffer(e.Value)))
-					if err != nil {
-						return nil, err
-					}
-					value = u8
+					value = iso.NewUint8Array(e.Value)
 				}
 				obj := vm.NewObject()
 				_ = obj.Set("value", value)

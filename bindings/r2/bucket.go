@@ -137,11 +137,7 @@ func (b *Bucket) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 			if body == nil {
 				_ = out.Set("body", goja.Null())
 			} else {
-				u8, err := vm.New(vm.Get("Uint8Array"), vm.ToValue(vm.NewArrayBuffer(body)))
-				if err != nil {
-					return nil, err
-				}
-				_ = out.Set("body", u8)
+				_ = out.Set("body", iso.NewUint8Array(body))
 			}
 			return out, nil
 		}

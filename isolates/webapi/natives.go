@@ -121,13 +121,7 @@ func (w *Worker) natives() *goja.Object {
 	return o
 }
 
-func (w *Worker) newUint8Array(b []byte) goja.Value {
-	v, err := w.vm.New(w.uint8Array, w.vm.ToValue(w.vm.NewArrayBuffer(b)))
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
+func (w *Worker) newUint8Array(b []byte) goja.Value { return w.iso.NewUint8Array(b) }
 
 // bytesArg returns the bytes a Uint8Array (or other view / ArrayBuffer)
 // refers to, sharing its memory.

@@ -131,11 +131,10 @@ type Options struct {
 
 // Worker is the per-isolate glue between host requests and the script.
 type Worker struct {
-	iso        *isolates.Isolate
-	vm         *goja.Runtime
-	console    Console
-	uint8Array goja.Value
-	cf         goja.Value
+	iso     *isolates.Isolate
+	vm      *goja.Runtime
+	console Console
+	cf      goja.Value
 
 	dispatch, attach, settled, scheduled, setHandler, inspect goja.Callable
 
@@ -155,7 +154,6 @@ func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 	if w.caches == nil {
 		w.caches = defaultCaches
 	}
-	w.uint8Array = vm.Get("Uint8Array")
 	if err := url.Enable(vm); err != nil {
 		return nil, fmt.Errorf("webapi: URL: %w", err)
 	}
