@@ -150,50 +150,13 @@ func (a *App) buildBindings(ctx context.Context) ([]bindings.Binding, error) {
 		}
 		out = append(out, b)
 	}
-	if ac := a.cfg.Assets; ac != nil {
-		as, err := assets.Open(assets.Options{
-			Directory: ac.Directory, HTMLHandling: ac.HTMLHandling, NotFoundHandling: ac.NotFoundHandling,
-			RunWorkerFirst: ac.RunWorkerFirst, WorkerFirstPaths: ac.WorkerFirstPaths, HasWorker: a.cfg.Main != "",
-			NavigationPrefersAssets: navigationPrefersAssets(a.cfg), Hidden: []string{a.cfg.Path},
-		})
+	for _, kind := range bindingKinds {
+		list, closers, err := kind.open(ctx, a)
+		a.closers = append(a.closers, closers...)
 		if err != nil {
 			return nil, err
 		}
-		a.assets = as
-		a.closers = append(a.closers, func(context.Context) error { return as.Close() })
-		if ac.Binding != "" {
-			out = append(out, assets.NewBinding(ac.Binding, as))
-		}
-	}
-	kvs, closeKV, err := openKV(a.cfg, a.log)
-	if err != nil {
-		return nil, err
-	}
-	for _, ns := range kvs {
-		out = append(out, ns)
-	}
-	if closeKV != nil {
-		a.closers = append(a.closers, closeKV)
-	}
-	buckets, closeR2, err := openR2(a.cfg)
-	if err != nil {
-		return nil, err
-	}
-	if closeR2 != nil {
-		a.closers = append(a.closers, closeR2)
-	}
-	for _, b := range buckets {
-		out = append(out, b)
-	}
-	hds, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
-	if err != nil {
-		return nil, err
-	}
-	a.closers = append(a.closers, closers...)
-	for _, b := range hds {
-		a.monitor.Metrics.WatchBinding(b)
-		a.databases = append(a.databases, b)
-		out = append(out, b)
+		out = append(out, list...)
 	}
 	return out, nil
 }

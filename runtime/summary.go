@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -15,30 +14,9 @@ import (
 // wrangler dev prints it at start: name, kind, and where it lives. Secrets'
 // values and passwords are never shown.
 func BindingsSummary(cfg *config.Config) []string {
-	type row struct{ name, kind, where string }
-	var rows []row
-	for _, h := range cfg.Hyperdrive {
-		where := "managed local PostgreSQL (.edgerun/state/postgres)"
-		if h.LocalConnectionString != "" {
-			where = endpointOf(h.LocalConnectionString)
-			if len(h.ReplicaConnectionStrings) > 0 {
-				where += fmt.Sprintf(", %d replica(s)", len(h.ReplicaConnectionStrings))
-			}
-		}
-		rows = append(rows, row{h.Binding, "Hyperdrive", where})
-	}
-	for _, kv := range cfg.KVNamespaces {
-		rows = append(rows, row{kv.Binding, "KV Namespace", "local (.edgerun/state/kv.db)"})
-	}
-	for _, b := range cfg.R2Buckets {
-		rows = append(rows, row{b.Binding, "R2 Bucket", "local (.edgerun/state/r2)"})
-	}
-	if a := cfg.Assets; a != nil && a.Binding != "" {
-		dir, err := filepath.Rel(cfg.Dir, a.Directory)
-		if err != nil {
-			dir = a.Directory
-		}
-		rows = append(rows, row{a.Binding, "Assets", dir + "/"})
+	var rows []summaryRow
+	for _, kind := range bindingKinds {
+		rows = append(rows, kind.summary(cfg)...)
 	}
 	names := make([]string, 0, len(cfg.Vars))
 	for k := range cfg.Vars {
@@ -54,7 +32,7 @@ func BindingsSummary(cfg *config.Config) []string {
 		if len(v) > 40 {
 			v = v[:37] + "..."
 		}
-		rows = append(rows, row{k, "Var", v})
+		rows = append(rows, summaryRow{k, "Var", v})
 	}
 	secrets := make([]string, 0, len(cfg.Secrets))
 	for k := range cfg.Secrets {
@@ -62,7 +40,7 @@ func BindingsSummary(cfg *config.Config) []string {
 	}
 	sort.Strings(secrets)
 	for _, k := range secrets {
-		rows = append(rows, row{k, "Secret", "(hidden)"})
+		rows = append(rows, summaryRow{k, "Secret", "(hidden)"})
 	}
 	width := 0
 	for _, r := range rows {

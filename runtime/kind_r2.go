@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 
+	"edgerun/bindings"
 	"edgerun/bindings/r2"
 	"edgerun/runtime/config"
 )
@@ -29,4 +30,25 @@ func openR2(cfg *config.Config) ([]*r2.Bucket, func(context.Context) error, erro
 		list = append(list, r2.NewBucket(store, b.Binding, name))
 	}
 	return list, func(context.Context) error { return store.Close() }, nil
+}
+
+var r2Kind = bindingKind{
+	section: "r2_buckets",
+	open: func(_ context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
+		list, closeStore, err := openR2(a.cfg)
+		if err != nil || closeStore == nil {
+			return nil, nil, err
+		}
+		out := make([]bindings.Binding, len(list))
+		for i, b := range list {
+			out[i] = b
+		}
+		return out, []func(context.Context) error{closeStore}, nil
+	},
+	summary: func(cfg *config.Config) (rows []summaryRow) {
+		for _, b := range cfg.R2Buckets {
+			rows = append(rows, summaryRow{b.Binding, "R2 Bucket", "local (.edgerun/state/r2)"})
+		}
+		return rows
+	},
 }

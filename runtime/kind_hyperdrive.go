@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"edgerun/bindings"
 	"edgerun/bindings/hyperdrive"
 	"edgerun/bindings/hyperdrive/localpg"
 	"edgerun/runtime/config"
@@ -60,31 +61,7 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 				log.Info(fmt.Sprintf("hyperdrive %q: applied migrations %s", hd.Binding, strings.Join(applied, ", ")))
 			}
 		}
-		b, berr := hyperdrive.Open(ctx, hyperdrive.Config{
-			Name:               hd.Binding,
-			ConnString:         conn,
-			FallbackConnString: hd.FallbackConnectionString,
-			ReplicaConnStrings: hd.ReplicaConnectionStrings,
-			MaxConns:           hd.OriginConnectionLimit,
-			QueryTimeout:       hd.QueryTimeout,
-			AcquireTimeout:     hd.AcquireTimeout,
-			Retries:            retriesSetting(hd.Retries),
-			FailureThreshold:   hd.Breaker.FailureThreshold,
-			OpenTimeout:        hd.Breaker.OpenTimeout,
-			SlowQuery:          hd.SlowQuery,
-			// One result may hold what one isolate may: [limits] memory_mb.
-			MaxResultBytes: int64(cfg.Limits.MemoryMB) << 20,
-			Cache: hyperdrive.CacheConfig{
-				Disabled:             hd.Caching.Disabled,
-				MaxAge:               hd.Caching.MaxAge,
-				StaleWhileRevalidate: hd.Caching.StaleWhileRevalidate,
-				MaxBytes:             hd.Caching.MaxBytes,
-				MaxEntryBytes:        hd.Caching.MaxEntryBytes,
-				NotifyChannel:        hd.Caching.NotifyChannel,
-			},
-			Observer: observer,
-			Log:      log,
-		})
+		b, berr := hyperdrive.Open(ctx, hyperdriveConfig(cfg, hd, conn, observer, log))
 		if berr != nil {
 			return nil, nil, berr
 		}
@@ -92,6 +69,38 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 		log.Debug("hyperdrive binding ready", "binding", hd.Binding, "database", config.RedactConnectionString(conn))
 	}
 	return list, closers, nil
+}
+
+// hyperdriveConfig is the binding's configuration from its [[hyperdrive]]
+// entry: every key README documents for the entry arrives here
+// (TestEveryDocumentedKeyReachesItsBinding).
+func hyperdriveConfig(cfg *config.Config, hd config.Hyperdrive, conn string, observer hyperdrive.Observer, log *slog.Logger) hyperdrive.Config {
+	return hyperdrive.Config{
+		Name:               hd.Binding,
+		ConnString:         conn,
+		FallbackConnString: hd.FallbackConnectionString,
+		ReplicaConnStrings: hd.ReplicaConnectionStrings,
+		MaxConns:           hd.OriginConnectionLimit,
+		QueryTimeout:       hd.QueryTimeout,
+		AcquireTimeout:     hd.AcquireTimeout,
+		Retries:            retriesSetting(hd.Retries),
+		FailureThreshold:   hd.Breaker.FailureThreshold,
+		OpenTimeout:        hd.Breaker.OpenTimeout,
+		SlowQuery:          hd.SlowQuery,
+		StatementCache:     hd.StatementCache,
+		// One result may hold what one isolate may: [limits] memory_mb.
+		MaxResultBytes: int64(cfg.Limits.MemoryMB) << 20,
+		Cache: hyperdrive.CacheConfig{
+			Disabled:             hd.Caching.Disabled,
+			MaxAge:               hd.Caching.MaxAge,
+			StaleWhileRevalidate: hd.Caching.StaleWhileRevalidate,
+			MaxBytes:             hd.Caching.MaxBytes,
+			MaxEntryBytes:        hd.Caching.MaxEntryBytes,
+			NotifyChannel:        hd.Caching.NotifyChannel,
+		},
+		Observer: observer,
+		Log:      log,
+	}
 }
 
 // retriesSetting maps the config's retries (0 = none) onto Config.Retries
@@ -105,4 +114,34 @@ func retriesSetting(n int) int {
 
 func databaseName(binding string) string {
 	return strings.ToLower(binding)
+}
+
+var hyperdriveKind = bindingKind{
+	section: "hyperdrive",
+	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
+		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
+		if err != nil {
+			return nil, nil, err
+		}
+		out := make([]bindings.Binding, len(list))
+		for i, b := range list {
+			a.monitor.Metrics.WatchBinding(b)
+			a.databases = append(a.databases, b)
+			out[i] = b
+		}
+		return out, closers, nil
+	},
+	summary: func(cfg *config.Config) (rows []summaryRow) {
+		for _, h := range cfg.Hyperdrive {
+			where := "managed local PostgreSQL (.edgerun/state/postgres)"
+			if h.LocalConnectionString != "" {
+				where = endpointOf(h.LocalConnectionString)
+				if len(h.ReplicaConnectionStrings) > 0 {
+					where += fmt.Sprintf(", %d replica(s)", len(h.ReplicaConnectionStrings))
+				}
+			}
+			rows = append(rows, summaryRow{h.Binding, "Hyperdrive", where})
+		}
+		return rows
+	},
 }

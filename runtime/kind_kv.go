@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"edgerun/bindings"
 	"edgerun/bindings/kv"
 	"edgerun/runtime/config"
 )
@@ -38,4 +39,25 @@ func openKV(cfg *config.Config, log *slog.Logger) ([]*kv.Namespace, func(context
 		list = append(list, kv.NewNamespace(store, ns.Binding, id))
 	}
 	return list, func(context.Context) error { return store.Close() }, nil
+}
+
+var kvKind = bindingKind{
+	section: "kv_namespaces",
+	open: func(_ context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
+		list, closeStore, err := openKV(a.cfg, a.log)
+		if err != nil || closeStore == nil {
+			return nil, nil, err
+		}
+		out := make([]bindings.Binding, len(list))
+		for i, ns := range list {
+			out[i] = ns
+		}
+		return out, []func(context.Context) error{closeStore}, nil
+	},
+	summary: func(cfg *config.Config) (rows []summaryRow) {
+		for _, kv := range cfg.KVNamespaces {
+			rows = append(rows, summaryRow{kv.Binding, "KV Namespace", "local (.edgerun/state/kv.db)"})
+		}
+		return rows
+	},
 }
