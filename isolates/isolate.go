@@ -507,7 +507,7 @@ func runTasks(ts []task) {
 	}
 }
 
-func goTask(t task) { asyncWorkers.Go(func() { runTasks([]task{t}) }) }
+func goTask(t task) { asyncGoroutines.Go(func() { runTasks([]task{t}) }) }
 
 func (iso *Isolate) runJob(job func()) {
 	iso.sliceStart.Store(time.Now().UnixNano())

@@ -51,7 +51,7 @@ func at(nanos int64, d time.Duration) time.Time { return time.Unix(0, nanos).Add
 func TestWatchdogStallsThenInterruptsOnlyTheRunawaySlice(t *testing.T) {
 	p := newQuietPool(t, 2)
 	p.opts.CPULimit = 100 * time.Millisecond
-	w := newWatch(p)
+	w := newWatchdogState(p)
 	a, b := p.Isolates()[0], p.Isolates()[1]
 
 	// A slice longer than a tick is stalled: requests go to the other
@@ -115,7 +115,7 @@ func TestWatchdogStallsThenInterruptsOnlyTheRunawaySlice(t *testing.T) {
 func TestMemoryRuleBlamesTheLatestSliceThroughTheGrowth(t *testing.T) {
 	p := newQuietPool(t, 2)
 	p.opts.MemoryLimit = 64 << 20
-	w := newWatch(p)
+	w := newWatchdogState(p)
 	a, b := p.Isolates()[0], p.Isolates()[1]
 	var reason error
 	b.OnRetire(func(r error) { reason = r })
@@ -173,7 +173,7 @@ func TestSoftMemoryLimitRecyclesOldestThenBlamesTheRest(t *testing.T) {
 	p.opts.MemoryLimit = 16 << 20
 	release := reserveHeap(32 << 20)
 	defer release()
-	w := newWatch(p)
+	w := newWatchdogState(p)
 	oldest := p.Isolates()[0]
 	for _, iso := range p.Isolates() {
 		if iso.born.Before(oldest.born) {

@@ -12,7 +12,7 @@ import (
 // memory.go.
 func (p *Pool) watchdog() {
 	defer close(p.watchDone)
-	w := newWatch(p)
+	w := newWatchdogState(p)
 	var sampler heapSampler
 	if w.memory {
 		sampler = newHeapSampler()
@@ -33,8 +33,8 @@ func (p *Pool) watchdog() {
 	}
 }
 
-func newWatch(p *Pool) *watch {
-	return &watch{pool: p, tick: p.watchTick(), memory: p.opts.MemoryLimit > 0, slices: make(map[*Isolate]*sliceWatch)}
+func newWatchdogState(p *Pool) *watchdogState {
+	return &watchdogState{pool: p, tick: p.watchTick(), memory: p.opts.MemoryLimit > 0, slices: make(map[*Isolate]*sliceWatch)}
 }
 
 // watchTick is a tenth of the CPU limit within [1ms, 100ms], and at most
@@ -51,8 +51,8 @@ func (p *Pool) watchTick() time.Duration {
 	return tick
 }
 
-// watch is the watchdog's state; only its goroutine touches it.
-type watch struct {
+// watchdogState is the watchdog's state; only its goroutine touches it.
+type watchdogState struct {
 	pool   *Pool
 	tick   time.Duration
 	memory bool // the memory rules apply
@@ -98,7 +98,7 @@ func (sw *sliceWatch) grewBeyond(live uint64, requests int64, limit uint64) bool
 // memory runs far longer than this in goja (each allocation is slow).
 const hardLimitMinSlice = 100 * time.Millisecond
 
-func (w *watch) check(now time.Time, heap heapSample) {
+func (w *watchdogState) check(now time.Time, heap heapSample) {
 	p := w.pool
 	list := p.isolates.Load()
 	if list != w.seen {
@@ -176,7 +176,7 @@ func (w *watch) check(now time.Time, heap heapSample) {
 
 // softLimit recycles the oldest isolate when the live heap is over the
 // process budget (see memory.go).
-func (w *watch) softLimit(now time.Time, heap heapSample, isos []*Isolate, settled bool) {
+func (w *watchdogState) softLimit(now time.Time, heap heapSample, isos []*Isolate, settled bool) {
 	if !settled {
 		w.settled = false
 		return
@@ -217,7 +217,7 @@ func (w *watch) softLimit(now time.Time, heap heapSample, isos []*Isolate, settl
 	w.settled = false
 }
 
-func (w *watch) forgetRetired(isos []*Isolate) {
+func (w *watchdogState) forgetRetired(isos []*Isolate) {
 	live := make(map[*Isolate]bool, len(isos))
 	for _, iso := range isos {
 		live[iso] = true

@@ -61,7 +61,7 @@ type App struct {
 	replacedBefore atomic.Int64
 
 	mu      sync.Mutex // serialises reloads
-	workerO WorkerOptions
+	workerO VersionOptions
 }
 
 // Open builds the project's bindings and first worker version.
@@ -88,7 +88,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 			return nil, err
 		}
 	}
-	a.workerO = WorkerOptions{
+	a.workerO = VersionOptions{
 		Dir:         cfg.Dir,
 		Main:        main,
 		Bindings:    binds,
@@ -101,7 +101,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		Console:     a.console,
 		Log:         opts.Log,
 	}
-	wk, err := StartWorker(a.workerO)
+	wk, err := StartVersion(a.workerO)
 	if err != nil {
 		a.closeBindings(ctx)
 		return nil, err
@@ -181,7 +181,7 @@ func (a *App) console(scope *isolates.Scope, level, msg string) {
 // isolateStats is the serving version's pool, with the isolates replaced
 // by earlier versions counted in.
 func (a *App) isolateStats() isolates.PoolStats {
-	s := a.server.Worker().Pool.Stats()
+	s := a.server.Version().Pool.Stats()
 	s.Replaced += a.replacedBefore.Load()
 	return s
 }
@@ -192,7 +192,7 @@ func (a *App) ready() error {
 	if a.draining.Load() {
 		return errors.New("draining for shutdown")
 	}
-	if a.server.Worker().Pool.Stats().Isolates == 0 {
+	if a.server.Version().Pool.Stats().Isolates == 0 {
 		return errors.New("no isolate is running")
 	}
 	return nil
@@ -226,11 +226,11 @@ func (a *App) Bindings() []bindings.Binding { return a.bindings }
 func (a *App) Reload(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	wk, err := StartWorker(a.workerO)
+	wk, err := StartVersion(a.workerO)
 	if err != nil {
 		return err
 	}
-	old := a.server.SetWorker(wk)
+	old := a.server.SetVersion(wk)
 	a.replacedBefore.Add(old.Pool.Stats().Replaced)
 	go func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -251,7 +251,7 @@ func (a *App) Serve(ln net.Listener) error { return a.server.Serve(ln) }
 func (a *App) Shutdown(ctx context.Context) error {
 	a.draining.Store(true)
 	errs := []error{a.server.Shutdown(ctx)}
-	errs = append(errs, a.server.Worker().Close(ctx))
+	errs = append(errs, a.server.Version().Close(ctx))
 	errs = append(errs, a.closeBindings(ctx))
 	a.stopAlerts()
 	<-a.alertsDone

@@ -263,7 +263,7 @@ func TestServiceWorkerSyntax(t *testing.T) {
 	if code, body := a.get(t, "/later"); code != 200 || body != "later sw" {
 		t.Fatalf("GET /later = %d %q", code, body)
 	}
-	if m := a.app.Server().Worker().Mode; m != "service-worker" {
+	if m := a.app.Server().Version().Mode; m != "service-worker" {
 		t.Fatalf("mode = %q", m)
 	}
 }
@@ -328,7 +328,7 @@ func TestTypeScriptSyntaxErrorNamesFileLineColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = BuildWorker(WorkerOptions{Dir: cfg.Dir, Main: cfg.Main})
+	_, _, err = BuildScript(VersionOptions{Dir: cfg.Dir, Main: cfg.Main})
 	if err == nil {
 		t.Fatal("syntax error built")
 	}

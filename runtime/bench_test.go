@@ -13,11 +13,11 @@ import (
 	"edgerun/runtime/config"
 )
 
-func benchWorker(b *testing.B, dir string) *Worker { return benchWorkerT(b, dir) }
+func benchWorker(b *testing.B, dir string) *Version { return benchWorkerT(b, dir) }
 
-func benchWorkerT(b testing.TB, dir string) *Worker {
+func benchWorkerT(b testing.TB, dir string) *Version {
 	b.Helper()
-	wk, err := StartWorker(WorkerOptions{
+	wk, err := StartVersion(VersionOptions{
 		Dir:  dir,
 		Main: "index.js",
 		Log:  slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -95,7 +95,7 @@ func benchRead(b *testing.B, cached bool) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { app.Shutdown(context.Background()) })
-	wk := app.Server().Worker()
+	wk := app.Server().Version()
 	req := &webapi.Request{Method: "GET", URL: "http://127.0.0.1:8787/item?id=5", Headers: "host\x00127.0.0.1:8787"}
 	want := `{"id":5,"name":"item-5"}`
 	fetch := func() {

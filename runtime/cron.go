@@ -14,7 +14,7 @@ import (
 // Scheduled runs the worker's scheduled() handler (or "scheduled" event
 // listeners) once, as a cron trigger would, and waits for it and its
 // waitUntil work.
-func (wk *Worker) Scheduled(ctx context.Context, expr string, at time.Time, scope *isolates.Scope) error {
+func (wk *Version) Scheduled(ctx context.Context, expr string, at time.Time, scope *isolates.Scope) error {
 	iso, err := wk.Pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (a *App) runScheduled(ctx context.Context, expr string) {
 	start := time.Now()
 	rctx, cancel := context.WithTimeout(ctx, 15*time.Minute) // Workers' limit for a cron invocation
 	defer cancel()
-	err := a.server.Worker().Scheduled(rctx, expr, start, isolates.NewScope(rctx, 0))
+	err := a.server.Version().Scheduled(rctx, expr, start, isolates.NewScope(rctx, 0))
 	if err != nil {
 		a.log.Error(fmt.Sprintf("scheduled %q failed: %v", expr, err), "cron", expr)
 		return

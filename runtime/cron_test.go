@@ -11,7 +11,7 @@ import (
 
 func TestScheduledHandlerRuns(t *testing.T) {
 	a := startApp(t, fixture("scheduled"), nil)
-	wk := a.app.Server().Worker()
+	wk := a.app.Server().Version()
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	if err := wk.Scheduled(context.Background(), "*/5 * * * *", at, isolates.NewScope(context.Background(), 1)); err != nil {
 		t.Fatal(err)

@@ -79,7 +79,7 @@ func clientGone(rc syscall.RawConn) bool {
 // isolates.Exec: the first piece of Async work runs on the goroutine that
 // brought the request) cannot look at its client; it registers here and the
 // epoch goroutine looks for it.
-type watchEntry struct {
+type clientWatch struct {
 	mu    sync.Mutex
 	since time.Time
 	gone  func() bool
@@ -88,17 +88,17 @@ type watchEntry struct {
 
 var watched struct {
 	mu      sync.Mutex
-	entries map[*watchEntry]struct{}
+	entries map[*clientWatch]struct{}
 }
 
-// watch checks gone on every epoch tick once watchAfter has passed, until the
+// watchClient checks gone on every epoch tick once watchAfter has passed, until the
 // returned unwatch is called. After unwatch returns, gone is never called
 // again (the fasthttp RequestCtx it reads may be reused).
-func watch(gone func() bool) (unwatch func()) {
-	e := &watchEntry{since: time.Now(), gone: gone}
+func watchClient(gone func() bool) (unwatch func()) {
+	e := &clientWatch{since: time.Now(), gone: gone}
 	watched.mu.Lock()
 	if watched.entries == nil {
-		watched.entries = make(map[*watchEntry]struct{})
+		watched.entries = make(map[*clientWatch]struct{})
 	}
 	watched.entries[e] = struct{}{}
 	watched.mu.Unlock()
@@ -114,7 +114,7 @@ func watch(gone func() bool) (unwatch func()) {
 
 func checkWatched(now time.Time) {
 	watched.mu.Lock()
-	var due []*watchEntry
+	var due []*clientWatch
 	for e := range watched.entries {
 		if now.Sub(e.since) >= watchAfter {
 			due = append(due, e)

@@ -29,7 +29,7 @@ func startLimited(t *testing.T, dir string, edit func(cfg *config.Config)) *test
 	return startAppWith(t, config.Options{Dir: dir}, false, edit)
 }
 
-func (a *testApp) pool() *isolates.Pool { return a.app.Server().Worker().Pool }
+func (a *testApp) pool() *isolates.Pool { return a.app.Server().Version().Pool }
 
 // wellBehaved sends GET /?id=n requests from a few goroutines until stop is
 // called, checking every answer; stop returns how many were answered and
@@ -473,7 +473,7 @@ func (a *testApp) mustGet(t *testing.T, path string) string {
 // BenchmarkDispatchHelloWithLimits is BenchmarkDispatchHello with the
 // default limits on, so the watchdog ticks every 10ms meanwhile.
 func BenchmarkDispatchHelloWithLimits(b *testing.B) {
-	wk, err := StartWorker(WorkerOptions{
+	wk, err := StartVersion(VersionOptions{
 		Dir:      filepath.Join("..", "examples", "hello"),
 		Main:     "index.js",
 		CPULimit: 30 * time.Second,

@@ -120,7 +120,7 @@ func TestMetricsCountRequestsByStatusClass(t *testing.T) {
 	if got := value(after, "edgerun_http_request_duration_seconds") - value(before, "edgerun_http_request_duration_seconds"); got != 6 {
 		t.Errorf("duration histogram count moved by %v, want 6", got)
 	}
-	want := float64(a.app.Server().Worker().Pool.Stats().Isolates)
+	want := float64(a.app.Server().Version().Pool.Stats().Isolates)
 	if got := value(after, "edgerun_isolates"); got != want || got < 1 {
 		t.Errorf("edgerun_isolates = %v, want %v", got, want)
 	}

@@ -44,7 +44,7 @@ type ServerOptions struct {
 type Server struct {
 	opts     ServerOptions
 	log      *slog.Logger
-	worker   atomic.Pointer[Worker]
+	version  atomic.Pointer[Version]
 	fasthttp *fasthttp.Server
 	ids      atomic.Uint64
 	bodies   bodyReader
@@ -55,8 +55,8 @@ type Server struct {
 	Observe func(method string, status int, d time.Duration)
 }
 
-// NewServer returns a server for wk; SetWorker swaps versions later.
-func NewServer(wk *Worker, opts ServerOptions) *Server {
+// NewServer returns a server for wk; SetVersion swaps versions later.
+func NewServer(wk *Version, opts ServerOptions) *Server {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
@@ -72,7 +72,7 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 	s := &Server{opts: opts, log: opts.Log,
 		bodies: newBodyReader(opts.MaxBodyBytes)}
 	s.waitUntilLimit.Store(int64(waitUntilLimit))
-	s.worker.Store(wk)
+	s.version.Store(wk)
 	s.fasthttp = &fasthttp.Server{
 		Handler:                       s.handle,
 		Name:                          "edgerun",
@@ -96,13 +96,13 @@ func NewServer(wk *Worker, opts ServerOptions) *Server {
 	return s
 }
 
-// Worker is the version serving new requests.
-func (s *Server) Worker() *Worker { return s.worker.Load() }
+// Version is the version serving new requests.
+func (s *Server) Version() *Version { return s.version.Load() }
 
-// SetWorker makes wk serve new requests and returns the previous version,
+// SetVersion makes wk serve new requests and returns the previous version,
 // whose in-flight requests finish on their own isolates.
-func (s *Server) SetWorker(wk *Worker) *Worker {
-	old := s.worker.Swap(wk)
+func (s *Server) SetVersion(wk *Version) *Version {
+	old := s.version.Swap(wk)
 	if old != nil {
 		old.successor.Store(wk)
 	}
@@ -198,7 +198,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	scope := isolates.NewScope(rctx, s.ids.Add(1))
 	scope.SetValue(requestEndKey{}, cancel) // the request's context ends when it finishes (call.Finish)
 	gone := goneChecker(ctx, cancel)
-	resp, err := s.worker.Load().Fetch(rctx, req, scope, gone)
+	resp, err := s.version.Load().Fetch(rctx, req, scope, gone)
 	if err != nil {
 		cancel()
 	}
@@ -469,7 +469,7 @@ func (s *Server) testScheduled(ctx *fasthttp.RequestCtx) {
 		expr = "* * * * *"
 	}
 	scope := isolates.NewScope(context.Background(), s.ids.Add(1))
-	if err := s.worker.Load().Scheduled(context.Background(), expr, time.Now(), scope); err != nil {
+	if err := s.version.Load().Scheduled(context.Background(), expr, time.Now(), scope); err != nil {
 		s.log.Error(fmt.Sprintf("scheduled %q failed: %v", expr, err))
 		ctx.Error("scheduled() failed: "+err.Error()+"\n", fasthttp.StatusInternalServerError)
 		return

@@ -105,11 +105,11 @@ func TestStreamCancelledWhenTheClientLeaves(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		_, body := a.get(t, "/cancelled")
-		if body == "1" && a.app.Server().Worker().Pool.Stats().InFlight <= 1 { // this /cancelled request itself may count
+		if body == "1" && a.app.Server().Version().Pool.Stats().InFlight <= 1 { // this /cancelled request itself may count
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the abandoned stream was not cancelled (cancelled=%s, in flight %d)", body, a.app.Server().Worker().Pool.Stats().InFlight)
+			t.Fatalf("the abandoned stream was not cancelled (cancelled=%s, in flight %d)", body, a.app.Server().Version().Pool.Stats().InFlight)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -20,7 +20,7 @@ func WatchAndReload(ctx context.Context, a *App) (stop func(), err error) {
 	}
 	watched := map[string]bool{}
 	watchInputs := func() {
-		for _, in := range a.server.Worker().Inputs {
+		for _, in := range a.server.Version().Inputs {
 			if strings.Contains(in, string(filepath.Separator)+"node_modules"+string(filepath.Separator)) {
 				continue
 			}
@@ -110,7 +110,7 @@ func (a *App) isInput(path string) bool {
 	if base := filepath.Base(abs); strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") {
 		return false
 	}
-	for _, in := range a.server.Worker().Inputs {
+	for _, in := range a.server.Version().Inputs {
 		if in == abs {
 			return true
 		}

@@ -207,7 +207,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Serve(ln) }()
-	wk := app.Server().Worker()
+	wk := app.Server().Version()
 	log.Info(fmt.Sprintf("%s: %s worker, %s, %d isolates", cfg.Name, wk.Mode, byteSize(wk.Size), wk.Pool.Stats().Isolates))
 	if lines := runtime.BindingsSummary(cfg); len(lines) > 0 {
 		log.Info("Your worker has access to the following bindings:\n  " + strings.Join(lines, "\n  "))
@@ -307,7 +307,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "✔ %s: assets only (no main): nothing to bundle\n", cfg.Name)
 		return 0
 	}
-	res, _, err := runtime.BuildWorker(runtime.WorkerOptions{Dir: cfg.Dir, Main: cfg.Main, Build: runtime.BundleOptions(cfg)})
+	res, _, err := runtime.BuildScript(runtime.VersionOptions{Dir: cfg.Dir, Main: cfg.Main, Build: runtime.BundleOptions(cfg)})
 	if err != nil {
 		fmt.Fprintf(stderr, "✘ %v\n", err)
 		return 1

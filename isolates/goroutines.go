@@ -2,12 +2,12 @@ package isolates
 
 import "sync"
 
-// workers runs Async work on long-lived goroutines. A query's completion
+// goroutinePool runs Async work on long-lived goroutines. A query's completion
 // runs the awaiting JavaScript on the goroutine that did the work (Exec), and
 // goja needs a deep stack: a fresh goroutine per query grew its stack by
 // copying every time (runtime.copystack showed in profiles), a parked worker
 // keeps the stack it grew.
-type workers struct {
+type goroutinePool struct {
 	mu   sync.Mutex
 	idle []chan func()
 }
@@ -15,10 +15,10 @@ type workers struct {
 // maxIdleWorkers bounds the goroutines kept parked between bursts.
 const maxIdleWorkers = 512
 
-var asyncWorkers workers
+var asyncGoroutines goroutinePool
 
 // Go runs f on an idle worker, or on a new one.
-func (w *workers) Go(f func()) {
+func (w *goroutinePool) Go(f func()) {
 	w.mu.Lock()
 	if n := len(w.idle); n > 0 {
 		ch := w.idle[n-1]
@@ -31,7 +31,7 @@ func (w *workers) Go(f func()) {
 	go w.run(make(chan func(), 1), f)
 }
 
-func (w *workers) run(ch chan func(), f func()) {
+func (w *goroutinePool) run(ch chan func(), f func()) {
 	for {
 		f()
 		w.mu.Lock()

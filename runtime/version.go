@@ -17,9 +17,9 @@ import (
 	"edgerun/runtime/bundle"
 )
 
-// WorkerOptions describe one version of a worker: its code and what each of
+// VersionOptions describe one version of a worker: its code and what each of
 // its isolates gets.
-type WorkerOptions struct {
+type VersionOptions struct {
 	Dir      string // project directory
 	Main     string // entry module
 	Bindings []bindings.Binding
@@ -45,20 +45,20 @@ type WorkerOptions struct {
 	Log     *slog.Logger
 }
 
-// Worker is one built version of the script and the isolates running it.
-type Worker struct {
+// Version is one built version of the script and the isolates running it.
+type Version struct {
 	Program *goja.Program
 	Inputs  []string // source files, for the watcher
 	Size    int      // bundle bytes
 	Mode    string   // "module", "class" or "service-worker"
 	Pool    *isolates.Pool
-	// Timeout is WorkerOptions.Timeout.
+	// Timeout is VersionOptions.Timeout.
 	Timeout time.Duration
 
-	// successor is the version that replaced this one (Server.SetWorker).
+	// successor is the version that replaced this one (Server.SetVersion).
 	// A request that picked this version just before its pool closed is
 	// served by the successor instead of failing.
-	successor atomic.Pointer[Worker]
+	successor atomic.Pointer[Version]
 }
 
 type isolateState struct {
@@ -68,8 +68,8 @@ type isolateState struct {
 
 type stateKey struct{}
 
-// BuildWorker bundles and compiles the entry.
-func BuildWorker(opts WorkerOptions) (*bundle.Result, *goja.Program, error) {
+// BuildScript bundles and compiles the entry.
+func BuildScript(opts VersionOptions) (*bundle.Result, *goja.Program, error) {
 	b := opts.Build
 	b.Entry, b.Dir = opts.Main, opts.Dir
 	res, err := bundle.Build(b)
@@ -83,16 +83,16 @@ func BuildWorker(opts WorkerOptions) (*bundle.Result, *goja.Program, error) {
 	return res, prg, nil
 }
 
-// StartWorker builds the script and starts its isolate pool.
-func StartWorker(opts WorkerOptions) (*Worker, error) {
-	res, prg, err := BuildWorker(opts)
+// StartVersion builds the script and starts its isolate pool.
+func StartVersion(opts VersionOptions) (*Version, error) {
+	res, prg, err := BuildScript(opts)
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range res.Warnings {
 		opts.Log.Warn("bundle warning: " + w)
 	}
-	wk := &Worker{Program: prg, Inputs: res.Inputs, Size: len(res.Code), Timeout: opts.Timeout}
+	wk := &Version{Program: prg, Inputs: res.Inputs, Size: len(res.Code), Timeout: opts.Timeout}
 	modes := make(chan string, 1)
 	pool, err := isolates.NewPool(isolates.PoolOptions{
 		Size:        opts.Isolates,
@@ -123,7 +123,7 @@ func StartWorker(opts WorkerOptions) (*Worker, error) {
 	return wk, nil
 }
 
-func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts WorkerOptions) (string, error) {
+func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts VersionOptions) (string, error) {
 	w, err := webapi.Install(iso, webapi.Options{Console: opts.Console, CF: devCF})
 	if err != nil {
 		return "", err
@@ -172,7 +172,7 @@ var devCF = map[string]any{
 // gone, if not nil, is asked periodically while the request waits (after
 // watchAfter): it reports a client that has gone away, having cancelled the
 // request's context, and Fetch then returns context.Canceled.
-func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope, gone func() bool) (*webapi.Response, error) {
+func (wk *Version) Fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope, gone func() bool) (*webapi.Response, error) {
 	resp, err := wk.fetch(ctx, req, scope, gone)
 	if err != nil && errors.Is(err, isolates.ErrPoolClosed) {
 		// Live reload closed this version between the server picking it
@@ -185,7 +185,7 @@ func (wk *Worker) Fetch(ctx context.Context, req *webapi.Request, scope *isolate
 	return resp, err
 }
 
-func (wk *Worker) fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope, gone func() bool) (*webapi.Response, error) {
+func (wk *Version) fetch(ctx context.Context, req *webapi.Request, scope *isolates.Scope, gone func() bool) (*webapi.Response, error) {
 	for attempt := 0; ; attempt++ {
 		iso, err := wk.Pool.Acquire(ctx)
 		if err != nil {
@@ -329,7 +329,7 @@ func (c *call) wantMore() bool {
 	}
 	// Have the epoch goroutine watch the client meanwhile.
 	if c.gone != nil && c.unwatch == nil {
-		c.unwatch = watch(c.gone)
+		c.unwatch = watchClient(c.gone)
 	}
 	return true
 }
@@ -385,4 +385,4 @@ type fetchResult struct {
 }
 
 // Close drains and stops the worker's isolates.
-func (wk *Worker) Close(ctx context.Context) error { return wk.Pool.Close(ctx) }
+func (wk *Version) Close(ctx context.Context) error { return wk.Pool.Close(ctx) }
