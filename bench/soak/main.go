@@ -53,7 +53,7 @@ func main() {
 	rssBoundMiB := flag.Int64("rss-bound-mib", 0, "RSS bound in MiB (default: computed from the fixture's configuration, see rssBound)")
 	killRSSMiB := flag.Int64("kill-rss-mib", 0, "kill edgerun past this RSS to protect the machine (default: 2 × bound, at most half the available memory)")
 	flag.BoolVar(&o.KillPG, "kill-postgres", true, "SIGKILL PostgreSQL in the middle of the run and restart it")
-	flag.IntVar(&o.MaxRestarts, "max-restarts", 20, "start edgerun again after a death at most this many times")
+	flag.IntVar(&o.MaxRestarts, "max-restarts", 100, "start edgerun again after a death at most this many times")
 	kinds := flag.String("kinds", "", "send only the hostile kinds whose name matches this regular expression (default: all)")
 	flag.Parse()
 	o.RSSBound, o.KillRSS = *rssBoundMiB<<20, *killRSSMiB<<20

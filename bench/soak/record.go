@@ -54,7 +54,6 @@ type death struct {
 	capKill  bool      // the soak killed it at the RSS safety cap (not a death of its own)
 	crash    string    // its fatal error or last log lines
 	inFlight []string  // hostile kinds in flight when it died
-	recent   []string  // hostile kinds that ended within the second before
 }
 
 // outage is the PostgreSQL kill in the middle of the soak.
@@ -71,7 +70,6 @@ type recorder struct {
 	stats     map[string]*kindStats
 	order     []string
 	inFlight  map[string]int
-	lastEnded map[string]time.Time
 	failures  []outcome // well-behaved requests that did not get their exact answer
 	acked     map[string]bool
 	attempted map[string]bool // writes answered otherwise: may or may not be in the table
@@ -86,7 +84,7 @@ type recorder struct {
 
 func newRecorder() *recorder {
 	return &recorder{
-		stats: map[string]*kindStats{}, inFlight: map[string]int{}, lastEnded: map[string]time.Time{},
+		stats: map[string]*kindStats{}, inFlight: map[string]int{},
 		acked: map[string]bool{}, attempted: map[string]bool{}, leaks: map[string]int{}, examples: map[string]string{},
 	}
 }
@@ -110,28 +108,21 @@ func (r *recorder) begin(kind string) {
 func (r *recorder) end(kind string) {
 	r.mu.Lock()
 	r.inFlight[kind]--
-	r.lastEnded[kind] = time.Now()
 	r.mu.Unlock()
 }
 
-// hostileNow lists the hostile kinds in flight, and those that ended within
-// the last second (a crash is often noticed just after its request ended).
-func (r *recorder) hostileNow() (inFlight, recent []string) {
+// hostileNow lists the hostile kinds in flight.
+func (r *recorder) hostileNow() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var inFlight []string
 	for k, n := range r.inFlight {
 		if n > 0 {
 			inFlight = append(inFlight, k)
 		}
 	}
-	for k, t := range r.lastEnded {
-		if time.Since(t) < time.Second && r.inFlight[k] == 0 {
-			recent = append(recent, k)
-		}
-	}
 	slices.Sort(inFlight)
-	slices.Sort(recent)
-	return inFlight, recent
+	return inFlight
 }
 
 func (r *recorder) hostile(k hostileKind, o outcome, leaked []string) {
@@ -216,7 +207,7 @@ func (r *recorder) rss(v int64) {
 	if v <= r.maxRSS { // only the sampler writes it
 		return
 	}
-	inFlight, _ := r.hostileNow()
+	inFlight := r.hostileNow()
 	r.mu.Lock()
 	r.maxRSS, r.maxRSSAt, r.rssKinds = v, time.Now(), inFlight
 	r.mu.Unlock()

@@ -213,9 +213,8 @@ func (r *report) print(w io.Writer) {
 		if i > 0 { // the first one in full, then its first line
 			crash, _, _ = strings.Cut(strings.TrimSpace(crash), "\n")
 		}
-		fmt.Fprintf(w, "death %d at %s: %s; hostile in flight: %s (ended within the second before: %s)\n  %s\n", i+1,
-			offset(r.started, d.at), d.why, strings.Join(d.inFlight, " "), strings.Join(d.recent, " "),
-			strings.ReplaceAll(crash, "\n", "\n  "))
+		fmt.Fprintf(w, "death %d at %s: %s; hostile in flight: %s\n  %s\n", i+1,
+			offset(r.started, d.at), d.why, strings.Join(d.inFlight, " "), strings.ReplaceAll(crash, "\n", "\n  "))
 	}
 	if len(atDeaths) > 0 {
 		fmt.Fprintf(w, "hostile kinds in flight at the %d deaths: %s\n", len(rec.deaths), summary(atDeaths))

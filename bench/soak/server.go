@@ -48,7 +48,10 @@ type process struct {
 	started time.Time
 	exited  chan struct{} // closed once the process has exited
 	exitErr error         // its exit status, set before exited is closed
-	log     *stderrLog
+	// recorded is closed once the soak has recorded the death, so that the
+	// requests that saw it end after the record lists them as in flight.
+	recorded chan struct{}
+	log      *stderrLog
 }
 
 // launch starts edgerun serve on the fixture with the database's connection
@@ -66,7 +69,7 @@ func launch(ctx context.Context, o *Options, dsn string, port, adminPort int) (*
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", o.Binary, err)
 	}
-	p := &process{cmd: cmd, pid: cmd.Process.Pid, started: time.Now(), exited: make(chan struct{}), log: newStderrLog()}
+	p := &process{cmd: cmd, pid: cmd.Process.Pid, started: time.Now(), exited: make(chan struct{}), recorded: make(chan struct{}), log: newStderrLog()}
 	logDone := make(chan struct{})
 	go func() { p.log.consume(stderr); close(logDone) }()
 	go func() {

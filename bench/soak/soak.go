@@ -361,13 +361,14 @@ func (h *harness) supervise(ctx, soakCtx context.Context) {
 		case <-p.exited:
 		}
 		h.up.Store(false)
-		inFlight, recent := h.rec.hostileNow()
+		inFlight := h.rec.hostileNow()
 		why := fmt.Sprintf("exited: %v", p.exitErr)
 		reason, capKill := h.killedFor.Load(p)
 		if capKill {
 			why = reason.(string)
 		}
-		i := h.rec.addDeath(death{at: time.Now(), why: why, capKill: capKill, crash: p.log.crash(), inFlight: inFlight, recent: recent})
+		i := h.rec.addDeath(death{at: time.Now(), why: why, capKill: capKill, crash: p.log.crash(), inFlight: inFlight})
+		close(p.recorded)
 		for {
 			if i+1 > h.opts.MaxRestarts || soakCtx.Err() != nil {
 				<-h.done // keep the dead process: the checks report it
@@ -382,8 +383,7 @@ func (h *harness) supervise(ctx, soakCtx context.Context) {
 			}
 			// It died while starting (a hostile request reached it first, or
 			// it cannot start at all): one more death.
-			inFlight, recent := h.rec.hostileNow()
-			i = h.rec.addDeath(death{at: time.Now(), why: "died while starting again", crash: err.Error(), inFlight: inFlight, recent: recent})
+			i = h.rec.addDeath(death{at: time.Now(), why: "died while starting again", crash: err.Error(), inFlight: h.rec.hostileNow()})
 		}
 	}
 }
@@ -408,6 +408,10 @@ func (h *harness) send(ctx context.Context, request func() []outcome) []outcome 
 		select {
 		case <-p.exited:
 			outs[i].err = "edgerun died"
+			select { // the supervisor lists this request among those in flight
+			case <-p.recorded:
+			case <-time.After(5 * time.Second):
+			}
 		case <-time.After(300 * time.Millisecond):
 		}
 	}
