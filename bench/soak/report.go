@@ -243,9 +243,9 @@ func (r *report) print(w io.Writer) {
 	if r.h.opts.KillPG {
 		out := rec.outage
 		back := !out.recovered.IsZero() && out.recovered.Sub(out.restarted) <= comeBackWithin
-		for _, d := range rec.deaths {
-			if !out.killed.IsZero() && d.at.After(out.killed.Add(-time.Second)) && d.at.Before(out.restarted.Add(comeBackWithin)) && d.back.IsZero() {
-				out.err += fmt.Sprintf("; edgerun itself was dead from %s", offset(r.started, d.at))
+		for _, d := range rec.deaths { // a dead edgerun cannot show the binding came back
+			if !out.restarted.IsZero() && d.at.Before(out.restarted.Add(comeBackWithin)) && (d.back.IsZero() || d.back.After(out.restarted)) {
+				out.err += fmt.Sprintf("; edgerun itself was dead from %s to %s", offset(r.started, d.at), offset(r.started, d.back))
 				break
 			}
 		}

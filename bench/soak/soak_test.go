@@ -33,7 +33,7 @@ func TestSoakShort(t *testing.T) {
 		BodyConns:    4,
 		Pace:         10 * time.Millisecond,
 		KillPG:       true,
-		MaxRestarts:  5,
+		MaxRestarts:  30,
 		Out:          &out,
 	}
 	if err := defaults(&o); err != nil {
