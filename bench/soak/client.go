@@ -59,8 +59,8 @@ func newClient(conns int) *http.Client {
 
 // do sends one request and reads its answer within timeout. A nil body with
 // bodyLen > 0 sends that many zero bytes, generated as they are sent.
-func do(ctx context.Context, client *http.Client, kind, method, url string, header http.Header, body string, bodyLen int64, timeout time.Duration) outcome {
-	o := outcome{kind: kind, start: time.Now()}
+func do(ctx context.Context, client *http.Client, kind, method, url string, header http.Header, body string, bodyLen int64, timeout time.Duration) (o outcome) {
+	o = outcome{kind: kind, start: time.Now()}
 	defer func() { o.end = time.Now() }()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -74,7 +74,6 @@ func do(ctx context.Context, client *http.Client, kind, method, url string, head
 	req, err := http.NewRequestWithContext(ctx, method, url, r)
 	if err != nil {
 		o.err = "bad request: " + err.Error()
-		o.end = time.Now()
 		return o
 	}
 	if bodyLen > 0 {
@@ -86,7 +85,6 @@ func do(ctx context.Context, client *http.Client, kind, method, url string, head
 	resp, err := client.Do(req)
 	if err != nil {
 		o.err = classify(ctx, err)
-		o.end = time.Now()
 		return o
 	}
 	defer resp.Body.Close()
@@ -95,7 +93,6 @@ func do(ctx context.Context, client *http.Client, kind, method, url string, head
 	if err != nil {
 		o.err = "body " + classify(ctx, err)
 	}
-	o.end = time.Now()
 	return o
 }
 
@@ -112,8 +109,8 @@ func readBody(r io.Reader) (string, error) {
 // still being sent, as a browser uploading a file does. It is for what
 // net/http will not send (a UTF-8 Host) or reports poorly (an answer that
 // arrives before the upload ends).
-func raw(ctx context.Context, kind, addr, head string, bodyLen int64, timeout time.Duration) outcome {
-	o := outcome{kind: kind, start: time.Now()}
+func raw(ctx context.Context, kind, addr, head string, bodyLen int64, timeout time.Duration) (o outcome) {
+	o = outcome{kind: kind, start: time.Now()}
 	defer func() { o.end = time.Now() }()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -68,8 +68,8 @@ func memAvailable() int64 {
 
 func mib(b int64) string { return fmt.Sprintf("%d MiB", b>>20) }
 
-// report is one run's results and the verdict on them.
-type report struct {
+// Report is one run's results and the verdict on them.
+type Report struct {
 	h                              *harness
 	started, ended                 time.Time
 	idle                           idleReport
@@ -87,7 +87,7 @@ type check struct {
 }
 
 // Failed reports whether any check failed.
-func (r *report) Failed() bool {
+func (r *Report) Failed() bool {
 	for _, c := range r.checks {
 		if !c.passed {
 			return true
@@ -97,7 +97,7 @@ func (r *report) Failed() bool {
 }
 
 // Failures lists the failed checks, one line each.
-func (r *report) Failures() []string {
+func (r *Report) Failures() []string {
 	var out []string
 	for _, c := range r.checks {
 		if !c.passed {
@@ -110,7 +110,7 @@ func (r *report) Failures() []string {
 // judgeFailure says whether a well-behaved request's failure is allowed, and
 // names it: the PostgreSQL outage (DB routes answering a clear database error
 // fast), or interleaving with a runaway request (item 8).
-func (r *report) judgeFailure(o outcome) (label string, allowed bool) {
+func (r *Report) judgeFailure(o outcome) (label string, allowed bool) {
 	rec := r.h.rec
 	for _, d := range rec.deaths {
 		back := d.back
@@ -148,7 +148,7 @@ func (r *report) judgeFailure(o outcome) (label string, allowed bool) {
 	return o.err, false
 }
 
-func (r *report) print(w io.Writer) {
+func (r *Report) print(w io.Writer) {
 	rec := r.h.rec
 	allowed := map[string]map[string]int{}
 	failed := map[string]map[string]int{}
@@ -258,7 +258,11 @@ func (r *report) print(w io.Writer) {
 	add("no session state left on pooled connections", lo.AdvisoryLocks == 0 && lo.TempRelations == 0,
 		fmt.Sprintf("%d advisory locks held, %d temporary relations", lo.AdvisoryLocks, lo.TempRelations))
 	id := r.idle
-	add("every slot free after the soak", id.drained, fmt.Sprintf("%s (took %v) %s", id.last, id.drainTook.Round(time.Millisecond), id.err))
+	waited := "free after"
+	if !id.drained {
+		waited = "still busy after waiting"
+	}
+	add("every slot free after the soak", id.drained, fmt.Sprintf("%s (%s %v) %s", id.last, waited, id.drainTook.Round(time.Millisecond), id.err))
 	idleLimit := max(idleCPUShare, r.h.baselineCPU+idleCPUSlack)
 	add("idle after the soak", id.measured && id.cpuShare < idleLimit, fmt.Sprintf("CPU %.1f%% of a core over %v (before any traffic: %.1f%%; limit %.1f%%)",
 		100*id.cpuShare, idleCPUWindow, 100*r.h.baselineCPU, 100*idleLimit))

@@ -132,7 +132,7 @@ func newRand(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 
 // Run runs the soak and writes its report. The error is for a harness that
 // could not run (no PostgreSQL, no binary); a soak whose checks failed returns
 // a report with failures.
-func Run(ctx context.Context, o Options) (*report, error) {
+func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Out == nil {
 		o.Out = io.Discard
 	}
@@ -207,7 +207,7 @@ func (h *harness) warm(ctx context.Context) error {
 	return nil
 }
 
-func (h *harness) soak(ctx context.Context) (*report, error) {
+func (h *harness) soak(ctx context.Context) (*Report, error) {
 	o := h.opts
 	started := time.Now()
 	end := started.Add(o.Duration)
@@ -246,7 +246,7 @@ func (h *harness) soak(ctx context.Context) (*report, error) {
 	idle := h.checkIdle(ctx, later(trafficEnded, holdUntil.Add(waitUntilCap)))
 	close(h.done)
 	background.Wait()
-	r := &report{h: h, started: started, ended: trafficEnded, idle: idle}
+	r := &Report{h: h, started: started, ended: trafficEnded, idle: idle}
 	var err error
 	checkCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -446,7 +446,7 @@ func (h *harness) checkIdle(ctx context.Context, notAfter time.Time) idleReport 
 		} else {
 			r.last, r.err = st, ""
 			if st.InFlight == 0 && st.Queued == 0 && st.Pending == 0 {
-				r.drained, r.drainTook = true, time.Since(began)
+				r.drained = true
 				break
 			}
 		}
@@ -455,6 +455,7 @@ func (h *harness) checkIdle(ctx context.Context, notAfter time.Time) idleReport 
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+	r.drainTook = time.Since(began)
 	time.Sleep(settleBeforeCPU)
 	share, err := cpuShare(p.pid, idleCPUWindow)
 	if err != nil {
