@@ -131,6 +131,8 @@ func (r *recorder) hostile(k hostileKind, o outcome, leaked []string) {
 		wrong = "" // the soak ended while it ran, or edgerun died under it (a death of its own): counted, not judged
 	} else if o.status == 503 && strings.Contains(o.body, resetMessage) && k.awaits {
 		wrong = "" // interleaved with a runaway request on its isolate: item 8 allows this
+	} else if strings.HasPrefix(o.body, "db error ") && r.duringOutage(o) {
+		wrong = "" // the database was down: any statement may fail then
 	} else if o.err == "timeout" && k.name != "hang-client-leaves" {
 		wrong = "hung (no answer in " + hostileTimeout.String() + ")"
 	} else {
@@ -146,6 +148,19 @@ func (r *recorder) hostile(k hostileKind, o outcome, leaked []string) {
 	if wrong != "" && r.examples[k.name] == "" {
 		r.examples[k.name] = fmt.Sprintf("%s: %s %q", wrong, o.label(), cut(o.body, 120))
 	}
+}
+
+// duringOutage says whether o overlapped the PostgreSQL outage as known so
+// far: from the kill until outageGrace after the first success past the
+// restart (still open while there was none).
+func (r *recorder) duringOutage(o outcome) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.outage
+	if out.killed.IsZero() || o.end.Before(out.killed) {
+		return false
+	}
+	return out.recovered.IsZero() || !o.start.After(out.recovered.Add(outageGrace))
 }
 
 func (r *recorder) noteLeaks(leaked []string) {

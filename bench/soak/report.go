@@ -243,16 +243,17 @@ func (r *Report) print(w io.Writer) {
 	if r.h.opts.KillPG {
 		out := rec.outage
 		back := !out.recovered.IsZero() && out.recovered.Sub(out.restarted) <= comeBackWithin
+		note := ""
 		for _, d := range rec.deaths { // a dead edgerun cannot show the binding came back
-			if !out.restarted.IsZero() && d.at.Before(out.restarted.Add(comeBackWithin)) && (d.back.IsZero() || d.back.After(out.restarted)) {
-				out.err += fmt.Sprintf("; edgerun itself was dead from %s to %s", offset(r.started, d.at), offset(r.started, d.back))
+			if !back && !out.restarted.IsZero() && d.at.Before(out.restarted.Add(comeBackWithin)) && (d.back.IsZero() || d.back.After(out.restarted)) {
+				note = fmt.Sprintf("; edgerun itself was dead from %s to %s", offset(r.started, d.at), offset(r.started, d.back))
 				break
 			}
 		}
 		add("the binding came back after PostgreSQL's restart", out.err == "" && back,
 			fmt.Sprintf("killed at %s, restarted at %s, first DB success %s after the restart (last DB success at %s) %s",
 				offset(r.started, out.killed), offset(r.started, out.restarted), since(out.restarted, out.recovered),
-				offset(r.started, out.lastSuccess), out.err))
+				offset(r.started, out.lastSuccess), out.err+note))
 	}
 	lo := r.leftovers
 	add("no session state left on pooled connections", lo.AdvisoryLocks == 0 && lo.TempRelations == 0,
