@@ -18,10 +18,11 @@ import (
 //	+ processBase                          Go runtime, compiled bundle, esbuild, connections
 //
 // MemoryBound adds these up. The server sets Go's soft memory limit
-// (GOMEMLIMIT) to it unless the environment sets one, so the collector
-// works harder as the process nears the bound instead of letting garbage
-// grow to GOGC's multiple of the live heap. README "Memory" documents the
-// formula.
+// (GOMEMLIMIT) to 90% of it unless the environment sets one, so the
+// collector works harder as the process nears the bound instead of letting
+// garbage grow to GOGC's multiple of the live heap, and what the runtime
+// holds beyond the heap fits in the rest. README "Limits and sandbox"
+// documents the formula; the soak test (bench/soak) holds RSS to it.
 const (
 	isolateBase   = 16 << 20
 	processBase   = 128 << 20

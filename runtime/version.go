@@ -204,7 +204,7 @@ func (wk *Version) fetch(ctx context.Context, req *webapi.Request, scope *isolat
 			if wk.Pool.Closed() {
 				return nil, isolates.ErrPoolClosed
 			}
-			if attempt < 3 {
+			if attempt < maxAttempts {
 				continue
 			}
 			return nil, isolates.ErrRetired
@@ -228,13 +228,20 @@ func (wk *Version) fetch(ctx context.Context, req *webapi.Request, scope *isolat
 			if wk.Pool.Closed() {
 				return nil, isolates.ErrPoolClosed
 			}
-			if attempt < 3 {
+			if attempt < maxAttempts {
 				continue
 			}
 			return nil, isolates.ErrRetired
 		}
 	}
 }
+
+// maxAttempts bounds how often a request that never started is moved to
+// another isolate because the one it was given retired first. Under a
+// stream of runaway requests (each replacing an isolate) a well-behaved one
+// can meet several in a row; only a pool that keeps failing to keep an
+// isolate alive runs out.
+const maxAttempts = 64
 
 // ErrResponseTimeout is the error of a request whose worker did not start
 // answering within [limits] response_timeout_ms.

@@ -10,37 +10,15 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"edgerun/runtime"
 	"edgerun/runtime/config"
 )
 
-// baseRSS is edgerun's own share of the bound: the Go runtime, the compiled
-// bundle, fasthttp's buffers and idle isolates.
-const baseRSS = 256 << 20
-
-// rssBound is the RSS a hardened edgerun stays under whatever its clients and
-// scripts do (the product's documentation states the same formula):
-//
-//	base (256 MiB)
-//	+ isolates × memory_mb                     everything a script allocates is charged to its isolate
-//	+ bodies in flight × max_body_bytes        request bodies, read before an isolate takes them
-//	+ per binding: endpoints × origin_connection_limit × memory_mb
-//	                                           results being read, each bounded to memory_mb
-//	  + [hyperdrive.caching] max_bytes         the query cache
-//
-// bodies in flight is what the soak sends at once (-body-conns); a deployment
-// bounds it with its connection limit.
-func rssBound(cfg *config.Config, bodies int) int64 {
-	mb := int64(cfg.Limits.MemoryMB) << 20
-	bound := int64(baseRSS) + int64(cfg.Edgerun.Isolates)*mb + int64(bodies)*cfg.Limits.MaxBodyBytes
-	for _, hd := range cfg.Hyperdrive {
-		endpoints := 1 + len(hd.ReplicaConnectionStrings)
-		if hd.FallbackConnectionString != "" {
-			endpoints++
-		}
-		bound += int64(endpoints*hd.OriginConnectionLimit)*mb + hd.Caching.MaxBytes
-	}
-	return bound
-}
+// rssBound is the RSS edgerun must stay under whatever its clients and
+// scripts do: the product's documented bound for the configuration
+// (runtime.MemoryBound, README "Limits and sandbox"), which counts the body
+// budget rather than what the soak happens to send.
+func rssBound(cfg *config.Config) int64 { return int64(runtime.MemoryBound(cfg)) }
 
 // safetyCap is where the soak kills edgerun to protect a shared machine:
 // twice the bound, at most half the memory available when it starts.

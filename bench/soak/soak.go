@@ -166,7 +166,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		wb: newClient(o.Conns), hostile: newClient(o.HostileConns + o.BodyConns)}
 	h.bound = o.RSSBound
 	if h.bound == 0 {
-		h.bound = rssBound(cfg, o.BodyConns)
+		h.bound = rssBound(cfg)
 	}
 	h.killRSS = o.KillRSS
 	if h.killRSS == 0 {

@@ -187,8 +187,10 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	bound := runtime.MemoryBound(cfg)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		// The collector works harder near the configured bound instead of
-		// letting garbage grow to GOGC's multiple of the live heap.
-		debug.SetMemoryLimit(int64(bound))
+		// letting garbage grow to GOGC's multiple of the live heap. The soft
+		// limit is 90% of the bound: what the runtime holds beyond the heap
+		// (stacks, pages not yet returned) must fit too.
+		debug.SetMemoryLimit(int64(bound / 10 * 9))
 	}
 	log.Debug(fmt.Sprintf("memory bound from the configuration: %s (README \"Memory\")", byteSize(int(bound))))
 
