@@ -3,6 +3,7 @@ package isolates
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync/atomic"
 
 	"github.com/dop251/goja"
@@ -78,6 +79,38 @@ func (iso *Isolate) IsArrayBuffer(v goja.Value) bool {
 func (iso *Isolate) IsView(v goja.Value) bool {
 	r, err := iso.intrinsics.isView(iso.intrinsics.arrayBuffer, v)
 	return err == nil && r.ToBoolean()
+}
+
+// ChargeBuffer counts n bytes of a buffer the host is filling for the
+// script (a fetch() response body, say) against the isolate's budget for
+// ArrayBuffers ([Options.MemoryLimit]); false when they would not fit. Any
+// goroutine. Give the bytes back with [Isolate.UnchargeBuffer] when the
+// buffer is dropped, or hand the buffer to [Isolate.KeepCharged].
+func (iso *Isolate) ChargeBuffer(n int64) bool {
+	b := iso.buffers
+	for {
+		cur := b.live.Load()
+		if cur+n > b.limit {
+			return false
+		}
+		if b.live.CompareAndSwap(cur, cur+n) {
+			return true
+		}
+	}
+}
+
+// UnchargeBuffer gives back n bytes taken by [Isolate.ChargeBuffer].
+func (iso *Isolate) UnchargeBuffer(n int64) { iso.buffers.live.Add(-n) }
+
+// KeepCharged keeps data's n charged bytes until the garbage collector
+// frees data (which then becomes the script's, in an ArrayBuffer).
+func (iso *Isolate) KeepCharged(data []byte, n int64) {
+	if len(data) == 0 {
+		iso.buffers.live.Add(-n)
+		return
+	}
+	b := iso.buffers
+	runtime.AddCleanup(&data[0], func(n int64) { b.live.Add(-n) }, n)
 }
 
 // NewDate is a Date for ms since the epoch, from the intrinsic constructor.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -370,5 +371,23 @@ func TestConsoleOutputIsBounded(t *testing.T) {
 	logged := a.logs.String()[before:]
 	if n := len(logged); n > 1100<<10 || !strings.Contains(logged, "limit, the rest is dropped]") {
 		t.Fatalf("100 lines of 60000 logged %d bytes, want about 1 MiB and a note", n)
+	}
+}
+
+// fetch() response bodies are charged to the isolate while they live: many
+// large ones at once fail past memory_mb instead of growing the process.
+func TestFetchBodiesAreCharged(t *testing.T) {
+	big := bytes.Repeat([]byte("z"), 16<<20)
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(big) }))
+	defer origin.Close()
+	a := startLimited(t, hostileDir(), func(cfg *config.Config) {
+		cfg.Edgerun.Isolates = 1
+		cfg.Limits.MemoryMB = 64
+	})
+	if _, body, _ := quickGet(a.base + "/fetch-many?n=2&url=" + origin.URL); body != fmt.Sprintf("fetched %d", 32<<20) {
+		t.Fatalf("two 16 MiB fetches = %q", body)
+	}
+	if _, body, _ := quickGet(a.base + "/fetch-many?n=8&url=" + origin.URL); body != "TypeError: fetch failed: the response body would take the worker past its memory limit" {
+		t.Fatalf("eight 16 MiB fetches under 64 MiB = %q", body)
 	}
 }

@@ -114,7 +114,8 @@ func TestHostileVerdicts(t *testing.T) {
 		{"ip", outcome{status: 200, body: "10.0.0.1, 127.0.0.1|10.0.0.2"}, true},
 		{"ip", outcome{status: 200, body: "127.0.0.1|10.0.0.2"}, false},
 		{"host", outcome{status: 200, body: "bÃ¼cher.test"}, true},
-		{"typeof-require", outcome{status: 200, body: "function"}, true},
+		{"typeof-require", outcome{status: 200, body: "undefined"}, true},
+		{"typeof-require", outcome{status: 200, body: "function"}, false},
 		{"hang-client-leaves", outcome{err: "timeout"}, false},
 	} {
 		k, ok := kinds[c.kind]

@@ -41,7 +41,7 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 	}
 	redirect := c.Argument(4).String()
 	return w.vm.ToValue(w.iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
-		res, err := doFetch(ctx, method, url, headers, body, redirect)
+		res, err := doFetch(ctx, w.iso, method, url, headers, body, redirect)
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
@@ -78,7 +78,7 @@ func (e *fetchError) Error() string { return e.msg }
 
 func (e *fetchError) ToJS(iso *isolates.Isolate) goja.Value { return iso.Runtime().NewTypeError(e.msg) }
 
-func doFetch(ctx context.Context, method, url, headers string, body []byte, redirect string) (*fetchResult, error) {
+func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers string, body []byte, redirect string) (*fetchResult, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -113,12 +113,9 @@ func doFetch(ctx context.Context, method, url, headers string, body []byte, redi
 		return nil, &fetchError{"fetch failed: " + err.Error()}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchBody+1))
+	data, err := readCharged(iso, resp.Body)
 	if err != nil {
-		return nil, &fetchError{"fetch failed while reading the body: " + err.Error()}
-	}
-	if len(data) > maxFetchBody {
-		return nil, &fetchError{fmt.Sprintf("fetch failed: response body larger than %d bytes", maxFetchBody)}
+		return nil, err
 	}
 	var hb strings.Builder
 	for k, vs := range resp.Header {
@@ -139,4 +136,47 @@ func doFetch(ctx context.Context, method, url, headers string, body []byte, redi
 		status: resp.StatusCode, statusText: text, headers: hb.String(), url: resp.Request.URL.String(),
 		redirected: resp.Request.URL.String() != url, body: data,
 	}, nil
+}
+
+// fetchChunk is how much of a response body is charged to the isolate at a
+// time while it is read.
+const fetchChunk = 256 << 10
+
+// readCharged reads a response body (at most maxFetchBody), charging it to
+// the isolate's ArrayBuffer budget as it arrives: concurrent fetches of
+// large bodies cannot take a worker past its memory limit. The body's
+// charge lasts until the script's ArrayBuffer of it is collected.
+func readCharged(iso *isolates.Isolate, r io.Reader) ([]byte, error) {
+	var data []byte
+	var charged int64
+	for {
+		if int64(len(data)) == charged {
+			if charged > maxFetchBody {
+				iso.UnchargeBuffer(charged)
+				return nil, &fetchError{fmt.Sprintf("fetch failed: response body larger than %d bytes", maxFetchBody)}
+			}
+			if !iso.ChargeBuffer(fetchChunk) {
+				iso.UnchargeBuffer(charged)
+				return nil, &fetchError{"fetch failed: the response body would take the worker past its memory limit"}
+			}
+			charged += fetchChunk
+			data = append(data, make([]byte, fetchChunk)...)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):charged])
+		data = data[:len(data)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			iso.UnchargeBuffer(charged)
+			return nil, &fetchError{"fetch failed while reading the body: " + err.Error()}
+		}
+	}
+	if int64(len(data)) > maxFetchBody {
+		iso.UnchargeBuffer(charged)
+		return nil, &fetchError{fmt.Sprintf("fetch failed: response body larger than %d bytes", maxFetchBody)}
+	}
+	iso.UnchargeBuffer(charged - int64(len(data)))
+	iso.KeepCharged(data, int64(len(data)))
+	return data, nil
 }

@@ -154,6 +154,15 @@ export default {
         for (let i = 0; i < Number(q("lines", "1")); i++) console.log(line);
         return new Response("logged");
       }
+      case "/fetch-many": { // many large fetch() bodies held at once
+        try {
+          const bodies = await Promise.all(Array.from({ length: Number(q("n", "1")) }, () =>
+            fetch(q("url", "")).then((r) => r.arrayBuffer())));
+          return new Response(`fetched ${bodies.reduce((n, b) => n + b.byteLength, 0)}`);
+        } catch (e) {
+          return new Response(`${e.name}: ${e.message}`);
+        }
+      }
       case "/ip":
         return new Response(request.headers.get("cf-connecting-ip"));
     }
