@@ -30,7 +30,7 @@ const (
 	bodyStep   = 256 << 10 // reservation growth for chunked bodies
 	drainLimit = 1 << 30
 	drainTime  = 10 * time.Second
-	drainIdle  = time.Second
+	drainIdle  = 5 * time.Second // nginx's lingering_timeout
 )
 
 // BodyBudget is the bytes of request bodies the server holds at once:
