@@ -83,10 +83,10 @@ func (w *Worker) cacheURL(v goja.Value) string {
 	return url
 }
 
-// cacheNatives are the prelude's Cache API primitives: put(name, url,
+// cacheNatives are cache.js's Cache API primitives: put(name, url,
 // status, statusText, flatHeaders, body, ttlSeconds), match(name, url)
 // → {status, statusText, headers, body} or null, delete(name, url) → bool.
-func (w *Worker) cacheNatives(set func(string, func(goja.FunctionCall) goja.Value)) {
+func (w *Worker) cacheNatives(set nativeSet) {
 	vm := w.vm
 	set("cachePut", func(c goja.FunctionCall) goja.Value {
 		url := w.cacheURL(c.Argument(1))

@@ -19,6 +19,19 @@ const (
 	consoleRequestLimit = 1 << 20
 )
 
+// consoleNatives are console.js's: print(level, message) hands a line to
+// the host's Console.
+func (w *Worker) consoleNatives(set nativeSet) {
+	set("print", func(c goja.FunctionCall) goja.Value {
+		if w.console != nil {
+			if msg, ok := consoleLine(w.iso.Scope(), c.Argument(1)); ok {
+				w.console(w.iso.Scope(), c.Argument(0).String(), msg)
+			}
+		}
+		return goja.Undefined()
+	})
+}
+
 // consoleBudgetKey holds, in a request's scope, the characters it may
 // still log.
 type consoleBudgetKey struct{}

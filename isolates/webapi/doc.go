@@ -1,11 +1,33 @@
 // Package webapi gives an isolate the Web platform a worker expects —
 // Request, Response, Headers, URL, TextEncoder/TextDecoder, atob/btoa,
-// console, crypto, structuredClone, queueMicrotask, Blob/FormData, a minimal
-// ReadableStream, AbortController, events — and the glue that hands a host
-// HTTP request to the worker's fetch handler and takes its Response back.
+// console, crypto, structuredClone, queueMicrotask, Blob/FormData, streams,
+// fetch, the Cache API, AbortController, events — and the glue that hands a
+// host HTTP request to the worker's fetch handler and takes its Response
+// back.
 //
-// Most classes are written in JavaScript (js/prelude.js, compiled once per
-// process) over a few Go natives for bytes, randomness and hashing; that keeps
-// the spec-shaped logic readable and makes a request cheap: headers arrive as
-// one string and are split only if the script reads them.
+// One file per Web API, as workerd keeps them: most classes are written in
+// JavaScript (js/<api>.js) over a few Go natives for bytes, randomness,
+// hashing and I/O, registered by that API's Go file (fetch.go registers
+// what js/fetch.js calls as native.fetch). That keeps the spec-shaped logic
+// readable and makes a request cheap: headers arrive as one string and are
+// split only if the script reads them.
+//
+// The APIs are registered in one ordered list, webAPIs in apis.go. At
+// start the files are concatenated in that order into one program, the
+// prelude, compiled once per process and run in every isolate (Install),
+// so their number costs nothing per isolate or per request. They share one
+// scope: js/internal.js, first, holds what they share (the intrinsics taken
+// before any script runs, define, tag, the internal slots several files
+// read, flatten). The prelude's frames are named edgerun:prelude.js, which
+// CleanStack hides from scripts' stacks; a syntax error names the file and
+// line it is in.
+//
+// Adding a Web API (or a global a node module needs) is one new file,
+// js/<api>.js, with <api>.go for its natives when it calls into Go
+// (a func (w *Worker) <api>Natives(set nativeSet)), and one line in
+// webAPIs, after the files it builds on. TestEveryJSFileIsRegistered and
+// TestNativesRegisteredByTheirAPI check the registration.
+//
+// URL and URLSearchParams are the url sub-package's, installed before the
+// prelude runs.
 package webapi

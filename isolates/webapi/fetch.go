@@ -31,6 +31,11 @@ var fetchClient = &http.Client{
 
 var errManualRedirect = errors.New("manual redirect")
 
+// fetchNatives are fetch.js's: fetch(method, url, flatHeaders, body,
+// redirect) makes the request off the isolate and resolves to {status,
+// statusText, headers, url, redirected, body}.
+func (w *Worker) fetchNatives(set nativeSet) { set("fetch", w.nativeFetch) }
+
 func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 	method := c.Argument(0).String()
 	url := c.Argument(1).String()

@@ -1,7 +1,6 @@
 package webapi
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"regexp"
@@ -12,12 +11,6 @@ import (
 	"edgerun/isolates"
 	"edgerun/isolates/webapi/url"
 )
-
-//go:embed js/prelude.js
-var preludeSource string
-
-// The prelude is compiled once per process and run in every isolate.
-var preludeProgram = goja.MustCompile("edgerun:prelude.js", preludeSource, true)
 
 // Request is an HTTP request handed from the host to a worker. The host
 // copies it out of its server's buffers first, so it stays valid for as long
@@ -170,15 +163,12 @@ func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 		return nil, fmt.Errorf("webapi: prelude: %w", err)
 	}
 	api := apiVal.ToObject(vm)
-	for name, dst := range map[string]*goja.Callable{
-		"dispatch": &w.dispatch, "attach": &w.attach, "settled": &w.settled,
-		"scheduled": &w.scheduled, "setHandler": &w.setHandler, "inspect": &w.inspect,
-	} {
-		f, ok := goja.AssertFunction(api.Get(name))
+	for _, e := range hostEntries {
+		f, ok := goja.AssertFunction(api.Get(e.name))
 		if !ok {
-			return nil, fmt.Errorf("webapi: prelude lacks %s", name)
+			return nil, fmt.Errorf("webapi: prelude lacks %s", e.name)
 		}
-		*dst = f
+		*e.slot(w) = f
 	}
 	cf := vm.ToValue(opts.CF)
 	if opts.CF == nil {
@@ -354,74 +344,6 @@ func (w *Worker) failAll(reason error) {
 			err = fmt.Errorf("%w (%v)", ErrIsolateReset, reason)
 		}
 		w.complete(id, err)
-	}
-}
-
-func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
-	x, ok := w.calls[c.Argument(0).ToInteger()]
-	if !ok || x.responded {
-		return goja.Undefined()
-	}
-	resp := &Response{
-		Status:     int(c.Argument(1).ToInteger()),
-		StatusText: c.Argument(2).String(),
-		Headers:    c.Argument(3).String(),
-	}
-	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
-		resp.ContentType = ct.String()
-	}
-	if err := checkHead(resp.Status, resp.StatusText, resp.Headers, resp.ContentType); err != nil {
-		x.responded = true
-		x.Sink.Respond(nil, err)
-		if c.Argument(6).ToBoolean() {
-			w.finish(c.Argument(0).ToInteger())
-		}
-		return goja.Undefined()
-	}
-	switch b := c.Argument(5); {
-	case goja.IsNull(b) || goja.IsUndefined(b):
-	case isString(b):
-		resp.Body = []byte(b.String())
-	default:
-		resp.Body = append([]byte(nil), w.bytesArg(b)...)
-	}
-	x.responded = true
-	x.Sink.Respond(resp, nil)
-	if c.Argument(6).ToBoolean() {
-		w.finish(c.Argument(0).ToInteger())
-	}
-	return goja.Undefined()
-}
-
-func isString(v goja.Value) bool {
-	_, ok := v.(goja.String)
-	return ok
-}
-
-func (w *Worker) nativeFail(c goja.FunctionCall) goja.Value {
-	x, ok := w.calls[c.Argument(0).ToInteger()]
-	if !ok || x.responded {
-		return goja.Undefined()
-	}
-	err := w.jsError(c.Argument(1)) // may be interrupted: x stays unanswered for the isolate's retirement to answer
-	x.responded = true
-	x.Sink.Respond(nil, err)
-	if c.Argument(2).ToBoolean() {
-		w.finish(c.Argument(0).ToInteger())
-	}
-	return goja.Undefined()
-}
-
-func (w *Worker) nativeFinished(c goja.FunctionCall) goja.Value {
-	w.finish(c.Argument(0).ToInteger())
-	return goja.Undefined()
-}
-
-func (w *Worker) finish(id int64) {
-	if x, ok := w.calls[id]; ok {
-		delete(w.calls, id)
-		w.iso.EndScope(x.Scope)
-		x.Sink.Finish()
 	}
 }
 

@@ -1,0 +1,100 @@
+// Body (Fetch): extracting a body, reading it once, the mixin Request and Response share.
+
+// Extracts a body per the Fetch spec; returns [body, contentType].
+function extractBody(body) {
+  if (body === undefined || body === null) return [null, null];
+  if (typeof body === "string") return [body, "text/plain;charset=UTF-8"];
+  if (body instanceof Uint8Array) return [body, null];
+  if (body instanceof ArrayBuffer) return [new Uint8Array(body), null];
+  if (ArrayBuffer.isView(body)) return [new Uint8Array(body.buffer, body.byteOffset, body.byteLength), null];
+  if (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) return [body.toString(), "application/x-www-form-urlencoded;charset=UTF-8"];
+  if (body instanceof Blob) return [body[kBytes], body.type || null];
+  if (body instanceof FormData) {
+    const boundary = "----edgerunFormBoundary" + native.randomUUID().replace(/-/g, "");
+    return [encodeMultipart(body, boundary), "multipart/form-data; boundary=" + boundary];
+  }
+  if (body instanceof ReadableStream) return [body, null];
+  return [String(body), "text/plain;charset=UTF-8"];
+}
+function encodeMultipart(fd, boundary) {
+  const chunks = [];
+  const esc = (s) => s.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22");
+  for (const [name, value] of fd) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${esc(name)}"`;
+    if (value instanceof File) {
+      head += `; filename="${esc(value.name)}"\r\nContent-Type: ${value.type || "application/octet-stream"}\r\n\r\n`;
+      chunks.push(native.utf8Encode(head), value[kBytes], native.utf8Encode("\r\n"));
+    } else {
+      chunks.push(native.utf8Encode(head + "\r\n\r\n" + value + "\r\n"));
+    }
+  }
+  chunks.push(native.utf8Encode(`--${boundary}--\r\n`));
+  return concatBytes(chunks);
+}
+function consume(obj) {
+  if (obj[kUsed]) return Promise.reject(new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice."));
+  const b = obj[kBody];
+  obj[kUsed] = b !== null;
+  if (b instanceof ReadableStream) return readAllStream(b);
+  return Promise.resolve(b);
+}
+const asText = (b) => (b === null ? "" : typeof b === "string" ? b : native.utf8Decode(b, false, false));
+const asBytes = (b) => (b === null ? new Uint8Array(0) : typeof b === "string" ? native.utf8Encode(b) : b.slice());
+const BodyMixin = {
+  get body() {
+    const b = this[kBody];
+    if (b === null) return null;
+    if (b instanceof ReadableStream) return b;
+    if (!this[kStream]) {
+      this[kStream] = bytesStream(typeof b === "string" ? native.utf8Encode(b) : b);
+      this[kBody] = this[kStream];
+    }
+    return this[kStream];
+  },
+  get bodyUsed() { return !!this[kUsed]; },
+  text() { return consume(this).then(asText); },
+  json() { return consume(this).then((b) => JSON.parse(asText(b))); },
+  arrayBuffer() { return consume(this).then((b) => asBytes(b).buffer); },
+  bytes() { return consume(this).then(asBytes); },
+  blob() { return consume(this).then((b) => new Blob([asBytes(b)], { type: this.headers.get("content-type") || "" })); },
+  formData() {
+    const type = this.headers.get("content-type") || "";
+    return consume(this).then((b) => {
+      const fd = new FormData();
+      if (/^application\/x-www-form-urlencoded/i.test(type)) {
+        for (const [k, v] of new URLSearchParams(asText(b))) fd.append(k, v);
+        return fd;
+      }
+      const m = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+      if (!m) throw new TypeError("Unrecognized Content-Type header value. FormData can only parse the following MIME types: multipart/form-data, application/x-www-form-urlencoded");
+      const parts = native.parseMultipart(typeof b === "string" ? native.utf8Encode(b) : b || new Uint8Array(0), m[1] || m[2]);
+      for (const p of parts) {
+        if (p.filename === undefined) fd.append(p.name, native.utf8Decode(p.data, false, false));
+        else fd.append(p.name, new File([p.data], p.filename, { type: p.type }));
+      }
+      return fd;
+    });
+  },
+};
+function mixBody(cls) {
+  for (const k of Object.getOwnPropertyNames(BodyMixin)) Object.defineProperty(cls.prototype, k, Object.getOwnPropertyDescriptor(BodyMixin, k));
+}
+function headersOf(obj) {
+  let h = obj[kHeaders];
+  if (h === undefined) {
+    h = obj[kHeaders] = new Headers();
+    if (obj[kType]) h.set("content-type", obj[kType]);
+  }
+  return h;
+}
+function cloneBody(from, to) {
+  let b = from[kBody];
+  if (from[kUsed]) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+  if (b instanceof ReadableStream) {
+    const [a, c] = b.tee();
+    from[kBody] = a;
+    from[kStream] = a;
+    b = c;
+  }
+  to[kBody] = b;
+}

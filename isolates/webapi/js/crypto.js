@@ -1,0 +1,21 @@
+// crypto: randomUUID, getRandomValues, subtle.digest.
+// Natives: crypto.go.
+
+const crypto = {
+  randomUUID: () => native.randomUUID(),
+  getRandomValues(arr) {
+    if (!ArrayBuffer.isView(arr) || arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof DataView)
+      throw new DOMException("The data argument must be an integer-type TypedArray", "TypeMismatchError");
+    if (arr.byteLength > 65536)
+      throw new DOMException(`The ArrayBufferView's byte length (${arr.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`, "QuotaExceededError");
+    native.fillRandom(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+    return arr;
+  },
+  subtle: {
+    async digest(algorithm, data) {
+      const name = typeof algorithm === "string" ? algorithm : algorithm && algorithm.name;
+      return native.digest(String(name).toUpperCase(), toBytes(data, "digest")).buffer;
+    },
+  },
+};
+define("crypto", crypto);

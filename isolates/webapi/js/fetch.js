@@ -1,0 +1,31 @@
+// fetch(): outbound HTTP.
+// Natives: fetch.go.
+
+// Outbound fetch: the Go side makes the HTTP request off the loop; the
+// body is buffered both ways.
+define("fetch", function fetch(input, init) {
+  let req;
+  try {
+    req = new Request(input, init);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (req[kSignal] && req[kSignal].aborted) return Promise.reject(req[kSignal].reason);
+  const b = req[kBody];
+  const bodyBytes = b === null ? Promise.resolve(null)
+    : b instanceof ReadableStream ? readAllStream(b)
+    : Promise.resolve(typeof b === "string" ? native.utf8Encode(b) : b);
+  return bodyBytes.then((bytes) => native.fetch(req[kMethod], req[kURL], flatten(req.headers), bytes, req[kRedirect]))
+    .then((r) => {
+      const status = r.status;
+      const res = new Response(null, { statusText: r.statusText, headers: undefined });
+      if (status !== 200) res[kStatus] = status;
+      const h = hostHeaders(r.headers, "immutable");
+      res[kHeaders] = h;
+      if (r.body !== null && r.body.byteLength > 0 && !nullBodyStatus.has(status)) res[kBody] = new Uint8Array(r.body);
+      res[kRespType] = "basic";
+      res[kRespURL] = r.url;
+      if (r.redirected) Object.defineProperty(res, "redirected", { value: true });
+      return res;
+    });
+});

@@ -1,0 +1,90 @@
+// Response (Fetch).
+
+const nullBodyStatus = new Set([101, 204, 205, 304]);
+const redirectStatus = new Set([301, 302, 303, 307, 308]);
+class Response {
+  constructor(body, init) {
+    if (init !== undefined && init !== null) {
+      if (typeof init !== "object") init = noInit;
+      if (init.status !== undefined) {
+        const status = Number(init.status);
+        if (!Number.isInteger(status) || ((status < 200 || status > 599) && status !== 101))
+          throw new RangeError(`Response constructor: Invalid response status code ${init.status}`);
+        if (status !== 200) this[kStatus] = status;
+        if (body !== null && body !== undefined && nullBodyStatus.has(status))
+          throw new TypeError("Response with null body status cannot have body");
+      }
+      if (init.statusText !== undefined) {
+        const text = String(init.statusText);
+        if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw new TypeError("Response constructor: Invalid statusText");
+        this[kStatusText] = text;
+      }
+      if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
+      if (init.webSocket) this.webSocket = init.webSocket;
+      if (init.cf !== undefined) this.cf = init.cf;
+    }
+    if (typeof body === "string") {
+      this[kBody] = body;
+      if (this[kHeaders] === undefined) this[kType] = "text/plain;charset=UTF-8";
+      else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", "text/plain;charset=UTF-8");
+      return;
+    }
+    if (body === undefined || body === null) return;
+    const [b, type] = extractBody(body);
+    this[kBody] = b;
+    if (type) {
+      if (this[kHeaders] === undefined) this[kType] = type;
+      else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", type);
+    }
+  }
+  get status() { return this[kStatus]; }
+  get statusText() { return this[kStatusText]; }
+  get ok() { return this[kStatus] >= 200 && this[kStatus] < 300; }
+  get headers() { return headersOf(this); }
+  get redirected() { return false; }
+  get type() { return this[kRespType]; }
+  get url() { return this[kRespURL]; }
+  clone() {
+    const r = Object.create(Response.prototype);
+    r[kStatus] = this[kStatus]; r[kStatusText] = this[kStatusText];
+    r[kRespType] = this[kRespType]; r[kRespURL] = this[kRespURL];
+    r[kHeaders] = new Headers(this.headers);
+    if (this.cf !== undefined) r.cf = this.cf;
+    cloneBody(this, r);
+    return r;
+  }
+  static json(data, init) {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError("Value is not JSON serializable");
+    const r = new Response(text, init);
+    if (r[kHeaders] === undefined) r[kType] = "application/json";
+    else if (init === undefined || init === null || init.headers === undefined || !new Headers(init.headers).has("content-type"))
+      r[kHeaders].set("content-type", "application/json");
+    return r;
+  }
+  static redirect(url, status) {
+    if (status === undefined) status = 302;
+    if (!redirectStatus.has(status)) throw new RangeError(`Invalid redirect status code ${status}`);
+    let href;
+    try { href = new URL(String(url)).href; } catch (e) { throw new TypeError(`Invalid URL: ${String(url)}`); }
+    const r = new Response(null, { status, headers: { location: href } });
+    r[kHeaders][kGuard] = "immutable";
+    return r;
+  }
+  static error() {
+    const r = new Response(null);
+    r[kStatus] = 0;
+    r[kRespType] = "error";
+    return r;
+  }
+}
+// A brand on the prototype: cheaper than instanceof, which allocates in
+// goja, and true for subclasses too.
+Object.assign(Response.prototype, {
+  [kIsResponse]: true,
+  [kStatus]: 200, [kStatusText]: "", [kUsed]: false, [kType]: null, [kRespType]: "default", [kRespURL]: "",
+  [kBody]: null, webSocket: null, cf: undefined,
+});
+mixBody(Response);
+tag(Response, "Response");
+define("Response", Response);
