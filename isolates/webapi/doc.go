@@ -13,8 +13,8 @@
 // split only if the script reads them.
 //
 // The APIs are registered in one ordered list, webAPIs in apis.go. At
-// start the files are concatenated in that order into one program, the
-// prelude, compiled once per process and run in every isolate (Install),
+// start prelude.go concatenates the files in that order into one program,
+// the prelude, compiled once per process and run in every isolate (Install),
 // so their number costs nothing per isolate or per request. They share one
 // scope: js/internal.js, first, holds what they share (the intrinsics taken
 // before any script runs, define, tag, the internal slots several files
@@ -27,6 +27,11 @@
 // (a func (w *Worker) <api>Natives(set nativeSet)), and one line in
 // webAPIs, after the files it builds on. TestEveryJSFileIsRegistered and
 // TestNativesRegisteredByTheirAPI check the registration.
+//
+// The host's side of a request: worker.go (Install, Worker.Fetch and
+// Scheduled, Abort), dispatch.go (the answers dispatch.js sends back),
+// stream_out.go (streamed bodies), response_head.go (the checks on a
+// response's head), script_error.go (exceptions as Go errors, CleanStack).
 //
 // URL and URLSearchParams are the url sub-package's, installed before the
 // prelude runs.

@@ -1,0 +1,162 @@
+package webapi
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// hostEntries are the prelude's functions the host calls: the prelude
+// returns them by these names, and Install keeps each in its Worker field.
+var hostEntries = []struct {
+	name string
+	slot func(w *Worker) *goja.Callable
+}{
+	{"dispatch", func(w *Worker) *goja.Callable { return &w.dispatch }},
+	{"attach", func(w *Worker) *goja.Callable { return &w.attach }},
+	{"settled", func(w *Worker) *goja.Callable { return &w.settled }},
+	{"scheduled", func(w *Worker) *goja.Callable { return &w.scheduled }},
+	{"setHandler", func(w *Worker) *goja.Callable { return &w.setHandler }},
+	{"inspect", func(w *Worker) *goja.Callable { return &w.inspect }},
+}
+
+//go:embed js/*.js
+var jsFiles embed.FS
+
+// preludeName names the prelude's frames in stacks; CleanStack hides them.
+const preludeName = "edgerun:prelude.js"
+
+// The prelude is the files of webAPIs in order, as the body of one
+// function, compiled once per process and run in every isolate.
+var preludeSource, preludeFiles = assemblePrelude(jsFiles, webAPIs)
+
+var preludeProgram = mustCompilePrelude(preludeSource, preludeFiles)
+
+// preludeFile is where one file starts in the assembled prelude.
+type preludeFile struct {
+	name      string
+	firstLine int // 1-based line of its first line in the prelude
+}
+
+// assemblePrelude concatenates the files of apis (read from fsys's js/)
+// into one script that evaluates to function (native, global), which
+// defines the globals and returns the hostEntries.
+func assemblePrelude(fsys fs.FS, apis []webAPI) (string, []preludeFile) {
+	var b strings.Builder
+	b.WriteString("(function (native, global) {\n\"use strict\";\n")
+	line := 3
+	files := make([]preludeFile, 0, len(apis))
+	for _, api := range apis {
+		src, err := fs.ReadFile(fsys, "js/"+api.file)
+		if err != nil {
+			panic("webapi: " + err.Error())
+		}
+		s := string(src)
+		if !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		files = append(files, preludeFile{api.file, line})
+		b.WriteString(s)
+		line += strings.Count(s, "\n")
+	}
+	b.WriteString("return {")
+	for i, e := range hostEntries {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(" " + e.name)
+	}
+	b.WriteString(" };\n})")
+	return b.String(), files
+}
+
+// mustCompilePrelude compiles the prelude, or panics naming the file and
+// line of its first error.
+func mustCompilePrelude(src string, files []preludeFile) *goja.Program {
+	p, err := compilePrelude(src, files)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func compilePrelude(src string, files []preludeFile) (*goja.Program, error) {
+	ast, err := parser.ParseFile(nil, preludeName, src, 0)
+	if err != nil {
+		var list parser.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			return nil, preludeError(files, list[0].Position.Line, list[0].Position.Column, list[0].Message)
+		}
+		return nil, fmt.Errorf("webapi: prelude: %w", err)
+	}
+	p, err := goja.CompileAST(ast, true)
+	if err != nil {
+		var se *goja.CompilerSyntaxError
+		if errors.As(err, &se) && se.File != nil {
+			pos := se.File.Position(se.Offset)
+			return nil, preludeError(files, pos.Line, pos.Column, se.Message)
+		}
+		return nil, fmt.Errorf("webapi: prelude: %w", err)
+	}
+	return p, nil
+}
+
+// preludeError names the file and line of line in the prelude.
+func preludeError(files []preludeFile, line, column int, msg string) error {
+	file, fileLine := preludeLine(files, line)
+	return fmt.Errorf("webapi: js/%s:%d:%d: %s", file, fileLine, column, msg)
+}
+
+// preludeLine maps a line of the prelude to its file and line there.
+func preludeLine(files []preludeFile, line int) (string, int) {
+	for i := len(files) - 1; i >= 0; i-- {
+		if line >= files[i].firstLine {
+			return files[i].name, line - files[i].firstLine + 1
+		}
+	}
+	return "(prelude wrapper)", line
+}
+
+// natives builds the Go side the prelude calls as `native.*`: each Web
+// API's natives, registered by its Go file.
+func (w *Worker) natives() *goja.Object {
+	o := w.vm.NewObject()
+	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = o.Set(name, fn) }
+	for _, api := range webAPIs {
+		if api.natives != nil {
+			api.natives(w, set)
+		}
+	}
+	return o
+}
+
+func (w *Worker) newUint8Array(b []byte) goja.Value { return w.iso.NewUint8Array(b) }
+
+// bytesArg returns the bytes a Uint8Array (or other view / ArrayBuffer)
+// refers to, sharing its memory.
+func (w *Worker) bytesArg(v goja.Value) []byte {
+	if goja.IsUndefined(v) || goja.IsNull(v) {
+		return nil
+	}
+	if ab, ok := v.Export().(goja.ArrayBuffer); ok {
+		return ab.Bytes()
+	}
+	var b []byte
+	if err := w.vm.ExportTo(v, &b); err != nil {
+		panic(w.vm.NewTypeError("expected an ArrayBuffer or ArrayBufferView"))
+	}
+	return b
+}
+
+func (w *Worker) domException(msg, name string) goja.Value {
+	v, err := w.vm.New(w.vm.Get("DOMException"), w.vm.ToValue(msg), w.vm.ToValue(name))
+	if err != nil {
+		return w.vm.NewTypeError(msg)
+	}
+	return v
+}
