@@ -49,3 +49,21 @@ func BenchmarkFetchOnLoop(b *testing.B) {
 		b.Fatalf("response %+v", got)
 	}
 }
+
+// BenchmarkInstall measures what each new isolate pays for the Web APIs:
+// running the prelude (compiled once per process) and taking its entry
+// points.
+func BenchmarkInstall(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		iso, err := isolates.New(isolates.Options{Setup: func(iso *isolates.Isolate) error {
+			_, err := Install(iso, Options{})
+			return err
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		iso.Retire(nil)
+		<-iso.Done()
+	}
+}

@@ -1,10 +1,8 @@
-// The Cache API: caches.default, caches.open(name), Cache, CacheStorage.
-// Natives: cache.go.
-
-// caches.default and caches.open(name), as one Workers location has them:
-// in memory, shared by the isolates of this process. put() keeps a
-// response for as long as its headers say (Cache-Control s-maxage or
-// max-age, Expires, else Cloudflare's edge TTL for its status).
+// The Cache API: caches.default and caches.open(name), as one Workers
+// location has them: in memory (cache.go), shared by the isolates of this
+// process. put() keeps a response for as long as its headers say
+// (Cache-Control s-maxage or max-age, Expires, else Cloudflare's edge TTL
+// for its status).
 const kCacheName = Symbol("cacheName");
 const statusTTL = { 200: 7200, 206: 7200, 301: 7200, 302: 1200, 303: 1200, 404: 180, 410: 180 };
 const maxTTL = 365 * 24 * 3600; // longer lives are capped (and stay within Go's durations)

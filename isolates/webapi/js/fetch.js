@@ -1,8 +1,6 @@
-// fetch(): outbound HTTP.
-// Natives: fetch.go.
+// fetch(): outbound HTTP. The Go side (fetch.go) makes the request off
+// the loop; the body is buffered both ways.
 
-// Outbound fetch: the Go side makes the HTTP request off the loop; the
-// body is buffered both ways.
 define("fetch", function fetch(input, init) {
   let req;
   try {
