@@ -53,15 +53,7 @@ var (
 		"ratelimits", "vpc_services", "vpc_networks", "version_metadata", "logfwdr", "build", "rules",
 		"find_additional_modules", "site", "wasm_modules", "text_blobs", "data_blobs")
 
-	hyperdriveKeys = set("binding", "id", "localConnectionString",
-		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "fallback_connection_string",
-		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache")
-	cachingKeys   = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
-	breakerKeys   = set("failure_threshold", "open_timeout_ms")
-	kvKeys        = set("binding", "id", "preview_id", "remote", "experimental_remote")
-	r2Keys        = set("binding", "bucket_name", "preview_bucket_name", "jurisdiction", "remote", "experimental_remote")
 	triggersKeys  = set("crons", "events")
-	assetsKeys    = set("directory", "binding", "html_handling", "not_found_handling", "run_worker_first")
 	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes", "response_timeout_ms")
 	devKeys       = set("ip", "port", "inspector_port", "inspector_ip", "local_protocol", "upstream_protocol", "host", "enable_containers", "container_engine", "generate_types")
 	secretsKeys   = set("required")
@@ -363,74 +355,6 @@ func (r *resolver) triggers(cfg *Config) {
 	}
 }
 
-func (r *resolver) assets(cfg *Config) {
-	v, p, ok := r.inherited("assets")
-	if !ok {
-		return
-	}
-	m, ok := r.d.table(p, v)
-	if !ok {
-		return
-	}
-	r.d.unknownKeys(p, m, assetsKeys)
-	a := &Assets{HTMLHandling: "auto-trailing-slash", NotFoundHandling: "none"}
-	x, ok := m["directory"]
-	if !ok {
-		r.d.errorf(p, `"assets" should have a string "directory" field: the folder of static files to serve.`)
-		return
-	}
-	dir, ok := r.d.str(p.child("directory"), x)
-	if !ok {
-		return
-	}
-	a.Directory = r.abs(cfg, dir)
-	if fi, err := os.Stat(a.Directory); err != nil || !fi.IsDir() {
-		r.d.errorf(p.child("directory"), "The assets directory %q does not exist or is not a directory (directory = %q).", a.Directory, dir)
-		return
-	}
-	if _, ok := m["binding"]; ok {
-		if name, ok := r.bindingName(m, p, "Assets"); ok {
-			a.Binding = name
-		}
-	}
-	enum := func(key string, dst *string, allowed ...string) {
-		x, ok := m[key]
-		if !ok {
-			return
-		}
-		s, ok := r.d.str(p.child(key), x)
-		if !ok {
-			return
-		}
-		if !slices.Contains(allowed, s) {
-			r.d.errorf(p.child(key), "%q must be one of %s, got %q.", p.child(key).String(), strings.Join(allowed, ", "), s)
-			return
-		}
-		*dst = s
-	}
-	enum("html_handling", &a.HTMLHandling, "auto-trailing-slash", "force-trailing-slash", "drop-trailing-slash", "none")
-	enum("not_found_handling", &a.NotFoundHandling, "none", "404-page", "single-page-application")
-	if x, ok := m["run_worker_first"]; ok {
-		switch x.(type) {
-		case bool:
-			a.RunWorkerFirst, _ = r.d.boolean(p.child("run_worker_first"), x)
-		default:
-			paths, ok := r.d.stringArray(p.child("run_worker_first"), x)
-			if !ok {
-				return
-			}
-			for _, path := range paths {
-				if !strings.HasPrefix(strings.TrimPrefix(path, "!"), "/") {
-					r.d.errorf(p.child("run_worker_first"), "%q: every rule must be a path starting with / (or !/ to exclude), got %q.", p.child("run_worker_first").String(), path)
-					return
-				}
-			}
-			a.WorkerFirstPaths = paths
-		}
-	}
-	cfg.Assets = a
-}
-
 func (r *resolver) limits(cfg *Config) {
 	cfg.Limits = Limits{CPUMs: defaultCPUMs, MemoryMB: defaultMemoryMB, MaxBodyBytes: defaultMaxBodyBytes, ResponseTimeoutMs: defaultResponseTimeoutMs}
 	v, p, ok := r.inherited("limits")
@@ -644,57 +568,6 @@ func (r *resolver) bindingName(m map[string]any, p keyPath, kind string) (string
 	}
 	r.addBinding(s, kind, bp)
 	return s, true
-}
-
-func (r *resolver) kvNamespaces(cfg *Config, v any, p keyPath) {
-	r.bindingTables(v, p, "kv_namespaces", "KV Namespace", kvKeys, func(m map[string]any, ep keyPath, name string) {
-		kv := KVNamespace{Binding: name, Line: r.d.doc.lineOf(ep)}
-		kv.ID = r.optionalString(m, ep, "id")
-		kv.PreviewID = r.optionalString(m, ep, "preview_id")
-		cfg.KVNamespaces = append(cfg.KVNamespaces, kv)
-	})
-}
-
-// bindingTables walks a [[section]] array of binding tables: each must be
-// a table with a valid, unique binding name, and gets each.
-func (r *resolver) bindingTables(v any, p keyPath, section, kind string, keys map[string]bool, each func(m map[string]any, ep keyPath, name string)) {
-	arr, ok := v.([]any)
-	if !ok {
-		r.d.errorf(p, "The field %q should be an array but got %s.", p.String(), jsonish(v))
-		return
-	}
-	for i, e := range arr {
-		ep := p.index(i)
-		m, ok := e.(map[string]any)
-		if !ok {
-			r.d.errorf(ep, "%q bindings should be objects, but got %s", section, jsonish(e))
-			continue
-		}
-		r.d.unknownKeys(ep, m, keys)
-		if name, ok := r.bindingName(m, ep, kind); ok {
-			each(m, ep, name)
-		}
-	}
-}
-
-// optionalString is m[key] when it is a string ("" when absent; an error
-// when it is something else).
-func (r *resolver) optionalString(m map[string]any, p keyPath, key string) string {
-	x, ok := m[key]
-	if !ok {
-		return ""
-	}
-	s, _ := r.d.str(p.child(key), x)
-	return s
-}
-
-func (r *resolver) r2Buckets(cfg *Config, v any, p keyPath) {
-	r.bindingTables(v, p, "r2_buckets", "R2 Bucket", r2Keys, func(m map[string]any, ep keyPath, name string) {
-		b := R2Bucket{Binding: name, Line: r.d.doc.lineOf(ep)}
-		b.BucketName = r.optionalString(m, ep, "bucket_name")
-		b.PreviewBucketName = r.optionalString(m, ep, "preview_bucket_name")
-		cfg.R2Buckets = append(cfg.R2Buckets, b)
-	})
 }
 
 func (r *resolver) dev(cfg *Config) {

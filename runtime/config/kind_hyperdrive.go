@@ -12,6 +12,15 @@ import (
 
 // Environment variables that override a binding's localConnectionString,
 // newest name first (wrangler's order).
+// [[hyperdrive]] entries: their keys (built by runtime/kind_hyperdrive.go).
+var (
+	hyperdriveKeys = set("binding", "id", "localConnectionString",
+		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "fallback_connection_string",
+		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache")
+	cachingKeys = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
+	breakerKeys = set("failure_threshold", "open_timeout_ms")
+)
+
 const (
 	connectionStringEnv           = "CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
 	connectionStringEnvDeprecated = "WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
