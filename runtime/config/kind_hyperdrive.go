@@ -10,8 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Environment variables that override a binding's localConnectionString,
-// newest name first (wrangler's order).
 // [[hyperdrive]] entries: their keys (built by runtime/kind_hyperdrive.go).
 var (
 	hyperdriveKeys = set("binding", "id", "localConnectionString",
@@ -21,6 +19,8 @@ var (
 	breakerKeys = set("failure_threshold", "open_timeout_ms")
 )
 
+// Environment variables that override a binding's localConnectionString,
+// newest name first (wrangler's order).
 const (
 	connectionStringEnv           = "CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
 	connectionStringEnvDeprecated = "WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
