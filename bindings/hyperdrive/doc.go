@@ -12,9 +12,34 @@
 // parameters. Queries run off the isolate goroutine and settle promises on
 // its loop.
 //
-// Connections are pooled per statement (Hyperdrive's transaction mode):
-// session.go resets what a released connection's session may hold before
-// it is reused, and routing.go counts only failures before a statement
-// reached the server toward an endpoint's breaker. One result is bounded
-// by Config.MaxResultBytes while it is read (results.go).
+// The files follow a statement's trip, top down; a file calls only into
+// files below it:
+//
+//   - hyperdrive.go: the Binding, Open and Close (it builds everything below);
+//     health.go: what it reports (Observer, Stats, Health, Probe).
+//   - js.go, jsresults.go: the JS surface, the natives js/binding.js wraps
+//     (prepare, query for first/all/run/raw, batch, exec), the per-isolate
+//     state, and results as JavaScript sees them.
+//   - statement.go: statements parsed and classified once per process
+//     (sqlscan), arity, and the way each runs: from the cache (cache.go) or
+//     on the database, with the write bookkeeping (cache invalidation,
+//     notify.go; read-your-writes) and the Observer's report around it.
+//     functions.go classifies statements calling functions sqlscan does not
+//     know.
+//   - batch.go, execute.go: execution with its retries. execute.go runs one
+//     statement: the retry loop (only where nothing can have been applied),
+//     the breaker accounting, one run on one endpoint; batch.go runs batch()
+//     in one transaction and exec() by the simple protocol.
+//   - endpoints.go: one pgxpool and circuit breaker per database server
+//     (primary, fallback, replicas) and where a statement goes (pick).
+//     session.go resets what a released connection's session may hold
+//     before it is reused (Hyperdrive's transaction mode: connections are
+//     pooled per statement).
+//   - results.go, values_*.go: reading a result, bounded by
+//     Config.MaxResultBytes while it is read, and converting values:
+//     values_bind.go and values_encode.go JS → PostgreSQL, values_decode.go
+//     PostgreSQL → JS. errors.go turns failures into *Error.
+//
+// Only failures before a statement reached the server count toward an
+// endpoint's breaker.
 package hyperdrive

@@ -4,11 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 )
+
+// result is one statement's outcome, decoded off the loop.
+type result struct {
+	columns      []string
+	rows         [][]any
+	rowsAffected int64
+	command      string
+	duration     time.Duration
+	servedBy     string
+	cached       bool
+	writes       bool
+	// notified: the write was announced to other instances on its own
+	// connection (caching.notify_channel).
+	notified bool
+}
 
 // querier is what collect needs: a connection or a transaction.
 type querier interface {
