@@ -4,8 +4,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dop251/goja"
+	"edgerun/isolates"
 )
+
+// binderIsolate is a bare isolate for the binder (its intrinsics are taken
+// when it is made); run code on it with iso.Do.
+func binderIsolate(t *testing.T) *isolates.Isolate {
+	t.Helper()
+	iso, err := isolates.New(isolates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { iso.Retire(nil); <-iso.Done() })
+	return iso
+}
 
 // Bound values cost bounded work whatever a script builds: a Proxy posing
 // as an array (its traps would run once per claimed element) is refused
@@ -24,36 +36,51 @@ func TestBindRefusesProxiesAndUnboundedNesting(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			vm := goja.New()
-			stringify, _ := goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("stringify"))
-			c := newBinder(vm, stringify)
-			_, err := vm.RunString(`var traps = 0; var posing = new Proxy([], { get(t, k) {
+			iso := binderIsolate(t)
+			var bindErr error
+			var traps int64
+			if err := iso.Do(func() error {
+				vm := iso.Runtime()
+				c := newBinder(iso)
+				_, err := vm.RunString(`var traps = 0; var posing = new Proxy([], { get(t, k) {
 				traps++;
 				if (traps > 1000) throw new Error("trap ran " + traps + " times");
 				return k === "length" ? 1 << 20 : posing;
 			} });`)
-			if err != nil {
+				if err != nil {
+					return err
+				}
+				v, err := vm.RunString(tc.script)
+				if err != nil {
+					return err
+				}
+				_, bindErr = c.params(v)
+				traps = vm.Get("traps").ToInteger()
+				return nil
+			}); err != nil {
 				t.Fatal(err)
 			}
-			v, err := vm.RunString(tc.script)
-			if err != nil {
-				t.Fatal(err)
+			if bindErr == nil || !strings.Contains(bindErr.Error(), tc.wantErr) {
+				t.Fatalf("params(%s) error = %v; want %q", tc.script, bindErr, tc.wantErr)
 			}
-			_, err = c.params(v)
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("params(%s) error = %v; want %q", tc.script, err, tc.wantErr)
-			}
-			if traps := vm.Get("traps").ToInteger(); traps > 1 { // JSON.stringify reads toJSON first
+			if traps > 1 { // JSON.stringify reads toJSON first
 				t.Fatalf("the Proxy's traps ran %d times; want at most once (toJSON)", traps)
 			}
 		})
 	}
 	// An ordinary nested array still binds.
-	vm := goja.New()
-	stringify, _ := goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("stringify"))
-	c := newBinder(vm, stringify)
-	v, _ := vm.RunString(`[[[1, 2], [3, 4]], { a: [1, { b: 2 }] }]`)
-	if args, err := c.params(v); err != nil || len(args) != 2 {
-		t.Fatalf("params of ordinary values = %v, %v", args, err)
+	iso := binderIsolate(t)
+	var args []any
+	var bindErr error
+	if err := iso.Do(func() error {
+		c := newBinder(iso)
+		v, _ := iso.Runtime().RunString(`[[[1, 2], [3, 4]], { a: [1, { b: 2 }] }]`)
+		args, bindErr = c.params(v)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if bindErr != nil || len(args) != 2 {
+		t.Fatalf("params of ordinary values = %v, %v", args, bindErr)
 	}
 }

@@ -42,4 +42,10 @@
 //
 // Only failures before a statement reached the server count toward an
 // endpoint's breaker.
+//
+// The binding uses isolates' bridge API (isolates/bridge.go): the
+// *isolates.Isolate is threaded wherever JS values are made or read, and
+// bytea, json and timestamptz values are built, and bound values read,
+// with its intrinsics (NewUint8Array, NewDate, JSONParse, JSONStringify,
+// IsView), never with globals a script can replace (testdata/intrinsics.js).
 package hyperdrive

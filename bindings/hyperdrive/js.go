@@ -34,18 +34,13 @@ const (
 // isolateState is what one isolate holds for this binding.
 type isolateState struct {
 	handles map[string]goja.Value // prepared statement handles by SQL text
-	parse   goja.Callable         // JSON.parse
-	bind    binder                // bound values → Go, with JSON.stringify
+	bind    binder                // bound values → Go
 }
 
 // Value builds env[Name] for one isolate.
 func (b *Binding) Value(iso *isolates.Isolate) (goja.Value, error) {
 	vm := iso.Runtime()
-	st := &isolateState{handles: make(map[string]goja.Value)}
-	jsonObj := vm.Get("JSON").ToObject(vm)
-	st.parse, _ = goja.AssertFunction(jsonObj.Get("parse"))
-	stringify, _ := goja.AssertFunction(jsonObj.Get("stringify"))
-	st.bind = newBinder(vm, stringify)
+	st := &isolateState{handles: make(map[string]goja.Value), bind: newBinder(iso)}
 	native := vm.NewObject()
 	_ = native.Set("prepare", func(c goja.FunctionCall) goja.Value { return b.jsPrepare(iso, st, c.Argument(0).String()) })
 	_ = native.Set("query", func(c goja.FunctionCall) goja.Value { return b.jsQuery(iso, st, c) })
@@ -122,13 +117,13 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 		return b.rejected(iso, err)
 	}
 	scope := iso.Scope()
-	settle := func(vm *goja.Runtime, r *result) (goja.Value, error) {
+	settle := func(r *result) (goja.Value, error) {
 		var v goja.Value
 		var err error
 		if column != "" {
-			v, err = r.firstColumn(vm, st.parse, column)
+			v, err = r.firstColumn(iso, column)
 		} else {
-			v, err = r.toJS(vm, st.parse, mode)
+			v, err = r.toJS(iso, mode)
 		}
 		var ex *goja.Exception
 		if err != nil && !errors.As(err, &ex) { // a JS exception (from JSON.parse) stays as it is
@@ -143,7 +138,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 				o.Query(b.cfg.Name, "read", "cached", "cache", 0)
 			}
 			p, resolve, reject := vm.NewPromise()
-			if v, err := settle(vm, hit); err != nil {
+			if v, err := settle(hit); err != nil {
 				iso.Check(reject(iso.ToJSError(err)))
 			} else {
 				iso.Check(resolve(v))
@@ -157,7 +152,7 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 			if err != nil {
 				return nil, err
 			}
-			return settle(vm, r)
+			return settle(r)
 		}
 	}))
 }
@@ -210,7 +205,7 @@ func (b *Binding) jsBatch(iso *isolates.Isolate, st *isolateState, c goja.Functi
 			}
 			out := make([]any, len(results))
 			for i, r := range results {
-				v, err := r.toJS(vm, st.parse, modeAll)
+				v, err := r.toJS(iso, modeAll)
 				if err != nil {
 					return nil, err
 				}

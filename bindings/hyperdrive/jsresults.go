@@ -7,11 +7,13 @@ import (
 	"fmt"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // firstColumn is first(column): that column of the first row, null without
 // rows, an error when the result has no such column.
-func (r *result) firstColumn(vm *goja.Runtime, parse goja.Callable, column string) (goja.Value, error) {
+func (r *result) firstColumn(iso *isolates.Isolate, column string) (goja.Value, error) {
 	idx := -1
 	for i, c := range r.columns {
 		if c == column {
@@ -24,16 +26,17 @@ func (r *result) firstColumn(vm *goja.Runtime, parse goja.Callable, column strin
 	if len(r.rows) == 0 {
 		return goja.Null(), nil
 	}
-	return toJS(vm, parse, r.rows[0][idx])
+	return toJS(iso, r.rows[0][idx])
 }
 
-func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Value, error) {
+func (r *result) toJS(iso *isolates.Isolate, mode int) (goja.Value, error) {
+	vm := iso.Runtime()
 	switch mode {
 	case modeFirst:
 		if len(r.rows) == 0 {
 			return goja.Null(), nil
 		}
-		return r.rowObject(vm, parse, r.rows[0])
+		return r.rowObject(iso, r.rows[0])
 	case modeRaw, modeRawNames:
 		rows := make([]any, 0, len(r.rows)+1)
 		if mode == modeRawNames {
@@ -46,7 +49,7 @@ func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Val
 		for _, row := range r.rows {
 			vals := make([]any, len(row))
 			for j, v := range row {
-				jv, err := toJS(vm, parse, v)
+				jv, err := toJS(iso, v)
 				if err != nil {
 					return nil, err
 				}
@@ -58,7 +61,7 @@ func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Val
 	}
 	results := make([]any, len(r.rows))
 	for i, row := range r.rows {
-		obj, err := r.rowObject(vm, parse, row)
+		obj, err := r.rowObject(iso, row)
 		if err != nil {
 			return nil, err
 		}
@@ -71,10 +74,10 @@ func (r *result) toJS(vm *goja.Runtime, parse goja.Callable, mode int) (goja.Val
 	return out, nil
 }
 
-func (r *result) rowObject(vm *goja.Runtime, parse goja.Callable, row []any) (goja.Value, error) {
-	obj := vm.NewObject()
+func (r *result) rowObject(iso *isolates.Isolate, row []any) (goja.Value, error) {
+	obj := iso.Runtime().NewObject()
 	for i, col := range r.columns {
-		v, err := toJS(vm, parse, row[i])
+		v, err := toJS(iso, row[i])
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // binder converts bound JS values to Go values pgx encodes:
@@ -22,15 +24,13 @@ import (
 // or float64, string, boolean, BigInt → int64 (or its decimal string beyond
 // int64), Date → time.Time in UTC, Uint8Array/ArrayBuffer → []byte,
 // arrays → *jsArray (PostgreSQL arrays of any dimension, or JSON), plain
-// objects → JSON text. It runs on the isolate
-// goroutine.
+// objects → JSON text. It runs on the isolate goroutine.
 type binder struct {
-	vm *goja.Runtime
-	// stringify is the intrinsic JSON.stringify, taken when the binding's
-	// per-isolate state was built (a script replacing JSON.stringify later
-	// changes nothing): objects are bound as JavaScript serialises them.
-	stringify goja.Callable
-	// replacer is given to stringify: it counts the values JSON visits
+	// iso gives the intrinsic JSON.stringify and ArrayBuffer.isView (a
+	// script replacing the globals changes nothing): objects are bound as
+	// JavaScript serialises them.
+	iso *isolates.Isolate
+	// replacer is given to JSON.stringify: it counts the values JSON visits
 	// against the same budget and refuses Proxies, whose traps could make
 	// one bound value unbounded work.
 	replacer goja.Value
@@ -41,8 +41,9 @@ type binder struct {
 }
 
 // newBinder makes the binder of one isolate.
-func newBinder(vm *goja.Runtime, stringify goja.Callable) binder {
-	c := binder{vm: vm, stringify: stringify, left: new(int)}
+func newBinder(iso *isolates.Isolate) binder {
+	vm := iso.Runtime()
+	c := binder{iso: iso, left: new(int)}
 	c.replacer = vm.ToValue(func(call goja.FunctionCall) goja.Value {
 		v := call.Argument(1)
 		if isProxy(v) {
@@ -82,7 +83,7 @@ func (c binder) params(v goja.Value) ([]any, error) {
 		return nil, encodeError(errors.New("bound values: cannot bind a Proxy"))
 	}
 	*c.left = maxBoundValues
-	obj := v.ToObject(c.vm)
+	obj := v.ToObject(c.iso.Runtime())
 	length := lengthOf(obj)
 	if length < 0 || length > maxParams {
 		return nil, encodeError(fmt.Errorf("%d bound values; PostgreSQL takes at most %d", length, maxParams))
@@ -161,20 +162,20 @@ func (c binder) param(v goja.Value, depth int) (any, error) {
 	case "Function", "Symbol":
 		return nil, fmt.Errorf("cannot bind a %s", strings.ToLower(obj.ClassName()))
 	}
-	if b := typedArrayBytes(c.vm, obj); b != nil {
+	if b := typedArrayBytes(c.iso, obj); b != nil {
 		return b, nil
 	}
 	// Plain objects (and anything else) travel as JSON, as D1 stores them:
 	// JSON.stringify's text (toJSON, Dates as ISO strings, undefined
 	// properties left out), not Go's encoding of the exported value.
-	text, err := c.stringify(goja.Undefined(), obj, c.replacer)
+	text, ok, err := c.iso.JSONStringify(obj, c.replacer)
 	if err != nil {
 		return nil, fmt.Errorf("cannot bind object as JSON: %w", exceptionText(err))
 	}
-	if goja.IsUndefined(text) { // toJSON() returned undefined
+	if !ok { // toJSON() returned undefined
 		return nil, nil
 	}
-	return text.String(), nil
+	return text, nil
 }
 
 // lengthOf is obj.length as an integer, 0 when absent.
@@ -221,8 +222,8 @@ func (c binder) array(obj *goja.Object, depth int) (any, error) {
 	if depth == 0 && !arr.plain {
 		// For a json or jsonb parameter: JSON.stringify's text. An error
 		// (a BigInt element) matters only if the array is bound to JSON.
-		if text, err := c.stringify(goja.Undefined(), obj, c.replacer); err == nil && !goja.IsUndefined(text) {
-			arr.json = text.String()
+		if text, ok, err := c.iso.JSONStringify(obj, c.replacer); err == nil && ok {
+			arr.json = text
 		} else if err != nil {
 			arr.jsonErr = fmt.Errorf("cannot bind array as JSON: %w", exceptionText(err))
 		}
@@ -242,23 +243,15 @@ func exceptionText(err error) error {
 	return err
 }
 
-func typedArrayBytes(vm *goja.Runtime, obj *goja.Object) []byte {
-	if !isView(vm, obj) {
+// typedArrayBytes copies a typed array's or DataView's bytes; nil for
+// anything else (the intrinsic ArrayBuffer.isView decides).
+func typedArrayBytes(iso *isolates.Isolate, obj *goja.Object) []byte {
+	if !iso.IsView(obj) {
 		return nil
 	}
 	var b []byte
-	if err := vm.ExportTo(obj, &b); err != nil {
+	if err := iso.Runtime().ExportTo(obj, &b); err != nil {
 		return nil
 	}
 	return append([]byte{}, b...)
-}
-
-func isView(vm *goja.Runtime, obj *goja.Object) bool {
-	ab := vm.Get("ArrayBuffer").ToObject(vm)
-	f, ok := goja.AssertFunction(ab.Get("isView"))
-	if !ok {
-		return false
-	}
-	r, err := f(ab, obj)
-	return err == nil && r.ToBoolean()
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/dop251/goja"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"edgerun/isolates"
 )
 
 // Go-side results are decoded off the loop into these shapes and turned into
@@ -249,8 +251,11 @@ func formatUUID(u [16]byte) string {
 	return string(b[:])
 }
 
-// toJS converts a decoded value to a JS value. Loop goroutine only.
-func toJS(vm *goja.Runtime, parse goja.Callable, v any) (goja.Value, error) {
+// toJS converts a decoded value to a JS value, Dates, Uint8Arrays and JSON
+// built from the isolate's intrinsics (a script may have replaced the
+// globals). Loop goroutine only.
+func toJS(iso *isolates.Isolate, v any) (goja.Value, error) {
+	vm := iso.Runtime()
 	switch x := v.(type) {
 	case nil:
 		return goja.Null(), nil
@@ -263,15 +268,15 @@ func toJS(vm *goja.Runtime, parse goja.Callable, v any) (goja.Value, error) {
 	case string:
 		return vm.ToValue(x), nil
 	case jsonText:
-		return parse(goja.Undefined(), vm.ToValue(string(x)))
+		return iso.JSONParse(string(x))
 	case jsDate:
-		return vm.New(vm.Get("Date"), vm.ToValue(time.Time(x).UnixMilli()))
+		return iso.NewDate(time.Time(x).UnixMilli())
 	case jsBytes:
-		return vm.New(vm.Get("Uint8Array"), vm.ToValue(vm.NewArrayBuffer(append([]byte(nil), x...))))
+		return iso.NewUint8Array(append([]byte(nil), x...)), nil
 	case []any:
 		items := make([]any, len(x))
 		for i, e := range x {
-			jv, err := toJS(vm, parse, e)
+			jv, err := toJS(iso, e)
 			if err != nil {
 				return nil, err
 			}
