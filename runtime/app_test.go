@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/runtime/config"
 )
 

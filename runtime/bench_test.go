@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/isolates"
 	"edgerun/isolates/webapi"
 	"edgerun/runtime/config"

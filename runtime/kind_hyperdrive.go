@@ -9,7 +9,7 @@ import (
 
 	"edgerun/bindings"
 	"edgerun/bindings/hyperdrive"
-	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/bindings/localpg"
 	"edgerun/runtime/config"
 )
 

@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/bindings/localpg"
 )
 
 const (

@@ -13,7 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/bindings/localpg"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/bindings/localpg"
 )
 
 // TestSoakShort runs the soak for 20 s, as CI can afford: every hostile kind

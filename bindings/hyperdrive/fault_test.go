@@ -28,8 +28,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"edgerun/bindings/hyperdrive/faultproxy"
-	"edgerun/bindings/hyperdrive/localpg"
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg"
+	"edgerun/bindings/localpg/pgtest"
 )
 
 // hungAfter: a call that takes longer than this counts as hung.

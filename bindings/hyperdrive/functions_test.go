@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 )
 
 // A read calling user-defined functions is classified by what the server

@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/isolates"
 	"edgerun/isolates/jstest"
 	"edgerun/isolates/webapi"

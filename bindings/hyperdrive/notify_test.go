@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"edgerun/bindings/hyperdrive/faultproxy"
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 )
 
 // waitFor polls cond for up to ten seconds.

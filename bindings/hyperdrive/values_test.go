@@ -9,7 +9,7 @@ import (
 	"time"
 	_ "time/tzdata" // the child's TZ needs no zone database on the machine
 
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/isolates/jstest"
 )
 

@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"edgerun/bindings/hyperdrive/faultproxy"
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 )
 
 // countRows counts a table's rows behind the binding's back.

@@ -18,7 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg/pgtest"
 )
 
 var binary string

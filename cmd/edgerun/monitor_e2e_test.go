@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg"
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg"
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/runtime/admin"
 	"edgerun/runtime/metrics/metricstest"
 )

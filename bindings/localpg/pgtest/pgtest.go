@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/bindings/localpg"
 
 	"github.com/jackc/pgx/v5"
 )

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"edgerun/bindings/hyperdrive/localpg"
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg"
+	"edgerun/bindings/localpg/pgtest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"edgerun/bindings/hyperdrive/localpg"
+	"edgerun/bindings/localpg"
 
 	"github.com/jackc/pgx/v5"
 )

@@ -38,6 +38,9 @@ const (
 // pgHBA requires a password (SCRAM) from every role over the unix socket and loopback. The
 // server also listens on 127.0.0.1 only, so nothing else could reach it anyway; the
 // password keeps the other users of this machine out.
+//
+// Its first line names the package's old path on purpose: a data directory's file is compared
+// with this text byte for byte, and a different text would be rewritten as not ours.
 const pgHBA = `# Written by edgerun (bindings/hyperdrive/localpg): SCRAM passwords, loopback only.
 local   all   all                  scram-sha-256
 host    all   all   127.0.0.1/32   scram-sha-256

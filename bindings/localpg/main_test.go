@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"edgerun/bindings/hyperdrive/localpg"
-	"edgerun/bindings/hyperdrive/localpg/pgtest"
+	"edgerun/bindings/localpg"
+	"edgerun/bindings/localpg/pgtest"
 )
 
 // TestMain stops the one pgtest server the migration tests share, and doubles as the helper
