@@ -26,7 +26,7 @@
 //     notify.go; read-your-writes) and the Observer's report around it.
 //     functions.go classifies statements calling functions sqlscan does not
 //     know.
-//   - batch.go, execute.go: execution with its retries. execute.go runs one
+//   - batch.go → execute.go: execution with its retries. execute.go runs one
 //     statement: the retry loop (only where nothing can have been applied),
 //     the breaker accounting, one run on one endpoint; batch.go runs batch()
 //     in one transaction and exec() by the simple protocol.

@@ -3,7 +3,7 @@ package hyperdrive
 // The binding: one [[hyperdrive]] entry, opened once per process (Open,
 // Close). A statement's trip through the package, top down: js.go (the JS
 // surface) → statement.go (parsed statements; cache or database) → cache.go →
-// execute.go, batch.go (execution and its retries) → endpoints.go (pools,
+// batch.go → execute.go (execution and its retries) → endpoints.go (pools,
 // breakers, routing) → results.go, values_*.go (reading and converting
 // values). A file calls only into files below it.
 
