@@ -155,12 +155,21 @@ func (br *bodyReader) reserve(n int64) bool {
 // with unread data makes the kernel reset it, and the client would lose the
 // answer.
 func refuseBody(ctx *fasthttp.RequestCtx, status int, msg string) {
-	ctx.Error(msg, status)
-	ctx.SetConnectionClose()
+	// The answer is written here, on the hijacked connection, not by
+	// fasthttp: with Connection: close fasthttp would close the socket
+	// right after the answer, before any drain could run.
+	head := fmt.Sprintf("HTTP/1.1 %d %s\r\nServer: edgerun\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n",
+		status, fasthttp.StatusMessage(status), len(msg))
 	if status == fasthttp.StatusServiceUnavailable {
-		ctx.Response.Header.Set("Retry-After", "1")
+		head += "Retry-After: 1\r\n"
 	}
+	ctx.SetStatusCode(status) // for the request log
+	ctx.HijackSetNoResponse(true)
 	ctx.Hijack(func(c net.Conn) {
+		_ = c.SetWriteDeadline(time.Now().Add(drainTime))
+		if _, err := io.WriteString(c, head+"\r\n"+msg); err != nil {
+			return
+		}
 		end := time.Now().Add(drainTime)
 		buf := make([]byte, 32<<10)
 		for left := int64(drainLimit); left > 0 && time.Now().Before(end); {
