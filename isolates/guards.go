@@ -386,8 +386,7 @@ func (g *guard) typedArrayConstructor(name string) goja.Value {
 		args := call.Arguments
 		switch a := call.Argument(0).(type) {
 		case *goja.Object:
-			_, isBuffer := a.Export().(goja.ArrayBuffer)
-			if !isBuffer && !g.iso.IsView(a) {
+			if !g.iso.IsArrayBuffer(a) && !g.iso.IsView(a) {
 				if it := a.GetSymbol(goja.SymIterator); it == nil || goja.IsUndefined(it) || goja.IsNull(it) {
 					if n := lengthOf(a); n > g.maxElements || n*size > g.maxBytes {
 						panic(g.tooLong("Invalid typed array length", n))

@@ -224,6 +224,7 @@ func (wk *Version) fetch(ctx context.Context, req *webapi.Request, scope *isolat
 		case r := <-done:
 			return r.resp, r.err
 		default:
+			c.stopEnding() // never ran: nothing to end in the retired isolate
 			wk.Pool.Release(iso)
 			if wk.Pool.Closed() {
 				return nil, isolates.ErrPoolClosed
@@ -304,6 +305,17 @@ type call struct {
 	stopEnd  func() bool
 }
 
+// stopEnding disarms endWith: the request finished (or never ran).
+func (c *call) stopEnding() {
+	c.endMu.Lock()
+	c.finished = true
+	stop := c.stopEnd
+	c.endMu.Unlock()
+	if stop != nil {
+		stop()
+	}
+}
+
 // endWith ends the request in its isolate (its timers, streams and slot;
 // see webapi.Worker.Abort) when ctx ends before the request finished by
 // itself: the client left, the response timed out, or its waitUntil work
@@ -369,13 +381,7 @@ func (c *call) drainAbandoned() {
 // included. Its context ends only now, so that work after the response
 // (ctx.waitUntil(fetch(…)), a stream's producer) is not cut off.
 func (c *call) Finish() {
-	c.endMu.Lock()
-	c.finished = true
-	stop := c.stopEnd
-	c.endMu.Unlock()
-	if stop != nil {
-		stop()
-	}
+	c.stopEnding()
 	c.pool.Release(c.iso)
 	if end, ok := c.x.Scope.Value(requestEndKey{}).(context.CancelFunc); ok {
 		end()
