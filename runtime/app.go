@@ -18,6 +18,7 @@ import (
 	"edgerun/isolates"
 	"edgerun/runtime/admin"
 	"edgerun/runtime/assets"
+	"edgerun/isolates/modules"
 	"edgerun/runtime/bundle"
 	"edgerun/runtime/config"
 	"edgerun/runtime/metrics"
@@ -98,6 +99,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		MemoryMB:    cfg.Limits.MemoryMB,
 		Timeout:     cfg.Limits.ResponseTimeout(),
 		Build:       BundleOptions(cfg),
+		Compat:      modules.CompatFor(cfg.CompatibilityDate, cfg.CompatibilityFlags),
 		Console:     a.console,
 		Log:         opts.Log,
 	}
@@ -277,9 +279,14 @@ func (a *App) closeBindings(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// BundleOptions maps wrangler's bundling keys to esbuild's.
+// BundleOptions maps wrangler's bundling keys to esbuild's, and the
+// compatibility date and flags to the built-in modules the bundle may
+// import.
 func BundleOptions(cfg *config.Config) bundle.Options {
+	compat := modules.CompatFor(cfg.CompatibilityDate, cfg.CompatibilityFlags)
 	return bundle.Options{
+		Builtins:    func(spec string) (string, bool, error) { return modules.Resolve(spec, compat) },
+		BuiltinHint: func(spec string) string { return modules.BareNameHint(spec, compat) },
 		Define:      cfg.Build.Define,
 		Alias:       cfg.Build.Alias,
 		JSXFactory:  cfg.Build.JSXFactory,

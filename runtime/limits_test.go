@@ -412,7 +412,6 @@ var sandboxGlobals = []string{
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
 	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
 	// The bundle's own variable (runtime/bundle), emptied once the handler is found.
-	"__edgerun_module",
 }
 
 func TestSandboxExposesOnlyWebAPIs(t *testing.T) {

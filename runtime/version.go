@@ -13,6 +13,7 @@ import (
 
 	"edgerun/bindings"
 	"edgerun/isolates"
+	"edgerun/isolates/modules"
 	"edgerun/isolates/webapi"
 	"edgerun/runtime/bundle"
 )
@@ -40,7 +41,10 @@ type VersionOptions struct {
 	MaxStack int
 	// Build carries wrangler's bundling keys (define, alias, jsx_*,
 	// tsconfig, minify); Entry and Dir come from Main and Dir.
-	Build   bundle.Options
+	Build bundle.Options
+	// Compat is what the compatibility date and flags say about built-in
+	// modules (nodejs_compat); Build.Builtins should agree with it.
+	Compat  modules.Compat
 	Console webapi.Console
 	Log     *slog.Logger
 }
@@ -129,21 +133,22 @@ func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts VersionOptions)
 		return "", err
 	}
 	vm := iso.Runtime()
-	if _, err := vm.RunProgram(prg); err != nil {
-		iso.Check(err)
-		return "", fmt.Errorf("running the worker script: %w", bundle.DescribeRunError("worker.js", err))
-	}
-	mode, err := w.SetHandler(vm.Get(bundle.GlobalName))
+	// The env exists before the script runs: cloudflare:workers exports it
+	// to the module's top level.
+	env, err := bindings.Env(iso, opts.Bindings)
 	if err != nil {
 		return "", err
 	}
-	// The handler has what it needs; the exports are not a global a worker
-	// on Workers would see. The bundle declares the name with var, which
-	// makes it undeletable, so it is left holding undefined.
-	if err := vm.Set(bundle.GlobalName, goja.Undefined()); err != nil {
+	reg, err := modules.Install(iso, modules.Options{Compat: opts.Compat, Env: env, WaitUntil: w.WaitUntil, Inspect: w.Inspect})
+	if err != nil {
 		return "", err
 	}
-	env, err := bindings.Env(iso, opts.Bindings)
+	exports, err := bundle.Run(vm, prg, reg.RequireFunc())
+	if err != nil {
+		iso.Check(err)
+		return "", fmt.Errorf("running the worker script: %w", bundle.DescribeRunError("worker.js", err))
+	}
+	mode, err := w.SetHandler(exports)
 	if err != nil {
 		return "", err
 	}

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"edgerun/runtime"
-	"edgerun/runtime/bundle"
 	"edgerun/runtime/config"
 )
 
@@ -323,7 +322,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stdout, "✔ %s: bundle %s from %d files (global %s)\n", cfg.Name, byteSize(len(res.Code)), len(res.Inputs), bundle.GlobalName)
+	fmt.Fprintf(stdout, "✔ %s: bundle %s from %d files\n", cfg.Name, byteSize(len(res.Code)), len(res.Inputs))
 	return 0
 }
 

@@ -23,6 +23,7 @@ var hostEntries = []struct {
 	{"scheduled", func(w *Worker) *goja.Callable { return &w.scheduled }},
 	{"setHandler", func(w *Worker) *goja.Callable { return &w.setHandler }},
 	{"inspect", func(w *Worker) *goja.Callable { return &w.inspect }},
+	{"waitUntilFor", func(w *Worker) *goja.Callable { return &w.waitUntil }},
 }
 
 //go:embed js/*.js

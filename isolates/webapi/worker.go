@@ -63,6 +63,7 @@ type Exchange struct {
 
 	id        int64 // the worker's call id, once dispatched
 	responded bool
+	state     *goja.Object // dispatch.js's record of the request
 }
 
 // Sink receives an Exchange's outcome, on the isolate goroutine.
@@ -111,7 +112,7 @@ type Worker struct {
 	console Console
 	cf      goja.Value
 
-	dispatch, attach, settled, scheduled, setHandler, inspect goja.Callable
+	dispatch, attach, settled, scheduled, setHandler, inspect, waitUntil goja.Callable
 
 	caches  *CacheStorage
 	calls   map[int64]*Exchange
@@ -199,6 +200,7 @@ func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 		vm.ToValue(x.Headers), body, w.cf, env)
 	if err == nil {
 		if state, ok := ret.(*goja.Object); ok {
+			x.state = state
 			err = w.awaitHandler(state)
 		}
 	}
@@ -214,7 +216,11 @@ func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 // settled and is answered at once; a pending one gets its reactions
 // attached.
 func (w *Worker) awaitHandler(state *goja.Object) error {
-	if p, ok := state.Get("result").Export().(*goja.Promise); ok {
+	result := state.Get("result")
+	if result == nil || goja.IsUndefined(result) {
+		return nil // answered already, or failed
+	}
+	if p, ok := result.Export().(*goja.Promise); ok {
 		switch p.State() {
 		case goja.PromiseStateFulfilled:
 			_, err := w.settled(goja.Undefined(), state, w.vm.ToValue(true), p.Result())
@@ -252,12 +258,32 @@ func (w *Worker) Scheduled(x *Exchange, cron string, scheduledTimeMs int64, env 
 	x.id = id
 	w.calls[id] = x
 	w.iso.SetScope(x.Scope)
-	_, err := w.scheduled(goja.Undefined(), w.vm.ToValue(id), w.vm.ToValue(cron), w.vm.ToValue(scheduledTimeMs), env)
+	state, err := w.scheduled(goja.Undefined(), w.vm.ToValue(id), w.vm.ToValue(cron), w.vm.ToValue(scheduledTimeMs), env)
+	if obj, ok := state.(*goja.Object); ok {
+		x.state = obj
+	}
 	w.iso.Check(err)
 	w.iso.SetScope(nil)
 	if err != nil {
 		w.complete(id, w.scriptError(err))
 	}
+}
+
+// WaitUntil extends the current request's lifetime until p settles, as its
+// ctx.waitUntil(p) does: cloudflare:workers' waitUntil. Outside a request
+// (the script's top level) it is an error.
+func (w *Worker) WaitUntil(p goja.Value) error {
+	var state goja.Value = goja.Undefined()
+	if scope := w.iso.Scope(); scope != nil {
+		for _, x := range w.calls {
+			if x.Scope == scope && x.state != nil {
+				state = x.state
+				break
+			}
+		}
+	}
+	_, err := w.waitUntil(goja.Undefined(), state, p)
+	return err
 }
 
 // Inspect formats a JS value the way console.log does.

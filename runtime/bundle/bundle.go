@@ -23,6 +23,10 @@ var unsupported = map[string]bool{
 	"class-static-field": false,
 	"decorators":         false,
 	"using":              false,
+	// goja cannot parse import(): esbuild turns a literal one into the
+	// bundled module, and a computed one into a require the wrapper
+	// answers at run time (see builtins.go).
+	"dynamic-import": false,
 }
 
 // Options select what to bundle.
@@ -42,6 +46,12 @@ type Options struct {
 	TSConfig string
 	// Minify shrinks the output (wrangler's minify).
 	Minify bool
+	// Builtins resolves the built-in modules (node:*, cloudflare:*) the
+	// project may import; nil resolves none.
+	Builtins Resolver
+	// BuiltinHint explains an unresolvable bare built-in name; nil adds
+	// nothing.
+	BuiltinHint Hinter
 }
 
 // Result is a built bundle.
@@ -130,6 +140,9 @@ func Build(opts Options) (*Result, error) {
 		KeepNames:         true,
 		Metafile:          true,
 		LogLevel:          api.LogLevelSilent,
+		Banner:            map[string]string{"js": wrapperHead},
+		Footer:            map[string]string{"js": wrapperTail},
+		Plugins:           plugins(opts),
 		Loader: map[string]api.Loader{
 			".txt": api.LoaderText, ".html": api.LoaderText, ".sql": api.LoaderText,
 			".bin": api.LoaderBinary, ".wasm": api.LoaderBinary,
@@ -149,10 +162,23 @@ func Build(opts Options) (*Result, error) {
 	return out, nil
 }
 
+func plugins(opts Options) []api.Plugin {
+	resolve := opts.Builtins
+	if resolve == nil {
+		resolve = func(string) (string, bool, error) { return "", false, nil }
+	}
+	return []api.Plugin{builtinsPlugin(resolve, opts.BuiltinHint)}
+}
+
 func messages(dir string, in []api.Message) []Message {
 	out := make([]Message, 0, len(in))
 	for _, m := range in {
 		msg := Message{Text: m.Text}
+		for _, n := range m.Notes {
+			if n.Text != "" {
+				msg.Text += ": " + n.Text
+			}
+		}
 		if m.Location != nil {
 			msg.File = rel(dir, m.Location.File)
 			msg.Line = m.Location.Line

@@ -39,10 +39,11 @@ func TestBuildTypeScriptWithImportsPackagesDefineAndAlias(t *testing.T) {
 		t.Fatal(err)
 	}
 	vm := goja.New()
-	if _, err := vm.RunProgram(prg); err != nil {
+	exportsVal, err := Run(vm, prg, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	exports := vm.Get(GlobalName).ToObject(vm)
+	exports := exportsVal.ToObject(vm)
 	fetch, ok := goja.AssertFunction(exports.Get("default").ToObject(vm).Get("fetch"))
 	if !ok {
 		t.Fatal("default.fetch is not a function")
@@ -100,11 +101,13 @@ export default { async fetch() { let s = 0; for await (const v of gen()) s += v;
 		t.Fatalf("goja cannot compile the bundle: %v", err)
 	}
 	vm := goja.New()
-	if _, err := vm.RunProgram(prg); err != nil {
+	exports, err := Run(vm, prg, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	_ = vm.Set("exports", exports)
 	_ = vm.Set("done", func(v int64) { vm.Set("result", v) })
-	if _, err := vm.RunString(`__edgerun_module.default.fetch().then(done)`); err != nil {
+	if _, err := vm.RunString(`exports.default.fetch().then(done)`); err != nil {
 		t.Fatal(err)
 	}
 	if got := vm.Get("result"); got == nil || got.ToInteger() != 1+2+1+2+3 {

@@ -39,7 +39,7 @@ func TestDescribeRunErrorNamesTheSource(t *testing.T) {
 			if err := vm.Set("MODE", tc.mode); err != nil {
 				t.Fatal(err)
 			}
-			_, runErr := vm.RunProgram(prg)
+			_, runErr := Run(vm, prg, nil)
 			if runErr == nil {
 				t.Fatal("the script did not throw")
 			}

@@ -41,6 +41,14 @@ class ExecutionContext {
   passThroughOnException() { this.#s.passThrough = true; }
   get props() { const s = this.#s; return s.props || (s.props = {}); }
 }
+// dispatching is the request whose handler is running synchronously, before
+// the host has its record (cloudflare:workers' waitUntil called at once).
+let dispatching = null;
+function waitUntilFor(state, p) {
+  if (state === undefined || state === null) state = dispatching;
+  if (state === null) throw new Error("waitUntil() was called outside a request: there is no request whose lifetime it could extend");
+  waitUntil(state, p);
+}
 function waitUntil(state, p) {
   state.waits++;
   Promise.resolve(p).then(undefined, (e) => native.print("error", "Uncaught (in promise) " + inspect(e, 0, [], true))).then(() => {
@@ -192,6 +200,7 @@ function dispatch(id, method, url, headers, body, cf, env) {
   const ctx = new ExecutionContext(ctxToken, state);
   const request = hostRequest(method, url, headers, body, cf);
   let result;
+  dispatching = state;
   try {
     if (handlerMode === "module") {
       if (typeof moduleHandler.fetch !== "function") throw new TypeError("Handler does not export a fetch() function.");
@@ -211,9 +220,11 @@ function dispatch(id, method, url, headers, body, cf, env) {
       result = responseOf(event);
     }
   } catch (e) {
+    dispatching = null;
     fail(state, e);
-    return;
+    return state;
   }
+  dispatching = null;
   if (result !== null && typeof result === "object" && result[kIsResponse] === true) respond(state, result);
   else if (result && typeof result.then === "function") {
     // Hand the promise to the host: once this call returns and the
@@ -221,8 +232,8 @@ function dispatch(id, method, url, headers, body, cf, env) {
     // settled already, and the host answers without a then() (costly in
     // goja); otherwise it calls attach().
     state.result = result;
-    return state;
   } else respond(state, result);
+  return state; // the host keeps it for cloudflare:workers' waitUntil
 }
 // attach waits for a handler's pending promise. An await costs goja less
 // than a then(): it adds reactions to the promise without deriving a new
@@ -247,9 +258,15 @@ function scheduled(id, cron, scheduledTime, env) {
   const ctx = new ExecutionContext(ctxToken, state);
   const controller = { cron, scheduledTime, type: "scheduled", noRetry() {} };
   let result;
+  dispatching = state;
   try {
     if (handlerMode === "module" && typeof moduleHandler.scheduled === "function") {
       result = moduleHandler.scheduled(controller, env, ctx);
+    } else if (handlerMode === "class") {
+      const inst = new moduleHandler(ctx, env);
+      inst.env = env; inst.ctx = ctx;
+      if (typeof inst.scheduled !== "function") throw new Error("Handler does not export a scheduled() function.");
+      result = inst.scheduled(controller);
     } else {
       const event = new Event("scheduled");
       event.cron = cron; event.scheduledTime = scheduledTime; event.noRetry = () => {};
@@ -259,8 +276,11 @@ function scheduled(id, cron, scheduledTime, env) {
       if (!any) throw new Error("Handler does not export a scheduled() function.");
     }
   } catch (e) {
+    dispatching = null;
     fail(state, e);
-    return;
+    return state;
   }
+  dispatching = null;
   Promise.resolve(result).then(() => { state.responded = true; native.respond(id, 200, "", "", null, null, state.waits === 0); }, (e) => fail(state, e));
+  return state;
 }

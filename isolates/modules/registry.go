@@ -1,0 +1,235 @@
+package modules
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+
+	"edgerun/isolates"
+)
+
+// builtins are the modules edgerun implements: each is js/<path of its id>.js
+// (node:stream/promises is js/node/stream/promises.js) and, when it calls
+// into Go, the function that registers its natives. Stubbed modules are in
+// stubs.go.
+var builtins = []builtin{
+	{id: "cloudflare:workers", natives: nil},
+}
+
+// builtin is one entry of builtins (or a stub).
+type builtin struct {
+	id      string
+	natives func(r *Registry, set NativeSet)
+	stub    bool
+}
+
+// NativeSet registers one native function of a module under name.
+type NativeSet func(name string, fn func(goja.FunctionCall) goja.Value)
+
+// registry is every built-in by id: builtins and stubs.
+var registry = func() map[string]*builtin {
+	m := make(map[string]*builtin, len(builtins)+len(stubs))
+	for i := range builtins {
+		m[builtins[i].id] = &builtins[i]
+	}
+	for id := range stubs {
+		if _, dup := m[id]; dup {
+			panic("modules: " + id + " is both implemented and stubbed")
+		}
+		m[id] = &builtin{id: id, stub: true}
+	}
+	return m
+}()
+
+//go:embed js
+var jsFiles embed.FS
+
+// programName names the modules' frames in stack traces.
+const programName = "edgerun:modules.js"
+
+// fileOf is the file of an implemented module's id.
+func fileOf(id string) string {
+	scheme, name, _ := strings.Cut(id, ":")
+	return "js/" + scheme + "/" + name + ".js"
+}
+
+// The program is every implemented module's file as a factory, compiled
+// once per process: (function (define) { define(id, function (module,
+// exports, require, native, internal) { <file> }); … }).
+var programSource, programFiles = assemble(jsFiles)
+
+var program = mustCompile(programSource, programFiles)
+
+type sourceFile struct {
+	name      string
+	firstLine int
+}
+
+func assemble(fsys fs.FS) (string, []sourceFile) {
+	var b strings.Builder
+	b.WriteString("(function (define) {\n")
+	line := 2
+	ids := make([]string, 0, len(builtins))
+	for _, m := range builtins {
+		ids = append(ids, m.id)
+	}
+	sort.Strings(ids)
+	var files []sourceFile
+	for _, id := range ids {
+		src, err := fs.ReadFile(fsys, fileOf(id))
+		if err != nil {
+			panic("modules: " + err.Error())
+		}
+		s := string(src)
+		if !strings.HasSuffix(s, "\n") {
+			s += "\n"
+		}
+		fmt.Fprintf(&b, "define(%q, function (module, exports, require, native, internal) {\n", id)
+		line++
+		files = append(files, sourceFile{fileOf(id), line})
+		b.WriteString(s)
+		line += strings.Count(s, "\n")
+		b.WriteString("});\n")
+		line++
+	}
+	b.WriteString("})")
+	return b.String(), files
+}
+
+func mustCompile(src string, files []sourceFile) *goja.Program {
+	ast, err := parser.ParseFile(nil, programName, src, 0)
+	if err != nil {
+		var list parser.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			panic(sourceError(files, list[0].Position.Line, list[0].Position.Column, list[0].Message))
+		}
+		panic(err)
+	}
+	p, err := goja.CompileAST(ast, false)
+	if err != nil {
+		var se *goja.CompilerSyntaxError
+		if errors.As(err, &se) && se.File != nil {
+			pos := se.File.Position(se.Offset)
+			panic(sourceError(files, pos.Line, pos.Column, se.Message))
+		}
+		panic(err)
+	}
+	return p
+}
+
+func sourceError(files []sourceFile, line, column int, msg string) error {
+	for i := len(files) - 1; i >= 0; i-- {
+		if line >= files[i].firstLine {
+			return fmt.Errorf("modules: %s:%d:%d: %s", files[i].name, line-files[i].firstLine+1, column, msg)
+		}
+	}
+	return fmt.Errorf("modules: %s:%d:%d: %s", programName, line, column, msg)
+}
+
+// Options configure an isolate's registry.
+type Options struct {
+	Compat Compat
+	// Env is the worker's env object: cloudflare:workers' env, and
+	// process.env's source under PopulateProcessEnv.
+	Env goja.Value
+	// WaitUntil extends the current request's lifetime by a promise, as
+	// its ctx.waitUntil does (cloudflare:workers' waitUntil).
+	WaitUntil func(p goja.Value) error
+	// Inspect formats a value as console.log does (util.inspect).
+	Inspect func(v goja.Value) string
+}
+
+// Registry is one isolate's built-in modules: their factories, and the
+// ones already loaded.
+type Registry struct {
+	iso       *isolates.Isolate
+	vm        *goja.Runtime
+	opts      Options
+	factories map[string]goja.Callable
+	loaded    map[string]*goja.Object // id → its module object
+	require   goja.Value
+	internal  *goja.Object
+	thrower   goja.Callable // see notImplemented
+}
+
+// Install defines the built-in modules in iso (after the Web APIs, which
+// they build on, and before the worker's bundle runs).
+func Install(iso *isolates.Isolate, opts Options) (*Registry, error) {
+	vm := iso.Runtime()
+	r := &Registry{iso: iso, vm: vm, opts: opts, factories: make(map[string]goja.Callable, len(builtins)),
+		loaded: make(map[string]*goja.Object)}
+	v, err := vm.RunProgram(program)
+	if err != nil {
+		return nil, fmt.Errorf("modules: %w", err)
+	}
+	run, ok := goja.AssertFunction(v)
+	if !ok {
+		return nil, errors.New("modules: the program did not evaluate to a function")
+	}
+	define := func(c goja.FunctionCall) goja.Value {
+		f, _ := goja.AssertFunction(c.Argument(1))
+		r.factories[c.Argument(0).String()] = f
+		return goja.Undefined()
+	}
+	if _, err := run(goja.Undefined(), vm.ToValue(define)); err != nil {
+		return nil, fmt.Errorf("modules: %w", err)
+	}
+	r.require = vm.ToValue(func(c goja.FunctionCall) goja.Value {
+		return r.Require(c.Argument(0).String())
+	})
+	r.internal = r.internals()
+	return r, nil
+}
+
+// RequireFunc is require(specifier) for the bundle: it loads a built-in by
+// a specifier the compatibility mode accepts (esbuild's lowered dynamic
+// import() and dynamic require() end here, as do the bundle's own imports of
+// built-ins) and throws workerd's "No such module" error otherwise.
+func (r *Registry) RequireFunc() goja.Value { return r.require }
+
+// Require returns the exports of the built-in spec names, loading it on
+// first use; it panics with a JS error (for goja to throw) when spec names
+// none.
+func (r *Registry) Require(spec string) goja.Value {
+	id, ok, err := Resolve(spec, r.opts.Compat)
+	if err == nil && !ok {
+		err = &ResolveError{Specifier: spec}
+	}
+	if err != nil {
+		panic(r.iso.NewError(err.Error()))
+	}
+	return r.load(id)
+}
+
+func (r *Registry) load(id string) goja.Value {
+	if m, ok := r.loaded[id]; ok {
+		return m.Get("exports")
+	}
+	b := registry[id]
+	module := r.vm.NewObject()
+	r.loaded[id] = module // before the factory runs: a cycle sees the exports so far
+	if b.stub {
+		_ = module.Set("exports", r.stubExports(id))
+		return module.Get("exports")
+	}
+	exports := r.vm.NewObject()
+	_ = module.Set("exports", exports)
+	native := r.vm.NewObject()
+	if b.natives != nil {
+		b.natives(r, func(name string, fn func(goja.FunctionCall) goja.Value) { _ = native.Set(name, fn) })
+	}
+	if _, err := r.factories[id](goja.Undefined(), module, exports, r.require, native, r.internal); err != nil {
+		delete(r.loaded, id)
+		panic(err) // goja rethrows the module's exception to the importer
+	}
+	return module.Get("exports")
+}
+
+// Isolate is the isolate the registry belongs to (for natives).
+func (r *Registry) Isolate() *isolates.Isolate { return r.iso }
