@@ -16,9 +16,9 @@ import (
 
 	"edgerun/bindings"
 	"edgerun/isolates"
+	"edgerun/isolates/modules"
 	"edgerun/runtime/admin"
 	"edgerun/runtime/assets"
-	"edgerun/isolates/modules"
 	"edgerun/runtime/bundle"
 	"edgerun/runtime/config"
 	"edgerun/runtime/metrics"
