@@ -154,7 +154,23 @@ func (iso *Isolate) Scope() *Scope { return iso.scope }
 
 // SetScope makes s current for the job that is running; dispatch calls it
 // before entering a handler. Continuations inherit it through the tracker.
-func (iso *Isolate) SetScope(s *Scope) { iso.scope = s }
+// A request starts with no async context frame.
+func (iso *Isolate) SetScope(s *Scope) { iso.scope, iso.frame = s, nil }
+
+// AsyncFrame is the async context frame of the running JavaScript: an
+// opaque value node:async_hooks keeps AsyncLocalStorage stores in, nil when
+// none is set. Continuations (await, then) and timers resume with the frame
+// current when they were created, as workerd's AsyncContextFrame does.
+func (iso *Isolate) AsyncFrame() goja.Value { return iso.frame }
+
+// SetAsyncFrame makes frame current (nil for none) for the running
+// JavaScript and what it schedules from now on.
+func (iso *Isolate) SetAsyncFrame(frame goja.Value) {
+	if frame != nil && goja.IsUndefined(frame) {
+		frame = nil
+	}
+	iso.frame = frame
+}
 
 // Value and SetValue hold per-isolate state for bindings and Web APIs (the
 // JS objects they built for this vm, say). Loop goroutine only.
@@ -233,20 +249,20 @@ func (iso *Isolate) NewError(msg string) *goja.Object {
 // goroutine once it has given the vm up (see Exec).
 func (iso *Isolate) Async(work func(ctx context.Context) (settle func(vm *goja.Runtime) (goja.Value, error))) *goja.Promise {
 	p, resolve, reject := iso.vm.NewPromise()
-	scope := iso.scope
+	scope, frame := iso.scope, iso.frame
 	iso.pending.Add(1)
 	t := func() []task {
 		settle := work(scope.Context())
 		more, ok := iso.execCollect(func() {
 			iso.pending.Add(-1)
-			iso.scope = scope
+			iso.scope, iso.frame = scope, frame
 			v, err := settle(iso.vm)
 			if err != nil {
 				iso.Check(reject(iso.ToJSError(err)))
 			} else {
 				iso.Check(resolve(v))
 			}
-			iso.scope = nil
+			iso.scope, iso.frame = nil, nil
 		})
 		if !ok {
 			iso.pending.Add(-1) // retired: the promise is dropped with the isolate

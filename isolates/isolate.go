@@ -84,8 +84,13 @@ type Isolate struct {
 	drainReason error // set by the watchdog before draining; read by it
 	born        time.Time
 
-	scope      *Scope
-	scopeStack []*Scope
+	scope *Scope
+	// frame is the async context frame of the running JavaScript
+	// (AsyncLocalStorage's stores), nil when none is set; it travels with
+	// scope to continuations and timers.
+	frame      goja.Value
+	scopeStack []asyncContext
+	grabbed    *asyncContext // the last context Grab boxed, reused while current
 	culprit    *Scope
 
 	onRetire []func(error)

@@ -3,6 +3,8 @@ package isolates
 import (
 	"context"
 	"sync"
+
+	"github.com/dop251/goja"
 )
 
 // Scope is one request's identity inside an isolate. The isolate makes it
@@ -62,24 +64,53 @@ func (s *Scope) Context() context.Context {
 	return s.Ctx
 }
 
+// asyncContext is what a continuation resumes with: the request and the
+// async context frame current when it was created.
+type asyncContext struct {
+	scope *Scope
+	frame goja.Value
+}
+
 // scopeTracker implements goja.AsyncContextTracker so that continuations run
-// with the scope that was current when they were created.
+// with the scope (and async context frame) that was current when they were
+// created. Without a frame, the scope itself is the token: no allocation.
 type scopeTracker struct{ iso *Isolate }
 
-func (t scopeTracker) Grab() any { return t.iso.scope }
+func (t scopeTracker) Grab() any {
+	iso := t.iso
+	if iso.frame == nil {
+		return iso.scope
+	}
+	if g := iso.grabbed; g != nil && g.scope == iso.scope && g.frame == iso.frame {
+		return g
+	}
+	g := &asyncContext{scope: iso.scope, frame: iso.frame}
+	iso.grabbed = g
+	return g
+}
 
 func (t scopeTracker) Resumed(obj any) {
-	t.iso.scopeStack = append(t.iso.scopeStack, t.iso.scope)
-	s, _ := obj.(*Scope)
-	t.iso.scope = s
+	iso := t.iso
+	iso.scopeStack = append(iso.scopeStack, asyncContext{iso.scope, iso.frame})
+	switch c := obj.(type) {
+	case *Scope:
+		iso.scope, iso.frame = c, nil
+	case *asyncContext:
+		iso.scope, iso.frame = c.scope, c.frame
+	default:
+		iso.scope, iso.frame = nil, nil
+	}
 }
 
 func (t scopeTracker) Exited() {
-	n := len(t.iso.scopeStack)
+	iso := t.iso
+	n := len(iso.scopeStack)
 	if n == 0 {
-		t.iso.scope = nil
+		iso.scope, iso.frame = nil, nil
 		return
 	}
-	t.iso.scope = t.iso.scopeStack[n-1]
-	t.iso.scopeStack = t.iso.scopeStack[:n-1]
+	c := iso.scopeStack[n-1]
+	iso.scope, iso.frame = c.scope, c.frame
+	iso.scopeStack[n-1] = asyncContext{}
+	iso.scopeStack = iso.scopeStack[:n-1]
 }

@@ -19,6 +19,7 @@ type timer struct {
 	args     []goja.Value
 	interval time.Duration
 	scope    *Scope
+	frame    goja.Value // the async context frame it was set in
 	repeat   bool
 }
 
@@ -90,7 +91,7 @@ func (iso *Isolate) startTimer(fn goja.Callable, args []goja.Value, d time.Durat
 		// died with it, so this one never fires.
 		return id
 	}
-	t := &timer{fn: fn, args: args, interval: d, scope: s, repeat: repeat}
+	t := &timer{fn: fn, args: args, interval: d, scope: s, frame: iso.frame, repeat: repeat}
 	tt.active[id] = t
 	if s != nil {
 		if s.timers == nil {
@@ -135,9 +136,9 @@ func (iso *Isolate) fireTimer(id int64, t *timer) {
 			delete(t.scope.timers, id)
 		}
 	}
-	iso.scope = t.scope
+	iso.scope, iso.frame = t.scope, t.frame
 	_, err := t.fn(goja.Undefined(), t.args...)
-	iso.scope = nil
+	iso.scope, iso.frame = nil, nil
 	if err != nil && iso.Check(err) != nil {
 		iso.log.Warn("uncaught exception in timer callback", "isolate", iso.id, "error", err.Error())
 	}

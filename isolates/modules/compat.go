@@ -83,11 +83,13 @@ type ResolveError struct {
 	Hint      string
 }
 
+// Error is the hint (the bundler reports it after "Could not resolve"),
+// or workerd's run-time "No such module" without one.
 func (e *ResolveError) Error() string {
 	if e.Hint == "" {
 		return fmt.Sprintf("No such module %q.", e.Specifier)
 	}
-	return fmt.Sprintf("No such module %q. %s", e.Specifier, e.Hint)
+	return e.Hint
 }
 
 // Resolve says whether spec names a built-in module under c: its
@@ -99,14 +101,14 @@ func (e *ResolveError) Error() string {
 func Resolve(spec string, c Compat) (id string, ok bool, err error) {
 	if strings.HasPrefix(spec, "cloudflare:") {
 		if _, known := registry[spec]; !known {
-			return "", false, &ResolveError{Specifier: spec, Hint: "edgerun provides " + strings.Join(cloudflareIDs(), ", ") + "."}
+			return "", false, &ResolveError{Specifier: spec, Hint: fmt.Sprintf("No such module %q: edgerun provides %s.", spec, strings.Join(cloudflareIDs(), ", "))}
 		}
 		return spec, true, nil
 	}
 	name, prefixed := strings.CutPrefix(spec, "node:")
 	if !IsNodeName(name) && !(prefixed && nodeOnlyPrefixed(name)) {
 		if prefixed {
-			return "", false, &ResolveError{Specifier: spec, Hint: "It is not a Node.js built-in module."}
+			return "", false, &ResolveError{Specifier: spec, Hint: fmt.Sprintf("No such module %q: it is not a Node.js built-in module.", spec)}
 		}
 		return "", false, nil
 	}
@@ -119,7 +121,7 @@ func Resolve(spec string, c Compat) (id string, ok bool, err error) {
 		if _, known := registry[id]; known {
 			return id, true, nil
 		}
-		return "", false, &ResolveError{Specifier: spec, Hint: "edgerun does not provide it."}
+		return "", false, &ResolveError{Specifier: spec, Hint: fmt.Sprintf("No such module %q: edgerun does not provide this Node.js module.", spec)}
 	case ModeV1:
 		if !prefixed {
 			return "", false, nil
@@ -127,7 +129,7 @@ func Resolve(spec string, c Compat) (id string, ok bool, err error) {
 		if b, known := registry[id]; known && !b.stub {
 			return id, true, nil
 		}
-		return "", false, &ResolveError{Specifier: spec, Hint: `Under nodejs_compat before 2024-09-23 only the implemented modules resolve: add the "nodejs_compat_v2" compatibility flag, or set compatibility_date to 2024-09-23 or later.`}
+		return "", false, &ResolveError{Specifier: spec, Hint: fmt.Sprintf(`No such module %q: under nodejs_compat before 2024-09-23 only the modules workerd implements resolve; add the "nodejs_compat_v2" compatibility flag, or set compatibility_date to 2024-09-23 or later.`, spec)}
 	case ModeALS:
 		if id == "node:async_hooks" && prefixed {
 			return id, true, nil
@@ -136,12 +138,14 @@ func Resolve(spec string, c Compat) (id string, ok bool, err error) {
 	if !prefixed {
 		return "", false, nil
 	}
-	return "", false, &ResolveError{Specifier: spec, Hint: NodeCompatHint}
+	return "", false, &ResolveError{Specifier: spec, Hint: nodeCompatHint(spec)}
 }
 
-// NodeCompatHint is the advice for a Node.js built-in imported without
+// nodeCompatHint is the advice for a Node.js built-in imported without
 // nodejs_compat, as wrangler gives it.
-const NodeCompatHint = `The package wasn't found on the file system but is built into node. Add the "nodejs_compat" compatibility flag to your project: compatibility_flags = ["nodejs_compat"] in wrangler.toml.`
+func nodeCompatHint(spec string) string {
+	return fmt.Sprintf(`The package %q wasn't found on the file system but is built into node. Add the "nodejs_compat" compatibility flag to your project: compatibility_flags = ["nodejs_compat"] in wrangler.toml.`, spec)
+}
 
 // nodeOnlyPrefixed are built-ins Node has only as node:<name>.
 func nodeOnlyPrefixed(name string) bool { return name == "test" || name == "sqlite" || name == "sea" }
@@ -167,5 +171,5 @@ func BareNameHint(name string, c Compat) string {
 	if c.Mode == ModeV1 {
 		return `Node.js built-ins resolve by their bare names only under nodejs_compat_v2: import "node:` + name + `", add the "nodejs_compat_v2" compatibility flag, or set compatibility_date to 2024-09-23 or later.`
 	}
-	return NodeCompatHint
+	return nodeCompatHint(name)
 }

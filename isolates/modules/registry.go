@@ -20,6 +20,7 @@ import (
 // stubs.go.
 var builtins = []builtin{
 	{id: "cloudflare:workers", natives: nil},
+	{id: "node:async_hooks", natives: asyncHooksNatives},
 }
 
 // builtin is one entry of builtins (or a stub).
@@ -202,7 +203,11 @@ func (r *Registry) Require(spec string) goja.Value {
 		err = &ResolveError{Specifier: spec}
 	}
 	if err != nil {
-		panic(r.iso.NewError(err.Error()))
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "No such module") {
+			msg = fmt.Sprintf("No such module %q. %s", spec, msg)
+		}
+		panic(r.iso.NewError(msg))
 	}
 	return r.load(id)
 }

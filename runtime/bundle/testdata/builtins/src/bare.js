@@ -1,0 +1,3 @@
+import EventEmitter from "events";
+
+export default { fetch() { return new Response(typeof EventEmitter); } };
