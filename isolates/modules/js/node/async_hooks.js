@@ -68,18 +68,19 @@ class AsyncLocalStorage {
 }
 
 class AsyncResource {
+  #frame;
   constructor(type, options) {
     if (typeof type !== "string") {
       const e = new TypeError(`The "type" argument must be of type string. Received ${type === null ? "null" : typeof type}`);
       e.code = "ERR_INVALID_ARG_TYPE";
       throw e;
     }
-    this._frame = getFrame();
+    this.#frame = getFrame();
     this._type = type;
   }
   runInAsyncScope(fn, thisArg, ...args) {
     checkFunction(fn, "fn");
-    return withFrame(this._frame, fn, thisArg, args);
+    return withFrame(this.#frame, fn, thisArg, args);
   }
   bind(fn, thisArg) {
     checkFunction(fn, "fn");
