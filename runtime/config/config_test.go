@@ -543,6 +543,7 @@ func TestWarnings(t *testing.T) {
 		config + `:12: "d1_databases" is not supported by edgerun and is ignored.`,
 		config + `:17: Unexpected fields found in dev field: "prot"`,
 		config + `:20: Unexpected fields found in edgerun field: "workers"`,
+		config + `:22: "durable_objects" is not supported by edgerun and is ignored. Durable Object bindings are not available: env.COUNTER (class Counter) will be undefined.`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

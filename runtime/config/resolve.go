@@ -738,6 +738,42 @@ func (r *resolver) unsupported() {
 	}
 	sort.Slice(found, func(i, j int) bool { return found[i].String() < found[j].String() })
 	for _, p := range found {
-		r.d.warnf(p, "%q is not supported by edgerun and is ignored.", p.String())
+		r.d.warnf(p, "%q is not supported by edgerun and is ignored.%s", p.String(), unsupportedBindings(p.leaf(), r.own[p.leaf()].v))
 	}
+}
+
+// unsupportedBindings names the env bindings an unsupported Durable Objects
+// or Workflows entry declares, which the worker will find undefined: the
+// classes themselves can be imported from cloudflare:workers and exported,
+// but edgerun does not run them.
+func unsupportedBindings(key string, v any) string {
+	var entries []any
+	what := ""
+	switch key {
+	case "durable_objects":
+		m, _ := v.(map[string]any)
+		entries, _ = m["bindings"].([]any)
+		what = "Durable Object"
+	case "workflows":
+		entries, _ = v.([]any)
+		what = "Workflow"
+	default:
+		return ""
+	}
+	var names []string
+	for _, e := range entries {
+		m, _ := e.(map[string]any)
+		name, _ := m["name"].(string)
+		if key == "workflows" {
+			name, _ = m["binding"].(string)
+		}
+		class, _ := m["class_name"].(string)
+		if name != "" {
+			names = append(names, fmt.Sprintf("env.%s (class %s)", name, class))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %s bindings are not available: %s will be undefined.", what, strings.Join(names, ", "))
 }

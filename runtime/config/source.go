@@ -27,6 +27,9 @@ func (p keyPath) index(i int) keyPath { return p.child("[" + strconv.Itoa(i) + "
 // (two keys) stay distinct.
 func (p keyPath) mapKey() string { return strings.Join(p, "\x1f") }
 
+// leaf is the last key of the path.
+func (p keyPath) leaf() string { return p[len(p)-1] }
+
 // String renders p for messages the way wrangler names fields:
 // env.staging.hyperdrive[0].id.
 func (p keyPath) String() string {
