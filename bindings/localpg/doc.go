@@ -18,6 +18,17 @@
 //     the pg_*_server_* roles, owner of the binding's database and of its public schema, so
 //     that migrations and the binding create and use tables there and nothing more.
 //
+// The server accepts TLS (ssl=on) as well as plain connections, so drivers asking for
+// sslmode=require connect. Start keeps a CA and a server certificate it signed in tls/
+// (ECDSA P-256, made with crypto/x509; the keys mode 0600), valid for localhost, 127.0.0.1
+// and ::1, and generates them when missing, unreadable or expiring within 30 days (the CA
+// lives 10 years, the server certificate 397 days; a CA that is still valid is kept, so
+// clients told to trust it keep working). CACertPEM and CACertFile hand the CA to clients
+// that verify the server (sslmode=verify-full, sslrootcert=). A data directory made before
+// TLS gets it at its next start; a server another, older edgerun process started keeps TLS
+// off until it restarts. ConnString itself says sslmode=disable: the binding's pool talks to
+// the server over loopback and needs no encryption.
+//
 // The server programs get a minimal environment (PATH, locale, TZ, HOME), not ours, which
 // holds the workers' secrets.
 //
@@ -40,6 +51,7 @@
 //	server.log    the server's stderr, appended across runs
 //	port          the TCP port kept across restarts
 //	passwords     the passwords of the two roles (JSON, mode 0600)
+//	tls/          ca.crt, ca.key, server.crt, server.key (keys mode 0600)
 //	initialized   written once initdb and our configuration finished
 //	.lock         serialises Start calls of several processes
 package localpg

@@ -72,6 +72,7 @@ type Server struct {
 	binDir   string
 	account  *account
 	creds    credentials
+	tls      *tlsFiles // set by Start (ensureTLS); nil makes startServer leave TLS off
 	log      *slog.Logger
 
 	// child is the postgres process Start launched; nil when Start reused a server that
@@ -128,6 +129,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if s.creds, err = s.loadCredentials(); err != nil {
 		return nil, err
 	}
+	tlsChanged, err := s.ensureTLS(time.Now())
+	if err != nil {
+		return nil, err
+	}
 	reused, err := s.adoptRunning(ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -147,6 +152,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err := s.ensureDatabase(ctx); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, err
+	}
+	if reused && tlsChanged {
+		// PostgreSQL reads its certificate files again on reload. A server another edgerun
+		// started without TLS keeps it off until it restarts.
+		if err := s.reloadConf(ctx); err != nil {
+			return nil, err
+		}
 	}
 	s.log.Info("local PostgreSQL ready", "url", redactedURL(s.ConnString()), "data_dir", dataDir,
 		"reused", reused, "bin_dir", s.binDir, "took", time.Since(began).Round(time.Millisecond))
@@ -432,6 +444,15 @@ func (s *Server) startServer(ctx context.Context, port int, timeout time.Duratio
 		"-c", "shared_buffers=16MB",
 		"-c", "log_line_prefix=%m [%p] ",
 	)
+	if s.tls != nil {
+		// Clients may ask for TLS (sslmode=require, verify-full with CACertPEM); plain
+		// connections keep working, as pg_hba.conf's host lines match both.
+		cmd.Args = append(cmd.Args,
+			"-c", "ssl=on",
+			"-c", "ssl_cert_file="+s.tls.serverCert,
+			"-c", "ssl_key_file="+s.tls.serverKey,
+		)
+	}
 	cmd.Dir = s.dataDir
 	cmd.Env = childEnv(s.account)
 	cmd.Stdout, cmd.Stderr = logFile, logFile

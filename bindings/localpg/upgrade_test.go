@@ -83,9 +83,10 @@ func TestUpgradeFromTrust(t *testing.T) {
 		name       string
 		stopLegacy bool
 		wantReused bool
+		wantTLS    bool // the server the older edgerun started keeps TLS off until it restarts
 	}{
-		{"stopped", true, false}, // the next edgerun dev after updating edgerun
-		{"running", false, true}, // an older edgerun process still serves the directory
+		{"stopped", true, false, true},  // the next edgerun dev after updating edgerun
+		{"running", false, true, false}, // an older edgerun process still serves the directory
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +107,9 @@ func TestUpgradeFromTrust(t *testing.T) {
 				t.Errorf("reused = %v, want %v", reused, tt.wantReused)
 			}
 			checkUpgraded(t, s)
+			if got := serverSSL(t, s); got != tt.wantTLS {
+				t.Errorf("server ssl = %v, want %v", got, tt.wantTLS)
+			}
 		})
 	}
 }

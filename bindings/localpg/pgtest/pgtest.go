@@ -240,3 +240,30 @@ func removeLeftovers(tempDir string) {
 		_ = os.RemoveAll(dir)
 	}
 }
+
+// CACertPEM returns the PEM certificate of the CA that signed the TLS certificate of the
+// server Start started, for clients that verify it (sslmode=verify-full, a TLS socket's
+// roots); the certificate is valid for localhost, 127.0.0.1 and ::1. It is nil when
+// EDGERUN_TEST_DATABASE_URL names the server, whose CA pgtest does not know.
+func CACertPEM(t testing.TB) []byte {
+	t.Helper()
+	_, server := start(t)
+	if server == nil {
+		return nil
+	}
+	return server.CACertPEM()
+}
+
+// WithSSLMode returns the URL connString with its sslmode parameter set to mode
+// ("require", "verify-full", …). The server pgtest starts accepts TLS and plain
+// connections alike; its URLs say sslmode=disable.
+func WithSSLMode(connString, mode string) (string, error) {
+	u, err := url.Parse(connString)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", errors.New("pgtest: WithSSLMode needs a postgres:// URL") // the text may hold a password
+	}
+	q := u.Query()
+	q.Set("sslmode", mode)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}

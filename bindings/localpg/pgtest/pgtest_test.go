@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -277,5 +278,41 @@ func TestRemoveLeftovers(t *testing.T) {
 		if kept := err == nil; kept != wantKept {
 			t.Errorf("%s: kept = %v, want %v", filepath.Base(d), kept, wantKept)
 		}
+	}
+}
+
+// TestTLSWithTheCA: a database's URL with sslmode=require runs over TLS, and verify-full
+// against CACertPEM (as the sockets layer will verify) connects.
+func TestTLSWithTheCA(t *testing.T) {
+	if os.Getenv(EnvDatabaseURL) != "" {
+		t.Skip("the server is not pgtest's: its TLS set-up is unknown")
+	}
+	dsn := NewDatabase(t)
+	require, err := WithSSLMode(dsn, "require")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := queryString(t, require, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"); got != "true" {
+		t.Errorf("sslmode=require: ssl = %s, want true", got)
+	}
+	full, err := WithSSLMode(dsn, "verify-full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := pgx.ParseConfig(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.TLSConfig.RootCAs = x509.NewCertPool()
+	if !cfg.TLSConfig.RootCAs.AppendCertsFromPEM(CACertPEM(t)) {
+		t.Fatal("CACertPEM holds no certificate")
+	}
+	conn, err := pgx.ConnectConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("verify-full with CACertPEM: %v", err)
+	}
+	conn.Close(context.Background())
+	if got := queryString(t, dsn, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"); got != "false" {
+		t.Errorf("sslmode=disable: ssl = %s, want false", got)
 	}
 }
