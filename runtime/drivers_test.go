@@ -22,6 +22,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	mathrand "math/rand/v2"
 	"net/url"
 	"os"
@@ -312,76 +313,83 @@ func TestDriverApps(t *testing.T) {
 		t.Run(app.name, func(t *testing.T) {
 			t.Parallel()
 			a, dsn := serveDriverApp(t, app.name, app.sslmode, nil)
-			seed := seedDatabase(t, dsn)
-			conn := connectDB(t, dsn)
-
-			for _, u := range seed.users[:2] {
-				code, body := a.call(t, "GET", fmt.Sprintf("/users/%d", u.ID), nil)
-				wantJSON(t, "GET /users/:id", code, body, 200, app.user(u))
-			}
-			code, body := a.call(t, "GET", "/users/999999", nil)
-			wantJSON(t, "GET /users/999999", code, body, 404, obj{"error": "no such user"})
-
-			picked := []seedUser{seed.users[1], seed.users[3], seed.users[4]}
-			var ids []string
-			for _, u := range picked {
-				ids = append(ids, strconv.Itoa(u.ID))
-			}
-			code, body = a.call(t, "GET", app.listPath+strings.Join(ids, ","), nil)
-			wantJSON(t, "list", code, body, 200, app.list(picked, len(seed.users)))
-
-			// A write: the row the database holds afterwards is the one answered.
-			tok := randomToken()
-			code, body = a.call(t, "POST", "/users", obj{"name": "new " + tok, "email": tok + "@example.org"})
-			var created seedUser
-			if err := conn.QueryRow(t.Context(), "SELECT id, name, email FROM users WHERE email = $1", tok+"@example.org").
-				Scan(&created.ID, &created.Name, &created.Email); err != nil {
-				t.Errorf("POST /users (%d %s): the row is not in the database: %v", code, body, err)
-			} else {
-				wantJSON(t, "POST /users", code, body, 201, app.created(created))
-			}
-			// The same email again violates the UNIQUE constraint: an error, not a second row.
-			code, body = a.call(t, "POST", "/users", obj{"name": "dup", "email": tok + "@example.org"})
-			if code != 500 || !strings.Contains(body, `"code":"23505"`) {
-				t.Errorf("duplicate POST /users: %d %s; want 500 with code 23505", code, body)
-			}
-			var n int
-			if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM users WHERE email = $1", tok+"@example.org").Scan(&n); err != nil || n != 1 {
-				t.Errorf("rows with the new email: %d, %v; want 1", n, err)
-			}
-
-			// A transfer that fits commits both updates.
-			amount := 1 + mathrand.IntN(seed.balances[1])
-			code, body = a.call(t, "POST", "/transfer", obj{"from": 1, "to": 2, "amount": amount})
-			after := dbBalances(t, conn)
-			wantBalances := map[int]int{1: seed.balances[1] - amount, 2: seed.balances[2] + amount}
-			if !reflect.DeepEqual(after, wantBalances) {
-				t.Errorf("balances after a committed transfer: %v, want %v", after, wantBalances)
-			}
-			wantJSON(t, "POST /transfer (commits)", code, body, 200, app.transferred(after))
-
-			// An overdraft: the credit ran first, the debit breaks the CHECK; both roll back.
-			code, body = a.call(t, "POST", "/transfer", obj{"from": 1, "to": 2, "amount": after[1] + 1})
-			wantJSON(t, "POST /transfer (overdraft)", code, body, 409,
-				obj{"committed": false, "code": "23514", "constraint": "accounts_balance_check"})
-			if got := dbBalances(t, conn); !reflect.DeepEqual(got, after) {
-				t.Errorf("balances after a rolled-back transfer: %v, want %v (unchanged)", got, after)
-			}
-
-			if app.ssl {
-				// The app's own session runs over TLS, with the protocol a TLS client of ours gets.
-				tlsDSN, _ := pgtest.WithSSLMode(dsn, "require")
-				var version string
-				if err := connectDB(t, tlsDSN).QueryRow(t.Context(), "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&version); err != nil {
-					t.Fatal(err)
-				}
-				code, body = a.call(t, "GET", "/ssl", nil)
-				wantJSON(t, "GET /ssl", code, body, 200, obj{"ssl": true, "version": version})
-			}
-			// Every client the app made was ended: no session of the app's role is left.
-			waitNoSessions(t, conn)
+			checkDBApp(t, app, a, dsn)
 		})
 	}
+}
+
+// checkDBApp runs the common routes of a database app served at a, whose database is dsn
+// (its schema made by testdata/apps/migrations, its rows by seedDatabase here).
+func checkDBApp(t *testing.T, app dbApp, a *testApp, dsn string) {
+	t.Helper()
+	seed := seedDatabase(t, dsn)
+	conn := connectDB(t, dsn)
+
+	for _, u := range seed.users[:2] {
+		code, body := a.call(t, "GET", fmt.Sprintf("/users/%d", u.ID), nil)
+		wantJSON(t, "GET /users/:id", code, body, 200, app.user(u))
+	}
+	code, body := a.call(t, "GET", "/users/999999", nil)
+	wantJSON(t, "GET /users/999999", code, body, 404, obj{"error": "no such user"})
+
+	picked := []seedUser{seed.users[1], seed.users[3], seed.users[4]}
+	var ids []string
+	for _, u := range picked {
+		ids = append(ids, strconv.Itoa(u.ID))
+	}
+	code, body = a.call(t, "GET", app.listPath+strings.Join(ids, ","), nil)
+	wantJSON(t, "list", code, body, 200, app.list(picked, len(seed.users)))
+
+	// A write: the row the database holds afterwards is the one answered.
+	tok := randomToken()
+	code, body = a.call(t, "POST", "/users", obj{"name": "new " + tok, "email": tok + "@example.org"})
+	var created seedUser
+	if err := conn.QueryRow(t.Context(), "SELECT id, name, email FROM users WHERE email = $1", tok+"@example.org").
+		Scan(&created.ID, &created.Name, &created.Email); err != nil {
+		t.Errorf("POST /users (%d %s): the row is not in the database: %v", code, body, err)
+	} else {
+		wantJSON(t, "POST /users", code, body, 201, app.created(created))
+	}
+	// The same email again violates the UNIQUE constraint: an error, not a second row.
+	code, body = a.call(t, "POST", "/users", obj{"name": "dup", "email": tok + "@example.org"})
+	if code != 500 || !strings.Contains(body, `"code":"23505"`) {
+		t.Errorf("duplicate POST /users: %d %s; want 500 with code 23505", code, body)
+	}
+	var n int
+	if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM users WHERE email = $1", tok+"@example.org").Scan(&n); err != nil || n != 1 {
+		t.Errorf("rows with the new email: %d, %v; want 1", n, err)
+	}
+
+	// A transfer that fits commits both updates.
+	amount := 1 + mathrand.IntN(seed.balances[1])
+	code, body = a.call(t, "POST", "/transfer", obj{"from": 1, "to": 2, "amount": amount})
+	after := dbBalances(t, conn)
+	wantBalances := map[int]int{1: seed.balances[1] - amount, 2: seed.balances[2] + amount}
+	if !reflect.DeepEqual(after, wantBalances) {
+		t.Errorf("balances after a committed transfer: %v, want %v", after, wantBalances)
+	}
+	wantJSON(t, "POST /transfer (commits)", code, body, 200, app.transferred(after))
+
+	// An overdraft: the credit ran first, the debit breaks the CHECK; both roll back.
+	code, body = a.call(t, "POST", "/transfer", obj{"from": 1, "to": 2, "amount": after[1] + 1})
+	wantJSON(t, "POST /transfer (overdraft)", code, body, 409,
+		obj{"committed": false, "code": "23514", "constraint": "accounts_balance_check"})
+	if got := dbBalances(t, conn); !reflect.DeepEqual(got, after) {
+		t.Errorf("balances after a rolled-back transfer: %v, want %v (unchanged)", got, after)
+	}
+
+	if app.ssl {
+		// The app's own session runs over TLS, with the protocol a TLS client of ours gets.
+		tlsDSN, _ := pgtest.WithSSLMode(dsn, "require")
+		var version string
+		if err := connectDB(t, tlsDSN).QueryRow(t.Context(), "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&version); err != nil {
+			t.Fatal(err)
+		}
+		code, body = a.call(t, "GET", "/ssl", nil)
+		wantJSON(t, "GET /ssl", code, body, 200, obj{"ssl": true, "version": version})
+	}
+	// Every client the app made was ended: no session of the app's role is left.
+	waitNoSessions(t, conn)
 }
 
 // waitNoSessions waits until no session of the database is left inside a transaction: a
@@ -413,7 +421,12 @@ func waitNoSessions(t *testing.T, conn *pgx.Conn) {
 func TestDriverAppHono(t *testing.T) {
 	greeting := "hi " + randomToken()
 	a, _ := serveDriverAppNoDB(t, "hono", map[string]string{"GREETING": greeting})
+	checkHono(t, a, greeting)
+}
 
+// checkHono checks the hono app served at a with GREETING = greeting.
+func checkHono(t *testing.T, a *testApp, greeting string) {
+	t.Helper()
 	code, body := a.call(t, "GET", "/", nil)
 	if code != 200 || body != greeting+"!" {
 		t.Errorf("GET /: %d %q, want 200 %q", code, body, greeting+"!")
@@ -447,6 +460,11 @@ func serveDriverAppNoDB(t *testing.T, app string, vars map[string]string) (*test
 // pipelines, each answer recomputed here from the request's input.
 func TestDriverAppNodeCompat(t *testing.T) {
 	a, _ := serveDriverAppNoDB(t, "nodecompat", nil)
+	checkNodeCompat(t, a)
+}
+
+func checkNodeCompat(t *testing.T, a *testApp) {
+	t.Helper()
 	s := "héllo " + randomToken() + " wörld €"
 	b := []byte(s)
 
@@ -474,18 +492,40 @@ func TestDriverAppNodeCompat(t *testing.T) {
 		})
 	}
 
-	// Concurrent requests interleave in one isolate: each keeps its own store.
+	// Concurrent requests interleave in one isolate: each keeps its own store. (The
+	// requests run on goroutines, which may not call t.Fatal; the answers are checked after.)
+	type answer struct {
+		id, body string
+		code     int
+		err      error
+	}
+	answers := make([]answer, 20)
 	var wg sync.WaitGroup
-	for range 20 {
+	for i := range answers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			id := randomToken()
-			code, body := a.call(t, "GET", "/als?id="+id, nil)
-			wantJSON(t, "/als", code, body, 200, obj{"atStart": id, "afterTimeout": id, "afterAwait": id, "inTimer": id, "outside": nil})
+			ans := answer{id: randomToken()}
+			resp, err := client.Get(a.base + "/als?id=" + ans.id)
+			if err == nil {
+				var b []byte
+				b, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				ans.code, ans.body = resp.StatusCode, string(b)
+			}
+			ans.err = err
+			answers[i] = ans
 		}()
 	}
 	wg.Wait()
+	for _, ans := range answers {
+		if ans.err != nil {
+			t.Errorf("/als: %v", ans.err)
+			continue
+		}
+		id := ans.id
+		wantJSON(t, "/als", ans.code, ans.body, 200, obj{"atStart": id, "afterTimeout": id, "afterAwait": id, "inTimer": id, "outside": nil})
+	}
 
 	key := randomToken()
 	sum := sha256.Sum256(b)
