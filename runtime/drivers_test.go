@@ -72,13 +72,15 @@ func loadDriverApp(t *testing.T, app, dsn string) *config.Config {
 	return cfg
 }
 
-// trustDatabaseCA is where the test PostgreSQL's CA (pgtest.CACertPEM) is to be handed to
-// edgerun's sockets: workerd's sockets verify a server's certificate against the system's
-// roots, the drivers ask for TLS with sslmode=require (pg, through pg-connection-string,
-// treats require as verify-full), and the test server's certificate is signed by a CA of
-// its own. The sockets layer does not exist yet, so there is nowhere to put it; wire it
-// here when it does (the managed server's CA is localpg.Server.CACertPEM).
-func trustDatabaseCA(caPEM []byte) func(*config.Config) {
+// driverAppConfig adjusts a driver app's configuration for the test: no admin listener
+// (several apps run at once), and the place where the test PostgreSQL's CA
+// (pgtest.CACertPEM) is to be handed to edgerun's sockets. workerd's sockets verify a
+// server's certificate against the system's roots, the drivers ask for TLS with
+// sslmode=require (pg, through pg-connection-string, treats require as verify-full), and the
+// test server's certificate is signed by a CA of its own. The sockets layer does not exist
+// yet, so there is nowhere to put it; wire it here when it does (the managed server's CA is
+// localpg.Server.CACertPEM). Until then the sslmode=require apps fail at the TLS handshake.
+func driverAppConfig(caPEM []byte) func(*config.Config) {
 	return func(cfg *config.Config) {
 		cfg.Edgerun.Admin = "" // several apps at once: no admin listener on a fixed port
 		_ = caPEM
@@ -99,7 +101,7 @@ func serveDriverApp(t *testing.T, app, sslmode string, vars map[string]string) (
 			t.Fatal(err)
 		}
 	}
-	return startAppWith(t, driverAppOptions(app, dsn, vars), true, trustDatabaseCA(pgtest.CACertPEM(t))), plain
+	return startAppWith(t, driverAppOptions(app, dsn, vars), true, driverAppConfig(pgtest.CACertPEM(t))), plain
 }
 
 type seedUser struct {
@@ -453,7 +455,7 @@ func checkHono(t *testing.T, a *testApp, greeting string) {
 func serveDriverAppNoDB(t *testing.T, app string, vars map[string]string) (*testApp, string) {
 	t.Helper()
 	requireDriverApps(t)
-	return startAppWith(t, driverAppOptions(app, "", vars), true, trustDatabaseCA(nil)), ""
+	return startAppWith(t, driverAppOptions(app, "", vars), true, driverAppConfig(nil)), ""
 }
 
 // TestDriverAppNodeCompat: Buffer, EventEmitter, AsyncLocalStorage, node:crypto and stream
