@@ -408,10 +408,9 @@ var sandboxGlobals = []string{
 	"AbortController", "AbortSignal", "Blob", "DOMException", "Event", "EventTarget", "File", "FormData",
 	"Headers", "ReadableStream", "Request", "Response", "TextDecoder", "TextEncoder", "URL", "URLSearchParams",
 	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "TextEncoderStream", "TextDecoderStream",
-	"caches", "Cache", "CacheStorage",
+	"caches", "Cache", "CacheStorage", "Performance", "performance",
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
 	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
-	// The bundle's own variable (runtime/bundle), emptied once the handler is found.
 }
 
 func TestSandboxExposesOnlyWebAPIs(t *testing.T) {

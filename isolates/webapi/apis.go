@@ -14,6 +14,7 @@ var webAPIs = []webAPI{
 	{"dom-exception.js", nil},
 	{"events.js", nil},
 	{"abort.js", nil},
+	{"performance.js", nil},
 	{"encoding.js", (*Worker).encodingNatives},
 	{"crypto.js", (*Worker).cryptoNatives},
 	{"console.js", (*Worker).consoleNatives},
