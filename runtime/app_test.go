@@ -53,7 +53,7 @@ func startApp(t *testing.T, dir string, vars map[string]string) *testApp {
 
 // startAppWith loads opts, lets edit adjust the configuration (limits, pool
 // size) before the app opens, and serves it on a free loopback port.
-func startAppWith(t *testing.T, opts config.Options, logRequests bool, edit func(cfg *config.Config)) *testApp {
+func startAppWith(t testing.TB, opts config.Options, logRequests bool, edit func(cfg *config.Config)) *testApp {
 	t.Helper()
 	cfg, _, err := config.Load(opts)
 	if err != nil {
