@@ -21,6 +21,7 @@ import (
 var builtins = []builtin{
 	{id: "cloudflare:workers", natives: nil},
 	{id: "node:async_hooks", natives: asyncHooksNatives},
+	{id: "node:buffer", natives: bufferNatives},
 }
 
 // builtin is one entry of builtins (or a stub).
@@ -185,6 +186,9 @@ func Install(iso *isolates.Isolate, opts Options) (*Registry, error) {
 		return r.Require(c.Argument(0).String())
 	})
 	r.internal = r.internals()
+	if err := r.installGlobals(); err != nil {
+		return nil, fmt.Errorf("modules: %w", err)
+	}
 	return r, nil
 }
 
