@@ -22,6 +22,11 @@ var builtins = []builtin{
 	{id: "cloudflare:workers", natives: nil},
 	{id: "node:async_hooks", natives: asyncHooksNatives},
 	{id: "node:buffer", natives: bufferNatives},
+	{id: "node:string_decoder", natives: errorNatives},
+	{id: "node:util", natives: utilNatives},
+	{id: "node:util/types", natives: typesNatives},
+	{id: "node:assert", natives: errorNatives},
+	{id: "node:assert/strict", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).

@@ -1,7 +1,7 @@
 // node:buffer: Buffer's encodings, reads and writes, searches and errors.
 import { Buffer, SlowBuffer, transcode, isUtf8, isAscii, kMaxLength, constants, INSPECT_MAX_BYTES, atob, btoa, Blob } from "node:buffer";
 import bufferDefault from "node:buffer";
-const util = { inspect: (b) => b[Symbol.for("nodejs.util.inspect.custom")]() };
+import * as util from "node:util";
 
 const hex = (b) => Buffer.from(b).toString("hex");
 const all = (f) => {
