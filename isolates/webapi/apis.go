@@ -16,6 +16,8 @@ var webAPIs = []webAPI{
 	{"abort.js", nil},
 	{"performance.js", nil},
 	{"encoding.js", (*Worker).encodingNatives},
+	{"crypto-key.js", nil},
+	{"crypto-subtle.js", (*Worker).subtleNatives},
 	{"crypto.js", (*Worker).cryptoNatives},
 	{"console.js", (*Worker).consoleNatives},
 	{"microtask.js", nil},

@@ -2,38 +2,18 @@ package webapi
 
 import (
 	"crypto/rand"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
-	"hash"
 
 	"github.com/dop251/goja"
 )
 
-// cryptoNatives are crypto.js's: randomness and digests.
+// cryptoNatives are crypto.js's: randomness (crypto-subtle.js fills
+// generated keys with fillRandom too).
 func (w *Worker) cryptoNatives(set nativeSet) {
 	vm := w.vm
 	set("randomUUID", func(goja.FunctionCall) goja.Value { return vm.ToValue(randomUUID()) })
 	set("fillRandom", func(c goja.FunctionCall) goja.Value {
 		_, _ = rand.Read(w.bytesArg(c.Argument(0)))
 		return goja.Undefined()
-	})
-	set("digest", func(c goja.FunctionCall) goja.Value {
-		var h hash.Hash
-		switch c.Argument(0).String() {
-		case "SHA-1":
-			h = sha1.New()
-		case "SHA-256":
-			h = sha256.New()
-		case "SHA-384":
-			h = sha512.New384()
-		case "SHA-512":
-			h = sha512.New()
-		default:
-			panic(w.domException("Unrecognized name.", "NotSupportedError"))
-		}
-		h.Write(w.bytesArg(c.Argument(1)))
-		return w.newUint8Array(h.Sum(nil))
 	})
 }
 

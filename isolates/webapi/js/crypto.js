@@ -1,4 +1,4 @@
-// crypto: randomUUID, getRandomValues, subtle.digest.
+// crypto: randomUUID, getRandomValues, and subtle (crypto-subtle.js).
 // Natives: crypto.go.
 
 const crypto = {
@@ -11,11 +11,6 @@ const crypto = {
     native.fillRandom(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
     return arr;
   },
-  subtle: {
-    async digest(algorithm, data) {
-      const name = typeof algorithm === "string" ? algorithm : algorithm && algorithm.name;
-      return native.digest(String(name).toUpperCase(), toBytes(data, "digest")).buffer;
-    },
-  },
+  subtle,
 };
 define("crypto", crypto);
