@@ -27,6 +27,7 @@ var builtins = []builtin{
 	{id: "node:util/types", natives: typesNatives},
 	{id: "node:assert", natives: errorNatives},
 	{id: "node:assert/strict", natives: nil},
+	{id: "node:crypto", natives: cryptoNatives},
 }
 
 // builtin is one entry of builtins (or a stub).

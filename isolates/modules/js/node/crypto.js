@@ -1,0 +1,377 @@
+// node:crypto: hashes, HMACs, randomness, the key derivations (pbkdf2,
+// scrypt, hkdf), timingSafeEqual, secret KeyObjects, and Web Crypto
+// (webcrypto, subtle, getRandomValues are globalThis.crypto's, as in
+// workerd). Node's argument checks and error codes; the work is Go's
+// (node_crypto.go). Results are Buffers.
+"use strict";
+
+const { Buffer } = require("node:buffer");
+
+const E = {
+  argType: (name, expected, value) => native.argTypeError(name, expected, value),
+  range: (name, range, value) => native.outOfRange(name, range, value),
+  coded: (kind, code, msg) => native.codedError(kind, code, msg),
+  finalized: () => native.codedError("Error", "ERR_CRYPTO_HASH_FINALIZED", "Digest already called"),
+  digest: (d) => native.codedError("TypeError", "ERR_CRYPTO_INVALID_DIGEST", "Invalid digest: " + d),
+};
+const kBinaryLike = "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView";
+const kMaxInt32 = 2147483647;
+const kMaxPbkdf2Iterations = 100000;
+
+// Taken when the module loads: a script replacing globalThis.crypto later
+// does not change node:crypto.
+const webcrypto = globalThis.crypto;
+
+const toBuffer = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.length);
+
+function isBytes(v) {
+  return v instanceof ArrayBuffer || ArrayBuffer.isView(v);
+}
+
+// view is a Uint8Array over v's bytes (an ArrayBuffer or any view).
+function view(v) {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+// binaryLike is a string (in encoding, utf8 for an unknown one, as Node's
+// hash update falls back) or bytes as a Uint8Array; anything else is
+// ERR_INVALID_ARG_TYPE naming name.
+function binaryLike(v, name, encoding, expected = kBinaryLike) {
+  if (typeof v === "string") return Buffer.from(v, Buffer.isEncoding(encoding) ? encoding : "utf8");
+  if (isBytes(v)) return view(v);
+  if (v instanceof KeyObject && v.type === "secret") return view(v.export());
+  throw E.argType(name, expected, v);
+}
+
+function validateString(v, name) {
+  if (typeof v !== "string") throw E.argType(name, "of type string", v);
+}
+
+function validateFunction(v, name) {
+  if (typeof v !== "function") throw E.argType(name, "of type function", v);
+}
+
+function validateInt32(v, name, min = -2147483648, max = kMaxInt32) {
+  if (typeof v !== "number") throw E.argType(name, "of type number", v);
+  if (!Number.isInteger(v)) throw E.range(name, "an integer", v);
+  if (v < min || v > max) throw E.range(name, `>= ${min} && <= ${max}`, v);
+}
+
+function encodeOutput(buf, encoding) {
+  return encoding !== undefined && encoding !== "buffer" && Buffer.isEncoding(encoding) ? buf.toString(encoding) : buf;
+}
+
+// Callbacks run after the call returns, as Node's do.
+function later(callback, ...args) {
+  queueMicrotask(() => callback(...args));
+}
+
+class Hash {
+  #state;
+  #done;
+  constructor(algorithm, options, state) {
+    if (state === undefined) {
+      validateString(algorithm, "algorithm");
+      state = native.hashNew(algorithm);
+      if (state === null) throw new Error("Digest method not supported");
+    }
+    this.#state = state;
+    this.#done = false;
+  }
+  update(data, inputEncoding) {
+    if (this.#done) throw E.finalized();
+    const bytes = binaryLike(data, "data", inputEncoding, "of type string or an instance of Buffer, TypedArray, or DataView");
+    native.hashUpdate(this.#state, bytes);
+    return this;
+  }
+  digest(outputEncoding) {
+    if (this.#done) throw E.finalized();
+    this.#done = true;
+    return encodeOutput(toBuffer(native.hashDigest(this.#state)), outputEncoding);
+  }
+  copy(options) {
+    if (this.#done) throw E.finalized();
+    return new Hash(undefined, options, native.hashCopy(this.#state));
+  }
+}
+
+class Hmac {
+  #state;
+  #done;
+  constructor(hmac, key, options) {
+    validateString(hmac, "hmac");
+    const k = binaryLike(key, "key", options && options.encoding,
+      "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey");
+    this.#state = native.hmacNew(hmac, k);
+    if (this.#state === null) throw E.digest(hmac);
+    this.#done = false;
+  }
+  update(data, inputEncoding) {
+    if (this.#done) throw E.finalized();
+    native.hashUpdate(this.#state, binaryLike(data, "data", inputEncoding, "of type string or an instance of Buffer, TypedArray, or DataView"));
+    return this;
+  }
+  // A second digest is empty, as Node's is.
+  digest(outputEncoding) {
+    const out = this.#done ? Buffer.alloc(0) : toBuffer(native.hashDigest(this.#state));
+    this.#done = true;
+    return encodeOutput(out, outputEncoding);
+  }
+}
+
+function createHash(algorithm, options) {
+  return new Hash(algorithm, options);
+}
+
+function createHmac(hmac, key, options) {
+  return new Hmac(hmac, key, options);
+}
+
+function getHashes() {
+  return ["RSA-MD5", "RSA-SHA1", "RSA-SHA224", "RSA-SHA256", "RSA-SHA384", "RSA-SHA512", "md5", "sha1", "sha224", "sha256",
+    "sha3-224", "sha3-256", "sha3-384", "sha3-512", "sha384", "sha512", "sha512-224", "sha512-256"];
+}
+
+function validateSize(size, name, max) {
+  if (typeof size !== "number") throw E.argType(name, "of type number", size);
+  if (!(size >= 0 && size <= max)) throw E.range(name, `>= 0 && <= ${max}`, size);
+}
+
+function randomBytes(size, callback) {
+  validateSize(size, "size", kMaxInt32);
+  if (callback !== undefined) validateFunction(callback, "callback");
+  const buf = Buffer.alloc(size);
+  native.fillRandom(buf);
+  if (callback === undefined) return buf;
+  later(callback, null, buf);
+}
+
+function randomFillSync(buf, offset = 0, size) {
+  if (!isBytes(buf)) throw E.argType("buf", "an instance of ArrayBuffer or ArrayBufferView", buf);
+  const el = buf.BYTES_PER_ELEMENT || 1;
+  const total = buf.byteLength;
+  validateSize(offset, "offset", kMaxInt32);
+  offset *= el;
+  if (offset > total) throw E.range("offset", `>= 0 && <= ${total}`, offset);
+  if (size === undefined) size = total - offset;
+  else {
+    validateSize(size, "size", kMaxInt32);
+    size *= el;
+  }
+  if (offset + size > total) throw E.range("size + offset", `<= ${total}`, size + offset);
+  const bytes = view(buf);
+  native.fillRandom(bytes.subarray(offset, offset + size));
+  return buf;
+}
+
+function randomFill(buf, offset, size, callback) {
+  if (typeof offset === "function") [callback, offset, size] = [offset, 0, undefined];
+  else if (typeof size === "function") [callback, size] = [size, undefined];
+  validateFunction(callback, "callback");
+  randomFillSync(buf, offset, size);
+  later(callback, null, buf);
+}
+
+const kRandMax = 2 ** 48 - 1;
+
+function randomInt(min, max, callback) {
+  const minNotGiven = max === undefined || typeof max === "function";
+  if (minNotGiven) [callback, max, min] = [max, min, 0];
+  if (callback !== undefined) validateFunction(callback, "callback");
+  if (!Number.isSafeInteger(min)) throw E.argType("min", "a safe integer", min);
+  if (!Number.isSafeInteger(max)) throw E.argType("max", "a safe integer", max);
+  if (max <= min) throw E.range("max", `greater than the value of "min" (${min})`, max);
+  const range = max - min;
+  if (range > kRandMax) throw E.range(minNotGiven ? "max" : "max - min", `<= ${kRandMax}`, range);
+  // Rejection sampling over 48 random bits, so every value is as likely.
+  const limit = 2 ** 48 - (2 ** 48 % range);
+  const six = new Uint8Array(6);
+  let x;
+  do {
+    native.fillRandom(six);
+    x = six.reduce((a, b) => a * 256 + b, 0);
+  } while (x >= limit);
+  const n = min + (x % range);
+  if (callback === undefined) return n;
+  later(callback, null, n);
+}
+
+function randomUUID(options) {
+  if (options !== undefined && (options === null || typeof options !== "object")) throw E.argType("options", "of type object", options);
+  return webcrypto.randomUUID();
+}
+
+function timingSafeEqual(buf1, buf2) {
+  const expected = "an instance of ArrayBuffer, Buffer, TypedArray, or DataView";
+  if (!isBytes(buf1)) throw E.argType("buf1", expected, buf1);
+  if (!isBytes(buf2)) throw E.argType("buf2", expected, buf2);
+  if (buf1.byteLength !== buf2.byteLength)
+    throw E.coded("RangeError", "ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH", "Input buffers must have the same byte length");
+  return native.timingSafeEqual(view(buf1), view(buf2));
+}
+
+function pbkdf2Args(password, salt, iterations, keylen, digest) {
+  const pw = binaryLike(password, "password");
+  const s = binaryLike(salt, "salt");
+  validateInt32(iterations, "iterations", 1);
+  validateInt32(keylen, "keylen", 0);
+  validateString(digest, "digest");
+  if (native.hashSize(digest) === null) throw E.digest(digest);
+  // Workers' limit (as crypto.subtle's): Go cannot be interrupted by the
+  // CPU limit mid-derivation, so the work is bounded before it starts.
+  if (iterations > kMaxPbkdf2Iterations)
+    throw new DOMException(`Pbkdf2 failed: iteration counts above ${kMaxPbkdf2Iterations} are not supported (requested ${iterations}).`, "NotSupportedError");
+  return [pw, s, iterations, keylen, digest];
+}
+
+function pbkdf2Sync(password, salt, iterations, keylen, digest) {
+  return toBuffer(native.pbkdf2(...pbkdf2Args(password, salt, iterations, keylen, digest), false));
+}
+
+function pbkdf2(password, salt, iterations, keylen, digest, callback) {
+  if (typeof digest === "function") [callback, digest] = [digest, undefined];
+  validateFunction(callback, "callback");
+  const args = pbkdf2Args(password, salt, iterations, keylen, digest);
+  settle(native.pbkdf2(...args, true), callback, toBuffer);
+}
+
+// settle hands a promise's outcome to a Node-style callback.
+function settle(promise, callback, map) {
+  promise.then((v) => callback(null, map(v)), (e) => callback(e));
+}
+
+// scryptMaxMem bounds what a script may let scrypt allocate (128·N·r
+// bytes), whatever maxmem it passes: the memory is Go's, not charged to
+// the isolate.
+const scryptMaxMem = 128 * 1024 * 1024;
+
+function scryptArgs(password, salt, keylen, options) {
+  const pw = binaryLike(password, "password");
+  const s = binaryLike(salt, "salt");
+  validateInt32(keylen, "keylen", 0);
+  const o = options || {};
+  const pick = (a, b, dflt) => (o[a] !== undefined ? o[a] : o[b] !== undefined ? o[b] : dflt);
+  const N = pick("N", "cost", 16384), r = pick("r", "blockSize", 8), p = pick("p", "parallelization", 1);
+  const maxmem = o.maxmem !== undefined ? o.maxmem : 32 * 1024 * 1024;
+  for (const [v, name] of [[N, "N"], [r, "r"], [p, "p"]]) {
+    if (typeof v !== "number") throw E.argType(name, "of type number", v);
+  }
+  const bad = (why) => E.coded("RangeError", "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", "Invalid scrypt params" + (why ? ": " + why : ""));
+  if (!Number.isInteger(N) || N < 2 || (N & (N - 1)) !== 0 || !Number.isInteger(r) || r < 1 || !Number.isInteger(p) || p < 1 || r * p >= 2 ** 30)
+    throw bad();
+  if (128 * N * r > Math.min(maxmem, scryptMaxMem)) throw bad("memory limit exceeded");
+  return [pw, s, keylen, N, r, p];
+}
+
+function scryptSync(password, salt, keylen, options) {
+  return toBuffer(native.scrypt(...scryptArgs(password, salt, keylen, options), false));
+}
+
+function scrypt(password, salt, keylen, options, callback) {
+  if (typeof options === "function") [callback, options] = [options, undefined];
+  validateFunction(callback, "callback");
+  settle(native.scrypt(...scryptArgs(password, salt, keylen, options), true), callback, toBuffer);
+}
+
+function hkdfArgs(digest, ikm, salt, info, keylen) {
+  validateString(digest, "digest");
+  const key = binaryLike(ikm, "ikm", undefined, "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, or KeyObject");
+  const s = binaryLike(salt, "salt");
+  const i = binaryLike(info, "info");
+  validateInt32(keylen, "length", 0);
+  const size = native.hashSize(digest);
+  if (size === null) throw E.digest(digest);
+  if (i.length > 1024) throw E.range("info", "must not contain more than 1024 bytes", i.length);
+  if (keylen > 255 * size) throw E.coded("RangeError", "ERR_CRYPTO_INVALID_KEYLEN", "Invalid key length");
+  return [digest, key, s, i, keylen];
+}
+
+// hkdf's result is an ArrayBuffer, not a Buffer, as Node has it.
+function hkdfSync(digest, ikm, salt, info, keylen) {
+  return native.hkdf(...hkdfArgs(digest, ikm, salt, info, keylen), false).buffer;
+}
+
+function hkdf(digest, ikm, salt, info, keylen, callback) {
+  validateFunction(callback, "callback");
+  settle(native.hkdf(...hkdfArgs(digest, ikm, salt, info, keylen), true), callback, (u8) => u8.buffer);
+}
+
+// KeyObject: secret keys (createSecretKey). Key pairs are left to
+// crypto.subtle for now.
+class KeyObject {
+  #bytes;
+  constructor(type, bytes) {
+    if (type !== "secret") throw E.coded("TypeError", "ERR_INVALID_ARG_VALUE", `The argument 'type' is invalid. Received '${type}'`);
+    this.#bytes = Buffer.from(bytes);
+  }
+  get type() {
+    return "secret";
+  }
+  get symmetricKeySize() {
+    return this.#bytes.length;
+  }
+  get asymmetricKeyType() {
+    return undefined;
+  }
+  export(options) {
+    if (options && options.format === "jwk") return { kty: "oct", k: this.#bytes.toString("base64url") };
+    return Buffer.from(this.#bytes);
+  }
+  equals(other) {
+    if (!(other instanceof KeyObject)) throw E.argType("otherKeyObject", "an instance of KeyObject", other);
+    const b = other.export();
+    return b.length === this.#bytes.length && native.timingSafeEqual(this.#bytes, b);
+  }
+}
+Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: "KeyObject", configurable: true });
+
+function createSecretKey(key, encoding) {
+  const bytes = binaryLike(key, "key", encoding, "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView");
+  return new KeyObject("secret", bytes);
+}
+
+const constants = {
+  OPENSSL_VERSION_NUMBER: 0x30000000, SSL_OP_ALL: 2147485776, SSL_OP_NO_SSLv2: 0, SSL_OP_NO_SSLv3: 33554432,
+  SSL_OP_NO_TLSv1: 67108864, SSL_OP_NO_TLSv1_1: 268435456, SSL_OP_NO_TLSv1_2: 134217728,
+  RSA_PKCS1_PADDING: 1, RSA_NO_PADDING: 3, RSA_PKCS1_OAEP_PADDING: 4, RSA_X931_PADDING: 5, RSA_PKCS1_PSS_PADDING: 6,
+  RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_MAX_SIGN: -2, RSA_PSS_SALTLEN_AUTO: -2,
+  TLS1_VERSION: 769, TLS1_1_VERSION: 770, TLS1_2_VERSION: 771, TLS1_3_VERSION: 772,
+  POINT_CONVERSION_COMPRESSED: 2, POINT_CONVERSION_UNCOMPRESSED: 4, POINT_CONVERSION_HYBRID: 6,
+};
+
+module.exports = {
+  createHash,
+  createHmac,
+  Hash,
+  Hmac,
+  getHashes,
+  getCiphers: () => [],
+  getCurves: () => ["prime256v1", "secp384r1", "secp521r1"],
+  randomBytes,
+  pseudoRandomBytes: randomBytes,
+  prng: randomBytes,
+  rng: randomBytes,
+  randomFillSync,
+  randomFill,
+  randomInt,
+  randomUUID,
+  getRandomValues: (array) => webcrypto.getRandomValues(array),
+  timingSafeEqual,
+  pbkdf2,
+  pbkdf2Sync,
+  scrypt,
+  scryptSync,
+  hkdf,
+  hkdfSync,
+  KeyObject,
+  createSecretKey,
+  webcrypto,
+  subtle: webcrypto.subtle,
+  constants,
+  getFips: () => 0,
+  setFips() {
+    throw E.coded("Error", "ERR_CRYPTO_FIPS_FORCED", "Cannot set FIPS mode in a non-FIPS build.");
+  },
+};
