@@ -5,7 +5,7 @@
 // timingSafeEqual. Here: algorithm normalization, key bookkeeping (type,
 // usages, extractability, JWK) and the errors; the cryptography itself is
 // Go's (natives: crypto_subtle.go for secret keys and digests,
-// crypto_keypair.go for key pairs).
+// crypto_keypair.go and crypto_jwk.go for key pairs).
 
 const kUsages = ["encrypt", "decrypt", "sign", "verify", "deriveKey", "deriveBits", "wrapKey", "unwrapKey"];
 const kFormats = ["raw", "pkcs8", "spki", "jwk"];
