@@ -408,7 +408,7 @@ var sandboxGlobals = []string{
 	"AbortController", "AbortSignal", "Blob", "DOMException", "Event", "EventTarget", "File", "FormData",
 	"Headers", "ReadableStream", "Request", "Response", "TextDecoder", "TextEncoder", "URL", "URLSearchParams",
 	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "TextEncoderStream", "TextDecoderStream",
-	"caches", "Cache", "CacheStorage", "Performance", "performance",
+	"caches", "Cache", "CacheStorage", "Performance", "performance", "CryptoKey", "SubtleCrypto",
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
 	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
 }
