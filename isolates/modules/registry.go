@@ -28,6 +28,9 @@ var builtins = []builtin{
 	{id: "node:assert", natives: errorNatives},
 	{id: "node:assert/strict", natives: nil},
 	{id: "node:crypto", natives: cryptoNatives},
+	{id: "node:path", natives: nil},
+	{id: "node:path/posix", natives: nil},
+	{id: "node:path/win32", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).
