@@ -31,6 +31,8 @@ var builtins = []builtin{
 	{id: "node:path", natives: nil},
 	{id: "node:path/posix", natives: nil},
 	{id: "node:path/win32", natives: nil},
+	{id: "node:punycode", natives: nil},
+	{id: "node:querystring", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).

@@ -42,7 +42,6 @@ var stubs = map[string][]string{
 		"machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type",
 		"uptime", "userInfo", "version"},
 	"node:perf_hooks":        {"createHistogram", "monitorEventLoopDelay"},
-	"node:punycode":          {"decode", "encode", "toASCII", "toUnicode"},
 	"node:readline":          {"Interface", "clearLine", "clearScreenDown", "createInterface", "cursorTo", "emitKeypressEvents", "moveCursor"},
 	"node:readline/promises": {"Interface", "Readline", "createInterface"},
 	"node:repl":              {"REPLServer", "start"},
