@@ -31,6 +31,7 @@ var builtins = []builtin{
 	{id: "node:path", natives: nil},
 	{id: "node:path/posix", natives: nil},
 	{id: "node:path/win32", natives: nil},
+	{id: "node:process", natives: nil},
 	{id: "node:punycode", natives: nil},
 	{id: "node:querystring", natives: nil},
 }
