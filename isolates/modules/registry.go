@@ -34,6 +34,8 @@ var builtins = []builtin{
 	{id: "node:process", natives: nil},
 	{id: "node:punycode", natives: nil},
 	{id: "node:querystring", natives: nil},
+	{id: "node:timers", natives: nil},
+	{id: "node:timers/promises", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).
