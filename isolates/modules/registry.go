@@ -28,6 +28,7 @@ var builtins = []builtin{
 	{id: "node:assert", natives: errorNatives},
 	{id: "node:assert/strict", natives: nil},
 	{id: "node:crypto", natives: cryptoNatives},
+	{id: "node:diagnostics_channel", natives: nil},
 	{id: "node:path", natives: nil},
 	{id: "node:path/posix", natives: nil},
 	{id: "node:path/win32", natives: nil},
