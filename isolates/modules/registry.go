@@ -37,6 +37,7 @@ var builtins = []builtin{
 	{id: "node:querystring", natives: nil},
 	{id: "node:timers", natives: nil},
 	{id: "node:timers/promises", natives: nil},
+	{id: "node:url", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).
