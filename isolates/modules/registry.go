@@ -38,6 +38,7 @@ var builtins = []builtin{
 	{id: "node:timers", natives: nil},
 	{id: "node:timers/promises", natives: nil},
 	{id: "node:url", natives: nil},
+	{id: "node:events", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).
