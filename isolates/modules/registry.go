@@ -39,6 +39,10 @@ var builtins = []builtin{
 	{id: "node:timers/promises", natives: nil},
 	{id: "node:url", natives: nil},
 	{id: "node:events", natives: nil},
+	{id: "node:stream", natives: nil},
+	{id: "node:stream/consumers", natives: nil},
+	{id: "node:stream/promises", natives: nil},
+	{id: "node:stream/web", natives: nil},
 }
 
 // builtin is one entry of builtins (or a stub).
