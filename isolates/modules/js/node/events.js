@@ -22,7 +22,7 @@ function nodeError(Base, code, message) {
 // describe is the "Received ..." tail of Node's ERR_INVALID_ARG_TYPE.
 function describe(v) {
   if (v == null) return " Received " + v;
-  if (typeof v === "function") return " Received function " + (v.name || "<anonymous>");
+  if (typeof v === "function") return " Received function " + v.name;
   if (typeof v === "object") {
     if (v.constructor && v.constructor.name) return " Received an instance of " + v.constructor.name;
     return " Received " + internal.inspect(v);

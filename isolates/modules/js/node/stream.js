@@ -9,9 +9,8 @@
 // interleaved with other promise callbacks. Event order within a stream is
 // the same as Node's.
 //
-// Non-objectMode chunks are Buffers when node:buffer is there, Uint8Arrays
-// otherwise; setEncoding uses node:string_decoder when it is there, and a
-// small decoder of its own otherwise (utf8, latin1, ascii, hex, base64).
+// Non-objectMode chunks are Buffers. setEncoding uses node:string_decoder
+// when it is there, and a small decoder of its own otherwise.
 "use strict";
 
 const EE = require("node:events");
@@ -19,8 +18,7 @@ const EE = require("node:events");
 function optional(id) {
   try { return require(id); } catch { return null; }
 }
-const bufferModule = optional("node:buffer");
-const BufferCtor = bufferModule && bufferModule.Buffer;
+const { Buffer } = require("node:buffer");
 const decoderModule = optional("node:string_decoder");
 
 const nop = () => {};
@@ -42,7 +40,7 @@ function nodeError(Base, code, message) {
 }
 function describe(v) {
   if (v == null) return " Received " + v;
-  if (typeof v === "function") return " Received function " + (v.name || "<anonymous>");
+  if (typeof v === "function") return " Received function " + v.name;
   if (typeof v === "object") {
     if (v.constructor && v.constructor.name) return " Received an instance of " + v.constructor.name;
     return " Received " + internal.inspect(v);
@@ -87,70 +85,22 @@ function aggregateTwoErrors(inner, outer) {
 
 // ---- bytes and encodings ----
 
-const encodings = { utf8: "utf8", "utf-8": "utf8", ucs2: "utf16le", "ucs-2": "utf16le", utf16le: "utf16le",
-  "utf-16le": "utf16le", latin1: "latin1", binary: "latin1", base64: "base64", base64url: "base64url", hex: "hex", ascii: "ascii" };
-function normalizeEncoding(enc) {
-  if (enc == null || enc === "") return "utf8";
-  return encodings[String(enc).toLowerCase()];
-}
-function isEncoding(enc) {
-  if (BufferCtor) return BufferCtor.isEncoding(enc);
-  return typeof enc === "string" && normalizeEncoding(enc) !== undefined;
-}
+function isEncoding(enc) { return Buffer.isEncoding(enc); }
 function toBuffer(u8) {
-  if (!BufferCtor || u8 instanceof BufferCtor) return u8;
-  return BufferCtor.from(u8.buffer, u8.byteOffset, u8.byteLength);
+  return u8 instanceof Buffer ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
-function fromString(s, enc) {
-  if (BufferCtor) return BufferCtor.from(s, enc);
-  switch (normalizeEncoding(enc)) {
-    case "latin1": case "ascii": return Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-    case "hex": {
-      const n = s.length >>> 1;
-      const out = new Uint8Array(n);
-      let i = 0;
-      for (; i < n; i++) {
-        const b = parseInt(s.substr(i * 2, 2), 16);
-        if (Number.isNaN(b)) break;
-        out[i] = b;
-      }
-      return out.subarray(0, i);
-    }
-    case "base64": case "base64url": {
-      const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/").replace(/[^A-Za-z0-9+/]/g, "").replace(/^(.{4})*(.{2,3})?$/, (m) => m + "===".slice(0, (4 - (m.length % 4)) % 4)));
-      return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    }
-    case "utf16le": {
-      const out = new Uint8Array(s.length * 2);
-      for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); out[2 * i] = c & 0xff; out[2 * i + 1] = c >> 8; }
-      return out;
-    }
-    default: return new TextEncoder().encode(s);
-  }
-}
-function concatBytes(list, total) {
-  if (BufferCtor) return BufferCtor.concat(list, total);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const b of list) { out.set(b, o); o += b.length; }
-  return out;
-}
-function bytesToString(b, enc) {
-  if (BufferCtor) return toBuffer(b).toString(enc);
-  switch (enc) {
-    case "latin1": return String.fromCharCode(...b);
-    case "ascii": return String.fromCharCode(...b.map((x) => x & 0x7f));
-    case "hex": return Array.from(b, (x) => (x < 16 ? "0" : "") + x.toString(16)).join("");
-    case "base64": case "base64url": {
-      const s = btoa(String.fromCharCode(...b));
-      return enc === "base64" ? s : s.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    }
-    default: return new TextDecoder("utf-8", { ignoreBOM: true }).decode(b);
-  }
-}
+const fromString = (s, enc) => Buffer.from(s, enc);
+const concatBytes = (list, total) => Buffer.concat(list, total);
+const bytesToString = (b, enc) => toBuffer(b).toString(enc);
+const normalizeEncoding = (enc) => {
+  const e = enc == null || enc === "" ? "utf8" : String(enc).toLowerCase();
+  return { "utf-8": "utf8", ucs2: "utf16le", "ucs-2": "utf16le", "utf-16le": "utf16le", binary: "latin1" }[e] ||
+    (Buffer.isEncoding(e) ? e : undefined);
+};
 
-// FallbackDecoder stands in for node:string_decoder until it exists: utf8
-// and base64 carry an incomplete sequence to the next write.
+// FallbackDecoder stands in for node:string_decoder until it exists: utf8,
+// utf16le and base64 carry an incomplete sequence to the next write (a
+// UTF-16 surrogate pair split across writes is not joined).
 class FallbackDecoder {
   constructor(enc) {
     this.encoding = normalizeEncoding(enc);
@@ -161,9 +111,10 @@ class FallbackDecoder {
   write(b) {
     if (typeof b === "string") return b;
     if (this.td) return this.td.decode(b, { stream: true });
-    if (this.encoding === "base64" || this.encoding === "base64url") {
+    const unit = this.encoding === "utf16le" ? 2 : this.encoding.startsWith("base64") ? 3 : 1;
+    if (unit > 1) {
       if (this.rest) { b = concatBytes([this.rest, b], this.rest.length + b.length); this.rest = null; }
-      const cut = b.length - (b.length % 3);
+      const cut = b.length - (b.length % unit);
       if (cut < b.length) this.rest = b.slice(cut);
       return bytesToString(b.subarray(0, cut), this.encoding);
     }
@@ -1092,7 +1043,7 @@ Readable.prototype.wrap = function (stream) {
 // Readable.from(iterable or async iterable): an objectMode Readable (by
 // default) that pulls the next value when read.
 Readable.from = function (iterable, opts) {
-  if (typeof iterable === "string" || iterable instanceof Uint8Array) {
+  if (typeof iterable === "string" || iterable instanceof Buffer) {
     return new Readable({ objectMode: true, ...opts, read() { this.push(iterable); this.push(null); } });
   }
   let isAsync;

@@ -2,11 +2,7 @@
 // or any async iterable) as text, JSON, a Buffer, an ArrayBuffer or a Blob.
 "use strict";
 
-function optional(id) {
-  try { return require(id); } catch { return null; }
-}
-const bufferModule = optional("node:buffer");
-const BufferCtor = bufferModule && bufferModule.Buffer;
+const { Buffer } = require("node:buffer");
 
 // chunksOf collects every chunk of stream, walking its async iterator by
 // hand (no for await in goja).
@@ -52,7 +48,7 @@ async function arrayBuffer(stream) {
 
 async function buffer(stream) {
   const ab = await arrayBuffer(stream);
-  return BufferCtor ? BufferCtor.from(ab) : new Uint8Array(ab);
+  return Buffer.from(ab);
 }
 
 async function text(stream) {
