@@ -143,4 +143,11 @@ export const probes = {
     await new Promise((res) => r.on("end", res));
     return out;
   },
+  "stream: unshift with a decoder": () => {
+    const r = new Readable({ read() {} });
+    r.setEncoding("hex");
+    r.push(Buffer.from([0xab]));
+    r.unshift("cd", "hex");
+    return r.read();
+  },
 };

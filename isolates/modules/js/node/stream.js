@@ -9,17 +9,13 @@
 // interleaved with other promise callbacks. Event order within a stream is
 // the same as Node's.
 //
-// Non-objectMode chunks are Buffers. setEncoding uses node:string_decoder
-// when it is there, and a small decoder of its own otherwise.
+// Non-objectMode chunks are Buffers; setEncoding decodes with
+// node:string_decoder.
 "use strict";
 
 const EE = require("node:events");
-
-function optional(id) {
-  try { return require(id); } catch { return null; }
-}
 const { Buffer } = require("node:buffer");
-const decoderModule = optional("node:string_decoder");
+const { StringDecoder } = require("node:string_decoder");
 
 const nop = () => {};
 const nextTick = (fn, ...args) => queueMicrotask(() => fn(...args));
@@ -92,42 +88,6 @@ function toBuffer(u8) {
 const fromString = (s, enc) => Buffer.from(s, enc);
 const concatBytes = (list, total) => Buffer.concat(list, total);
 const bytesToString = (b, enc) => toBuffer(b).toString(enc);
-const normalizeEncoding = (enc) => {
-  const e = enc == null || enc === "" ? "utf8" : String(enc).toLowerCase();
-  return { "utf-8": "utf8", ucs2: "utf16le", "ucs-2": "utf16le", "utf-16le": "utf16le", binary: "latin1" }[e] ||
-    (Buffer.isEncoding(e) ? e : undefined);
-};
-
-// FallbackDecoder stands in for node:string_decoder until it exists: utf8,
-// utf16le and base64 carry an incomplete sequence to the next write (a
-// UTF-16 surrogate pair split across writes is not joined).
-class FallbackDecoder {
-  constructor(enc) {
-    this.encoding = normalizeEncoding(enc);
-    if (this.encoding === undefined) throw errors.unknownEncoding(enc);
-    if (this.encoding === "utf8") this.td = new TextDecoder("utf-8", { ignoreBOM: true });
-    this.rest = null;
-  }
-  write(b) {
-    if (typeof b === "string") return b;
-    if (this.td) return this.td.decode(b, { stream: true });
-    const unit = this.encoding === "utf16le" ? 2 : this.encoding.startsWith("base64") ? 3 : 1;
-    if (unit > 1) {
-      if (this.rest) { b = concatBytes([this.rest, b], this.rest.length + b.length); this.rest = null; }
-      const cut = b.length - (b.length % unit);
-      if (cut < b.length) this.rest = b.slice(cut);
-      return bytesToString(b.subarray(0, cut), this.encoding);
-    }
-    return bytesToString(b, this.encoding);
-  }
-  end(b) {
-    let s = b ? this.write(b) : "";
-    if (this.td) s += this.td.decode();
-    else if (this.rest) { s += bytesToString(this.rest, this.encoding); this.rest = null; }
-    return s;
-  }
-}
-const StringDecoder = decoderModule ? decoderModule.StringDecoder : FallbackDecoder;
 
 function highWaterMark(options, duplexKey, isDuplex, objectMode) {
   let hwm = options && options.highWaterMark != null ? options.highWaterMark : isDuplex && options ? options[duplexKey] : null;
@@ -488,7 +448,7 @@ function readableAddChunk(stream, chunk, encoding, addToFront) {
       encoding = encoding || state.defaultEncoding;
       if (state.encoding !== encoding) {
         if (addToFront && state.encoding) {
-          chunk = bytesToString(fromString(chunk, encoding), normalizeEncoding(state.encoding));
+          chunk = bytesToString(fromString(chunk, encoding), state.encoding);
         } else {
           chunk = fromString(chunk, encoding);
           encoding = "";
