@@ -9,15 +9,16 @@ import (
 	"github.com/evanw/esbuild/pkg/api"
 )
 
-// The bundle is the body of a function the isolate calls with the built-in
-// modules' loader: (function (require, __edgerun_builtin) { <IIFE>; return
-// <GlobalName>; }). Its imports of built-ins call __edgerun_builtin(id);
+// The bundle is the body of a strict function (an ES module is strict, and
+// wrangler's ESM bundle makes the packages in it strict too) that the
+// isolate calls with the built-in modules' loader: (function (require,
+// __edgerun_builtin) { "use strict"; <IIFE>; return <GlobalName>; }). Its imports of built-ins call __edgerun_builtin(id);
 // esbuild's __require shim (dynamic require(), and the import() it lowers
 // when the specifier is computed) finds require and calls it, so a computed
 // specifier resolves at run time to a built-in or is refused there, as
 // workerd refuses an unknown module. The exports never become a global.
 const (
-	wrapperHead = "(function (require, __edgerun_builtin) {"
+	wrapperHead = "(function (require, __edgerun_builtin) { \"use strict\";"
 	wrapperTail = "return " + GlobalName + "; })"
 )
 

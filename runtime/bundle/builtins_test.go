@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dop251/goja"
 )
 
 // A node: import the project's settings do not allow fails the build at the
@@ -56,5 +58,28 @@ func TestBuiltinImportLoadsFromTheRegistry(t *testing.T) {
 	}
 	if len(res.Inputs) != 1 {
 		t.Errorf("inputs = %v; want only the entry (built-ins are no files)", res.Inputs)
+	}
+}
+
+// The bundle runs in strict mode, as an ES module does on Workers.
+func TestBundleIsStrict(t *testing.T) {
+	res, err := Build(Options{Entry: "src/strict.js", Dir: filepath.Join("testdata", "builtins")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prg, err := Compile("worker.js", res.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := goja.New()
+	exports, err := Run(vm, prg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := exports.ToObject(vm).Get("default").ToObject(vm)
+	fetch, _ := goja.AssertFunction(def.Get("fetch"))
+	v, err := fetch(def)
+	if err != nil || !v.ToBoolean() {
+		t.Fatalf("fetch() = %v, %v; want true (this is undefined in strict code)", v, err)
 	}
 }
