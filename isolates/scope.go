@@ -25,6 +25,7 @@ type Scope struct {
 	// cleared, and whether it has ended (see [Isolate.EndScope]).
 	timers map[int64]struct{}
 	ended  bool
+	onEnd  []func()
 }
 
 // NewScope returns a scope for one request.
@@ -53,6 +54,17 @@ func (s *Scope) SetValue(key, value any) {
 		s.values = make(map[any]any, 2)
 	}
 	s.values[key] = value
+}
+
+// OnEnd registers fn to run on the loop when the request ends
+// ([Isolate.EndScope]), or runs it now if it has: what a request owns
+// beyond its timers (its sockets) ends with it. Loop goroutine only.
+func (s *Scope) OnEnd(fn func()) {
+	if s.ended {
+		fn()
+		return
+	}
+	s.onEnd = append(s.onEnd, fn)
 }
 
 // Context returns the scope's context, or context.Background for code that

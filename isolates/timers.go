@@ -75,6 +75,10 @@ func (iso *Isolate) installTimers() error {
 // script's top-level code runs, outside any handler.
 const ErrGlobalScope = "Disallowed operation called within global scope. Asynchronous I/O (ex: fetch() or connect()), setting a timeout, and generating random values are not allowed within global scope. To fix this error, perform this operation within a handler. https://developers.cloudflare.com/workers/runtime-apis/handlers/"
 
+// InSetup reports whether the script's top-level code is running (no
+// handler yet): I/O started now fails with [ErrGlobalScope].
+func (iso *Isolate) InSetup() bool { return iso.inSetup }
+
 func (iso *Isolate) startTimer(fn goja.Callable, args []goja.Value, d time.Duration, repeat bool) int64 {
 	if iso.inSetup {
 		panic(iso.NewError(ErrGlobalScope))
@@ -105,7 +109,7 @@ func (iso *Isolate) startTimer(fn goja.Callable, args []goja.Value, d time.Durat
 
 // EndScope is called (on the loop) when the request s belongs to is over:
 // the timers it left behind are cleared, as Workers ends a request's timers
-// with it, and any it sets later never fire.
+// with it, and any it sets later never fire; its OnEnd hooks run.
 func (iso *Isolate) EndScope(s *Scope) {
 	if s == nil || s.ended {
 		return
@@ -113,6 +117,11 @@ func (iso *Isolate) EndScope(s *Scope) {
 	s.ended = true
 	for id := range s.timers {
 		iso.clearTimer(id)
+	}
+	hooks := s.onEnd
+	s.onEnd = nil
+	for _, fn := range hooks {
+		fn()
 	}
 }
 
