@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"crypto/x509"
 	"embed"
 	"errors"
 	"fmt"
@@ -43,6 +44,7 @@ var builtins = []builtin{
 	{id: "node:stream/consumers", natives: nil},
 	{id: "node:stream/promises", natives: nil},
 	{id: "node:stream/web", natives: nil},
+	{id: "cloudflare:sockets", natives: socketsNatives},
 }
 
 // builtin is one entry of builtins (or a stub).
@@ -166,6 +168,14 @@ type Options struct {
 	WaitUntil func(p goja.Value) error
 	// Inspect formats a value as console.log does (util.inspect).
 	Inspect func(v goja.Value) string
+	// MaxSocketsPerRequest is how many cloudflare:sockets connections one
+	// request may have open at once; more wait, queued, until one closes,
+	// as Workers queues a request's connections past its limit. 0 = 6,
+	// Workers' limit.
+	MaxSocketsPerRequest int
+	// TLSRoots are certificate authorities trusted by TLS sockets besides
+	// the system's (the managed local PostgreSQL's CA).
+	TLSRoots *x509.CertPool
 }
 
 // Registry is one isolate's built-in modules: their factories, and the

@@ -1,0 +1,251 @@
+// cloudflare:sockets: connect() and its Socket, as workerd has them. The
+// connection is Go's (cloudflare_sockets.go, sockets_conn.go): it belongs
+// to the request that opened it and is closed when that request ends. Here
+// it becomes two streams: readable pulls one chunk from the connection per
+// read its consumer asks for (a consumer that stops reading stops the
+// reads, and TCP holds the peer back); writable's writes settle once their
+// bytes are on the connection.
+"use strict";
+
+const kToken = Symbol("Socket");
+const noop = () => {};
+
+// Socket option and address handling follows workerd's sockets.c++: the
+// address is "host:port" (read as a URL's authority) or {hostname, port};
+// the checks run in its order, before any I/O.
+function connect(address, options) {
+  native.checkIO(); // at top level: workerd's global-scope error
+  let hostname, port, addressStr;
+  if (address !== null && typeof address === "object") {
+    if (address.hostname === undefined) {
+      throw new TypeError("Incorrect type for the 'hostname' field on 'SocketAddress': the provided value is not of type 'string'.");
+    }
+    hostname = String(address.hostname);
+    port = toPort(address.port);
+    addressStr = `${hostname}:${port}`;
+  } else {
+    addressStr = String(address);
+    [hostname, port] = native.parseAddress(addressStr);
+  }
+  let secureTransport = "off", allowHalfOpen = false;
+  if (options !== undefined && options !== null) {
+    if (typeof options !== "object") throw new TypeError("Failed to execute 'connect' on 'SocketsModule': parameter 2 is not of type 'SocketOptions'.");
+    if (options.secureTransport !== undefined) {
+      const v = String(options.secureTransport);
+      if (v !== "off" && v !== "on" && v !== "starttls") throw new TypeError(`Unsupported value in secureTransport socket option: ${v}`);
+      secureTransport = v;
+    }
+    allowHalfOpen = Boolean(options.allowHalfOpen);
+  }
+  const { id, opened } = native.connect(hostname, port, secureTransport === "on", addressStr);
+  return new Socket(kToken, { id, opened, secureTransport, allowHalfOpen, domain: hostname, address: addressStr });
+}
+
+// toPort converts as workerd's uint16 does.
+function toPort(v) {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new TypeError("The value cannot be converted because it is not an integer.");
+  if (n < 0) throw new TypeError("The value cannot be converted because it is negative and this API expects a positive number.");
+  if (n > 65535) throw new TypeError("Value out of range. Must be less than or equal to 65535.");
+  return Math.trunc(n);
+}
+
+class Socket {
+  #id;
+  #address;
+  #domain;
+  #secureTransport;
+  #allowHalfOpen;
+  #readable;
+  #writable;
+  #readController;
+  #writeController;
+  #opened;
+  #closed;
+  #resolveClosed;
+  #rejectClosed;
+  #upgraded;
+  #tlsStarted;
+  #closing;
+  #gone; // the connection is closed, or handed to the socket startTls made
+  #readDone;
+  #writeDone;
+  #writing; // the write in progress (never rejects), or undefined
+
+  constructor(token, init) {
+    if (token !== kToken) throw new TypeError("Illegal constructor");
+    this.#id = init.id;
+    this.#address = init.address;
+    this.#domain = init.domain;
+    this.#secureTransport = init.secureTransport;
+    this.#allowHalfOpen = init.allowHalfOpen;
+    this.#upgraded = false;
+    this.#tlsStarted = false;
+    this.#closing = false;
+    this.#gone = false;
+    this.#readDone = false;
+    this.#writeDone = false;
+    this.#writing = undefined;
+    const info = { remoteAddress: init.address };
+    this.#opened = init.opened.then(() => info);
+    this.#opened.catch(noop);
+    this.#closed = new Promise((resolve, reject) => { this.#resolveClosed = resolve; this.#rejectClosed = reject; });
+    this.#closed.catch(noop);
+    this.#opened.then(noop, (e) => this.#failed(e));
+    this.#readable = new ReadableStream({
+      start: (c) => { this.#readController = c; },
+      pull: (c) => this.#pull(c),
+      cancel: () => { this.#readDone = true; this.#maybeFinish(); },
+    }, { highWaterMark: 0 });
+    this.#writable = new WritableStream({
+      // Writes wait for the connection; a failed one errors the stream.
+      start: (c) => { this.#writeController = c; return this.#opened.then(noop); },
+      write: (chunk) => this.#write(chunk),
+      close: () => this.#endWrites(),
+      abort: () => { this.#writeDone = true; this.#maybeFinish(); },
+    });
+  }
+
+  get readable() { return this.#readable; }
+  get writable() { return this.#writable; }
+  get opened() { return this.#opened; }
+  get closed() { return this.#closed; }
+  get upgraded() { return this.#upgraded; }
+  get secureTransport() { return this.#secureTransport; }
+
+  #pull(c) {
+    return this.#opened.then(() => {
+      if (this.#gone || this.#readDone) { safe(() => c.close()); return; }
+      return native.read(this.#id).then((chunk) => {
+        if (this.#gone) return; // closed or upgraded meanwhile: they ended the stream
+        if (chunk === null) {
+          this.#readDone = true;
+          safe(() => c.close());
+          this.#readEnded();
+        } else {
+          c.enqueue(chunk);
+        }
+      }, (e) => {
+        if (this.#gone) return;
+        c.error(e);
+        this.#lost(e);
+      });
+    }, () => safe(() => c.close())); // the connection failed: reads end (#failed reports it)
+  }
+
+  #write(chunk) {
+    if (this.#closing) throw new TypeError("This WritableStream belongs to an object that is closing.");
+    if (this.#gone || this.#writeDone) throw new TypeError("This WritableStream has been closed.");
+    const p = native.write(this.#id, chunk);
+    this.#writing = p.then(noop, noop);
+    return p;
+  }
+
+  #endWrites() {
+    if (this.#gone) return;
+    return native.shutdown(this.#id).then(() => { this.#writeDone = true; this.#maybeFinish(); });
+  }
+
+  // The peer ended its side: without allowHalfOpen, workerd closes ours
+  // once what is being written is written, and the socket is closed.
+  #readEnded() {
+    if (this.#allowHalfOpen) { this.#maybeFinish(); return; }
+    Promise.resolve(this.#writing).then(() => {
+      if (this.#gone) return;
+      this.#writeDone = true;
+      safe(() => this.#writeController.error(new TypeError("This WritableStream has been closed.")));
+      return native.shutdown(this.#id).then(() => this.#finish());
+    }).catch((e) => this.#lost(e));
+  }
+
+  #maybeFinish() {
+    if (this.#readDone && this.#writeDone) this.#finish();
+  }
+
+  #finish() {
+    if (this.#gone) return;
+    this.#gone = true;
+    native.close(this.#id);
+    this.#resolveClosed();
+  }
+
+  // The connection could not be made: closed rejects with opened's error,
+  // reads end and writes fail with it.
+  #failed(e) {
+    this.#gone = true;
+    this.#rejectClosed(e);
+    safe(() => this.#readController.close());
+  }
+
+  // The connection broke while open.
+  #lost(e) {
+    if (this.#gone) return;
+    this.#gone = true;
+    native.close(this.#id);
+    safe(() => this.#readController.error(e));
+    safe(() => this.#writeController.error(e));
+    this.#rejectClosed(e);
+  }
+
+  close() {
+    if (this.#closing) return this.#closed.then(noop);
+    this.#closing = true;
+    // As workerd: wait until the connection attempt is over, let the write
+    // in progress finish, then end both streams and the connection.
+    return this.#opened.then(noop, noop)
+      .then(() => this.#writing)
+      .then(() => {
+        const closing = new TypeError("This WritableStream belongs to an object that is closing.");
+        safe(() => this.#readController.close());
+        safe(() => this.#writeController.error(closing));
+        if (!this.#gone) {
+          this.#gone = true;
+          native.close(this.#id);
+        }
+        this.#resolveClosed();
+      })
+      .catch((e) => this.#rejectClosed(e));
+  }
+
+  startTls(options) {
+    if (this.#secureTransport === "on") throw new TypeError("Cannot startTls on a TLS socket.");
+    if (this.#gone) throw new TypeError("The connection was closed before startTls could be started.");
+    if (this.#secureTransport !== "starttls") {
+      throw new TypeError("The `secureTransport` socket option must be set to 'starttls' for startTls to be used.");
+    }
+    if (this.#tlsStarted) {
+      throw new TypeError("startTls has already been called on this socket, or the socket was transferred over RPC.");
+    }
+    this.#tlsStarted = true;
+    let serverName = "";
+    if (options !== undefined && options !== null && options.expectedServerHostname !== undefined) {
+      serverName = String(options.expectedServerHostname);
+    }
+    const id = this.#id;
+    // What this socket is writing is written first; then it lets the
+    // connection go (its streams end, closed resolves with upgraded set)
+    // and the new socket's opened waits for the handshake.
+    const handshake = this.#opened.then(() => this.#writing).then(() => {
+      if (this.#gone) throw new TypeError("The connection was closed before startTls completed.");
+      this.#gone = true;
+      this.#upgraded = true;
+      safe(() => this.#readController.close());
+      safe(() => this.#writeController.error(new TypeError("This WritableStream has been closed.")));
+      this.#resolveClosed();
+      return native.startTls(id, serverName);
+    });
+    return new Socket(kToken, {
+      id, opened: handshake, secureTransport: "on", allowHalfOpen: this.#allowHalfOpen,
+      domain: this.#domain, address: this.#address,
+    });
+  }
+}
+
+// safe runs a stream controller call that throws when the stream is
+// already closed or errored, which here only means there is nothing left
+// to end.
+function safe(fn) {
+  try { fn(); } catch { /* already over */ }
+}
+
+module.exports = { connect };

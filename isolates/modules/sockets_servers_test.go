@@ -1,0 +1,179 @@
+package modules
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"math/big"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"edgerun/isolates"
+	"edgerun/isolates/webapi"
+)
+
+// Real servers on loopback for the socket tests: echo (plain, TLS, and
+// STARTTLS), and a CA that signs their certificate.
+
+// testCA is a throw-away certificate authority and a server certificate
+// it signed for 127.0.0.1 and localhost.
+type testCA struct {
+	pool   *x509.CertPool
+	server tls.Certificate
+}
+
+func newTestCA(t *testing.T) *testCA {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "edgerun test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(caCert)
+	return &testCA{pool: pool, server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}}
+}
+
+// testServer accepts on loopback and runs handle for each connection;
+// it counts the connections open now.
+type testServer struct {
+	ln   net.Listener
+	mu   sync.Mutex
+	open int
+	seen int
+	gone chan struct{} // a connection ended
+}
+
+func (s *testServer) addr() string { return s.ln.Addr().String() }
+
+func (s *testServer) counts() (open, seen int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.open, s.seen
+}
+
+func startServer(t *testing.T, handle func(net.Conn)) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &testServer{ln: ln, gone: make(chan struct{}, 64)}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.open++
+			s.seen++
+			s.mu.Unlock()
+			go func() {
+				defer func() {
+					c.Close()
+					s.mu.Lock()
+					s.open--
+					s.mu.Unlock()
+					select {
+					case s.gone <- struct{}{}:
+					default:
+					}
+				}()
+				handle(c)
+			}()
+		}
+	}()
+	return s
+}
+
+// echo copies what it reads back until the client ends its side.
+func echo(c net.Conn) { _, _ = io.Copy(c, c) }
+
+// starttls speaks a line protocol: "STARTTLS\n" is answered "GO\n" and the
+// connection continues as TLS (an echo); any other line is echoed.
+func starttls(ca *testCA) func(net.Conn) {
+	return func(c net.Conn) {
+		r := bufio.NewReader(c)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if strings.TrimSpace(line) != "STARTTLS" {
+				_, _ = c.Write([]byte(line))
+				continue
+			}
+			if _, err := c.Write([]byte("GO\n")); err != nil {
+				return
+			}
+			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{ca.server}})
+			echo(tc)
+			return
+		}
+	}
+}
+
+func tlsEcho(ca *testCA) func(net.Conn) {
+	return func(c net.Conn) {
+		tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{ca.server}})
+		echo(tc)
+	}
+}
+
+// newSocketIsolate is an isolate with the Web APIs and the built-in
+// modules, require() as a global, and opts for the modules.
+func newSocketIsolate(t *testing.T, opts Options, memory uint64) (*isolates.Isolate, *Registry) {
+	t.Helper()
+	var reg *Registry
+	iso, err := isolates.New(isolates.Options{MemoryLimit: memory, Setup: func(iso *isolates.Isolate) error {
+		if _, err := webapi.Install(iso, webapi.Options{}); err != nil {
+			return err
+		}
+		if opts.Compat.Mode == ModeNone {
+			opts.Compat.Mode = ModeV2
+		}
+		var err error
+		if reg, err = Install(iso, opts); err != nil {
+			return err
+		}
+		return iso.Runtime().Set("require", reg.RequireFunc())
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { iso.Retire(nil); <-iso.Done() })
+	return iso, reg
+}
