@@ -98,6 +98,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		CPULimit:    cfg.Limits.CPU(),
 		MemoryMB:    cfg.Limits.MemoryMB,
 		Timeout:     cfg.Limits.ResponseTimeout(),
+		MaxSockets:  cfg.Limits.MaxSocketsPerRequest,
 		Build:       BundleOptions(cfg),
 		Compat:      modules.CompatFor(cfg.CompatibilityDate, cfg.CompatibilityFlags),
 		Console:     a.console,

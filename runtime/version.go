@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,6 +40,12 @@ type VersionOptions struct {
 	Timeout time.Duration
 	// MaxStack is the deepest JS call stack (0 = isolates' default, 4096).
 	MaxStack int
+	// MaxSockets is each request's limit on open cloudflare:sockets
+	// connections ([limits] max_sockets_per_request; 0 = Workers' 6);
+	// TLSRoots are CAs TLS sockets trust besides the system's (the managed
+	// local PostgreSQL's).
+	MaxSockets int
+	TLSRoots   *x509.CertPool
 	// Build carries wrangler's bundling keys (define, alias, jsx_*,
 	// tsconfig, minify); Entry and Dir come from Main and Dir.
 	Build bundle.Options
@@ -139,7 +146,8 @@ func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts VersionOptions)
 	if err != nil {
 		return "", err
 	}
-	reg, err := modules.Install(iso, modules.Options{Compat: opts.Compat, Env: env, WaitUntil: w.WaitUntil, Inspect: w.Inspect})
+	reg, err := modules.Install(iso, modules.Options{Compat: opts.Compat, Env: env, WaitUntil: w.WaitUntil, Inspect: w.Inspect,
+		MaxSocketsPerRequest: opts.MaxSockets, TLSRoots: opts.TLSRoots})
 	if err != nil {
 		return "", err
 	}

@@ -169,6 +169,11 @@ type Limits struct {
 	// 100000, the time Cloudflare's edge waits for a response's headers;
 	// 0 = no limit.
 	ResponseTimeoutMs int
+	// MaxSocketsPerRequest (max_sockets_per_request, edgerun): how many
+	// cloudflare:sockets connections one request may have open at once;
+	// more wait until one closes, as Workers queues a request's
+	// connections past its limit. Default 6, Workers' limit.
+	MaxSocketsPerRequest int
 }
 
 // CPU returns CPUMs as a duration.

@@ -255,7 +255,7 @@ func TestLoadFull(t *testing.T) {
 	})
 	check("KVNamespaces", cfg.KVNamespaces, []KVNamespace{{Binding: "SESSIONS", ID: "kv1", PreviewID: "kv1-preview", Line: 50}})
 	check("Triggers", cfg.Triggers, Triggers{Crons: []string{"*/5 * * * *", "0 0 * * mon"}})
-	check("Limits", cfg.Limits, Limits{CPUMs: 50, MemoryMB: 256, MaxBodyBytes: 10 << 20, ResponseTimeoutMs: 100_000})
+	check("Limits", cfg.Limits, Limits{CPUMs: 50, MemoryMB: 256, MaxBodyBytes: 10 << 20, ResponseTimeoutMs: 100_000, MaxSocketsPerRequest: 6})
 	check("Limits.CPU()", cfg.Limits.CPU(), 50*time.Millisecond)
 	check("Dev", cfg.Dev, Dev{IP: "0.0.0.0", Port: 9000, LocalProtocol: "https"})
 	check("Build", cfg.Build, Build{
@@ -283,7 +283,7 @@ func TestLoadDefaults(t *testing.T) {
 	if len(cfg.Vars) != 0 || len(cfg.Secrets) != 0 || len(cfg.Hyperdrive) != 0 || len(cfg.KVNamespaces) != 0 {
 		t.Errorf("bindings = %v %v %v %v, want none", cfg.Vars, cfg.Secrets, cfg.Hyperdrive, cfg.KVNamespaces)
 	}
-	if want := (Limits{CPUMs: 30000, MemoryMB: 128, MaxBodyBytes: 100 << 20, ResponseTimeoutMs: 100_000}); cfg.Limits != want {
+	if want := (Limits{CPUMs: 30000, MemoryMB: 128, MaxBodyBytes: 100 << 20, ResponseTimeoutMs: 100_000, MaxSocketsPerRequest: 6}); cfg.Limits != want {
 		t.Errorf("Limits = %+v, want %+v", cfg.Limits, want)
 	}
 	if want := (Dev{IP: "127.0.0.1", Port: 8787, LocalProtocol: "http"}); cfg.Dev != want {

@@ -54,7 +54,7 @@ var (
 		"find_additional_modules", "site", "wasm_modules", "text_blobs", "data_blobs")
 
 	triggersKeys  = set("crons", "events")
-	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes", "response_timeout_ms")
+	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes", "response_timeout_ms", "max_sockets_per_request")
 	devKeys       = set("ip", "port", "inspector_port", "inspector_ip", "local_protocol", "upstream_protocol", "host", "enable_containers", "container_engine", "generate_types")
 	secretsKeys   = set("required")
 	edgerunKeys   = set("isolates", "max_concurrent_per_isolate", "admin", "alerts")
@@ -84,6 +84,7 @@ const (
 	defaultMemoryMB               = 128
 	defaultMaxBodyBytes           = 100 << 20
 	defaultResponseTimeoutMs      = 100_000
+	defaultMaxSocketsPerRequest   = 6
 	defaultDevIP                  = "127.0.0.1"
 	defaultDevPort                = 8787
 	defaultOriginConnectionLimit  = 20
@@ -356,7 +357,8 @@ func (r *resolver) triggers(cfg *Config) {
 }
 
 func (r *resolver) limits(cfg *Config) {
-	cfg.Limits = Limits{CPUMs: defaultCPUMs, MemoryMB: defaultMemoryMB, MaxBodyBytes: defaultMaxBodyBytes, ResponseTimeoutMs: defaultResponseTimeoutMs}
+	cfg.Limits = Limits{CPUMs: defaultCPUMs, MemoryMB: defaultMemoryMB, MaxBodyBytes: defaultMaxBodyBytes, ResponseTimeoutMs: defaultResponseTimeoutMs,
+		MaxSocketsPerRequest: defaultMaxSocketsPerRequest}
 	v, p, ok := r.inherited("limits")
 	if !ok {
 		return
@@ -379,6 +381,11 @@ func (r *resolver) limits(cfg *Config) {
 	if x, ok := m["response_timeout_ms"]; ok {
 		if n, ok := r.d.intIn(p.child("response_timeout_ms"), x, 0, 24*60*60*1000); ok {
 			cfg.Limits.ResponseTimeoutMs = int(n)
+		}
+	}
+	if x, ok := m["max_sockets_per_request"]; ok {
+		if n, ok := r.d.intIn(p.child("max_sockets_per_request"), x, 1, 10000); ok {
+			cfg.Limits.MaxSocketsPerRequest = int(n)
 		}
 	}
 	if x, ok := m["max_body_bytes"]; ok {
