@@ -174,7 +174,7 @@ func TestSocketLimitQueues(t *testing.T) {
 	waitFor(t, iso, "opened.length === 2")
 	waitOpen(t, srv, 2)
 	time.Sleep(50 * time.Millisecond)
-	if got := runIn(t, iso, nil, "opened.join()").String(); got != "0,1" {
+	if got := runIn(t, iso, nil, "opened.slice().sort().join()").String(); got != "0,1" {
 		t.Fatalf("opened %s with a limit of 2, want 0,1", got)
 	}
 	runIn(t, iso, scope, "socks[0].close()")
