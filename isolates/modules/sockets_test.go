@@ -16,15 +16,22 @@ import (
 	"edgerun/isolates/webapi"
 )
 
-// TestSocketsJS runs testdata/sockets.js against real servers.
+// TestSocketsJS runs testdata/sockets.js (cloudflare:sockets) and
+// testdata/net.js (node:net, node:tls) against real servers.
 func TestSocketsJS(t *testing.T) {
+	for _, file := range []string{"sockets.js", "net.js"} {
+		t.Run(file, func(t *testing.T) { runSocketsJS(t, "testdata/"+file) })
+	}
+}
+
+func runSocketsJS(t *testing.T, file string) {
 	ca := newTestCA(t)
 	echoSrv := startServer(t, echo)
 	tlsSrv := startServer(t, tlsEcho(ca))
 	startSrv := startServer(t, starttls(ca))
 	refused := closedPort(t)
 	iso, _ := newSocketIsolate(t, Options{TLSRoots: ca.pool}, 0)
-	jstest.Run(t, iso, "testdata/sockets.js", func(iso *isolates.Isolate) error {
+	jstest.Run(t, iso, file, func(iso *isolates.Isolate) error {
 		vm := iso.Runtime()
 		for k, v := range map[string]string{"ECHO": echoSrv.addr(), "TLS_ECHO": tlsSrv.addr(), "STARTTLS": startSrv.addr(), "REFUSED": refused} {
 			if err := vm.Set(k, v); err != nil {
