@@ -44,7 +44,7 @@ func TestCloudflareWorkersModule(t *testing.T) {
 		{"cloudflare:workers", 200, `{"keys":["DurableObject","RpcTarget","WorkerEntrypoint","WorkflowEntrypoint","default","env","waitUntil"]}`},
 		{"node:async_hooks", 200, ""},
 		{"./elsewhere.js", 404, `{"error":"No such module \"./elsewhere.js\"."}`},
-		{"cloudflare:nope", 404, `{"error":"No such module \"cloudflare:nope\": edgerun provides cloudflare:workers."}`},
+		{"cloudflare:nope", 404, `{"error":"No such module \"cloudflare:nope\": edgerun provides cloudflare:sockets, cloudflare:workers."}`},
 	} {
 		status, body := app.get(t, "/import?spec="+tc.spec)
 		if status != tc.status || (tc.want != "" && body != tc.want) {

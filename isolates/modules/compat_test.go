@@ -40,7 +40,7 @@ func TestResolveByMode(t *testing.T) {
 		errHas string // a *ResolveError containing this
 	}{
 		{"cloudflare:workers", none, "cloudflare:workers", ""},
-		{"cloudflare:nope", v2, "", "edgerun provides cloudflare:workers"},
+		{"cloudflare:nope", v2, "", "edgerun provides cloudflare:sockets, cloudflare:workers"},
 		{"node:async_hooks", v2, "node:async_hooks", ""},
 		{"async_hooks", v2, "node:async_hooks", ""},
 		{"async_hooks", v1, "", ""},
