@@ -11,6 +11,7 @@ import "github.com/dop251/goja"
 // here.
 var webAPIs = []webAPI{
 	{"internal.js", nil},
+	{"legacy.js", nil},
 	{"dom-exception.js", nil},
 	{"events.js", nil},
 	{"abort.js", nil},
