@@ -115,16 +115,18 @@ func Build(opts Options) (*Result, error) {
 		return nil, &Error{Messages: []Message{{Text: fmt.Sprintf("entry point %s: %v", rel(dir, entry), errorsText(err))}}}
 	}
 	res := api.Build(api.BuildOptions{
-		EntryPoints:       []string{entry},
-		AbsWorkingDir:     dir,
-		Outfile:           filepath.Join(dir, "worker.js"), // never written; anchors source paths at Dir
-		Bundle:            true,
-		Write:             false,
-		Format:            api.FormatIIFE,
-		GlobalName:        GlobalName,
-		Platform:          api.PlatformNeutral,
-		MainFields:        []string{"workerd", "worker", "browser", "module", "main"},
-		Conditions:        []string{"workerd", "worker", "browser", "import", "default"},
+		EntryPoints:   []string{entry},
+		AbsWorkingDir: dir,
+		Outfile:       filepath.Join(dir, "worker.js"), // never written; anchors source paths at Dir
+		Bundle:        true,
+		Write:         false,
+		Format:        api.FormatIIFE,
+		GlobalName:    GlobalName,
+		Platform:      api.PlatformNeutral,
+		MainFields:    []string{"workerd", "worker", "browser", "module", "main"},
+		// As wrangler: esbuild adds "import" or "require" by how a module is
+		// imported (a require() must get the CommonJS build), and "default".
+		Conditions:        []string{"workerd", "worker", "browser"},
 		Target:            api.ES2022,
 		Supported:         unsupported,
 		Sourcemap:         api.SourceMapInline,

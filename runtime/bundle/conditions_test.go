@@ -27,7 +27,7 @@ func TestConditionsPickTheWorkersBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := exports.ToObject(vm).Get("default").String()
-	want := "pick-condition/workerd pick-worker/worker pick-browser/browser.mjs"
+	want := "pick-condition/workerd pick-worker/worker pick-browser/browser.mjs pick-kind/esm pick-kind/cjs"
 	if got != want {
 		t.Fatalf("picked %q, want %q", got, want)
 	}
