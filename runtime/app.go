@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,6 +64,9 @@ type App struct {
 
 	mu      sync.Mutex // serialises reloads
 	workerO VersionOptions
+	// trustedPEM are CA certificates the worker's TLS sockets trust besides
+	// the system's and [edgerun] trusted_ca_certs: the managed PostgreSQL's.
+	trustedPEM [][]byte
 }
 
 // Open builds the project's bindings and first worker version.
@@ -82,6 +86,11 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		return nil, err
 	}
 	a.bindings = binds
+	roots, err := trustedRoots(cfg.Edgerun.TrustedCAs, a.trustedPEM)
+	if err != nil {
+		a.closeBindings(ctx)
+		return nil, err
+	}
 	main := cfg.Main
 	if main == "" { // assets only: the assets answer everything; a stub stands in for the worker
 		if main, err = assetsOnlyStub(cfg.Dir); err != nil {
@@ -99,6 +108,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		MemoryMB:    cfg.Limits.MemoryMB,
 		Timeout:     cfg.Limits.ResponseTimeout(),
 		MaxSockets:  cfg.Limits.MaxSocketsPerRequest,
+		TLSRoots:    roots,
 		Build:       BundleOptions(cfg),
 		Compat:      modules.CompatFor(cfg.CompatibilityDate, cfg.CompatibilityFlags),
 		Console:     a.console,
@@ -278,6 +288,29 @@ func (a *App) closeBindings(ctx context.Context) error {
 		errs = append(errs, c(ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// trustedRoots is the pool of extra CAs for TLS sockets: the PEM files
+// configured (trusted_ca_certs, NODE_EXTRA_CA_CERTS) and the managed
+// services' certificates; nil when there are none.
+func trustedRoots(files []string, pems [][]byte) (*x509.CertPool, error) {
+	if len(files) == 0 && len(pems) == 0 {
+		return nil, nil
+	}
+	pool := x509.NewCertPool()
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted CA certificates: %w", err)
+		}
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, fmt.Errorf("trusted CA certificates: %s holds no PEM certificate", f)
+		}
+	}
+	for _, b := range pems {
+		pool.AppendCertsFromPEM(b)
+	}
+	return pool, nil
 }
 
 // BundleOptions maps wrangler's bundling keys to esbuild's, and the

@@ -196,7 +196,7 @@ func TestNodeModulesFreshness(t *testing.T) {
 
 // TestDriverAppsInstalled: node_modules of testdata/apps matches the committed lockfile
 // (npm ci runs here when it does not), and every app's configuration loads. Serving the apps
-// is TestDriverApp* (behind EDGERUN_DRIVER_APPS until the node modules exist).
+// is TestDriverApp*.
 func TestDriverAppsInstalled(t *testing.T) {
 	ensureNodeModules(t)
 	lock, err := os.ReadFile(filepath.Join(appsDir, "package-lock.json"))

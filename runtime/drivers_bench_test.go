@@ -25,7 +25,7 @@ import (
 func BenchmarkDriverRoute(b *testing.B) {
 	ensureNodeModules(b)
 	dsn := pgtest.NewDatabase(b)
-	app := startAppWith(b, driverAppOptions("bench", dsn, nil), false, driverAppConfig(pgtest.CACertPEM(b)))
+	app := startAppWith(b, driverAppOptions("bench", dsn, nil), false, driverAppConfig(b, pgtest.CACertPEM(b)))
 	conn, err := pgx.Connect(context.Background(), dsn)
 	if err != nil {
 		b.Fatal(err)

@@ -7,8 +7,8 @@ package runtime
 // through real HTTP requests. Every expected value is read from the database or computed
 // here from the request's input, never written into the test.
 //
-// They need the nodejs_compat modules, cloudflare:sockets and cloudflare:workers, which do
-// not exist yet: until they do, these tests run only with EDGERUN_DRIVER_APPS=1.
+// They run on edgerun's nodejs_compat modules, cloudflare:sockets (TLS with sslmode=require,
+// SCRAM through crypto.subtle) and cloudflare:workers.
 
 import (
 	"context"
@@ -40,16 +40,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// envDriverApps turns the driver app tests on. Remove the guard when the node modules land.
-const envDriverApps = "EDGERUN_DRIVER_APPS"
-
 var driverApps = []string{"pg", "postgres", "drizzle-pg", "drizzle-postgres", "kysely", "hono", "nodecompat"}
 
 func requireDriverApps(t *testing.T) {
 	t.Helper()
-	if os.Getenv(envDriverApps) != "1" {
-		t.Skipf("set %s=1 to run the driver apps (they need nodejs_compat, cloudflare:sockets and cloudflare:workers; issue #13)", envDriverApps)
-	}
 	ensureNodeModules(t)
 }
 
@@ -73,17 +67,24 @@ func loadDriverApp(t *testing.T, app, dsn string) *config.Config {
 }
 
 // driverAppConfig adjusts a driver app's configuration for the test: no admin listener
-// (several apps run at once), and the place where the test PostgreSQL's CA
-// (pgtest.CACertPEM) is to be handed to edgerun's sockets. workerd's sockets verify a
-// server's certificate against the system's roots, the drivers ask for TLS with
-// sslmode=require (pg, through pg-connection-string, treats require as verify-full), and the
-// test server's certificate is signed by a CA of its own. The sockets layer does not exist
-// yet, so there is nowhere to put it; wire it here when it does (the managed server's CA is
-// localpg.Server.CACertPEM). Until then the sslmode=require apps fail at the TLS handshake.
-func driverAppConfig(caPEM []byte) func(*config.Config) {
+// (several apps run at once), and the test PostgreSQL's CA trusted by edgerun's sockets
+// ([edgerun] trusted_ca_certs): workerd's sockets verify a server's certificate, the drivers
+// ask for TLS with sslmode=require (pg, through pg-connection-string, treats require as
+// verify-full), and the test server's certificate is signed by a CA of its own (the managed
+// server's CA is trusted without configuration).
+func driverAppConfig(t testing.TB, caPEM []byte) func(*config.Config) {
+	var caFile string
+	if caPEM != nil {
+		caFile = filepath.Join(t.TempDir(), "test-postgres-ca.pem")
+		if err := os.WriteFile(caFile, caPEM, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return func(cfg *config.Config) {
 		cfg.Edgerun.Admin = "" // several apps at once: no admin listener on a fixed port
-		_ = caPEM
+		if caFile != "" {
+			cfg.Edgerun.TrustedCAs = append(cfg.Edgerun.TrustedCAs, caFile)
+		}
 	}
 }
 
@@ -101,7 +102,7 @@ func serveDriverApp(t *testing.T, app, sslmode string, vars map[string]string) (
 			t.Fatal(err)
 		}
 	}
-	return startAppWith(t, driverAppOptions(app, dsn, vars), true, driverAppConfig(pgtest.CACertPEM(t))), plain
+	return startAppWith(t, driverAppOptions(app, dsn, vars), true, driverAppConfig(t, pgtest.CACertPEM(t))), plain
 }
 
 type seedUser struct {
@@ -455,7 +456,7 @@ func checkHono(t *testing.T, a *testApp, greeting string) {
 func serveDriverAppNoDB(t *testing.T, app string, vars map[string]string) (*testApp, string) {
 	t.Helper()
 	requireDriverApps(t)
-	return startAppWith(t, driverAppOptions(app, "", vars), true, driverAppConfig(nil)), ""
+	return startAppWith(t, driverAppOptions(app, "", vars), true, driverAppConfig(t, nil)), ""
 }
 
 // TestDriverAppNodeCompat: Buffer, EventEmitter, AsyncLocalStorage, node:crypto and stream

@@ -21,7 +21,10 @@ import (
 // managed local PostgreSQL when an entry has no connection string, and
 // applying migrations_dir. observer (may be nil) hears every binding's
 // queries, acquires, retries and breaker changes, for metrics and alerts.
-func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, observer hyperdrive.Observer) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
+// trust (may be nil) gets the managed server's CA certificate (PEM), which
+// the worker's TLS sockets must trust: drivers connect to it with
+// sslmode=require, and workerd's sockets verify.
+func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, observer hyperdrive.Observer, trust func(pem []byte)) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
 	defer func() {
 		if err != nil {
 			for _, b := range list {
@@ -45,6 +48,9 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 					return nil, nil, fmt.Errorf("hyperdrive %q: %w", hd.Binding, err)
 				}
 				closers = append(closers, managed.Stop)
+				if trust != nil {
+					trust(managed.CACertPEM())
+				}
 			}
 			// The app role, not the superuser: worker SQL must not reach the
 			// host (COPY … FROM PROGRAM, pg_read_file). Migrations below use
@@ -119,7 +125,7 @@ func databaseName(binding string) string {
 var hyperdriveKind = bindingKind{
 	section: "hyperdrive",
 	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
-		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor)
+		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor, func(pem []byte) { a.trustedPEM = append(a.trustedPEM, pem) })
 		if err != nil {
 			return nil, nil, err
 		}

@@ -1,14 +1,18 @@
 package runtime
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/runtime/config"
 )
 
@@ -113,4 +117,38 @@ func TestSocketsOverHTTP(t *testing.T) {
 			t.Fatalf("%d %q, want %q", status, body, want)
 		}
 	})
+}
+
+// The extra CAs for TLS sockets: configured PEM files and the managed
+// services' certificates; a missing or empty file stops the start with the
+// file named.
+func TestTrustedRoots(t *testing.T) {
+	if pool, err := trustedRoots(nil, nil); pool != nil || err != nil {
+		t.Fatalf("no CAs: %v, %v; want nil, nil", pool, err)
+	}
+	dir := t.TempDir()
+	pemFile := filepath.Join(dir, "ca.pem")
+	bad := filepath.Join(dir, "bad.pem")
+	caPEM := pgtest.CACertPEM(t)
+	if err := os.WriteFile(pemFile, caPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("not a certificate"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := trustedRoots([]string{pemFile}, [][]byte{caPEM})
+	if err != nil || pool == nil {
+		t.Fatalf("trustedRoots = %v, %v", pool, err)
+	}
+	same := x509.NewCertPool()
+	same.AppendCertsFromPEM(caPEM)
+	same.AppendCertsFromPEM(caPEM)
+	if !pool.Equal(same) {
+		t.Errorf("the pool does not hold the file's and the managed server's certificates")
+	}
+	for _, f := range []string{bad, filepath.Join(dir, "missing.pem")} {
+		if _, err := trustedRoots([]string{f}, nil); err == nil || !strings.Contains(err.Error(), filepath.Base(f)) {
+			t.Errorf("trustedRoots(%s) = %v; want an error naming the file", f, err)
+		}
+	}
 }

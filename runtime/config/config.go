@@ -210,6 +210,12 @@ type Edgerun struct {
 	MaxConcurrentPerIsolate int    // max_concurrent_per_isolate: in-flight requests per isolate; default 1000
 	Admin                   string // admin: health and metrics listener; default "127.0.0.1:9787"
 	Alerts                  Alerts // [edgerun.alerts]
+	// TrustedCAs are PEM files of certificate authorities that TLS sockets
+	// (cloudflare:sockets, node:tls, the drivers' sslmode) trust besides the
+	// system's: trusted_ca_certs (paths relative to the project), then
+	// NODE_EXTRA_CA_CERTS, which wrangler honours too. The managed local
+	// PostgreSQL's CA is always trusted.
+	TrustedCAs []string
 }
 
 // Alerts are the thresholds at which edgerun logs an alert.
@@ -269,6 +275,9 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	}
 	r.applySecrets(cfg, secrets)
 	r.applyConnectionStringEnv(cfg, getenv)
+	if v, ok := getenv("NODE_EXTRA_CA_CERTS"); ok && strings.TrimSpace(v) != "" {
+		cfg.Edgerun.TrustedCAs = append(cfg.Edgerun.TrustedCAs, strings.TrimSpace(v))
+	}
 	for k := range opts.Vars {
 		if msg := reservedBindingName(k); msg != "" {
 			prob.errorAt("", 0, "--var %s: %s", k, msg)

@@ -296,7 +296,7 @@ func TestLoadDefaults(t *testing.T) {
 			ErrorRateWarning: 0.05, ErrorRateCritical: 0.10, ConnectionFailures: 3, Window: time.Minute,
 		},
 	}
-	if cfg.Edgerun != wantEdgerun {
+	if !reflect.DeepEqual(cfg.Edgerun, wantEdgerun) {
 		t.Errorf("Edgerun = %+v, want %+v", cfg.Edgerun, wantEdgerun)
 	}
 	if cfg.Build.JSXFactory != "React.createElement" || cfg.Build.JSXFragment != "React.Fragment" || !cfg.Build.KeepNames || cfg.Build.Minify {
@@ -867,5 +867,25 @@ func TestAdminOffAsInTheFlag(t *testing.T) {
 	cfg, _ := mustLoad(t, Options{Dir: dir})
 	if cfg.Edgerun.Admin != "off" {
 		t.Fatalf("admin = %q, want off", cfg.Edgerun.Admin)
+	}
+}
+
+// trusted_ca_certs resolves against the project; NODE_EXTRA_CA_CERTS adds
+// one more, as wrangler honours it.
+func TestTrustedCACerts(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"index.js":      "",
+		"wrangler.toml": "main = \"index.js\"\n[edgerun]\ntrusted_ca_certs = [\"certs/ca.pem\", \"/etc/abs.pem\"]\n",
+	})
+	cfg, _, err := Load(Options{Dir: dir, Getenv: func(k string) (string, bool) {
+		return "/extra.pem", k == "NODE_EXTRA_CA_CERTS"
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(cfg.Dir, "certs", "ca.pem"), "/etc/abs.pem", "/extra.pem"}
+	if !slices.Equal(cfg.Edgerun.TrustedCAs, want) {
+		t.Errorf("TrustedCAs = %v, want %v", cfg.Edgerun.TrustedCAs, want)
 	}
 }

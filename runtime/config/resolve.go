@@ -57,7 +57,7 @@ var (
 	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes", "response_timeout_ms", "max_sockets_per_request")
 	devKeys       = set("ip", "port", "inspector_port", "inspector_ip", "local_protocol", "upstream_protocol", "host", "enable_containers", "container_engine", "generate_types")
 	secretsKeys   = set("required")
-	edgerunKeys   = set("isolates", "max_concurrent_per_isolate", "admin", "alerts")
+	edgerunKeys   = set("isolates", "max_concurrent_per_isolate", "admin", "alerts", "trusted_ca_certs")
 	alertsKeys    = set("response_time_warning_ms", "response_time_critical_ms", "error_rate_warning", "error_rate_critical", "connection_failures", "window_s")
 	environmentOK = func() map[string]bool {
 		m := set(nonInheritableKeys...)
@@ -647,6 +647,13 @@ func (r *resolver) edgerun(cfg *Config) {
 	if x, ok := m["isolates"]; ok {
 		if n, ok := d.intIn(p.child("isolates"), x, 0, 1<<16); ok {
 			e.Isolates = int(n)
+		}
+	}
+	if x, ok := m["trusted_ca_certs"]; ok {
+		if files, ok := d.stringArray(p.child("trusted_ca_certs"), x); ok {
+			for _, f := range files {
+				e.TrustedCAs = append(e.TrustedCAs, r.abs(cfg, f))
+			}
 		}
 	}
 	if x, ok := m["max_concurrent_per_isolate"]; ok {
