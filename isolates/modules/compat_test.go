@@ -99,3 +99,12 @@ func TestEveryModuleFileIsRegistered(t *testing.T) {
 	}
 	walk("js")
 }
+
+// A module's internal files are not built-ins a script can import.
+func TestInternalModulesAreNotResolvable(t *testing.T) {
+	for _, spec := range []string{"node:internal/streams/readable", "internal/streams/readable"} {
+		if id, ok, _ := Resolve(spec, Compat{Mode: ModeV2}); ok {
+			t.Errorf("Resolve(%q) = %q; internal modules must not resolve", spec, id)
+		}
+	}
+}

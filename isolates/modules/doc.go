@@ -25,6 +25,9 @@
 // natives, and one line in builtins (registry.go). Modules Workers only
 // stubs (fs, child_process, …) are listed in stubs.go: their functions
 // throw unenv's "not implemented" error when called, as under wrangler.
+// A large module may keep private parts in js/node/internal/<name>.js
+// (node:internal/<name>, listed in builtins like a module): modules require
+// them, scripts cannot.
 //
 // Which names resolve follows workerd's compatibility modes (see
 // [CompatFor]): none without a flag; `node:` names only under nodejs_compat

@@ -49,6 +49,11 @@ var builtins = []builtin{
 	{id: "node:util/types", natives: typesNatives},
 }
 
+// internalPrefix names a module's private parts: js/node/internal/<name>.js
+// is node:internal/<name>, which other modules require (a large module split
+// into files) and scripts cannot (Resolve knows no such Node module).
+const internalPrefix = "node:internal/"
+
 // builtin is one entry of builtins (or a stub).
 type builtin struct {
 	id      string
@@ -189,8 +194,11 @@ type Registry struct {
 	factories map[string]goja.Callable
 	loaded    map[string]*goja.Object // id → its module object
 	require   goja.Value
-	internal  *goja.Object
-	thrower   goja.Callable // see notImplemented
+	// moduleRequire is the require modules get: require's built-ins and
+	// their internal files (node:internal/…), which scripts cannot load.
+	moduleRequire goja.Value
+	internal      *goja.Object
+	thrower       goja.Callable // see notImplemented
 }
 
 // Install defines the built-in modules in iso (after the Web APIs, which
@@ -217,6 +225,15 @@ func Install(iso *isolates.Isolate, opts Options) (*Registry, error) {
 	}
 	r.require = vm.ToValue(func(c goja.FunctionCall) goja.Value {
 		return r.Require(c.Argument(0).String())
+	})
+	r.moduleRequire = vm.ToValue(func(c goja.FunctionCall) goja.Value {
+		spec := c.Argument(0).String()
+		if strings.HasPrefix(spec, internalPrefix) {
+			if _, ok := registry[spec]; ok {
+				return r.load(spec)
+			}
+		}
+		return r.Require(spec)
 	})
 	r.internal = r.internals()
 	if err := r.installGlobals(); err != nil {
@@ -266,7 +283,7 @@ func (r *Registry) load(id string) goja.Value {
 	if b.natives != nil {
 		b.natives(r, func(name string, fn func(goja.FunctionCall) goja.Value) { _ = native.Set(name, fn) })
 	}
-	if _, err := r.factories[id](goja.Undefined(), module, exports, r.require, native, r.internal); err != nil {
+	if _, err := r.factories[id](goja.Undefined(), module, exports, r.moduleRequire, native, r.internal); err != nil {
 		delete(r.loaded, id)
 		panic(err) // goja rethrows the module's exception to the importer
 	}
