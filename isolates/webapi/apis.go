@@ -36,6 +36,7 @@ var webAPIs = []webAPI{
 	{"response.js", nil},
 	{"fetch.js", (*Worker).fetchNatives},
 	{"cache.js", (*Worker).cacheNatives},
+	{"html-rewriter.js", (*Worker).htmlRewriterNatives},
 	{"dispatch.js", (*Worker).dispatchNatives},
 }
 
