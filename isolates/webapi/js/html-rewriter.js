@@ -124,42 +124,46 @@ function hrDrive(st) {
   }
 }
 
-// dispatch calls the handlers of one event in order: the matching on()
+// hrDispatch calls the handlers of one event in order: the matching on()
 // entries' (in the order they were added), then onDocument's.
 function hrDispatch(st, ev) {
   const kind = ev[0];
-  let token, field, calls = [];
+  let token, field;
   switch (kind) {
     case 1: token = new Element(st); field = "element"; break;
     case 2: token = new Text(st, ev[2], ev[3]); field = "text"; break;
     case 3: token = new Comment(st); field = "comments"; break;
     case 4: token = new Doctype(st); field = "doctype"; break;
-    case 5: {
-      const fn = st.endHandlers.get(ev[1]);
-      token = new EndTag(st);
-      calls.push([fn, undefined]);
-      break;
-    }
+    case 5: token = new EndTag(st); return hrCallEach(token, [st.endHandlers.get(ev[1]), undefined], 0);
     case 6: token = new DocumentEnd(st); field = "end"; break;
   }
-  if (field !== undefined) {
-    if (kind !== 4 && kind !== 6) for (const i of ev[1]) calls.push([st.on[i][field], st.on[i].self]);
-    if (kind !== 1) for (const d of st.doc) if (d[field]) calls.push([d[field], d.self]);
+  // calls holds function, receiver pairs.
+  const calls = [];
+  if (kind !== 4 && kind !== 6) {
+    const sels = ev[1];
+    for (let i = 0; i < sels.length; i++) {
+      const h = st.on[sels[i]];
+      calls.push(h[field], h.self);
+    }
+  }
+  if (kind !== 1) {
+    const doc = st.doc;
+    for (let i = 0; i < doc.length; i++) if (doc[i][field]) calls.push(doc[i][field], doc[i].self);
   }
   return hrCallEach(token, calls, 0);
 }
 
 function hrCallEach(token, calls, i) {
-  for (; i < calls.length; i++) {
+  for (; i < calls.length; i += 2) {
     let r;
     try {
-      r = calls[i][0].call(calls[i][1], token);
+      r = calls[i].call(calls[i + 1], token);
     } catch (e) {
       token[kLive] = false;
       throw e;
     }
     if (r !== null && (typeof r === "object" || typeof r === "function") && typeof r.then === "function") {
-      const next = i + 1;
+      const next = i + 2;
       return Promise.resolve(r).then(() => hrCallEach(token, calls, next), (e) => { token[kLive] = false; throw e; });
     }
   }
