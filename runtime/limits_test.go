@@ -410,6 +410,7 @@ var sandboxGlobals = []string{
 	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "TextEncoderStream", "TextDecoderStream",
 	"caches", "Cache", "CacheStorage", "Performance", "performance", "CryptoKey", "SubtleCrypto",
 	"HTMLRewriter",
+	"WebSocket", "WebSocketPair", "MessageEvent", "CloseEvent", "ErrorEvent",
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
 	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
 }

@@ -35,6 +35,7 @@ var webAPIs = []webAPI{
 	{"request.js", nil},
 	{"response.js", nil},
 	{"fetch.js", (*Worker).fetchNatives},
+	{"websocket.js", (*Worker).websocketNatives},
 	{"cache.js", (*Worker).cacheNatives},
 	{"html-rewriter.js", (*Worker).htmlRewriterNatives},
 	{"dispatch.js", (*Worker).dispatchNatives},

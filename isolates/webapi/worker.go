@@ -34,6 +34,9 @@ type Response struct {
 	// Stream, when set, is the body instead of Body: the worker is still
 	// writing it (a Response made from a ReadableStream).
 	Stream *BodyStream
+	// WebSocket, on a 101, is the socket to couple to the client's
+	// upgraded connection (websocket.go).
+	WebSocket *Socket
 }
 
 // HeaderPairs calls fn for each header of r.

@@ -102,6 +102,7 @@ function respond(state, res) {
   // Reading the response runs the script's code (its slots may hold
   // anything): what throws fails the request, never leaves it unanswered.
   try {
+    if (res[kStatus] === 101 && res.webSocket !== null) { coupleResponse(state, res); return; } // websocket.js
     const b = res[kBody];
     if (b instanceof ReadableStream) {
       if (res[kUsed]) { fail(state, new TypeError("The Response body has already been used.")); return; }

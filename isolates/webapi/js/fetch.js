@@ -9,6 +9,7 @@ define("fetch", function fetch(input, init) {
     return Promise.reject(e);
   }
   if (req[kSignal] && req[kSignal].aborted) return Promise.reject(req[kSignal].reason);
+  if (isWebSocketRequest(req)) return fetchWebSocket(req); // websocket.js
   const b = req[kBody];
   const bodyBytes = b === null ? Promise.resolve(null)
     : b instanceof ReadableStream ? readAllStream(b)

@@ -6,8 +6,12 @@ class Response {
   constructor(body, init) {
     if (init !== undefined && init !== null) {
       if (typeof init !== "object") init = noInit;
-      if (init.status !== undefined) {
-        const status = Number(init.status);
+      const ws = init.webSocket !== undefined && init.webSocket !== null;
+      if (init.status !== undefined || ws) {
+        const status = init.status === undefined ? 200 : Number(init.status);
+        // websocket.js: a 101 carries a WebSocket, and only a 101 does.
+        if (ws ? status !== 101 : status === 101)
+          throw new RangeError(ws ? "Responses with a WebSocket must have status code 101." : "Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
         if (!Number.isInteger(status) || ((status < 200 || status > 599) && status !== 101))
           throw new RangeError(`Response constructor: Invalid response status code ${init.status}`);
         if (status !== 200) this[kStatus] = status;
@@ -45,6 +49,7 @@ class Response {
   get type() { return this[kRespType]; }
   get url() { return this[kRespURL]; }
   clone() {
+    if (this.webSocket !== null) throw new TypeError("Cannot clone a response to a WebSocket handshake.");
     const r = Object.create(Response.prototype);
     r[kStatus] = this[kStatus]; r[kStatusText] = this[kStatusText];
     r[kRespType] = this[kRespType]; r[kRespURL] = this[kRespURL];
