@@ -48,6 +48,7 @@ type Server struct {
 	fasthttp *fasthttp.Server
 	ids      atomic.Uint64
 	bodies   bodyReader
+	sockets  liveSockets // WebSockets coupled to clients
 	// waitUntilLimit is how long waitUntil work may run after the answer
 	// (nanoseconds): waitUntilLimit unless a test shortens it.
 	waitUntilLimit atomic.Int64
@@ -113,7 +114,12 @@ func (s *Server) SetVersion(wk *Version) *Version {
 func (s *Server) Serve(ln net.Listener) error { return s.fasthttp.Serve(ln) }
 
 // Shutdown stops accepting connections and waits for in-flight requests.
-func (s *Server) Shutdown(ctx context.Context) error { return s.fasthttp.ShutdownWithContext(ctx) }
+// Open WebSockets are closed first (1001, going away): they hold their
+// requests, which the isolates would wait for.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.sockets.closeAll()
+	return s.fasthttp.ShutdownWithContext(ctx)
+}
 
 // protocolError answers a request fasthttp could not read. It runs before
 // any isolate is involved: fasthttp reads the whole request (headers and
@@ -204,6 +210,9 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 	if err != nil {
 		s.writeError(ctx, req, scope.ID, err)
+	} else if resp.WebSocket != nil {
+		// The socket holds the request until it closes (websocket.go).
+		s.serveWebSocket(ctx, req, resp, scope.ID)
 	} else {
 		writeResponse(ctx, resp)
 		if resp.Stream != nil {

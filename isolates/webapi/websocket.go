@@ -201,7 +201,7 @@ func (s *Socket) readLoop(conn *websocket.Conn) {
 		if err != nil {
 			var ce *websocket.CloseError
 			switch {
-			case errors.As(err, &ce):
+			case errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure: // 1006 is the library's word for a dropped connection
 				s.mu.Lock()
 				s.closeRecv = true
 				sent := s.closeSent
