@@ -12,6 +12,7 @@ import "github.com/dop251/goja"
 var webAPIs = []webAPI{
 	{"internal.js", nil},
 	{"legacy.js", nil},
+	{"date.js", (*Worker).dateNatives},
 	{"dom-exception.js", nil},
 	{"events.js", nil},
 	{"abort.js", nil},
