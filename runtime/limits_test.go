@@ -412,7 +412,7 @@ var sandboxGlobals = []string{
 	"HTMLRewriter",
 	"WebSocket", "WebSocketPair", "MessageEvent", "CloseEvent", "ErrorEvent",
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
-	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
+	"navigator", "Intl", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
 }
 
 func TestSandboxExposesOnlyWebAPIs(t *testing.T) {

@@ -22,6 +22,7 @@ var webAPIs = []webAPI{
 	{"crypto-subtle.js", (*Worker).subtleNatives},
 	{"crypto.js", (*Worker).cryptoNatives},
 	{"console.js", (*Worker).consoleNatives},
+	{"intl.js", (*Worker).intlNatives},
 	{"microtask.js", nil},
 	{"structured-clone.js", nil},
 	{"headers.js", nil},
