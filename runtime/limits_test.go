@@ -408,6 +408,7 @@ var sandboxGlobals = []string{
 	"AbortController", "AbortSignal", "Blob", "DOMException", "Event", "EventTarget", "File", "FormData",
 	"Headers", "ReadableStream", "Request", "Response", "TextDecoder", "TextEncoder", "URL", "URLSearchParams",
 	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "TextEncoderStream", "TextDecoderStream",
+	"CompressionStream", "DecompressionStream",
 	"caches", "Cache", "CacheStorage", "Performance", "performance", "CryptoKey", "SubtleCrypto",
 	"HTMLRewriter",
 	"WebSocket", "WebSocketPair", "MessageEvent", "CloseEvent", "ErrorEvent",

@@ -33,6 +33,7 @@ var webAPIs = []webAPI{
 	{"streams-transform.js", nil},
 	{"streams-pipe.js", nil},
 	{"encoding-streams.js", nil},
+	{"compression.js", (*Worker).compressionNatives},
 	{"body.js", nil},
 	{"request.js", nil},
 	{"response.js", nil},
