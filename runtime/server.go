@@ -16,6 +16,7 @@ import (
 
 	"edgerun/isolates"
 	"edgerun/isolates/webapi"
+	"edgerun/isolates/zcodec"
 	"edgerun/runtime/assets"
 )
 
@@ -214,11 +215,11 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		// The socket holds the request until it closes (websocket.go).
 		s.serveWebSocket(ctx, req, resp, scope.ID)
 	} else {
-		writeResponse(ctx, resp)
+		coding, encode := writeResponse(ctx, resp)
 		if resp.Stream != nil {
 			// A client that leaves mid-stream stops the stream, not the
 			// request's waitUntil work: check without cancelling.
-			s.streamBody(ctx, req, resp.Stream, goneChecker(ctx, func() {}), scope.ID)
+			s.streamBody(ctx, req, resp.Stream, goneChecker(ctx, func() {}), scope.ID, coding, encode)
 		} else if rctx.Err() == nil {
 			// Answered with waitUntil work still running: as on Workers, it
 			// gets waitUntilLimit more, then its fetches and queries are
@@ -328,22 +329,42 @@ func flatHeaders(ctx *fasthttp.RequestCtx) string {
 	return b.String()
 }
 
-func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) {
+// writeResponse sets the status, headers and (when not streamed) body;
+// encode says the streamed body is to be encoded in coding (encoding.go).
+func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) (coding zcodec.Format, encode bool) {
 	ctx.SetStatusCode(resp.Status)
 	if resp.StatusText != "" {
 		ctx.Response.Header.SetStatusMessage([]byte(resp.StatusText))
 	}
+	var contentEncoding string
 	resp.HeaderPairs(func(name, value string) {
 		switch name {
 		case "content-length", "transfer-encoding", "connection":
 			// fasthttp frames the body itself.
 		case "content-type":
 			ctx.Response.Header.SetContentType(value)
+		case "content-encoding":
+			contentEncoding = value
+			ctx.Response.Header.Add(name, value)
 		default:
 			ctx.Response.Header.Add(name, value)
 		}
 	})
-	ctx.Response.SetBodyRaw(resp.Body)
+	body := resp.Body
+	if contentEncoding != "" {
+		format, accepted, ok := outCoding(ctx, contentEncoding, resp.EncodeManual)
+		switch {
+		case !ok:
+		case !accepted:
+			ctx.Response.Header.Del("Content-Encoding")
+		case resp.Stream != nil:
+			coding, encode = format, true
+		case len(body) > 0:
+			body = encodeBody(format, body)
+		}
+	}
+	ctx.Response.SetBodyRaw(body)
+	return coding, encode
 }
 
 // streamBody sends a body the worker is still writing, a chunk at a time
@@ -351,13 +372,17 @@ func writeResponse(ctx *fasthttp.RequestCtx, resp *webapi.Response) {
 // events and token streams reach the client as they are made. A client
 // that goes away cancels the worker's stream; a stream that errors cuts
 // the response short (no final chunk), as on Workers.
-func (s *Server) streamBody(ctx *fasthttp.RequestCtx, req *webapi.Request, body *webapi.BodyStream, gone func() bool, requestID uint64) {
+func (s *Server) streamBody(ctx *fasthttp.RequestCtx, req *webapi.Request, body *webapi.BodyStream, gone func() bool, requestID uint64, coding zcodec.Format, encode bool) {
 	if req.Method == "HEAD" {
 		body.Cancel()
 		return
 	}
 	ctx.Response.ImmediateHeaderFlush = true // the status and headers go out before the first chunk is written
-	ctx.SetBodyStream(&streamReader{body: body, gone: gone, log: s.log, requestID: requestID, conn: ctx.Conn(), timeout: s.fasthttp.WriteTimeout}, -1)
+	var r io.ReadCloser = &streamReader{body: body, gone: gone, log: s.log, requestID: requestID, conn: ctx.Conn(), timeout: s.fasthttp.WriteTimeout}
+	if encode {
+		r = newEncodingReader(r, coding)
+	}
+	ctx.SetBodyStream(r, -1)
 }
 
 // streamReader is a BodyStream as the io.Reader fasthttp sends: a read

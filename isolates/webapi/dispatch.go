@@ -4,7 +4,7 @@ import "github.com/dop251/goja"
 
 // dispatchNatives are dispatch.js's: how the prelude answers the host for
 // a request — respond(id, status, statusText, flatHeaders, contentType,
-// body, finished), fail(id, error, finished), finished(id) — and, for a
+// body, finished, manual), fail(id, error, finished), finished(id) — and, for a
 // body the script is still writing, respondStream, streamChunk and
 // streamEnd (stream_out.go).
 func (w *Worker) dispatchNatives(set nativeSet) {
@@ -25,6 +25,8 @@ func (w *Worker) nativeRespond(c goja.FunctionCall) goja.Value {
 		Status:     int(c.Argument(1).ToInteger()),
 		StatusText: c.Argument(2).String(),
 		Headers:    c.Argument(3).String(),
+		// encodeBody: "manual"
+		EncodeManual: c.Argument(7).ToBoolean(),
 	}
 	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
 		resp.ContentType = ct.String()

@@ -13,6 +13,7 @@ import (
 	"github.com/dop251/goja"
 
 	"edgerun/isolates"
+	"edgerun/isolates/zcodec"
 )
 
 // maxFetchBody bounds a response body read by fetch() (Workers buffers
@@ -26,14 +27,19 @@ var fetchClient = &http.Client{
 		MaxIdleConnsPerHost: 64,
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
+		// Content-Encoding is fetch()'s, as workerd's: decoded for the
+		// script with the header kept (Go's transport would drop it).
+		DisableCompression: true,
 	},
 }
 
 var errManualRedirect = errors.New("manual redirect")
 
 // fetchNatives are fetch.js's: fetch(method, url, flatHeaders, body,
-// redirect) makes the request off the isolate and resolves to {status,
-// statusText, headers, url, redirected, body}.
+// redirect, manual) makes the request off the isolate and resolves to
+// {status, statusText, headers, url, redirected, body, bodyError}. A gzip
+// or br body is decoded unless manual (encodeResponseBody: "manual");
+// bodyError is why it could not be.
 func (w *Worker) fetchNatives(set nativeSet) { set("fetch", w.nativeFetch) }
 
 func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
@@ -45,8 +51,9 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 		body = append([]byte(nil), w.bytesArg(b)...)
 	}
 	redirect := c.Argument(4).String()
+	manual := c.Argument(5).ToBoolean()
 	return w.vm.ToValue(w.iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
-		res, err := doFetch(ctx, w.iso, method, url, headers, body, redirect)
+		res, err := doFetch(ctx, w.iso, method, url, headers, body, redirect, manual)
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
@@ -62,6 +69,9 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 			} else {
 				_ = out.Set("body", goja.Null())
 			}
+			if res.bodyError != "" {
+				_ = out.Set("bodyError", res.bodyError)
+			}
 			return out, nil
 		}
 	}))
@@ -74,6 +84,7 @@ type fetchResult struct {
 	url        string
 	redirected bool
 	body       []byte
+	bodyError  string
 }
 
 // fetchError is a fetch() failure as Workers reports it: a TypeError.
@@ -83,7 +94,7 @@ func (e *fetchError) Error() string { return e.msg }
 
 func (e *fetchError) ToJS(iso *isolates.Isolate) goja.Value { return iso.Runtime().NewTypeError(e.msg) }
 
-func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers string, body []byte, redirect string) (*fetchResult, error) {
+func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers string, body []byte, redirect string, manual bool) (*fetchResult, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -99,6 +110,10 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 		}
 		req.Header.Add(k, v)
 	})
+	if _, ok := req.Header["Accept-Encoding"]; !ok {
+		// As Workers' subrequests do: ask for compression, decoded below.
+		req.Header.Set("Accept-Encoding", "br, gzip")
+	}
 	client := fetchClient
 	if redirect != "follow" {
 		c := *fetchClient
@@ -122,6 +137,10 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 	if err != nil {
 		return nil, err
 	}
+	var bodyError string
+	if !manual && len(data) > 0 {
+		data, bodyError = decodeBody(iso, resp.Header.Values("Content-Encoding"), data)
+	}
 	var hb strings.Builder
 	for k, vs := range resp.Header {
 		for _, v := range vs {
@@ -139,7 +158,7 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 	}
 	return &fetchResult{
 		status: resp.StatusCode, statusText: text, headers: hb.String(), url: resp.Request.URL.String(),
-		redirected: resp.Request.URL.String() != url, body: data,
+		redirected: resp.Request.URL.String() != url, body: data, bodyError: bodyError,
 	}, nil
 }
 
@@ -184,4 +203,27 @@ func readCharged(iso *isolates.Isolate, r io.Reader) ([]byte, error) {
 	iso.UnchargeBuffer(charged - int64(len(data)))
 	iso.KeepCharged(data, int64(len(data)))
 	return data, nil
+}
+
+// decodeBody is a fetched body as the script reads it: decoded when its
+// Content-Encoding is exactly gzip or br, as workerd decodes (anything
+// else, a list of codings included, is left as it came). The raw bytes'
+// charge is given back once decoded.
+func decodeBody(iso *isolates.Isolate, encodings []string, data []byte) ([]byte, string) {
+	if len(encodings) != 1 || encodings[0] != "gzip" && encodings[0] != "br" {
+		return data, ""
+	}
+	format := zcodec.Gzip
+	if encodings[0] == "br" {
+		format = zcodec.Brotli
+	}
+	out, err := readCharged(iso, zcodec.NewReader(zcodec.NewDecompressor(format, zcodec.Options{Multistream: true}), data))
+	if err != nil {
+		var fe *fetchError
+		if errors.As(err, &fe) {
+			return nil, strings.Replace(fe.msg, "fetch failed while reading the body", "fetch: the response body could not be decoded", 1)
+		}
+		return nil, err.Error()
+	}
+	return out, ""
 }

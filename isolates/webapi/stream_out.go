@@ -136,7 +136,7 @@ func (s *BodyStream) end(err error) {
 }
 
 // The prelude's side: respondStream(id, status, statusText, headers,
-// contentType, stop) answers with a streamed body (stop() cancels the
+// contentType, stop, manual) answers with a streamed body (stop() cancels the
 // script's stream when the client goes away); streamChunk(id, bytes) adds
 // to it and returns true (go on), false (the client is gone: stop) or a
 // promise (wait for room); streamEnd(id, error|null) ends it.
@@ -151,6 +151,8 @@ func (w *Worker) nativeRespondStream(c goja.FunctionCall) goja.Value {
 		StatusText: c.Argument(2).String(),
 		Headers:    c.Argument(3).String(),
 		Stream:     newBodyStream(),
+		// encodeBody: "manual"
+		EncodeManual: c.Argument(6).ToBoolean(),
 	}
 	if ct := c.Argument(4); !goja.IsNull(ct) && !goja.IsUndefined(ct) {
 		resp.ContentType = ct.String()

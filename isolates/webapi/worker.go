@@ -37,6 +37,11 @@ type Response struct {
 	// WebSocket, on a 101, is the socket to couple to the client's
 	// upgraded connection (websocket.go).
 	WebSocket *Socket
+	// EncodeManual is the script's encodeBody: "manual": a body whose
+	// Content-Encoding is gzip or br is encoded already and is sent as it
+	// is. Otherwise the host encodes it (or, for a client that does not
+	// accept the coding, drops the header).
+	EncodeManual bool
 }
 
 // HeaderPairs calls fn for each header of r.

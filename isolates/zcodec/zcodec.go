@@ -286,3 +286,42 @@ func zlibHeader(level int, dict []byte) []byte {
 	}
 	return out
 }
+
+// NewReader decodes (or, with compress, encodes) src as an io.Reader, a
+// bounded step at a time: what reads a fetch() body or a whole node:zlib
+// buffer, charging what it produces as it goes.
+func NewReader(s *Stream, src []byte) io.Reader { return &reader{s: s, src: src} }
+
+type reader struct {
+	s   *Stream
+	src []byte
+	out []byte
+	fed bool
+	end bool
+	err error
+}
+
+func (r *reader) Read(p []byte) (int, error) {
+	for len(r.out) == 0 {
+		if r.err != nil {
+			return 0, r.err
+		}
+		if r.end {
+			return 0, io.EOF
+		}
+		in := r.src
+		if r.fed {
+			in = nil
+		}
+		r.fed = true
+		var more bool
+		r.out, more, r.err = r.s.Process(in, Finish, 256<<10)
+		if r.err != nil || !more {
+			r.end = r.err == nil
+			r.s.Close()
+		}
+	}
+	n := copy(p, r.out)
+	r.out = r.out[n:]
+	return n, nil
+}

@@ -3,6 +3,17 @@
 // out in bounded pieces, each enqueued once a read asks for it, so a decompression bomb is
 // drained at its reader's pace. Errors and their messages are workerd's.
 
+// Content-Encoding's slots: a Response's encodeBody ("automatic" compresses a body whose
+// Content-Encoding is gzip or br on the way out; "manual" sends it as it is), and a
+// Request's encodeResponseBody (fetch() decodes the response's body unless "manual").
+// Read by request.js, response.js, fetch.js and dispatch.js.
+const kEncodeBody = Symbol("encodeBody"), kEncodeResponseBody = Symbol("encodeResponseBody");
+function bodyEncoding(what, v) {
+  const e = String(v);
+  if (e !== "manual" && e !== "automatic") throw new TypeError(`${what}: unexpected value: ${e}`);
+  return e;
+}
+
 const compressionFormats = new Set(["gzip", "deflate", "deflate-raw"]);
 const notByteChunk = "This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.";
 

@@ -139,7 +139,7 @@ function streamOut(state, res, stream) {
   };
   const taken = h === undefined
     ? native.respondStream(state.id, res[kStatus], res[kStatusText], "", res[kType], stop)
-    : native.respondStream(state.id, res[kStatus], res[kStatusText], flatten(h), null, stop);
+    : native.respondStream(state.id, res[kStatus], res[kStatusText], flatten(h), null, stop, res[kEncodeBody] === "manual");
   if (taken === false) return stop(); // the request was ended meanwhile (its client left)
   const pump = () => reader.read().then(({ value, done }) => {
     if (done) return end(null);
@@ -165,7 +165,7 @@ function send(state, res, body) {
   const h = res[kHeaders];
   state.responded = true;
   if (h === undefined) native.respond(state.id, res[kStatus], res[kStatusText], "", res[kType], body, state.waits === 0);
-  else native.respond(state.id, res[kStatus], res[kStatusText], flatten(h), null, body, state.waits === 0);
+  else native.respond(state.id, res[kStatus], res[kStatusText], flatten(h), null, body, state.waits === 0, res[kEncodeBody] === "manual");
 }
 function fail(state, err) {
   state.responded = true;

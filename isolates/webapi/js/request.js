@@ -28,6 +28,8 @@ class Request {
     if (signal) this[kSignal] = signal;
     const cf = init.cf !== undefined ? init.cf : src ? src[kCF] : undefined;
     if (cf !== undefined) this[kCF] = cf;
+    const enc = init.encodeResponseBody !== undefined ? bodyEncoding("encodeResponseBody", init.encodeResponseBody) : src ? src[kEncodeResponseBody] : "automatic";
+    if (enc !== "automatic") this[kEncodeResponseBody] = enc;
     if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
     else if (src) this[kHeaders] = new Headers(src.headers);
     let body = init.body;
@@ -64,6 +66,7 @@ class Request {
     r[kURL] = this[kURL]; r[kMethod] = this[kMethod]; r[kRedirect] = this[kRedirect];
     if (this[kSignal]) r[kSignal] = this[kSignal];
     if (this[kCF] !== undefined) r[kCF] = this[kCF];
+    if (this[kEncodeResponseBody] !== "automatic") r[kEncodeResponseBody] = this[kEncodeResponseBody];
     r[kHeaders] = new Headers(this.headers);
     cloneBody(this, r);
     return r;
@@ -72,7 +75,7 @@ class Request {
 const noInit = Object.freeze({});
 Object.assign(Request.prototype, {
   [kMethod]: "GET", [kRedirect]: "follow", [kSignal]: null, [kCF]: undefined,
-  [kUsed]: false, [kType]: null, [kBody]: null,
+  [kUsed]: false, [kType]: null, [kBody]: null, [kEncodeResponseBody]: "automatic",
 });
 mixBody(Request);
 tag(Request, "Request");

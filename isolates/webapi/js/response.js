@@ -25,6 +25,8 @@ class Response {
       }
       if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
       if (init.webSocket) this.webSocket = init.webSocket;
+      if (init[kIsResponse] === true) { if (init[kEncodeBody] === "manual") this[kEncodeBody] = "manual"; }
+      else if (init.encodeBody !== undefined && bodyEncoding("encodeBody", init.encodeBody) === "manual") this[kEncodeBody] = "manual";
       if (init.cf !== undefined) this.cf = init.cf;
     }
     if (typeof body === "string") {
@@ -53,6 +55,7 @@ class Response {
     const r = Object.create(Response.prototype);
     r[kStatus] = this[kStatus]; r[kStatusText] = this[kStatusText];
     r[kRespType] = this[kRespType]; r[kRespURL] = this[kRespURL];
+    if (this[kEncodeBody] === "manual") r[kEncodeBody] = "manual";
     r[kHeaders] = new Headers(this.headers);
     if (this.cf !== undefined) r.cf = this.cf;
     cloneBody(this, r);
@@ -88,7 +91,7 @@ class Response {
 Object.assign(Response.prototype, {
   [kIsResponse]: true,
   [kStatus]: 200, [kStatusText]: "", [kUsed]: false, [kType]: null, [kRespType]: "default", [kRespURL]: "",
-  [kBody]: null, webSocket: null, cf: undefined,
+  [kBody]: null, webSocket: null, cf: undefined, [kEncodeBody]: "automatic",
 });
 mixBody(Response);
 tag(Response, "Response");

@@ -133,4 +133,9 @@ export const probes = {
     await c.writable.abort(new RangeError("abort reason"));
     try { await r.read(); return "no error"; } catch (e) { return e.name; }
   },
+  "compression: Response encodeBody bad value": () => message(() => new Response("x", { encodeBody: "sometimes" })),
+  "compression: Response encodeBody values": () => [new Response("x", { encodeBody: "manual" }).status, new Response("x", { encodeBody: "automatic" }).status],
+  "compression: Request encodeResponseBody bad value": () => message(() => new Request("https://example.com/", { encodeResponseBody: "never" })),
+  "compression: Request encodeResponseBody manual": () => new Request("https://example.com/", { encodeResponseBody: "manual" }).method,
+  "compression: Response keeps content-encoding header": () => new Response("x", { headers: { "content-encoding": "gzip" } }).headers.get("content-encoding"),
 };
