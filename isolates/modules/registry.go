@@ -47,6 +47,7 @@ var builtins = []builtin{
 	{id: "node:url", natives: nil},
 	{id: "node:util", natives: utilNatives},
 	{id: "node:util/types", natives: typesNatives},
+	{id: "node:zlib", natives: zlibNatives},
 }
 
 // internalPrefix names a module's private parts: js/node/internal/<name>.js

@@ -52,12 +52,8 @@ var stubs = map[string][]string{
 	"node:vm":             {"Script", "compileFunction", "createContext", "isContext", "runInContext", "runInNewContext", "runInThisContext"},
 	"node:wasi":           {"WASI"},
 	"node:worker_threads": {"MessageChannel", "MessagePort", "Worker", "markAsUntransferable", "receiveMessageOnPort"},
-	"node:zlib": {"createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate",
-		"createInflateRaw", "createUnzip", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip",
-		"gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip",
-		"unzipSync", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync"},
-	"node:console":   {},
-	"node:constants": {},
+	"node:console":        {},
+	"node:constants":      {},
 }
 
 // stubValues are the constants of stubbed modules that code reads at
@@ -67,7 +63,6 @@ var stubValues = map[string]map[string]any{
 	"node:fs":             {"constants": map[string]any{"F_OK": 0, "R_OK": 4, "W_OK": 2, "X_OK": 1}},
 	"node:http":           {"METHODS": []string{"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}, "STATUS_CODES": map[string]any{}},
 	"node:perf_hooks":     {"constants": map[string]any{}},
-	"node:zlib":           {"constants": map[string]any{}},
 	"node:worker_threads": {"isMainThread": true, "parentPort": nil, "threadId": 0, "workerData": nil},
 }
 
