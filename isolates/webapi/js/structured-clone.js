@@ -1,7 +1,22 @@
-// structuredClone.
+// structuredClone, with transfer: each transferred ArrayBuffer's memory
+// moves to the clone (builtins.go's moveBuffer) and the original is detached
+// once the clone has succeeded. As workerd: a transfer list that is not
+// iterable or names anything but an ArrayBuffer is a TypeError; a buffer
+// named twice, or already detached, is not an error.
 
 function structuredClone(value, options) {
   const memo = new Map();
+  const transfer = [];
+  if (options !== undefined && options !== null && options.transfer !== undefined) {
+    const list = options.transfer;
+    if (list === null || typeof list[Symbol.iterator] !== "function") throw new TypeError("Failed to execute 'structuredClone': transfer is not iterable.");
+    for (const b of list) {
+      if (!(b instanceof ArrayBuffer)) throw new TypeError("Failed to execute 'structuredClone': the transfer list may only hold ArrayBuffers.");
+      if (memo.has(b)) continue;
+      memo.set(b, native.moveBuffer(b));
+      transfer.push(b);
+    }
+  }
   const clone = (v) => {
     if (v === null || (typeof v !== "object" && typeof v !== "function")) {
       if (typeof v === "symbol") throw new DOMException(`${String(v)} could not be cloned.`, "DataCloneError");
@@ -38,6 +53,8 @@ function structuredClone(value, options) {
     return out;
   };
   if (arguments.length === 0) throw new TypeError("Failed to execute 'structuredClone': 1 argument required, but only 0 present.");
-  return clone(value);
+  const out = clone(value);
+  for (const b of transfer) native.detach(b);
+  return out;
 }
 define("structuredClone", structuredClone);
