@@ -417,7 +417,7 @@ var sandboxGlobals = []string{
 	"navigator", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",
 	// Built-ins goja lacks and the WinterTC events (isolates/webapi builtins.js, events-wintertc.js).
 	"WeakRef", "FinalizationRegistry", "scheduler", "reportError", "CustomEvent", "ErrorEvent",
-	"PromiseRejectionEvent", "MessageEvent", "MessageChannel", "MessagePort",
+	"PromiseRejectionEvent", "MessageEvent", "MessageChannel", "MessagePort", "Crypto",
 }
 
 func TestSandboxExposesOnlyWebAPIs(t *testing.T) {

@@ -32,6 +32,7 @@ var webAPIs = []webAPI{
 	{"formdata.js", (*Worker).formDataNatives},
 	{"streams-readable.js", nil},
 	{"streams-writable.js", nil},
+	{"crypto-digest-stream.js", (*Worker).digestStreamNatives},
 	{"streams-transform.js", nil},
 	{"streams-pipe.js", nil},
 	{"encoding-streams.js", nil},

@@ -1,6 +1,7 @@
 // crypto.subtle (Web Crypto's SubtleCrypto), with workerd's algorithms and
 // errors: HMAC, PBKDF2, HKDF, AES-GCM/CBC/CTR/KW, ECDSA and ECDH (P-256,
-// P-384, P-521), RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP, Ed25519, X25519;
+// P-384, P-521), RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP, Ed25519 (and
+// Workers' older name for it, NODE-ED25519, with namedCurve NODE-ED25519), X25519;
 // digest with SHA-1/256/384/512 and workerd's MD5; workerd's
 // timingSafeEqual. Here: algorithm normalization, key bookkeeping (type,
 // usages, extractability, JWK) and the errors; the cryptography itself is
@@ -16,10 +17,10 @@ const kRSA = ["RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP"];
 // The algorithms each operation knows (WebCrypto's "supported algorithms").
 const kOps = {
   digest: [...kHashes, "MD5"],
-  sign: ["HMAC", "ECDSA", "RSASSA-PKCS1-v1_5", "RSA-PSS", "Ed25519"],
+  sign: ["HMAC", "ECDSA", "RSASSA-PKCS1-v1_5", "RSA-PSS", "Ed25519", "NODE-ED25519"],
   encrypt: ["AES-GCM", "AES-CBC", "AES-CTR", "RSA-OAEP"],
-  generateKey: ["HMAC", ...kAES, "ECDSA", "ECDH", ...kRSA, "Ed25519", "X25519"],
-  importKey: ["HMAC", ...kAES, "ECDSA", "ECDH", ...kRSA, "Ed25519", "X25519", "PBKDF2", "HKDF"],
+  generateKey: ["HMAC", ...kAES, "ECDSA", "ECDH", ...kRSA, "Ed25519", "NODE-ED25519", "X25519"],
+  importKey: ["HMAC", ...kAES, "ECDSA", "ECDH", ...kRSA, "Ed25519", "NODE-ED25519", "X25519", "PBKDF2", "HKDF"],
   deriveBits: ["PBKDF2", "HKDF", "ECDH", "X25519"],
   wrapKey: ["AES-KW", "AES-GCM", "AES-CBC", "AES-CTR", "RSA-OAEP"],
   getKeyLength: ["HMAC", ...kAES, "PBKDF2", "HKDF"],
@@ -44,8 +45,9 @@ const kParams = {
   "RSASSA-PKCS1-v1_5": { importKey: [["hash", "hash", true]] },
   "RSA-PSS": { importKey: [["hash", "hash", true]], sign: [["saltLength", "number", true]] },
   "RSA-OAEP": { importKey: [["hash", "hash", true]], encrypt: [["label", "bytes"]] },
+  "NODE-ED25519": { importKey: [["namedCurve", "string", true]] },
 };
-for (const name of ["HMAC", "ECDSA", "ECDH", ...kRSA]) kParams[name].generateKey = kParams[name].importKey;
+for (const name of ["HMAC", "ECDSA", "ECDH", ...kRSA, "NODE-ED25519"]) kParams[name].generateKey = kParams[name].importKey;
 for (const name of kAES) (kParams[name] ||= {}).generateKey = kParams[name].getKeyLength = [["length", "number", true]];
 for (const name of kRSA) kParams[name].generateKey = [["modulusLength", "number", true], ["publicExponent", "bytes", true], ["hash", "hash", true]];
 
@@ -111,7 +113,15 @@ function pairKind(name) {
   if (name === "ECDSA" || name === "ECDH") return "EC";
   if (kRSA.includes(name)) return "RSA";
   if (name === "Ed25519" || name === "X25519") return name;
+  if (name === "NODE-ED25519") return "Ed25519";
   return undefined;
+}
+
+// checkCurve refuses a curve the algorithm does not have.
+function checkCurve(alg) {
+  const kind = pairKind(alg.name);
+  const ok = kind === "EC" ? ["P-256", "P-384", "P-521"].includes(alg.namedCurve) : alg.name !== "NODE-ED25519" || alg.namedCurve === "NODE-ED25519";
+  if (!ok) throw new DOMException(`Unrecognized or unimplemented EC curve "${alg.namedCurve}" requested.`, "NotSupportedError");
 }
 
 // The JWK "alg" of a key, or undefined when its algorithm has none.
@@ -200,6 +210,7 @@ function importSecret(format, data, alg, extractable, usages) {
 function pairAlgorithm(alg, info) {
   const algorithm = { name: alg.name };
   if (info.namedCurve !== undefined) algorithm.namedCurve = info.namedCurve;
+  else if (alg.name === "NODE-ED25519") algorithm.namedCurve = alg.namedCurve;
   if (info.modulusLength !== undefined) {
     algorithm.modulusLength = info.modulusLength;
     algorithm.publicExponent = info.publicExponent;
@@ -211,8 +222,7 @@ function pairAlgorithm(alg, info) {
 function importPair(format, data, alg, extractable, usages) {
   const { name } = alg;
   const kind = pairKind(name);
-  if (kind === "EC" && !["P-256", "P-384", "P-521"].includes(alg.namedCurve))
-    throw new DOMException(`Unrecognized or unimplemented EC curve "${alg.namedCurve}" requested.`, "NotSupportedError");
+  checkCurve(alg);
   // Usages are checked before the key data (as the spec orders it), by the
   // type the format says the key is.
   const isPrivate = format === "pkcs8" || (format === "jwk" && data.d !== undefined);
@@ -343,9 +353,8 @@ async function generatePair(alg, extractable, usages) {
   const { name } = alg;
   const kind = pairKind(name);
   let handles;
+  checkCurve(alg);
   if (kind === "EC") {
-    if (!["P-256", "P-384", "P-521"].includes(alg.namedCurve))
-      throw new DOMException(`Unrecognized or unimplemented EC curve "${alg.namedCurve}" requested.`, "NotSupportedError");
     handles = native.subtleKeyGenerate(kind, alg.namedCurve);
   } else if (kind === "RSA") {
     handles = await native.subtleKeyGenerate(kind, alg.modulusLength, alg.publicExponent);

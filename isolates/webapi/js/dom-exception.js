@@ -9,6 +9,14 @@ class DOMException extends Error {
     const codes = { IndexSizeError: 1, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11,
       SyntaxError: 12, InvalidCharacterError: 5, InvalidAccessError: 15, NetworkError: 19, AbortError: 20, TimeoutError: 23, DataCloneError: 25 };
     return codes[this.name] || 0;
+    return domExceptionCodes[this.name] || 0;
   }
 }
+// WebIDL's legacy codes (InvalidAccessError's 15 is what Web Crypto's
+// errors carry).
+const domExceptionCodes = { IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
+  NoModificationAllowedError: 7, NotFoundError: 8, NotSupportedError: 9, InUseAttributeError: 10, InvalidStateError: 11,
+  SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14, InvalidAccessError: 15, TypeMismatchError: 17,
+  SecurityError: 18, NetworkError: 19, AbortError: 20, URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23,
+  InvalidNodeTypeError: 24, DataCloneError: 25 };
 define("DOMException", DOMException);
