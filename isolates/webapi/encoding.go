@@ -3,16 +3,41 @@ package webapi
 import (
 	"bytes"
 	"encoding/base64"
+	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/transform"
 )
 
 // encodingNatives are encoding.js's: UTF-8 both ways (and the UTF-16
-// length encodeInto reports), and base64 for atob/btoa.
+// length encodeInto reports), the Encoding Standard's other encodings for
+// TextDecoder, and base64 for atob/btoa.
 func (w *Worker) encodingNatives(set nativeSet) {
 	vm := w.vm
+	// legacyEncoding is the Encoding Standard's name for label (what
+	// TextDecoder.encoding answers), or undefined when the label names
+	// no encoding workerd decodes ("replacement" is one it refuses).
+	set("legacyEncoding", func(c goja.FunctionCall) goja.Value {
+		if _, name := legacyEncoding(c.Argument(0).String()); name != "" {
+			return vm.ToValue(name)
+		}
+		return goja.Undefined()
+	})
+	// legacyDecoder(name, fatal) is decode(bytes, stream) → string for one
+	// TextDecoder: it keeps an unfinished sequence between streamed calls.
+	set("legacyDecoder", func(c goja.FunctionCall) goja.Value {
+		enc, _ := legacyEncoding(c.Argument(0).String())
+		if enc == nil {
+			panic(vm.NewTypeError("TextDecoder: unsupported encoding"))
+		}
+		return vm.ToValue(newLegacyDecoder(w, enc, c.Argument(1).ToBoolean()))
+	})
 	set("utf8Encode", func(c goja.FunctionCall) goja.Value {
 		return w.newUint8Array([]byte(c.Argument(0).String()))
 	})
@@ -109,4 +134,103 @@ func forgivingBase64Decode(s string) ([]byte, bool) {
 		}
 	}
 	return out, true
+}
+
+// legacyEncoding looks label up as the Encoding Standard does (x/text's
+// htmlindex is its label table); enc is nil for an unknown label and for
+// the replacement encoding.
+func legacyEncoding(label string) (enc encoding.Encoding, name string) {
+	e, err := htmlindex.Get(strings.Trim(label, "\t\n\f\r "))
+	if err != nil {
+		return nil, ""
+	}
+	name, err = htmlindex.Name(e)
+	if err != nil || name == "replacement" {
+		return nil, ""
+	}
+	return e, name
+}
+
+// newLegacyDecoder is a TextDecoder's decode for a non-UTF-8 encoding. A
+// sequence cut by the end of a streamed chunk waits for the next; in fatal
+// mode a byte the encoding does not map is a TypeError (x/text writes
+// U+FFFD for it, which no legacy encoding maps a well-formed byte to but
+// gb18030, whose four-byte form of U+FFFD is then refused too).
+func newLegacyDecoder(w *Worker, enc encoding.Encoding, fatal bool) func(goja.FunctionCall) goja.Value {
+	if cm, ok := enc.(*charmap.Charmap); ok {
+		return singleByteDecoder(w, singleByteTable(cm), fatal)
+	}
+	dec := enc.NewDecoder()
+	var pending []byte
+	return func(c goja.FunctionCall) goja.Value {
+		src := append(pending, w.bytesArg(c.Argument(0))...)
+		pending = nil
+		stream := c.Argument(1).ToBoolean()
+		out := make([]byte, 0, len(src)+len(src)/2+8)
+		buf := make([]byte, 3*len(src)+16)
+		for {
+			nDst, nSrc, err := dec.Transform(buf, src, !stream)
+			out = append(out, buf[:nDst]...)
+			src = src[nSrc:]
+			if err == transform.ErrShortDst {
+				if nDst == 0 && nSrc == 0 {
+					buf = make([]byte, 2*len(buf))
+				}
+				continue
+			}
+			if err == transform.ErrShortSrc && stream {
+				pending = append([]byte(nil), src...)
+			}
+			break
+		}
+		if !stream {
+			dec.Reset()
+		}
+		if fatal && bytes.ContainsRune(out, utf8.RuneError) {
+			pending = nil
+			dec.Reset()
+			panic(w.vm.NewTypeError("The encoded data was not valid for this encoding"))
+		}
+		return w.vm.ToValue(string(out))
+	}
+}
+
+// singleByteTables are the single-byte encodings' byte → code point
+// tables, built from x/text's charmaps the first time one is used.
+var singleByteTables sync.Map // *charmap.Charmap → *[256]rune
+
+// singleByteTable is cm's table as the Encoding Standard's indexes have it:
+// x/text leaves the bytes 0x80–0x9F that a Windows code page does not
+// assign as U+FFFD, where the standard (and workerd) decode them as the C1
+// control of the same number.
+func singleByteTable(cm *charmap.Charmap) *[256]rune {
+	if t, ok := singleByteTables.Load(cm); ok {
+		return t.(*[256]rune)
+	}
+	t := new([256]rune)
+	for b := range 256 {
+		r := cm.DecodeByte(byte(b))
+		if r == utf8.RuneError && b >= 0x80 && b <= 0x9f {
+			r = rune(b)
+		}
+		t[b] = r
+	}
+	singleByteTables.Store(cm, t)
+	return t
+}
+
+func singleByteDecoder(w *Worker, table *[256]rune, fatal bool) func(goja.FunctionCall) goja.Value {
+	return func(c goja.FunctionCall) goja.Value {
+		src := w.bytesArg(c.Argument(0))
+		var b strings.Builder
+		b.Grow(len(src) + len(src)/2)
+		for _, x := range src {
+			r := table[x]
+			if r == utf8.RuneError && fatal {
+				panic(w.vm.NewTypeError("The encoded data was not valid for this encoding"))
+			}
+			b.WriteRune(r)
+		}
+		return w.vm.ToValue(b.String())
+	}
 }

@@ -1,4 +1,5 @@
-// TextEncoder, TextDecoder, atob, btoa (Encoding API, HTML base64).
+// TextEncoder, TextDecoder (UTF-8 and the Encoding Standard's legacy
+// encodings), atob, btoa (Encoding API, HTML base64).
 // Natives: encoding.go.
 
 const utf8Labels = new Set(["utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"]);
@@ -14,19 +15,28 @@ class TextEncoder {
     return { read: native.utf16Length(bytes.subarray(0, n)), written: n };
   }
 }
+// The Encoding Standard's other encodings (windows-1252 for latin1 and
+// ascii, the other single-byte ones, UTF-16 and the CJK ones, as workerd
+// has them) decode in Go (encoding.go); UTF-8 stays on the path below.
 class TextDecoder {
   constructor(label = "utf-8", options = {}) {
     const l = String(label).trim().toLowerCase();
-    if (!utf8Labels.has(l)) throw new RangeError(`The "${label}" encoding is not supported`);
     this._fatal = !!options.fatal;
     this._ignoreBOM = !!options.ignoreBOM;
+    if (!utf8Labels.has(l)) {
+      const name = native.legacyEncoding(l);
+      if (name === undefined) throw new RangeError(`The "${label}" encoding is not supported`);
+      this._encoding = name;
+      this._legacy = native.legacyDecoder(name, this._fatal);
+    }
   }
-  get encoding() { return "utf-8"; }
+  get encoding() { return this._encoding || "utf-8"; }
   get fatal() { return this._fatal; }
   get ignoreBOM() { return this._ignoreBOM; }
   decode(input, options) {
     let bytes = input === undefined || input === null ? new Uint8Array(0) : toBytes(input, "TextDecoder.decode");
     const stream = !!(options && options.stream);
+    if (this._legacy) return this._decodeLegacy(bytes, stream);
     if (this._pending) {
       bytes = concatBytes([this._pending, bytes]);
       this._pending = null;
@@ -42,6 +52,13 @@ class TextDecoder {
     // A BOM is only one at the start of the stream.
     const out = native.utf8Decode(bytes, this._fatal, this._ignoreBOM || this._started === true);
     this._started = stream ? this._started || bytes.length > 0 : false;
+    return out;
+  }
+  _decodeLegacy(bytes, stream) {
+    let out = this._legacy(bytes, stream);
+    // UTF-16's byte order mark goes, as UTF-8's does; no other encoding has one.
+    if (!this._ignoreBOM && !this._started && this._encoding.startsWith("utf-16") && out.charCodeAt(0) === 0xfeff) out = out.slice(1);
+    this._started = stream ? this._started || out.length > 0 : false;
     return out;
   }
 }

@@ -4,7 +4,8 @@ test("TextEncoder / TextDecoder", () => {
   eq(new TextDecoder().decode(bytes), "héllo €");
   eq(new TextDecoder().decode(new Uint8Array([0xff, 0x41])), "\uFFFDA");
   throws(() => new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array([0xff])), TypeError);
-  throws(() => new TextDecoder("latin2"), RangeError);
+  throws(() => new TextDecoder("x-nonsense"), RangeError);
+  eq(new TextDecoder("latin2").decode(new Uint8Array([0xa1, 0x41])), "\u0104A");
   const dest = new Uint8Array(4);
   eq(new TextEncoder().encodeInto("a€", dest), { read: 2, written: 4 });
   eq(new TextDecoder().decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])), "A");
