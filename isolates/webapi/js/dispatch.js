@@ -143,8 +143,11 @@ function streamOut(state, res, stream) {
   if (taken === false) return stop(); // the request was ended meanwhile (its client left)
   const pump = () => reader.read().then(({ value, done }) => {
     if (done) return end(null);
-    if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
-      // Workers' bodies are byte streams.
+    // Workers' bodies are byte streams; a string chunk (a TextDecoderStream's)
+    // is sent as UTF-8, as workerd sends it (reading one in the script fails:
+    // readAllStream).
+    if (typeof value === "string") value = native.utf8Encode(value);
+    else if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
       const e = new TypeError("This ReadableStream did not return bytes.");
       reader.cancel(e).catch(() => {});
       return end(e);

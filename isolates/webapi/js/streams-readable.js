@@ -147,8 +147,14 @@ async function readAllStream(stream) {
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    if (typeof value === "string") chunks.push(native.utf8Encode(value));
-    else chunks.push(new Uint8Array(toBytes(value, "ReadableStream chunk")));
+    // Workers' bodies are byte streams: a chunk that is not bytes (a
+    // string out of a TextDecoderStream, say) fails the read, as in workerd.
+    if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
+      const e = new TypeError("This ReadableStream did not return bytes.");
+      reader.cancel(e).catch(() => {});
+      throw e;
+    }
+    chunks.push(new Uint8Array(toBytes(value, "ReadableStream chunk")));
   }
   return concatBytes(chunks);
 }

@@ -62,7 +62,12 @@ test("formData urlencoded and multipart round trip", async () => {
 });
 test("ReadableStream body in Response", async () => {
   const stream = new ReadableStream({
-    start(c) { c.enqueue(new TextEncoder().encode("a")); c.enqueue("b"); c.close(); },
+    start(c) { c.enqueue(new TextEncoder().encode("a")); c.enqueue(new Uint8Array([98]).buffer); c.close(); },
   });
   eq(await new Response(stream).text(), "ab");
+  // A string chunk is not a body's byte: workerd fails the read.
+  const strings = new ReadableStream({ start(c) { c.enqueue("b"); c.close(); } });
+  let err;
+  try { await new Response(strings).text(); } catch (e) { err = e; }
+  ok(err instanceof TypeError, "a string chunk fails the read: " + err);
 });
