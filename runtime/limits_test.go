@@ -418,6 +418,7 @@ var sandboxGlobals = []string{
 	// Built-ins goja lacks and the WinterTC events (isolates/webapi builtins.js, events-wintertc.js).
 	"WeakRef", "FinalizationRegistry", "scheduler", "reportError", "CustomEvent", "ErrorEvent",
 	"PromiseRejectionEvent", "MessageEvent", "MessageChannel", "MessagePort", "Crypto",
+	"ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStreamDefaultReader",
 }
 
 func TestSandboxExposesOnlyWebAPIs(t *testing.T) {

@@ -30,6 +30,7 @@ var webAPIs = []webAPI{
 	{"headers.js", nil},
 	{"blob.js", nil},
 	{"formdata.js", (*Worker).formDataNatives},
+	{"queuing-strategies.js", nil},
 	{"streams-readable.js", nil},
 	{"streams-writable.js", nil},
 	{"crypto-digest-stream.js", (*Worker).digestStreamNatives},

@@ -159,3 +159,4 @@ async function readAllStream(stream) {
   return concatBytes(chunks);
 }
 define("ReadableStream", ReadableStream);
+define("ReadableStreamDefaultReader", ReadableStreamDefaultReader);
