@@ -84,31 +84,39 @@ if (typeof global.FinalizationRegistry === "undefined") define("FinalizationRegi
 // accessor, formatted on first read (with Error.prepareStackTrace when a
 // library installed one: depd and others read V8's CallSite objects), of at
 // most Error.stackTraceLimit frames, leaving out fn and the frames above it.
-class CallSite {
-  constructor(row) { defineSlot(this, kRow, { value: row }); }
-  getFunctionName() { return this[kRow][0] || null; }
-  getMethodName() { return null; }
-  getTypeName() { return null; }
-  getFileName() { return this[kRow][1] === "<native>" ? undefined : this[kRow][1]; }
-  getScriptNameOrSourceURL() { return this.getFileName(); }
-  getLineNumber() { return this[kRow][2] || null; }
-  getColumnNumber() { return this[kRow][3] || null; }
-  getEvalOrigin() { return undefined; }
-  getThis() { return undefined; }
-  getFunction() { return undefined; }
-  isToplevel() { return !this[kRow][0]; }
-  isEval() { return false; }
-  isNative() { return this[kRow][1] === "<native>"; }
-  isConstructor() { return false; }
-  isAsync() { return false; }
-  isPromiseAll() { return false; }
-  getPromiseIndex() { return null; }
-  toString() {
-    const [fn, file, line, col] = this[kRow];
-    const where = file === "<native>" ? "native" : `${file}:${line}:${col}`;
-    return fn ? `${fn} (${where})` : where;
+// CallSite is made the first time a stack is formatted: most isolates never
+// format one, and the class is the file's largest part.
+let CallSite = null;
+const callSite = (row) => {
+  if (CallSite === null) {
+    CallSite = class CallSite {
+      constructor(row) { defineSlot(this, kRow, { value: row }); }
+      getFunctionName() { return this[kRow][0] || null; }
+      getMethodName() { return null; }
+      getTypeName() { return null; }
+      getFileName() { return this[kRow][1] === "<native>" ? undefined : this[kRow][1]; }
+      getScriptNameOrSourceURL() { return this.getFileName(); }
+      getLineNumber() { return this[kRow][2] || null; }
+      getColumnNumber() { return this[kRow][3] || null; }
+      getEvalOrigin() { return undefined; }
+      getThis() { return undefined; }
+      getFunction() { return undefined; }
+      isToplevel() { return !this[kRow][0]; }
+      isEval() { return false; }
+      isNative() { return this[kRow][1] === "<native>"; }
+      isConstructor() { return false; }
+      isAsync() { return false; }
+      isPromiseAll() { return false; }
+      getPromiseIndex() { return null; }
+      toString() {
+        const [fn, file, line, col] = this[kRow];
+        const where = file === "<native>" ? "native" : `${file}:${line}:${col}`;
+        return fn ? `${fn} (${where})` : where;
+      }
+    };
   }
-}
+  return new CallSite(row);
+};
 const kRow = Symbol("row");
 const ErrorI = Error;
 const errorHeader = (obj) => {
@@ -135,7 +143,7 @@ function captureStackTrace(obj, fn) {
       if (!formatted) {
         formatted = true;
         const prepare = ErrorI.prepareStackTrace;
-        const sites = rows.map((r) => new CallSite(r));
+        const sites = rows.map(callSite);
         if (isCallable(prepare)) stack = prepare(obj, sites);
         else stack = errorHeader(obj) + sites.map((s) => "\n    at " + s.toString()).join("");
       }
