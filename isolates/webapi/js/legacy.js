@@ -1,7 +1,6 @@
-// What V8 has and goja lacks that packages rely on: Annex B's legacy
-// accessor methods (pg's defaults use __defineSetter__), and V8's
-// Error.captureStackTrace (postgres.js, depd, http-errors call it on their
-// errors; without it their error paths throw instead of reporting).
+// Annex B's legacy accessor methods, which goja lacks and packages still
+// call (pg's defaults use __defineSetter__). V8's Error.captureStackTrace
+// is builtins.js's.
 
 for (const [name, impl] of [
   ["__defineGetter__", function (key, getter) {
@@ -29,24 +28,3 @@ for (const [name, impl] of [
 ]) {
   if (!(name in Object.prototype)) Object.defineProperty(Object.prototype, name, { value: impl, writable: true, configurable: true, enumerable: false });
 }
-
-if (typeof Error.captureStackTrace !== "function") {
-  // V8's: obj.stack becomes the current stack, as if obj were an Error made
-  // here (the frames above fn, when given, are left out).
-  Object.defineProperty(Error, "captureStackTrace", {
-    value: function captureStackTrace(obj, fn) {
-      if (obj === null || (typeof obj !== "object" && typeof obj !== "function")) throw new TypeError("Invalid argument");
-      const lines = String(new Error().stack || "").split("\n").slice(1);
-      let frames = lines.slice(1); // not captureStackTrace itself
-      if (typeof fn === "function" && fn.name) {
-        const i = frames.findIndex((l) => l.includes("at " + fn.name + " ") || l.includes("." + fn.name + " "));
-        if (i >= 0) frames = frames.slice(i + 1);
-      }
-      let head;
-      try { head = Error.prototype.toString.call(obj); } catch { head = "Error"; }
-      Object.defineProperty(obj, "stack", { value: [head, ...frames].join("\n"), writable: true, configurable: true, enumerable: false });
-    },
-    writable: true, configurable: true, enumerable: false,
-  });
-}
-if (!("stackTraceLimit" in Error)) Error.stackTraceLimit = 10;
