@@ -138,7 +138,19 @@ func TestMetricsMoveWithRequestsAndQueries(t *testing.T) {
 	if code, _ := mustFetch(t, "GET", srv.base+"/nope", ""); code != 404 {
 		t.Fatalf("/nope = %d", code)
 	}
+	// A connection goes back to the pool just after its query's answer
+	// reaches the script (the last one failed, so it is released once the
+	// error is read), and a request leaves the in-flight gauge once its
+	// response is written: scrape until both settle, as a dashboard would
+	// see them.
 	after := scrapeMetrics(t, adminBase)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); after = scrapeMetrics(t, adminBase) {
+		if metricValue(after, "edgerun_hyperdrive_pool_acquired_connections", "binding=DB", "endpoint=primary") == 0 &&
+			metricValue(after, "edgerun_isolate_requests_in_flight") == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	delta := func(name string, labels ...string) float64 {
 		return metricValue(after, name, labels...) - metricValue(before, name, labels...)
