@@ -122,6 +122,16 @@ func startServer(t *testing.T, handle func(net.Conn)) *testServer {
 // echo copies what it reads back until the client ends its side.
 func echo(c net.Conn) { _, _ = io.Copy(c, c) }
 
+// sayBye writes "bye" and ends its side at once, then reads until the
+// client ends its own: a peer that half-closes first.
+func sayBye(c net.Conn) {
+	_, _ = c.Write([]byte("bye"))
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
+	_, _ = io.Copy(io.Discard, c)
+}
+
 // starttls speaks a line protocol: "STARTTLS\n" is answered "GO\n" and the
 // connection continues as TLS (an echo); any other line is echoed.
 func starttls(ca *testCA) func(net.Conn) {

@@ -29,11 +29,12 @@ func runSocketsJS(t *testing.T, file string) {
 	echoSrv := startServer(t, echo)
 	tlsSrv := startServer(t, tlsEcho(ca))
 	startSrv := startServer(t, starttls(ca))
+	byeSrv := startServer(t, sayBye)
 	refused := closedPort(t)
 	iso, _ := newSocketIsolate(t, Options{TLSRoots: ca.pool}, 0)
 	jstest.Run(t, iso, file, func(iso *isolates.Isolate) error {
 		vm := iso.Runtime()
-		for k, v := range map[string]string{"ECHO": echoSrv.addr(), "TLS_ECHO": tlsSrv.addr(), "STARTTLS": startSrv.addr(), "REFUSED": refused} {
+		for k, v := range map[string]string{"ECHO": echoSrv.addr(), "TLS_ECHO": tlsSrv.addr(), "STARTTLS": startSrv.addr(), "REFUSED": refused, "HALFCLOSE": byeSrv.addr()} {
 			if err := vm.Set(k, v); err != nil {
 				return err
 			}

@@ -1,14 +1,12 @@
 // node:net over cloudflare:sockets, as workerd has it: Socket (client
-// side only; connect, write, end, destroy, pause/resume, setTimeout, the
-// connect/ready/data/end/finish/close/error/timeout/drain events), connect
-// and createConnection, isIP/isIPv4/isIPv6, BlockList and SocketAddress.
-// Servers do not exist on Workers: createServer throws. The socket is an
-// EventEmitter with the Duplex surface drivers use; its reads pull from the
-// connection only while it flows (a paused socket reads nothing, so the
-// peer is held back).
+// side only: a stream.Duplex with connect, setTimeout and the
+// connect/ready/timeout events besides the stream's), connect and
+// createConnection, isIP/isIPv4/isIPv6, BlockList and SocketAddress.
+// Servers do not exist on Workers: createServer throws.
 "use strict";
 
-const EventEmitter = require("node:events");
+const { Buffer } = require("node:buffer");
+const { Duplex } = require("node:stream");
 const sockets = require("cloudflare:sockets");
 
 // Node's errors: the class Node uses, and the code.
@@ -48,29 +46,16 @@ function isIPv4(s) { return IPv4Reg.test(String(s)); }
 function isIPv6(s) { return IPv6Reg.test(String(s)); }
 function isIP(s) { return isIPv4(s) ? 4 : isIPv6(s) ? 6 : 0; }
 
-// Buffer when node:buffer is there (data events carry Buffers in Node),
-// plain Uint8Arrays otherwise.
-let BufferCtor;
-function toBuffer(u8) {
-  if (BufferCtor === undefined) {
-    try { BufferCtor = require("node:buffer").Buffer; } catch { BufferCtor = null; }
-  }
-  return BufferCtor ? BufferCtor.from(u8.buffer, u8.byteOffset, u8.byteLength) : u8;
-}
-const encoder = new TextEncoder();
+// Chunks: data is a Buffer (as in Node); a string written is encoded with
+// its encoding.
+const toBuffer = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 function chunkBytes(chunk, encoding) {
-  if (typeof chunk === "string") {
-    if (!encoding || /^utf-?8$/i.test(encoding)) return encoder.encode(chunk);
-    toBuffer(new Uint8Array(0));
-    if (BufferCtor) return BufferCtor.from(chunk, encoding);
-    return encoder.encode(chunk);
-  }
+  if (typeof chunk === "string") return Buffer.from(chunk, encoding && encoding !== "buffer" ? encoding : "utf8");
   if (chunk instanceof Uint8Array) return chunk;
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw invalidArgType("chunk", "of type string or an instance of Buffer, TypedArray, or DataView", chunk);
 }
 
-const kHighWaterMark = 16384;
 const defer = (fn) => queueMicrotask(fn);
 
 // _normalizeArgs turns connect()'s overloads into [options, callback].
@@ -99,19 +84,23 @@ function validatePort(port, name = "options.port") {
   return +port;
 }
 
-class Socket extends EventEmitter {
+// Socket is a stream.Duplex over a cloudflare:sockets connection, as Node's
+// net.Socket is over its handle: _read pulls one chunk from the
+// connection's readable per call (the Readable asks again only below its
+// high-water mark, so a paused or slow consumer holds the peer back),
+// _write/_writev write to its writable (one write in flight; what is
+// written meanwhile is buffered and goes as one), _final half-closes it and
+// _destroy closes it. Reads and writes made before the connection opens
+// wait for it. As in Node, the Duplex does not emit 'close' itself
+// (emitClose false): the socket emits close(hadError) once the connection
+// is closed.
+class Socket extends Duplex {
   constructor(options) {
-    super();
     if (typeof options === "number") options = { fd: options };
     options = options || {};
     if (options.fd !== undefined) throw nodeError(Error, "ERR_OPTION_NOT_IMPLEMENTED", "The options.fd option is not implemented");
-    this.allowHalfOpen = Boolean(options.allowHalfOpen);
+    super({ ...options, allowHalfOpen: Boolean(options.allowHalfOpen), emitClose: false, autoDestroy: true, decodeStrings: false });
     this.connecting = false;
-    this.destroyed = false;
-    // A stream is readable and writable until it ends (Node's readyState
-    // of a socket not yet connected is "open").
-    this.readable = true;
-    this.writable = true;
     this.bytesRead = 0;
     this.timeout = 0;
     this.encrypted = false;
@@ -120,17 +109,12 @@ class Socket extends EventEmitter {
     this.remoteFamily = undefined;
     this._handle = null; // {socket, reader, writer}: the cloudflare:sockets Socket and its stream locks
     this._host = null;
-    this._flowing = null;
-    this._readEnded = false;
-    this._writeEnded = false;
-    this._finished = false;
-    this._pendingBytes = 0;
-    this._needDrain = false;
-    this._bytesWritten = 0;
-    this._encoding = null;
-    this._decoder = null;
+    this._bytesDispatched = 0;
     this._timer = null;
-    this._pumping = false;
+    this._waiting = []; // reads and writes made before the connection opened
+    // Node: once the readable side has ended without allowHalfOpen, writes
+    // are refused (the Duplex ends the writable side meanwhile).
+    this.on("end", () => { if (!this.allowHalfOpen) this.write = writeAfterFIN; });
   }
 
   get pending() { return !this._handle || this.connecting; }
@@ -141,10 +125,9 @@ class Socket extends EventEmitter {
     if (!this.readable && this.writable) return "writeOnly";
     return "closed";
   }
-  get bytesWritten() { return this._bytesWritten; }
-  get writableLength() { return this._pendingBytes; }
-  get writableNeedDrain() { return this._needDrain; }
-  get readableFlowing() { return this._flowing; }
+  // bytesWritten counts what was written and what is still buffered, as
+  // Node's does.
+  get bytesWritten() { return this._bytesDispatched + (this.writableLength || 0); }
   get localAddress() { return undefined; }
   get localPort() { return undefined; }
 
@@ -160,11 +143,10 @@ class Socket extends EventEmitter {
     if (cb) this.once("connect", cb);
     this._host = host;
     this.connecting = true;
-    this.writable = true;
     let socket;
     try {
       socket = sockets.connect({ hostname: host, port }, {
-        allowHalfOpen: true, // the half-close is this object's to make (allowHalfOpen false ends writes at 'end')
+        allowHalfOpen: true, // the half-close is the Duplex's to make (allowHalfOpen false ends writes at 'end')
         secureTransport: this.encrypted ? "on" : "starttls",
       });
     } catch (e) {
@@ -175,12 +157,13 @@ class Socket extends EventEmitter {
     socket.opened.then((info) => {
       if (this.destroyed) return;
       this.connecting = false;
-      this.readable = true;
       this.remoteAddress = host;
       this.remotePort = port;
       this.remoteFamily = isIPv6(host) ? "IPv6" : "IPv4";
       this._refreshTimer();
+      this._opened();
       this._connected(info);
+      if (!this.isPaused()) this.read(0); // Node starts reading once connected
     }, (e) => this.destroy(e));
     return this;
   }
@@ -188,148 +171,84 @@ class Socket extends EventEmitter {
   _connected() {
     this.emit("connect");
     this.emit("ready");
-    if (this._flowing) this._pump();
   }
 
   _attach(socket) {
     this._handle = { socket, reader: socket.readable.getReader(), writer: socket.writable.getWriter() };
   }
 
-  // _pump reads while the socket flows: one read at a time, so a paused or
-  // slow consumer reads nothing more from the connection.
-  async _pump() {
-    if (this._pumping) return;
-    this._pumping = true;
-    try {
-      while (this._flowing && !this.destroyed && !this._readEnded && this._handle && !this.connecting) {
-        const handle = this._handle;
-        let r;
-        try {
-          r = await handle.reader.read();
-        } catch (e) {
-          if (this._handle === handle) this.destroy(e);
-          return;
-        }
+  // _opened runs what waited for the connection.
+  _opened() {
+    for (const fn of this._waiting.splice(0)) fn();
+  }
+  _whenOpen(fn) {
+    if (this.connecting) this._waiting.push(fn);
+    else fn();
+  }
+
+  _read() {
+    this._whenOpen(() => {
+      const handle = this._handle;
+      if (!handle) return; // destroyed, or handed to a TLSSocket
+      handle.reader.read().then((r) => {
         if (this._handle !== handle || this.destroyed) return; // upgraded or destroyed meanwhile
-        if (r.done) { this._onEnd(); return; }
+        if (r.done) { this.push(null); return; }
         this.bytesRead += r.value.byteLength;
         this._refreshTimer();
-        this.emit("data", this._decode(r.value));
-      }
-    } finally {
-      this._pumping = false;
-    }
-  }
-
-  _decode(u8) {
-    if (!this._encoding) return toBuffer(u8);
-    if (this._decoder) return this._decoder.decode(u8, { stream: true });
-    const b = toBuffer(u8);
-    return BufferCtor ? b.toString(this._encoding) : new TextDecoder().decode(u8);
-  }
-
-  _onEnd() {
-    this._readEnded = true;
-    this.readable = false;
-    this.emit("end");
-    if (!this.allowHalfOpen && !this._writeEnded) this.end();
-    this._maybeClose();
-  }
-
-  _maybeClose() {
-    if (this._readEnded && this._finished) this.destroy();
-  }
-
-  on(event, listener) {
-    super.on(event, listener);
-    if (event === "data" && this._flowing !== false) this.resume();
-    return this;
-  }
-  addListener(event, listener) { return this.on(event, listener); }
-  prependListener(event, listener) {
-    super.prependListener(event, listener);
-    if (event === "data" && this._flowing !== false) this.resume();
-    return this;
-  }
-
-  pause() { this._flowing = false; return this; }
-  resume() {
-    this._flowing = true;
-    if (this._handle && !this.connecting) defer(() => this._pump());
-    return this;
-  }
-  isPaused() { return this._flowing === false; }
-  setEncoding(encoding) {
-    this._encoding = encoding || "utf8";
-    this._decoder = /^utf-?8$/i.test(this._encoding) ? new TextDecoder() : null;
-    return this;
-  }
-
-  write(chunk, encoding, cb) {
-    if (typeof encoding === "function") { cb = encoding; encoding = undefined; }
-    let err;
-    if (this._writeEnded) err = nodeError(Error, "ERR_STREAM_WRITE_AFTER_END", "write after end");
-    else if (this.destroyed) err = nodeError(Error, "ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed");
-    else if (!this._handle) err = nodeError(Error, "ERR_SOCKET_CLOSED", "Socket is closed");
-    if (chunk === null) throw nodeError(TypeError, "ERR_STREAM_NULL_VALUES", "May not write null values to stream");
-    const bytes = chunkBytes(chunk, encoding);
-    if (err) {
-      defer(() => { if (cb) cb(err); this.emit("error", err); });
-      return false;
-    }
-    const n = bytes.byteLength;
-    this._pendingBytes += n;
-    const handle = this._handle;
-    handle.writer.write(bytes).then(() => {
-      this._pendingBytes -= n;
-      this._bytesWritten += n;
-      this._refreshTimer();
-      if (cb) cb(null);
-      if (this._pendingBytes === 0 && this._needDrain) { this._needDrain = false; this.emit("drain"); }
-    }, (e) => {
-      this._pendingBytes -= n;
-      if (cb) cb(e);
-      if (this._handle === handle) this.destroy(e);
+        this.push(toBuffer(r.value));
+      }, (e) => { if (this._handle === handle) this.destroy(e); });
     });
-    const ok = this._pendingBytes < kHighWaterMark;
-    if (!ok) this._needDrain = true;
-    return ok;
   }
 
-  end(chunk, encoding, cb) {
-    if (typeof chunk === "function") { cb = chunk; chunk = undefined; }
-    if (typeof encoding === "function") { cb = encoding; encoding = undefined; }
-    if (chunk !== undefined && chunk !== null) this.write(chunk, encoding);
-    if (cb) this.once("finish", cb);
-    if (this._writeEnded) return this;
-    this._writeEnded = true;
-    this.writable = false;
-    const handle = this._handle;
-    if (!handle) return this;
-    handle.writer.close().then(() => {
-      this._finished = true;
-      this.emit("finish");
-      this._maybeClose();
-    }, (e) => { if (this._handle === handle) this.destroy(e); });
-    return this;
+  _write(chunk, encoding, cb) {
+    this._writeBytes(chunkBytes(chunk, encoding), cb);
+  }
+  _writev(chunks, cb) {
+    const parts = chunks.map(({ chunk, encoding }) => chunkBytes(chunk, encoding));
+    this._writeBytes(parts.length === 1 ? parts[0] : Buffer.concat(parts), cb);
+  }
+  _writeBytes(bytes, cb) {
+    this._whenOpen(() => {
+      const handle = this._handle;
+      if (!handle) { cb(nodeError(Error, "ERR_SOCKET_CLOSED", "Socket is closed")); return; }
+      handle.writer.write(bytes).then(() => {
+        this._bytesDispatched += bytes.byteLength;
+        this._refreshTimer();
+        cb();
+      }, (e) => {
+        cb(e);
+        if (this._handle === handle) this.destroy(e);
+      });
+    });
   }
 
-  destroySoon() { this.end(); }
+  _final(cb) {
+    this._whenOpen(() => {
+      const handle = this._handle;
+      if (!handle) { cb(); return; }
+      handle.writer.close().then(() => cb(), (e) => cb(e));
+    });
+  }
 
-  destroy(err) {
-    if (this.destroyed) return this;
-    this.destroyed = true;
-    this.readable = this.writable = false;
+  destroySoon() {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once("finish", () => this.destroy());
+  }
+
+  _destroy(err, cb) {
     this.connecting = false;
     this._clearTimer();
     const handle = this._handle;
     this._handle = null;
-    if (handle) handle.socket.close().catch(() => {});
-    defer(() => {
-      if (err) this.emit("error", err);
-      this.emit("close", Boolean(err));
-    });
-    return this;
+    this._opened(); // what waited sees no connection
+    cb(err);
+    if (handle) {
+      const hadError = Boolean(err);
+      handle.socket.close().catch(() => {}).then(() => defer(() => this.emit("close", hadError)));
+    } else {
+      defer(() => this.emit("close"));
+    }
   }
   resetAndDestroy() { return this.destroy(); }
 
@@ -355,6 +274,18 @@ class Socket extends EventEmitter {
   ref() { return this; }
   unref() { return this; }
   address() { return {}; }
+}
+
+// writeAfterFIN is write once the peer ended a socket without
+// allowHalfOpen: Node's EPIPE.
+function writeAfterFIN(chunk, encoding, cb) {
+  if (typeof encoding === "function") cb = encoding;
+  const err = nodeError(Error, "EPIPE", "This socket has been ended by the other party");
+  defer(() => {
+    if (typeof cb === "function") cb(err);
+    this.destroy(err);
+  });
+  return false;
 }
 
 function connect(...args) {

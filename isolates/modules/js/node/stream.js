@@ -1988,9 +1988,18 @@ Readable.toWeb = function (readable, options) {
   const hwm = options && options.strategy ? options.strategy.highWaterMark : objectMode ? 16 : Math.max(1, readable.readableHighWaterMark);
   let controller;
   let closed = false;
+  // pull settles when the Readable next gives data or ends, so that the
+  // web stream does not pull again meanwhile (the isolate's ReadableStream
+  // pulls again at once after a pull that settled with nothing enqueued).
+  let pulled = null;
+  const settlePull = () => { if (pulled) { const p = pulled; pulled = null; p(); } };
   const rs = new ReadableStream({
     start(c) { controller = c; },
-    pull() { readable.resume(); },
+    pull() {
+      readable.resume();
+      if (closed) return undefined;
+      return new Promise((resolve) => { pulled = resolve; });
+    },
     cancel(reason) { destroyer(readable, reason); },
   }, { highWaterMark: hwm, size: objectMode ? () => 1 : (chunk) => chunk.byteLength ?? 1 });
   readable.pause();
@@ -1998,10 +2007,12 @@ Readable.toWeb = function (readable, options) {
     if (closed) return;
     controller.enqueue(objectMode ? chunk : asBytes(chunk));
     if (controller.desiredSize <= 0) readable.pause();
+    settlePull();
   });
   eos(readable, (err) => {
     if (closed) return;
     closed = true;
+    settlePull();
     if (err && err.code !== "ERR_STREAM_PREMATURE_CLOSE") controller.error(err);
     else if (err) controller.error(AbortError(undefined, { cause: err }));
     else controller.close();

@@ -31,7 +31,10 @@ class TLSSocket extends net.Socket {
     if (socket !== undefined && socket !== null && !(socket instanceof net.Socket)) {
       throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "options.socket" property must be an instance of net.Socket. Only net.Socket streams can be upgraded here');
     }
-    if (this._parent) this._upgradeFrom(this._parent);
+    if (this._parent) {
+      this.connecting = true; // reads and writes wait for the upgrade
+      this._upgradeFrom(this._parent);
+    }
   }
 
   // _upgradeFrom takes the parent's connection over (once it is connected)
@@ -46,11 +49,10 @@ class TLSSocket extends net.Socket {
       this.destroy(nodeError(Error, "ERR_TLS_INVALID_STATE", "TLSSocket can only be upgraded from a plain-text socket"));
       return;
     }
-    parent._handle = null; // its pump and writes stop quietly
+    parent._handle = null; // its reads and writes stop quietly
     handle.reader.releaseLock();
     handle.writer.releaseLock();
     this.connecting = true;
-    this.writable = true;
     this._host = parent._host;
     this.remoteAddress = parent.remoteAddress;
     this.remotePort = parent.remotePort;
@@ -61,16 +63,15 @@ class TLSSocket extends net.Socket {
     tls.opened.then(() => {
       if (this.destroyed) return;
       this.connecting = false;
-      this.readable = true;
+      this._opened();
       this._secured();
-      if (this._flowing) this._pump();
+      if (!this.isPaused()) this.read(0);
     }, (e) => this.destroy(e));
   }
 
-  _connected(info) {
+  _connected() {
     this.emit("connect");
     this._secured();
-    if (this._flowing) this._pump();
   }
 
   _secured() {
