@@ -2,7 +2,7 @@
 "use strict";
 
 const stream = require("node:stream");
-const pipelineImpl = stream[Symbol.for("edgerun.stream.pipelineImpl")];
+const { pipelineImpl } = require("node:internal/streams/pipeline");
 
 function pipeline(...streams) {
   return new Promise((resolve, reject) => {
