@@ -14,21 +14,16 @@ import (
 	"math/big"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates/cryptokeys"
 )
 
-// keyPair is the Go side of an asymmetric CryptoKey: the JavaScript
-// CryptoKey holds it in a private field, so a script never reaches it
-// (goja wraps the pointer; its fields are unexported, so the wrapper shows
-// nothing even if it leaked).
-type keyPair struct {
-	kind string // "RSA", "EC", "Ed25519", "X25519"
-	priv any    // *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey, *ecdh.PrivateKey; nil for a public key
-	pub  any    // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey, *ecdh.PublicKey
-}
+// keyPair is the Go side of an asymmetric CryptoKey (isolates/cryptokeys,
+// shared with node:crypto's KeyObjects): the JavaScript CryptoKey holds it
+// in a private field, so a script never reaches it.
+type keyPair = cryptokeys.Key
 
-// rsaMaxBits bounds RSA keys a script generates (workerd's limit): a
-// 16384-bit key takes seconds of CPU, off the loop.
-const rsaMaxBits = 16384
+const rsaMaxBits = cryptokeys.RSAMaxBits
 
 // keyPairNatives are the key-pair algorithms of crypto-subtle.js: RSA
 // (PKCS1-v1_5, PSS, OAEP), ECDSA and ECDH on P-256/384/521, Ed25519 and
@@ -52,20 +47,8 @@ func (w *Worker) keyArg(v goja.Value) *keyPair {
 	return k
 }
 
-func curveOf(name string) elliptic.Curve {
-	switch name {
-	case "P-256":
-		return elliptic.P256()
-	case "P-384":
-		return elliptic.P384()
-	case "P-521":
-		return elliptic.P521()
-	}
-	return nil
-}
-
 func (w *Worker) curveArg(v goja.Value) elliptic.Curve {
-	c := curveOf(v.String())
+	c := cryptokeys.CurveOf(v.String())
 	if c == nil {
 		panic(w.domException("Unrecognized or unimplemented EC curve \""+v.String()+"\" requested.", "NotSupportedError"))
 	}
@@ -77,7 +60,7 @@ func (w *Worker) curveArg(v goja.Value) elliptic.Curve {
 // takes tens of milliseconds or more, so it runs off the loop).
 func (w *Worker) nativeKeyGenerate(c goja.FunctionCall) goja.Value {
 	pair := func(k *keyPair) goja.Value {
-		pub := &keyPair{kind: k.kind, pub: k.pub}
+		pub := &keyPair{Kind: k.Kind, Pub: k.Pub}
 		return w.vm.NewArray(w.vm.ToValue(k), w.vm.ToValue(pub))
 	}
 	switch kind := c.Argument(0).String(); kind {
@@ -86,16 +69,16 @@ func (w *Worker) nativeKeyGenerate(c goja.FunctionCall) goja.Value {
 		if err != nil {
 			panic(w.domException(err.Error(), "OperationError"))
 		}
-		return pair(&keyPair{kind: kind, priv: priv, pub: &priv.PublicKey})
+		return pair(&keyPair{Kind: kind, Priv: priv, Pub: &priv.PublicKey})
 	case "Ed25519":
 		pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-		return pair(&keyPair{kind: kind, priv: priv, pub: pub})
+		return pair(&keyPair{Kind: kind, Priv: priv, Pub: pub})
 	case "X25519":
 		priv, err := ecdh.X25519().GenerateKey(rand.Reader)
 		if err != nil {
 			panic(w.domException(err.Error(), "OperationError"))
 		}
-		return pair(&keyPair{kind: kind, priv: priv, pub: priv.PublicKey()})
+		return pair(&keyPair{Kind: kind, Priv: priv, Pub: priv.PublicKey()})
 	case "RSA":
 		bits := c.Argument(1).ToInteger()
 		if bits < 256 || bits > rsaMaxBits || bits%8 != 0 {
@@ -111,7 +94,7 @@ func (w *Worker) nativeKeyGenerate(c goja.FunctionCall) goja.Value {
 				if err != nil {
 					return nil, &domError{msg: "RSA key generation failed: " + err.Error(), name: "OperationError", w: w}
 				}
-				return pair(&keyPair{kind: "RSA", priv: priv, pub: &priv.PublicKey}), nil
+				return pair(&keyPair{Kind: "RSA", Priv: priv, Pub: &priv.PublicKey}), nil
 			}
 		}))
 	}
@@ -133,7 +116,7 @@ func (w *Worker) nativeKeyImport(c goja.FunctionCall) goja.Value {
 		if err != nil {
 			bad("Invalid SPKI input: " + err.Error())
 		}
-		k = &keyPair{pub: pub}
+		k = &keyPair{Pub: pub}
 	case "pkcs8":
 		var priv any
 		priv, err = x509.ParsePKCS8PrivateKey(w.bytesArg(c.Argument(2)))
@@ -142,79 +125,29 @@ func (w *Worker) nativeKeyImport(c goja.FunctionCall) goja.Value {
 		}
 		switch p := priv.(type) {
 		case crypto.Signer:
-			k = &keyPair{priv: priv, pub: p.Public()}
+			k = &keyPair{Priv: priv, Pub: p.Public()}
 		case *ecdh.PrivateKey: // X25519 is no crypto.Signer
-			k = &keyPair{priv: priv, pub: p.PublicKey()}
+			k = &keyPair{Priv: priv, Pub: p.PublicKey()}
 		default:
 			bad("Unsupported PKCS8 key")
 		}
 	case "raw":
-		k, err = rawPublicKey(kind, c.Argument(3).String(), w.bytesArg(c.Argument(2)))
+		k, err = cryptokeys.RawPublic(kind, c.Argument(3).String(), w.bytesArg(c.Argument(2)))
 	case "jwk":
-		k, err = jwkKey(kind, c.Argument(2).String())
+		k, err = cryptokeys.FromJWK(kind, c.Argument(2).String())
 	default:
 		panic(w.domException("Unrecognized key import format \""+format+"\"", "NotSupportedError"))
 	}
 	if err != nil {
 		bad(err.Error())
 	}
-	if k.kind = kindOf(k.pub); k.kind != kind {
+	if k.Kind = cryptokeys.KindOf(k.Pub); k.Kind != kind {
 		bad("The key is not of the algorithm's type")
 	}
-	if kind == "EC" && k.pub.(*ecdsa.PublicKey).Curve != w.curveArg(c.Argument(3)) {
+	if kind == "EC" && k.Pub.(*ecdsa.PublicKey).Curve != w.curveArg(c.Argument(3)) {
 		bad("The key's curve does not match the requested namedCurve")
 	}
 	return w.vm.ToValue(k)
-}
-
-func kindOf(pub any) string {
-	switch p := pub.(type) {
-	case *rsa.PublicKey:
-		return "RSA"
-	case *ecdsa.PublicKey:
-		return "EC"
-	case ed25519.PublicKey:
-		return "Ed25519"
-	case *ecdh.PublicKey:
-		if p.Curve() == ecdh.X25519() {
-			return "X25519"
-		}
-	}
-	return ""
-}
-
-func rawPublicKey(kind, curve string, data []byte) (*keyPair, error) {
-	switch kind {
-	case "EC":
-		cv := curveOf(curve)
-		if cv == nil {
-			return nil, constError("unknown curve")
-		}
-		if len(data) > 0 && data[0] != 4 {
-			x, y := elliptic.UnmarshalCompressed(cv, data)
-			if x == nil {
-				return nil, constError("Invalid EC public key")
-			}
-			return &keyPair{pub: &ecdsa.PublicKey{Curve: cv, X: x, Y: y}}, nil
-		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(cv, data)
-		if err != nil {
-			return nil, constError("Invalid EC public key")
-		}
-		return &keyPair{pub: pub}, nil
-	case "Ed25519":
-		if len(data) != ed25519.PublicKeySize {
-			return nil, constError("Ed25519 raw keys must be exactly 32 bytes")
-		}
-		return &keyPair{pub: ed25519.PublicKey(append([]byte(nil), data...))}, nil
-	case "X25519":
-		pub, err := ecdh.X25519().NewPublicKey(data)
-		if err != nil {
-			return nil, constError("X25519 raw keys must be exactly 32 bytes")
-		}
-		return &keyPair{pub: pub}, nil
-	}
-	return nil, constError("raw import is not supported for RSA keys")
 }
 
 // nativeKeyExport(handle, format) is the key as "spki"/"pkcs8"/"raw"
@@ -226,20 +159,20 @@ func (w *Worker) nativeKeyExport(c goja.FunctionCall) goja.Value {
 	var err error
 	switch format := c.Argument(1).String(); format {
 	case "spki":
-		if k.priv != nil {
+		if k.Priv != nil {
 			fail("Only public keys can be exported as spki")
 		}
-		out, err = x509.MarshalPKIXPublicKey(k.pub)
+		out, err = x509.MarshalPKIXPublicKey(k.Pub)
 	case "pkcs8":
-		if k.priv == nil {
+		if k.Priv == nil {
 			fail("Only private keys can be exported as pkcs8")
 		}
-		out, err = x509.MarshalPKCS8PrivateKey(k.priv)
+		out, err = x509.MarshalPKCS8PrivateKey(k.Priv)
 	case "raw":
-		if k.priv != nil || k.kind == "RSA" {
+		if k.Priv != nil || k.Kind == "RSA" {
 			fail("Only public EC, Ed25519 and X25519 keys can be exported as raw")
 		}
-		switch p := k.pub.(type) {
+		switch p := k.Pub.(type) {
 		case *ecdsa.PublicKey:
 			out, err = p.Bytes()
 		case ed25519.PublicKey:
@@ -248,7 +181,7 @@ func (w *Worker) nativeKeyExport(c goja.FunctionCall) goja.Value {
 			out = p.Bytes()
 		}
 	case "jwk":
-		text, err := json.Marshal(k.jwk())
+		text, err := json.Marshal(k.JWK())
 		if err != nil {
 			panic(w.domException(err.Error(), "OperationError"))
 		}
@@ -267,8 +200,8 @@ func (w *Worker) nativeKeyExport(c goja.FunctionCall) goja.Value {
 func (w *Worker) nativeKeyInfo(c goja.FunctionCall) goja.Value {
 	k := w.keyArg(c.Argument(0))
 	o := w.vm.NewObject()
-	_ = o.Set("private", k.priv != nil)
-	switch p := k.pub.(type) {
+	_ = o.Set("private", k.Priv != nil)
+	switch p := k.Pub.(type) {
 	case *rsa.PublicKey:
 		_ = o.Set("modulusLength", p.N.BitLen())
 		_ = o.Set("publicExponent", w.newUint8Array(big.NewInt(int64(p.E)).Bytes()))
@@ -288,76 +221,47 @@ func (w *Worker) cryptoHashArg(v goja.Value) crypto.Hash {
 	return h
 }
 
-func digestOf(h crypto.Hash, data []byte) []byte {
-	d := h.New()
-	d.Write(data)
-	return d.Sum(nil)
-}
-
 // nativeKeySign(algorithm, hash, handle, data, saltLength) is the
 // signature: PKCS#1 v1.5, PSS, ECDSA as r‖s (IEEE P1363, as Web Crypto
 // has it, not DER) or Ed25519.
 func (w *Worker) nativeKeySign(c goja.FunctionCall) goja.Value {
 	alg, k, data := c.Argument(0).String(), w.keyArg(c.Argument(2)), w.bytesArg(c.Argument(3))
-	var sig []byte
-	var err error
-	switch priv := k.priv.(type) {
-	case *rsa.PrivateKey:
-		h := w.cryptoHashArg(c.Argument(1))
-		if alg == "RSA-PSS" {
-			salt := int(c.Argument(4).ToInteger())
-			if salt <= 0 { // Go reads 0 as "as long as fits"
-				panic(w.domException("RSA-PSS saltLength must be positive", "OperationError"))
-			}
-			sig, err = rsa.SignPSS(rand.Reader, priv, h, digestOf(h, data), &rsa.PSSOptions{SaltLength: salt})
-		} else {
-			sig, err = rsa.SignPKCS1v15(nil, priv, h, digestOf(h, data))
-		}
-	case *ecdsa.PrivateKey:
-		h := w.cryptoHashArg(c.Argument(1))
-		var r, s *big.Int
-		r, s, err = ecdsa.Sign(rand.Reader, priv, digestOf(h, data))
-		if err == nil {
-			size := (priv.Curve.Params().BitSize + 7) / 8
-			sig = make([]byte, 2*size)
-			r.FillBytes(sig[:size])
-			s.FillBytes(sig[size:])
-		}
-	case ed25519.PrivateKey:
-		sig = ed25519.Sign(priv, data)
-	default:
+	if k.Priv == nil || k.Kind == "X25519" {
 		panic(w.domException("The key cannot sign", "InvalidAccessError"))
 	}
+	o := cryptokeys.SignOptions{PSS: alg == "RSA-PSS", P1363: true}
+	if o.PSS {
+		if o.SaltLength = int(c.Argument(4).ToInteger()); o.SaltLength <= 0 { // Go reads 0 as "as long as fits"
+			panic(w.domException("RSA-PSS saltLength must be positive", "OperationError"))
+		}
+	}
+	sig, err := cryptokeys.Sign(k, w.signHash(k, c.Argument(1)), data, o)
 	if err != nil {
 		panic(w.domException("Signing failed: "+err.Error(), "OperationError"))
 	}
 	return w.newUint8Array(sig)
 }
 
+// signHash is the digest an RSA or ECDSA signature is over (Ed25519 has
+// none).
+func (w *Worker) signHash(k *keyPair, name goja.Value) crypto.Hash {
+	if k.Kind == "RSA" || k.Kind == "EC" {
+		return w.cryptoHashArg(name)
+	}
+	return 0
+}
+
 // nativeKeyVerify(algorithm, hash, handle, signature, data, saltLength).
 func (w *Worker) nativeKeyVerify(c goja.FunctionCall) goja.Value {
 	alg, k := c.Argument(0).String(), w.keyArg(c.Argument(2))
 	sig, data := w.bytesArg(c.Argument(3)), w.bytesArg(c.Argument(4))
-	ok := false
-	switch pub := k.pub.(type) {
-	case *rsa.PublicKey:
-		h := w.cryptoHashArg(c.Argument(1))
-		if alg == "RSA-PSS" {
-			ok = rsa.VerifyPSS(pub, h, digestOf(h, data), sig, &rsa.PSSOptions{SaltLength: int(c.Argument(5).ToInteger())}) == nil
-		} else {
-			ok = rsa.VerifyPKCS1v15(pub, h, digestOf(h, data), sig) == nil
-		}
-	case *ecdsa.PublicKey:
-		h := w.cryptoHashArg(c.Argument(1))
-		size := (pub.Curve.Params().BitSize + 7) / 8
-		if len(sig) == 2*size {
-			r, s := new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])
-			ok = ecdsa.Verify(pub, digestOf(h, data), r, s)
-		}
-	case ed25519.PublicKey:
-		ok = len(sig) == ed25519.SignatureSize && ed25519.Verify(pub, data, sig)
-	default:
+	if k.Kind == "X25519" {
 		panic(w.domException("The key cannot verify", "InvalidAccessError"))
+	}
+	o := cryptokeys.SignOptions{PSS: alg == "RSA-PSS", SaltLength: int(c.Argument(5).ToInteger()), P1363: true}
+	ok, err := cryptokeys.Verify(k, w.signHash(k, c.Argument(1)), data, sig, o)
+	if err != nil {
+		panic(w.domException(err.Error(), "InvalidAccessError"))
 	}
 	return w.vm.ToValue(ok)
 }
@@ -370,13 +274,13 @@ func (w *Worker) nativeKeyOaep(c goja.FunctionCall) goja.Value {
 	var out []byte
 	var err error
 	if c.Argument(0).ToBoolean() {
-		pub, ok := k.pub.(*rsa.PublicKey)
-		if !ok || k.priv != nil {
+		pub, ok := k.Pub.(*rsa.PublicKey)
+		if !ok || k.Priv != nil {
 			panic(w.domException("RSA-OAEP encryption needs a public key", "InvalidAccessError"))
 		}
 		out, err = rsa.EncryptOAEP(h.New(), rand.Reader, pub, data, label)
 	} else {
-		priv, ok := k.priv.(*rsa.PrivateKey)
+		priv, ok := k.Priv.(*rsa.PrivateKey)
 		if !ok {
 			panic(w.domException("RSA-OAEP decryption needs a private key", "InvalidAccessError"))
 		}
@@ -394,15 +298,15 @@ func (w *Worker) nativeKeyDerive(c goja.FunctionCall) goja.Value {
 	var priv *ecdh.PrivateKey
 	var pub *ecdh.PublicKey
 	var err error
-	switch p := k.priv.(type) {
+	switch p := k.Priv.(type) {
 	case *ecdsa.PrivateKey:
 		priv, err = p.ECDH()
-		if op, ok := other.pub.(*ecdsa.PublicKey); ok && err == nil {
+		if op, ok := other.Pub.(*ecdsa.PublicKey); ok && err == nil {
 			pub, err = op.ECDH()
 		}
 	case *ecdh.PrivateKey:
 		priv = p
-		pub, _ = other.pub.(*ecdh.PublicKey)
+		pub, _ = other.Pub.(*ecdh.PublicKey)
 	}
 	if err != nil || priv == nil || pub == nil || pub.Curve() != priv.Curve() {
 		panic(w.domException("The keys are not of the same curve", "InvalidAccessError"))
