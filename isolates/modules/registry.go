@@ -28,6 +28,7 @@ var builtins = []builtin{
 	{id: "node:buffer", natives: bufferNatives},
 	{id: "node:crypto", natives: cryptoNatives},
 	{id: "node:diagnostics_channel", natives: nil},
+	{id: "node:internal/crypto/keys", natives: cryptoKeyNatives},
 	{id: "node:internal/streams/destroy", natives: nil},
 	{id: "node:internal/streams/duplex", natives: nil},
 	{id: "node:internal/streams/end-of-stream", natives: nil},

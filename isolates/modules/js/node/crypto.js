@@ -1,5 +1,6 @@
 // node:crypto: hashes, HMACs, randomness, the key derivations (pbkdf2,
-// scrypt, hkdf), timingSafeEqual, secret KeyObjects, and Web Crypto
+// scrypt, hkdf), timingSafeEqual, KeyObjects, signatures and key pairs
+// (node:internal/crypto/keys), and Web Crypto
 // (webcrypto, subtle, getRandomValues are globalThis.crypto's, as in
 // workerd). Node's argument checks and error codes; the work is Go's
 // (node_crypto.go). Results are Buffers.
@@ -298,34 +299,10 @@ function hkdf(digest, ikm, salt, info, keylen, callback) {
   settle(native.hkdf(...hkdfArgs(digest, ikm, salt, info, keylen), true), callback, (u8) => u8.buffer);
 }
 
-// KeyObject: secret keys (createSecretKey). Key pairs are left to
-// crypto.subtle for now.
-class KeyObject {
-  #bytes;
-  constructor(type, bytes) {
-    if (type !== "secret") throw E.coded("TypeError", "ERR_INVALID_ARG_VALUE", `The argument 'type' is invalid. Received '${type}'`);
-    this.#bytes = Buffer.from(bytes);
-  }
-  get type() {
-    return "secret";
-  }
-  get symmetricKeySize() {
-    return this.#bytes.length;
-  }
-  get asymmetricKeyType() {
-    return undefined;
-  }
-  export(options) {
-    if (options && options.format === "jwk") return { kty: "oct", k: this.#bytes.toString("base64url") };
-    return Buffer.from(this.#bytes);
-  }
-  equals(other) {
-    if (!(other instanceof KeyObject)) throw E.argType("otherKeyObject", "an instance of KeyObject", other);
-    const b = other.export();
-    return b.length === this.#bytes.length && native.timingSafeEqual(this.#bytes, b);
-  }
-}
-Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: "KeyObject", configurable: true });
+// KeyObject (secret, public and private keys), key pairs and signatures
+// live in node:internal/crypto/keys.
+const keys = require("node:internal/crypto/keys");
+const { KeyObject } = keys;
 
 function createSecretKey(key, encoding) {
   const bytes = binaryLike(key, "key", encoding, "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView");
@@ -367,6 +344,16 @@ module.exports = {
   hkdfSync,
   KeyObject,
   createSecretKey,
+  createPublicKey: keys.createPublicKey,
+  createPrivateKey: keys.createPrivateKey,
+  Sign: keys.Sign,
+  Verify: keys.Verify,
+  createSign: keys.createSign,
+  createVerify: keys.createVerify,
+  sign: keys.sign,
+  verify: keys.verify,
+  generateKeyPair: keys.generateKeyPair,
+  generateKeyPairSync: keys.generateKeyPairSync,
   webcrypto,
   subtle: webcrypto.subtle,
   constants,
