@@ -10,10 +10,16 @@ class ReadableStream {
     this._locked = false;
     this._source = source;
     this._pulling = false;
+    this._pullAgain = false;
     this._closedPromise = new Promise((resolve, reject) => { this._resolveClosed = resolve; this._rejectClosed = reject; });
     this._closedPromise.catch(() => {});
     const controller = {
-      enqueue: (chunk) => { if (this._closed) throw new TypeError("Cannot enqueue to a closed stream"); this._queue.push(chunk); this._flush(); },
+      enqueue: (chunk) => {
+        if (this._closed) throw new TypeError("Cannot enqueue to a closed stream");
+        this._queue.push(chunk);
+        this._flush();
+        if (this._waiting.length > 0) this._pull();
+      },
       close: () => { this._closed = true; this._flush(); },
       error: (e) => { this._error = e === undefined ? new TypeError("stream errored") : e; this._flush(); },
       desiredSize: 1,
@@ -60,12 +66,18 @@ class ReadableStream {
     this._pull();
     return p;
   }
-  // _pull asks the source for more, once at a time, and again when reads
-  // are still waiting after it settles (an async pull that enqueued
-  // nothing yet must not stall the stream); a pull that throws errors it.
+  // _pull asks the source for more, once at a time, as the Streams
+  // standard's CallPullIfNeeded does: asked again while a pull runs, it
+  // pulls once more after that one settles (if reads still wait). A pull
+  // that settles having enqueued nothing is not repeated at once — that
+  // would spin the microtask queue while the source waits for I/O; its
+  // later enqueue answers the waiting read, and enqueue asks for the next
+  // pull while reads still wait. A pull that throws errors the stream.
   _pull() {
-    if (typeof this._source.pull !== "function" || this._pulling) return;
+    if (typeof this._source.pull !== "function") return;
+    if (this._pulling) { this._pullAgain = true; return; }
     this._pulling = true;
+    this._pullAgain = false;
     let r;
     try {
       r = this._source.pull(this._controller);
@@ -76,7 +88,7 @@ class ReadableStream {
     }
     Promise.resolve(r).then(() => {
       this._pulling = false;
-      if (this._waiting.length > 0 && !this._closed && this._error === undefined) this._pull();
+      if (this._pullAgain && this._waiting.length > 0 && !this._closed && this._error === undefined) this._pull();
     }, (e) => { this._pulling = false; this._controller.error(e); });
   }
   _cancel(reason) {

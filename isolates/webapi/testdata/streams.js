@@ -169,3 +169,26 @@ test("TextEncoderStream and TextDecoderStream keep characters split across chunk
   const d = new TextDecoder();
   eq(d.decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41]), { stream: true }) + d.decode(new Uint8Array([0xef, 0xbb, 0xbf])), "A\ufeff");
 });
+test("a pull that settles before its data arrives is not repeated at once", async () => {
+  // The source waits for I/O (a timer here): its pull resolves at once and
+  // enqueues later. The stream must not call pull again in a loop meanwhile
+  // (that spun the microtask queue and starved the timer).
+  let pulls = 0;
+  const rs = new ReadableStream({
+    pull(c) {
+      pulls++;
+      if (pulls > 50) throw new Error("pull called in a loop");
+      setTimeout(() => { if (pulls <= 3) c.enqueue(pulls); else c.close(); }, 1);
+      return Promise.resolve();
+    },
+  });
+  const reader = rs.getReader();
+  const got = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got.push(value);
+  }
+  eq(got, [1, 2, 3]);
+  eq(pulls, 4);
+});
