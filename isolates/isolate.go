@@ -94,7 +94,9 @@ type Isolate struct {
 	culprit    *Scope
 
 	onRetire []func(error)
-	timers   timerTable
+	// interrupts: the context code outside goja watches (interrupt.go).
+	interrupts interruptState
+	timers     timerTable
 	// inSetup: the script's top-level code is running (no handler yet).
 	inSetup bool
 	values  map[any]any
@@ -169,7 +171,7 @@ func (iso *Isolate) limitStartup(limit time.Duration) (stop func()) {
 		mu.Lock()
 		defer mu.Unlock()
 		if running {
-			iso.vm.Interrupt(&CPULimitError{Limit: limit, Startup: true})
+			iso.interrupt(&CPULimitError{Limit: limit, Startup: true})
 		}
 	})
 	return func() {
@@ -178,6 +180,7 @@ func (iso *Isolate) limitStartup(limit time.Duration) (stop func()) {
 		running = false
 		mu.Unlock()
 		iso.vm.ClearInterrupt()
+		iso.interrupts.reset()
 	}
 }
 
@@ -326,7 +329,7 @@ func (iso *Isolate) interruptSlice(start int64, reason error) bool {
 		return false
 	}
 	iso.retireSoon(reason)
-	iso.vm.Interrupt(reason)
+	iso.interrupt(reason)
 	return true
 }
 
