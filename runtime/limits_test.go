@@ -411,6 +411,7 @@ var sandboxGlobals = []string{
 	"CompressionStream", "DecompressionStream",
 	"caches", "Cache", "CacheStorage", "Performance", "performance", "CryptoKey", "SubtleCrypto",
 	"HTMLRewriter",
+	"WebAssembly",
 	"WebSocket", "WebSocketPair", "MessageEvent", "CloseEvent", "ErrorEvent",
 	"addEventListener", "atob", "btoa", "clearInterval", "clearTimeout", "console", "crypto", "fetch",
 	"navigator", "Intl", "queueMicrotask", "removeEventListener", "self", "setInterval", "setTimeout", "structuredClone",

@@ -45,6 +45,7 @@ var webAPIs = []webAPI{
 	{"websocket.js", (*Worker).websocketNatives},
 	{"cache.js", (*Worker).cacheNatives},
 	{"html-rewriter.js", (*Worker).htmlRewriterNatives},
+	{"wasm.js", (*Worker).wasmNatives},
 	{"dispatch.js", (*Worker).dispatchNatives},
 }
 
