@@ -147,7 +147,7 @@ func Build(opts Options) (*Result, error) {
 		Plugins:           plugins(opts),
 		Loader: map[string]api.Loader{
 			".txt": api.LoaderText, ".html": api.LoaderText, ".sql": api.LoaderText,
-			".bin": api.LoaderBinary, ".wasm": api.LoaderBinary,
+			".bin": api.LoaderBinary, // .wasm: wasmPlugin
 		},
 	})
 	if len(res.Errors) > 0 {
@@ -169,7 +169,7 @@ func plugins(opts Options) []api.Plugin {
 	if resolve == nil {
 		resolve = func(string) (string, bool, error) { return "", false, nil }
 	}
-	return []api.Plugin{builtinsPlugin(resolve, opts.BuiltinHint)}
+	return []api.Plugin{builtinsPlugin(resolve, opts.BuiltinHint), wasmPlugin()}
 }
 
 func messages(dir string, in []api.Message) []Message {

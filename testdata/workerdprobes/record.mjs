@@ -18,6 +18,9 @@ for (const name of names) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workerdprobe-"));
   fs.copyFileSync(path.join(here, "..", "nodeprobes", "run.js"), path.join(dir, "run.js"));
   fs.copyFileSync(path.join(here, "probes", name + ".js"), path.join(dir, "probe.js"));
+  // Modules a probe imports from the bundle: probes/<name>-*.wasm.
+  const wasm = fs.readdirSync(path.join(here, "probes")).filter((f) => f.startsWith(name + "-") && f.endsWith(".wasm"));
+  for (const f of wasm) fs.copyFileSync(path.join(here, "probes", f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, "worker.js"),
     'import { run } from "./run.js";\nimport { probes } from "./probe.js";\n' +
     "export default { async fetch() { return Response.json(await run(probes)); } };\n");
@@ -28,7 +31,7 @@ const config :Workerd.Config = (
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
 );
 const w :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "run.js", esModule = embed "run.js"), (name = "probe.js", esModule = embed "probe.js") ],
+  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "run.js", esModule = embed "run.js"), (name = "probe.js", esModule = embed "probe.js")${wasm.map((f) => `, (name = "${f}", wasm = embed "${f}")`).join("")} ],
   compatibilityDate = "2025-09-01",
   compatibilityFlags = ["nodejs_compat"],
 );
