@@ -420,6 +420,7 @@ var sandboxGlobals = []string{
 	"WeakRef", "FinalizationRegistry", "scheduler", "reportError", "CustomEvent", "ErrorEvent",
 	"PromiseRejectionEvent", "MessageEvent", "MessageChannel", "MessagePort", "Crypto",
 	"ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStreamDefaultReader",
+	"URLPattern", // isolates/webapi urlpattern.js
 }
 
 func TestSandboxExposesOnlyWebAPIs(t *testing.T) {

@@ -26,6 +26,8 @@ var webAPIs = []webAPI{
 	{"intl.js", (*Worker).intlNatives},
 	{"microtask.js", nil},
 	{"structured-clone.js", nil},
+	{"urlpattern-regexp.js", nil},
+	{"urlpattern.js", (*Worker).urlpatternNatives},
 	{"events-wintertc.js", nil},
 	{"headers.js", nil},
 	{"blob.js", nil},
