@@ -8,18 +8,28 @@ import (
 	"edgerun/isolates/webapi/url"
 )
 
-// urlpatternNatives are urlpattern.js's: the URL parser's side of
-// URLPattern (a URL's components to match, a component's
-// canonicalization, both from the url package) and the Unicode identifier
-// tables its names are checked against (goja's RegExp has no \p{ID_Start}).
+// urlpatternNatives are urlpattern.js's: native.urlpattern() makes its
+// functions, the first time an isolate constructs a URLPattern.
 func (w *Worker) urlpatternNatives(set nativeSet) {
+	set("urlpattern", func(goja.FunctionCall) goja.Value {
+		o := w.vm.NewObject()
+		w.urlpatternFunctions(func(name string, fn func(goja.FunctionCall) goja.Value) { _ = o.Set(name, fn) })
+		return o
+	})
+}
+
+// urlpatternFunctions are the URL parser's side of URLPattern (a URL's
+// components to match, a component's canonicalization, both from the url
+// package) and the Unicode identifier tables its names are checked
+// against (goja's RegExp has no \p{ID_Start}).
+func (w *Worker) urlpatternFunctions(set nativeSet) {
 	vm := w.vm
-	// urlpatternParse(input, base) is [protocol, username, password,
+	// parse(input, base) is [protocol, username, password,
 	// hostname, port, pathname, search, hash, opaquePath] of input parsed
 	// as test and exec parse it, against base when base is not undefined,
-	// or null; urlpatternParse(baseURL, undefined, true) parses a
+	// or null; parse(baseURL, undefined, true) parses a
 	// URLPatternInit's baseURL.
-	set("urlpatternParse", func(c goja.FunctionCall) goja.Value {
+	set("parse", func(c goja.FunctionCall) goja.Value {
 		var in url.PatternInput
 		var ok bool
 		if base := c.Argument(1); c.Argument(2).ToBoolean() {
@@ -35,18 +45,18 @@ func (w *Worker) urlpatternNatives(set nativeSet) {
 		return vm.NewArray(in.Protocol, in.Username, in.Password, in.Hostname, in.Port,
 			in.Pathname, in.Search, in.Hash, in.OpaquePath)
 	})
-	// urlpatternCanon(component, value, protocol) is value canonicalized
+	// canon(component, value, protocol) is value canonicalized
 	// as that component, or null where the standard throws.
-	set("urlpatternCanon", func(c goja.FunctionCall) goja.Value {
+	set("canon", func(c goja.FunctionCall) goja.Value {
 		s, ok := url.CanonicalizePatternPart(c.Argument(0).String(), c.Argument(1).String(), c.Argument(2).String())
 		if !ok {
 			return goja.Null()
 		}
 		return vm.ToValue(s)
 	})
-	// urlpatternNameChar(codePoint, first) is the standard's "valid name
+	// nameChar(codePoint, first) is the standard's "valid name
 	// code point" for a non-ASCII code point (the JS side decides ASCII).
-	set("urlpatternNameChar", func(c goja.FunctionCall) goja.Value {
+	set("nameChar", func(c goja.FunctionCall) goja.Value {
 		return vm.ToValue(isNameCodePoint(rune(c.Argument(0).ToInteger()), c.Argument(1).ToBoolean()))
 	})
 }
