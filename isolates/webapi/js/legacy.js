@@ -28,3 +28,16 @@ for (const [name, impl] of [
 ]) {
   if (!(name in Object.prototype)) Object.defineProperty(Object.prototype, name, { value: impl, writable: true, configurable: true, enumerable: false });
 }
+
+// goja's %TypedArray%.from refuses a string source ("Value is not an
+// object"), which V8 iterates like any iterable: Uint8Array.from("abc", f).
+{
+  const TypedArray = Object.getPrototypeOf(Uint8Array);
+  const typedFrom = TypedArray.from, arrayFrom = Array.from;
+  const from = {
+    from(source, ...rest) {
+      return Reflect.apply(typedFrom, this, [typeof source === "string" ? Reflect.apply(arrayFrom, Array, [source]) : source, ...rest]);
+    },
+  }.from;
+  Object.defineProperty(TypedArray, "from", { value: from, writable: true, configurable: true, enumerable: false });
+}

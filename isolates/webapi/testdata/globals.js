@@ -71,3 +71,9 @@ test("Blob", async () => {
   const b = new Blob(["ab", new Uint8Array([99])], { type: "Text/Plain" });
   eq([b.size, b.type, await b.text(), await b.slice(1).text()], [3, "text/plain", "abc", "bc"]);
 });
+test("TypedArray.from takes a string, as V8 iterates it", () => {
+  eq(Array.from(Uint8Array.from("abc", (c) => c.charCodeAt(0))), [97, 98, 99]);
+  eq(Array.from(Uint8Array.from("123")), [1, 2, 3]);
+  eq(Uint8Array.from.name, "from");
+  eq(Uint8Array.from.length, 1);
+});
