@@ -1,6 +1,7 @@
-// Annex B's legacy accessor methods, which goja lacks and packages still
-// call (pg's defaults use __defineSetter__). V8's Error.captureStackTrace
-// is builtins.js's.
+// Where goja falls short of V8 in ways packages trip over: Annex B's legacy
+// accessor methods, which goja lacks (pg's defaults use __defineSetter__),
+// and %TypedArray%.from of a string. V8's Error.captureStackTrace and the
+// newer built-ins are builtins.js's.
 
 for (const [name, impl] of [
   ["__defineGetter__", function (key, getter) {
