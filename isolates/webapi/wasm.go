@@ -146,10 +146,26 @@ func wasmCompileText(text string) (*wasmCompiled, error) {
 
 // WasmValidate compiles bin and reports why it is not a valid module, or
 // nil. The bundler calls it for the .wasm files a bundle imports, so a bad
-// one fails the build; the compiled module is kept for the isolates.
+// one fails the build; the compiled module is kept for the isolates, and
+// its bytes (as the bundle carries them, base64) become one of the modules
+// a handler may load: outside the top-level code only those compile, as on
+// Workers, whatever else a script passes to the bundle's hook.
 func WasmValidate(bin []byte) error {
-	_, err := wasmCompile(bin)
-	return err
+	if _, err := wasmCompile(bin); err != nil {
+		return err
+	}
+	bundledWasm.Store(sha256.Sum256([]byte(base64.StdEncoding.EncodeToString(bin))), struct{}{})
+	return nil
+}
+
+// bundledWasm holds the SHA-256 of the base64 text of every module a bundle
+// imports (WasmValidate).
+var bundledWasm sync.Map
+
+// wasmIsBundled reports whether text is a module some bundle imports.
+func wasmIsBundled(text string) bool {
+	_, ok := bundledWasm.Load(sha256.Sum256([]byte(text)))
+	return ok
 }
 
 // wasmCompileMessage is V8's wording for wazero's compile errors, as far as

@@ -89,7 +89,13 @@ func (w *Worker) wasmNatives(set nativeSet) {
 		return vm.ToValue(m)
 	})
 	set("wasmBundled", func(c goja.FunctionCall) goja.Value {
-		m, err := wasmCompileText(c.Argument(0).String())
+		text := c.Argument(0).String()
+		if !w.iso.InSetup() && !wasmIsBundled(text) {
+			// The hook is reachable by scripts: in a handler it loads only
+			// what the bundle imported, never bytes made at run time.
+			panic(st.newError(st.compileError, "WebAssembly.Module(): "+errWasmDisallowed.Error()))
+		}
+		m, err := wasmCompileText(text)
 		if err != nil {
 			panic(st.newError(st.compileError, wasmCompileMessage("WebAssembly.Module()", err)))
 		}
