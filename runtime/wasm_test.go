@@ -58,6 +58,9 @@ func TestWasmAppOverHTTP(t *testing.T) {
 	if code, body := a.get(t, "/compile"); code != 400 || body != "CompileError: WebAssembly.Module(): Wasm code generation disallowed by embedder" {
 		t.Errorf("/compile = %d %q", code, body)
 	}
+	if code, body := a.get(t, "/hook"); code != 400 || body != "CompileError: WebAssembly.Module(): Wasm code generation disallowed by embedder" {
+		t.Errorf("/hook = %d %q", code, body)
+	}
 }
 
 // A wasm function that never returns is stopped by the CPU limit like a
