@@ -36,10 +36,14 @@ var fetchClient = &http.Client{
 var errManualRedirect = errors.New("manual redirect")
 
 // fetchNatives are fetch.js's: fetch(method, url, flatHeaders, body,
-// redirect, manual) makes the request off the isolate and resolves to
-// {status, statusText, headers, url, redirected, body, bodyError}. A gzip
-// or br body is decoded unless manual (encodeResponseBody: "manual");
-// bodyError is why it could not be.
+// redirect, manual) makes the request off the isolate and returns [promise,
+// abort]: abort() cancels it (the request's AbortSignal). The promise
+// resolves once the response head has arrived, to {status, statusText,
+// headers, url, redirected, body, stream, bodyError}: body is the whole
+// body (an ArrayBuffer) when it was read with the head (a short body of
+// known length, or none), stream otherwise (fetch_body.go: the body is
+// read as the script pulls it). A gzip or br body is decoded unless manual
+// (encodeResponseBody: "manual"); bodyError is why a short one could not be.
 func (w *Worker) fetchNatives(set nativeSet) { set("fetch", w.nativeFetch) }
 
 func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
@@ -52,8 +56,16 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 	}
 	redirect := c.Argument(4).String()
 	manual := c.Argument(5).ToBoolean()
-	return w.vm.ToValue(w.iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
+	// The request's own context: abort() and the end of the body cancel it
+	// (which closes the connection); the script's request ending does too.
+	ctx, cancel := context.WithCancel(w.iso.Scope().Context())
+	p := w.iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
 		res, err := doFetch(ctx, w.iso, method, url, headers, body, redirect, manual)
+		if err != nil || res.stream == nil {
+			cancel()
+		} else {
+			res.cancel = cancel
+		}
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
@@ -64,9 +76,13 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 			_ = out.Set("headers", res.headers)
 			_ = out.Set("url", res.url)
 			_ = out.Set("redirected", res.redirected)
-			if res.body != nil {
+			switch {
+			case res.stream != nil:
+				_ = out.Set("body", goja.Null())
+				_ = out.Set("stream", w.newOriginBody(res))
+			case res.body != nil:
 				_ = out.Set("body", vm.NewArrayBuffer(res.body))
-			} else {
+			default:
 				_ = out.Set("body", goja.Null())
 			}
 			if res.bodyError != "" {
@@ -74,7 +90,9 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 			}
 			return out, nil
 		}
-	}))
+	})
+	abort := func(goja.FunctionCall) goja.Value { cancel(); return goja.Undefined() }
+	return w.vm.NewArray(p, abort)
 }
 
 type fetchResult struct {
@@ -83,8 +101,13 @@ type fetchResult struct {
 	headers    string
 	url        string
 	redirected bool
-	body       []byte
+	body       []byte // read with the head
 	bodyError  string
+	// stream, when not nil, is the body still to read (decoder decodes
+	// it when not nil); cancel ends the request.
+	stream  io.ReadCloser
+	decoder *zcodec.Stream
+	cancel  context.CancelFunc
 }
 
 // fetchError is a fetch() failure as Workers reports it: a TypeError.
@@ -93,6 +116,16 @@ type fetchError struct{ msg string }
 func (e *fetchError) Error() string { return e.msg }
 
 func (e *fetchError) ToJS(iso *isolates.Isolate) goja.Value { return iso.Runtime().NewTypeError(e.msg) }
+
+// nullBody is whether a response to method with status has no body (the
+// Fetch standard's null body status, and HEAD).
+func nullBody(method string, status int) bool {
+	switch status {
+	case 101, 204, 205, 304:
+		return true
+	}
+	return method == "HEAD"
+}
 
 func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers string, body []byte, redirect string, manual bool) (*fetchResult, error) {
 	var rd io.Reader
@@ -130,16 +163,10 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 		if errors.Is(err, errManualRedirect) {
 			return nil, &fetchError{"fetch failed: redirect mode is \"error\" and the response redirected"}
 		}
+		if ctx.Err() != nil {
+			return nil, &fetchError{"fetch failed: the request was aborted"}
+		}
 		return nil, &fetchError{"fetch failed: " + err.Error()}
-	}
-	defer resp.Body.Close()
-	data, err := readCharged(iso, resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	var bodyError string
-	if !manual && len(data) > 0 {
-		data, bodyError = decodeBody(iso, resp.Header.Values("Content-Encoding"), data)
 	}
 	var hb strings.Builder
 	for k, vs := range resp.Header {
@@ -156,10 +183,41 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 	if _, after, ok := strings.Cut(text, " "); ok {
 		text = after
 	}
-	return &fetchResult{
+	res := &fetchResult{
 		status: resp.StatusCode, statusText: text, headers: hb.String(), url: resp.Request.URL.String(),
-		redirected: resp.Request.URL.String() != url, body: data, bodyError: bodyError,
-	}, nil
+		redirected: resp.Request.URL.String() != url,
+	}
+	var format zcodec.Format
+	decode := false
+	if !manual {
+		format, decode = bodyCoding(resp.Header.Values("Content-Encoding"))
+	}
+	switch {
+	case nullBody(method, resp.StatusCode):
+		resp.Body.Close()
+	case resp.ContentLength < 0 || resp.ContentLength > fetchReadChunk:
+		// Streamed: the script reads it as it arrives.
+		res.stream = resp.Body
+		if decode {
+			res.decoder = zcodec.NewDecompressor(format, zcodec.Options{Multistream: true})
+		}
+	default:
+		// A short body of known length is all but here with the head: read
+		// it now, one hop fewer for text() and json().
+		defer resp.Body.Close()
+		data, err := readCharged(iso, resp.Body)
+		if err != nil {
+			return nil, err
+		}
+		if decode && len(data) > 0 {
+			data, res.bodyError = decodeBody(iso, format, data)
+		}
+		if data == nil && res.bodyError == "" {
+			data = []byte{}
+		}
+		res.body = data
+	}
+	return res, nil
 }
 
 // fetchChunk is how much of a response body is charged to the isolate at a
@@ -205,18 +263,25 @@ func readCharged(iso *isolates.Isolate, r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// decodeBody is a fetched body as the script reads it: decoded when its
+// bodyCoding is how a fetched body is decoded for the script: when its
 // Content-Encoding is exactly gzip or br, as workerd decodes (anything
-// else, a list of codings included, is left as it came). The raw bytes'
-// charge is given back once decoded.
-func decodeBody(iso *isolates.Isolate, encodings []string, data []byte) ([]byte, string) {
-	if len(encodings) != 1 || encodings[0] != "gzip" && encodings[0] != "br" {
-		return data, ""
+// else, a list of codings included, is left as it came).
+func bodyCoding(encodings []string) (zcodec.Format, bool) {
+	if len(encodings) != 1 {
+		return 0, false
 	}
-	format := zcodec.Gzip
-	if encodings[0] == "br" {
-		format = zcodec.Brotli
+	switch encodings[0] {
+	case "gzip":
+		return zcodec.Gzip, true
+	case "br":
+		return zcodec.Brotli, true
 	}
+	return 0, false
+}
+
+// decodeBody decodes a short body read whole. The raw bytes' charge is
+// given back once decoded.
+func decodeBody(iso *isolates.Isolate, format zcodec.Format, data []byte) ([]byte, string) {
 	out, err := readCharged(iso, zcodec.NewReader(zcodec.NewDecompressor(format, zcodec.Options{Multistream: true}), data))
 	if err != nil {
 		var fe *fetchError

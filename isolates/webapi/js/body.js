@@ -35,7 +35,7 @@ function consume(obj) {
   if (obj[kUsed]) return Promise.reject(new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice."));
   const b = obj[kBody];
   obj[kUsed] = b !== null;
-  if (b instanceof ReadableStream) return readAllStream(b);
+  if (b instanceof ReadableStream) return originUntouched(b) ? b[kOrigin].readAll() : readAllStream(b); // fetch.js
   return Promise.resolve(b);
 }
 const asText = (b) => (b === null ? "" : typeof b === "string" ? b : native.utf8Decode(b, false, false));
