@@ -11,7 +11,7 @@ class AbortSignal extends EventTarget {
   throwIfAborted() { if (this.aborted) throw this.reason; }
   static abort(reason) {
     const s = new AbortSignal(kListeners);
-    s._abort(reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason);
+    s._abort(reason === undefined ? new DOMException("The operation was aborted", "AbortError") : reason);
     return s;
   }
   static timeout(ms) {
@@ -39,7 +39,7 @@ class AbortSignal extends EventTarget {
 class AbortController {
   constructor() { this.signal = new AbortSignal(kListeners); }
   abort(reason) {
-    this.signal._abort(reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason);
+    this.signal._abort(reason === undefined ? new DOMException("The operation was aborted", "AbortError") : reason);
   }
 }
 define("AbortSignal", AbortSignal);

@@ -31,11 +31,13 @@ function encodeMultipart(fd, boundary) {
   chunks.push(native.utf8Encode(`--${boundary}--\r\n`));
   return concatBytes(chunks);
 }
+const bodyUsedError = () => new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
 function consume(obj) {
-  if (obj[kUsed]) return Promise.reject(new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice."));
   const b = obj[kBody];
+  if (obj[kUsed] || (b instanceof ReadableStream && b._disturbed)) return Promise.reject(bodyUsedError());
+  if (b instanceof ReadableStream && b._locked) return Promise.reject(new TypeError("This ReadableStream is currently locked to a reader."));
   obj[kUsed] = b !== null;
-  if (b instanceof ReadableStream) return originUntouched(b) ? b[kOrigin].readAll() : readAllStream(b); // fetch.js
+  if (b instanceof ReadableStream) return b[kOrigin] !== undefined ? b[kOrigin].readAll() : readAllStream(b); // fetch.js
   return Promise.resolve(b);
 }
 const asText = (b) => (b === null ? "" : typeof b === "string" ? b : native.utf8Decode(b, false, false));
@@ -51,7 +53,11 @@ const BodyMixin = {
     }
     return this[kStream];
   },
-  get bodyUsed() { return !!this[kUsed]; },
+  get bodyUsed() {
+    if (this[kUsed]) return true;
+    const b = this[kBody];
+    return b instanceof ReadableStream && b._disturbed;
+  },
   text() { return consume(this).then(asText); },
   json() { return consume(this).then((b) => JSON.parse(asText(b))); },
   arrayBuffer() { return consume(this).then((b) => asBytes(b).buffer); },

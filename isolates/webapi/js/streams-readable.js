@@ -11,6 +11,7 @@ class ReadableStream {
     this._source = source;
     this._pulling = false;
     this._pullAgain = false;
+    this._disturbed = false;
     this._closedPromise = new Promise((resolve, reject) => { this._resolveClosed = resolve; this._rejectClosed = reject; });
     this._closedPromise.catch(() => {});
     const controller = {
@@ -54,6 +55,7 @@ class ReadableStream {
     return new Promise((resolve) => this._demand.push(resolve));
   }
   _read() {
+    this._disturbed = true; // read from: a body that is no longer usable
     if (this._error !== undefined) return Promise.reject(this._error);
     if (this._queue.length > 0) {
       const value = this._queue.shift();
@@ -92,6 +94,7 @@ class ReadableStream {
     }, (e) => { this._pulling = false; this._controller.error(e); });
   }
   _cancel(reason) {
+    this._disturbed = true;
     if (this._closed && this._queue.length === 0) return Promise.resolve();
     this._closed = true;
     this._queue = [];
