@@ -102,6 +102,28 @@ func newStreamOrigin(t *testing.T) *streamOrigin {
 				fmt.Fprintf(w, `<div class="item" id="i%d"><a href="/p/%d">link %d</a><!-- c%d --><p>text %d &amp; more</p><span>%s</span></div>`+"\n", i, i, i, i, i, rewriterFiller)
 			}
 			io.WriteString(w, "</body></html>\n")
+		case "/corrupt":
+			// gzip in name only, long enough to stream
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(make([]byte, 200000))
+		case "/gzip-truncated":
+			w.Header().Set("Content-Encoding", "gzip")
+			var b strings.Builder
+			zw := gzip.NewWriter(&b)
+			for i := 0; i < 100000; i++ {
+				fmt.Fprintf(zw, "line %06d\n", i)
+			}
+			zw.Close()
+			io.WriteString(w, b.String()[:b.Len()-5])
+		case "/cut":
+			// Part of a body, then the connection drops.
+			w.Header().Set("Content-Length", "1000000")
+			w.Write(make([]byte, 200000))
+			f.Flush()
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
 		case "/empty":
 			w.Header().Set("Content-Length", "0")
 		}
@@ -304,11 +326,12 @@ func TestFetchAbortMidBodyClosesTheOrigin(t *testing.T) {
 		Read     int
 		After    *struct{ Name, Message string }
 		IsReason bool
+		IsError  bool
 	}
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatalf("%q", body)
 	}
-	if got.Read < 100000 || got.After == nil || !got.IsReason || got.After.Message != "enough" {
+	if got.Read < 100000 || got.After == nil || got.IsReason || !got.IsError || got.After.Name != "Error" || got.After.Message != "enough" {
 		t.Fatalf("abort mid-body: %s", body)
 	}
 	waitClosed(t, o.gone, "abort")
@@ -322,8 +345,27 @@ func TestFetchAbortBeforeTheHeadAndDuringText(t *testing.T) {
 	defer hang.Close()
 	for _, c := range []struct{ path, origin string }{{"/abort-head", hang.URL}, {"/abort-text", o.URL + "/slow"}} {
 		_, body := a.do(t, "GET", c.path+"?origin="+q(c.origin), nil, nil)
-		if body != `{"error":{"name":"AbortError","message":"This operation was aborted"}}` {
+		if body != `{"error":{"name":"AbortError","message":"The operation was aborted"}}` {
 			t.Errorf("%s: %s", c.path, body)
+		}
+	}
+}
+
+// A body that fails part way rejects the read (and text()) with workerd's
+// errors: the decoder's TypeErrors, or the connection's loss.
+func TestFetchBodyErrorsPartWay(t *testing.T) {
+	o := newStreamOrigin(t)
+	a := startApp(t, fixture("fetch-stream"), nil)
+	for path, want := range map[string]string{
+		"/corrupt":        "TypeError: Gzip decompression failed.",
+		"/gzip-truncated": "TypeError: Gzip compressed stream ended prematurely.",
+		"/cut":            "Error: Network connection lost.",
+	} {
+		_, body := a.do(t, "GET", "/read-error?origin="+q(o.URL+path), nil, nil)
+		name, message, _ := strings.Cut(want, ": ")
+		one := fmt.Sprintf(`{"name":%q,"message":%q}`, name, message)
+		if body != `{"read":`+one+`,"text":`+one+`}` {
+			t.Errorf("%s: %s; want %s both ways", path, body, want)
 		}
 	}
 }

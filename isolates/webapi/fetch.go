@@ -107,6 +107,7 @@ type fetchResult struct {
 	// it when not nil); cancel ends the request.
 	stream  io.ReadCloser
 	decoder *zcodec.Stream
+	format  zcodec.Format
 	cancel  context.CancelFunc
 }
 
@@ -199,7 +200,7 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 		// Streamed: the script reads it as it arrives.
 		res.stream = resp.Body
 		if decode {
-			res.decoder = zcodec.NewDecompressor(format, zcodec.Options{Multistream: true})
+			res.decoder, res.format = zcodec.NewDecompressor(format, zcodec.Options{Multistream: true}), format
 		}
 	default:
 		// A short body of known length is all but here with the head: read
@@ -251,7 +252,7 @@ func readCharged(iso *isolates.Isolate, r io.Reader) ([]byte, error) {
 		}
 		if err != nil {
 			iso.UnchargeBuffer(charged)
-			return nil, &fetchError{"fetch failed while reading the body: " + err.Error()}
+			return nil, &readError{err}
 		}
 	}
 	if int64(len(data)) > maxFetchBody {
@@ -282,13 +283,38 @@ func bodyCoding(encodings []string) (zcodec.Format, bool) {
 // decodeBody decodes a short body read whole. The raw bytes' charge is
 // given back once decoded.
 func decodeBody(iso *isolates.Isolate, format zcodec.Format, data []byte) ([]byte, string) {
-	out, err := readCharged(iso, zcodec.NewReader(zcodec.NewDecompressor(format, zcodec.Options{Multistream: true}), data))
+	out, err := readCharged(iso, &codecReader{zcodec.NewReader(zcodec.NewDecompressor(format, zcodec.Options{Multistream: true}), data)})
 	if err != nil {
-		var fe *fetchError
-		if errors.As(err, &fe) {
-			return nil, strings.Replace(fe.msg, "fetch failed while reading the body", "fetch: the response body could not be decoded", 1)
-		}
-		return nil, err.Error()
+		return nil, bodyReadError(err, format).Error()
 	}
 	return out, ""
+}
+
+// readError is a body's read that failed (the connection, the decoder).
+type readError struct{ err error }
+
+func (e *readError) Error() string { return "fetch failed while reading the body: " + e.err.Error() }
+
+func (e *readError) Unwrap() error { return e.err }
+
+func (e *readError) ToJS(iso *isolates.Isolate) goja.Value {
+	return iso.Runtime().NewTypeError(e.Error())
+}
+
+// codecError is a decoder's failure (not the connection's).
+type codecError struct{ err error }
+
+func (e *codecError) Error() string { return e.err.Error() }
+
+func (e *codecError) Unwrap() error { return e.err }
+
+// codecReader marks its reader's errors as the decoder's.
+type codecReader struct{ r io.Reader }
+
+func (c *codecReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &codecError{err}
+	}
+	return n, err
 }

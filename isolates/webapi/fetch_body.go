@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"runtime"
-	"strings"
 
 	"github.com/dop251/goja"
 
@@ -88,7 +87,8 @@ func (c *originConn) shutLater() {
 type originBody struct {
 	w      *Worker
 	conn   *originConn
-	rd     io.Reader // the body as the script reads it (decoded)
+	rd     io.Reader     // the body as the script reads it (decoded)
+	format zcodec.Format // the decoder's, when there is one
 	buf    []byte
 	busy   bool // a read is in progress
 	eof    bool
@@ -102,7 +102,7 @@ func (w *Worker) newOriginBody(res *fetchResult) goja.Value {
 	conn := &originConn{iso: w.iso, cancel: res.cancel, body: res.stream, decoder: res.decoder}
 	b := &originBody{w: w, conn: conn, rd: res.stream}
 	if res.decoder != nil {
-		b.rd = &decodeReader{src: res.stream, s: res.decoder}
+		b.rd, b.format = &decodeReader{src: res.stream, s: res.decoder}, res.format
 	}
 	// Dropped unread (or outside any request): once the script's functions
 	// are collected, nothing can read the body any more.
@@ -204,7 +204,7 @@ func (b *originBody) read() *goja.Promise {
 				_ = resolve(goja.Null())
 			default:
 				b.close()
-				_ = reject(iso.ToJSError(bodyReadError(err, b.conn.decoder != nil)))
+				_ = reject(iso.ToJSError(bodyReadError(err, b.format)))
 			}
 		})
 	}()
@@ -223,7 +223,7 @@ func (b *originBody) readAll() *goja.Promise {
 		})
 	}
 	b.busy = true
-	rd, decoding := b.rd, b.conn.decoder != nil
+	rd, format := b.rd, b.format
 	return iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
 		data, err := readCharged(iso, rd)
 		return func(vm *goja.Runtime) (goja.Value, error) {
@@ -231,25 +231,36 @@ func (b *originBody) readAll() *goja.Promise {
 			b.eof = true
 			b.close()
 			if err != nil {
-				var fe *fetchError
-				if decoding && errors.As(err, &fe) {
-					fe.msg = strings.Replace(fe.msg, "fetch failed while reading the body", "fetch: the response body could not be decoded", 1)
-				}
-				return nil, err
+				return nil, bodyReadError(err, format)
 			}
 			return vm.ToValue(vm.NewArrayBuffer(data)), nil
 		}
 	})
 }
 
-// bodyReadError is a failed read of a streamed body as the script sees it.
-func bodyReadError(err error, decoding bool) error {
-	var de *zcodec.DataError
-	if decoding && (errors.As(err, &de) || errors.Is(err, zcodec.ErrTruncated)) {
-		return &fetchError{"fetch: the response body could not be decoded: " + err.Error()}
+// bodyReadError is a failed read of a body as the script sees it, with
+// workerd's messages: the decoder's failures are TypeErrors naming the
+// coding, a connection that failed is "Network connection lost.".
+func bodyReadError(err error, format zcodec.Format) error {
+	var fe *fetchError
+	if errors.As(err, &fe) {
+		return err // the memory limit, the size limit
 	}
-	return &fetchError{"fetch failed while reading the body: " + err.Error()}
+	var ce *codecError
+	if errors.As(err, &ce) {
+		name := "Gzip"
+		if format == zcodec.Brotli {
+			name = "Brotli"
+		}
+		if errors.Is(err, zcodec.ErrTruncated) {
+			return &fetchError{name + " compressed stream ended prematurely."}
+		}
+		return &fetchError{name + " decompression failed."}
+	}
+	return errConnectionLost
 }
+
+var errConnectionLost = errors.New("Network connection lost.")
 
 // decodeReader decodes a streamed gzip or br body as it is read, a
 // bounded step at a time (a small compressed chunk may expand to much
@@ -299,7 +310,7 @@ func (d *decodeReader) Read(p []byte) (int, error) {
 			}
 		}
 		if err != nil {
-			return 0, err
+			return 0, &codecError{err}
 		}
 		if d.s.Done() && !d.more {
 			d.end = true // what follows the compressed data is ignored

@@ -6,10 +6,13 @@
 // the request says encodeResponseBody: "manual"; the Response keeps that
 // choice, so that returning it sends the body as it came. The request's
 // signal aborts the request and, after the head, the body: both reject
-// with the signal's reason, as workerd's do.
+// with a copy of the signal's reason, as workerd's do (its reason crosses
+// into the I/O layer and comes back as a new error of the same kind and
+// message; a signal aborted before fetch() rejects with the reason itself).
 
 // kOrigin marks a body stream read from an origin: its source, whose
-// readAll() is what text() and json() use while nobody has read from it.
+// readAll() is what text() and json() use (body.js: on a stream nobody has
+// read from, locked or cancelled).
 const kOrigin = Symbol("origin");
 
 define("fetch", function fetch(input, init) {
@@ -41,7 +44,7 @@ define("fetch", function fetch(input, init) {
   }).then((r) => {
     if (signal && signal.aborted) {
       if (r.stream !== undefined) r.stream.cancel();
-      throw signal.reason;
+      throw abortCopy(signal.reason);
     }
     const status = r.status;
     const res = new Response(null, { statusText: r.statusText, headers: undefined });
@@ -64,22 +67,36 @@ define("fetch", function fetch(input, init) {
     return res;
   }, (e) => {
     unlisten();
-    throw signal && signal.aborted ? signal.reason : e;
+    throw signal && signal.aborted ? abortCopy(signal.reason) : e;
   });
 });
+
+// abortCopy is the error an abort reason comes back as: a DOMException or
+// one of the standard errors by its name and message, anything else as an
+// Error of its string form (V8's, for an object: "#<Object>").
+const abortErrors = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+function abortCopy(reason) {
+  if (reason instanceof DOMException) return new DOMException(reason.message, reason.name);
+  if (reason instanceof Error) {
+    const C = Object.prototype.hasOwnProperty.call(abortErrors, reason.name) ? abortErrors[reason.name] : Error;
+    return new C(reason.message);
+  }
+  if (reason !== null && typeof reason === "object") {
+    const c = reason.constructor;
+    return new Error(`#<${(typeof c === "function" && c.name) || "Object"}>`);
+  }
+  return new Error(String(reason));
+}
 
 // originStream is a fetched body: a ReadableStream whose pulls read the
 // origin's connection, one read at a time. onAbort(fn) makes an abort of
 // the request's signal call fn; done() drops that hook.
 function originStream(src, signal, onAbort, done) {
   let ctl;
-  const why = (e) => (signal && signal.aborted ? signal.reason : e);
+  const why = (e) => (signal && signal.aborted ? abortCopy(signal.reason) : e);
   const source = {
-    src,
-    touched: false,
     start(c) { ctl = c; },
     pull(c) {
-      source.touched = true;
       return src.read().then((chunk) => {
         if (chunk === null) {
           done();
@@ -94,26 +111,20 @@ function originStream(src, signal, onAbort, done) {
   onAbort((reason) => {
     done();
     src.cancel();
-    ctl.error(reason);
+    ctl.error(abortCopy(reason));
   });
   // readAll is the whole rest of the body at once, for a stream nobody
   // has read from: the stream is taken (locked) for it.
   source.readAll = () => {
-    source.touched = true;
     stream._locked = true;
+    stream._disturbed = true;
     return src.readAll().then((buf) => {
       done();
-      if (signal && signal.aborted) throw signal.reason;
+      if (signal && signal.aborted) throw abortCopy(signal.reason);
       stream._closed = true;
       stream._flush();
       return new Uint8Array(buf);
     }, (e) => { done(); throw why(e); });
   };
   return stream;
-}
-// originUntouched is whether a body stream is an origin's that nobody has
-// read from, locked or cancelled: its reader may take the rest at once.
-function originUntouched(b) {
-  const s = b[kOrigin];
-  return s !== undefined && !s.touched && !b._locked && !b._closed && b._error === undefined;
 }

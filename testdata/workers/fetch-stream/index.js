@@ -48,7 +48,8 @@ export default {
         ctrl.abort(reason);
         let after;
         try { await reader.read(); } catch (e) { after = e; }
-        return json({ read, after: describe(after), isReason: after === reason });
+        // workerd rejects with a copy of the reason (same kind and message).
+        return json({ read, after: describe(after), isReason: after === reason, isError: after instanceof Error });
       }
       case "/abort-text": {
         // Aborted while text() reads the body.
@@ -76,6 +77,16 @@ export default {
         const res = await fetch(origin);
         const { value } = await res.body.getReader().read();
         return new Response(`read ${value.byteLength}`);
+      }
+      case "/read-error": {
+        // A body that fails part way: read chunk by chunk, and with text().
+        const res = await fetch(origin);
+        const reader = res.body.getReader();
+        let read;
+        try { for (;;) { const { done } = await reader.read(); if (done) break; } } catch (e) { read = e; }
+        let text;
+        try { await (await fetch(origin)).text(); } catch (e) { text = e; }
+        return json({ read: describe(read), text: describe(text) });
       }
       case "/head":
         return json(await fetch(origin, { method: "HEAD" }).then((r) => ({ status: r.status, body: r.body })));
