@@ -33,6 +33,11 @@ func TestFetchOutbound(t *testing.T) {
 			io.WriteString(w, "status "+strconv.Itoa(code))
 		}
 	})
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < 10; i++ { // 300 KB, chunked: streamed
+			w.Write([]byte(strings.Repeat(strconv.Itoa(i), 30000)))
+		}
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	iso, _ := newTestWorker(t, nil)

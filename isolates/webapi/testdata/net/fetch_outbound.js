@@ -31,3 +31,21 @@ test("network errors reject with TypeError", async () => {
   await rejects(fetch("http://127.0.0.1:1/"), TypeError);
   await rejects(fetch("not a url"), TypeError);
 });
+test("a streamed body: read in chunks of at most 64 KiB, or whole", async () => {
+  const r = await fetch(ORIGIN + "/big");
+  const reader = r.body.getReader();
+  let n = 0, max = 0, first;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    if (first === undefined) first = String.fromCharCode(value[0]);
+    n += value.byteLength;
+    max = Math.max(max, value.byteLength);
+  }
+  eq([n, max <= 65536, first, r.bodyUsed], [300000, true, "0", true]);
+  const t = await (await fetch(ORIGIN + "/big")).text();
+  eq([t.length, t.slice(0, 2), t.slice(-2)], [300000, "00", "99"]);
+  const c = await fetch(ORIGIN + "/big");
+  await c.body.cancel();
+  eq(c.bodyUsed, true);
+});
