@@ -52,6 +52,11 @@ type Config struct {
 	// look like a pooler (pgbouncer=true in the URL, port 6432, or a host
 	// name containing "pooler", as Neon's do), else "prepare".
 	StatementCache string
+	// ProxyAddr is where the local Hyperdrive listens (proxy.go), the
+	// address env.HYPERDRIVE.connectionString names: host:port, loopback
+	// unless you mean otherwise; "off" runs none (connectionString then
+	// names the origin). Default "127.0.0.1:0" (a port chosen at start).
+	ProxyAddr string
 	// Observer, if set, hears about queries, retries and breakers (metrics).
 	Observer Observer
 	// Now is the clock of the cache and of what the server said of
@@ -119,6 +124,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Cache.MaxEntryBytes <= 0 {
 		c.Cache.MaxEntryBytes = 1 << 20
+	}
+	if c.ProxyAddr == "" {
+		c.ProxyAddr = "127.0.0.1:0"
 	}
 	if c.StatementCache == "" {
 		c.StatementCache = "auto"

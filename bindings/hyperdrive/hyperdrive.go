@@ -26,8 +26,10 @@ type Binding struct {
 	primary  *endpoint
 	fallback *endpoint
 	replicas []*endpoint
-	props    Properties
-	secrets  []string // passwords to scrub from messages
+	props    Properties // what env.HYPERDRIVE says: the listener's, when it runs
+	origin   Properties // the primary's
+	proxy    *proxy     // the local Hyperdrive listener (proxy.go); nil when off
+	secrets  []string   // passwords to scrub from messages
 
 	statements  *lru.Cache[string, *statement]
 	cache       *queryCache // nil when caching is disabled
@@ -65,6 +67,7 @@ func Open(ctx context.Context, cfg Config) (*Binding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hyperdrive %q: %w", cfg.Name, err)
 	}
+	b.origin = b.props
 	b.secrets = append(b.secrets, b.props.Password)
 	b.dbID = fmt.Sprintf("%s@%s:%d/%s", b.props.User, b.props.Host, b.props.Port, b.props.Database)
 	if !cfg.Cache.Disabled {
@@ -102,6 +105,13 @@ func Open(ctx context.Context, cfg Config) (*Binding, error) {
 		}
 		b.invalidator = newInvalidator(b, cfg.Cache.NotifyChannel, listenOn.connString)
 	}
+	if cfg.ProxyAddr != "off" {
+		if b.proxy, err = b.startProxy(cfg.ProxyAddr); err != nil {
+			b.Close(ctx)
+			return nil, err
+		}
+		b.props = b.proxy.properties()
+	}
 	return b, nil
 }
 
@@ -126,12 +136,20 @@ func (b *Binding) Name() string { return b.cfg.Name }
 // Config returns the binding's configuration with defaults applied.
 func (b *Binding) Config() Config { return b.cfg }
 
-// Properties returns the connection properties.
+// Properties returns the connection properties env.HYPERDRIVE shows: the
+// local Hyperdrive listener's (never the origin's credentials), or the
+// origin's when the listener is off.
 func (b *Binding) Properties() Properties { return b.props }
+
+// OriginProperties returns the primary database's connection properties.
+func (b *Binding) OriginProperties() Properties { return b.origin }
 
 // Close closes every pool.
 func (b *Binding) Close(context.Context) error {
 	b.closeOnce.Do(func() {
+		if b.proxy != nil {
+			b.proxy.close()
+		}
 		if b.invalidator != nil {
 			b.invalidator.close()
 		}

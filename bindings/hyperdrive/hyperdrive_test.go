@@ -154,8 +154,12 @@ func TestPasswordNeverInErrors(t *testing.T) {
 	if strings.Contains(err.Error(), secret) {
 		t.Fatalf("password leaked: %v", err)
 	}
-	if b.Properties().Password != secret {
-		t.Fatalf("password property = %q", b.Properties().Password)
+	if b.OriginProperties().Password != secret {
+		t.Fatalf("origin password = %q", b.OriginProperties().Password)
+	}
+	// env.HYPERDRIVE names the local Hyperdrive: never the origin's password.
+	if p := b.Properties(); p.Password == secret || strings.Contains(p.ConnectionString, secret) {
+		t.Fatalf("properties show the origin's password: %+v", p)
 	}
 }
 

@@ -24,6 +24,10 @@ type result struct {
 	// notified: the write was announced to other instances on its own
 	// connection (caching.notify_channel).
 	notified bool
+	// wireDesc, wireRows: a local Hyperdrive client's answer as the server
+	// sent it (proxy_cache.go): its RowDescription or NoData, and its
+	// DataRows with their CommandComplete.
+	wireDesc, wireRows []byte
 }
 
 // querier is what collect needs: a connection or a transaction.

@@ -1,0 +1,412 @@
+package hyperdrive
+
+// The local Hyperdrive: a PostgreSQL-wire listener per binding, which
+// env.HYPERDRIVE.connectionString names (as production's names Hyperdrive,
+// never the origin). Any driver connects to it; every client's statements
+// run on the binding's own endpoint pools, cache, breakers and Observer, in
+// transaction-mode pooling (proxy_session.go): a client holds a server
+// connection only while a statement outside a transaction runs, or from
+// BEGIN to COMMIT/ROLLBACK.
+//
+// This file: the listener, its credentials (a random user and password per
+// process, SCRAM-SHA-256, proxy_auth.go), TLS on SSLRequest with a
+// certificate made at start, the startup exchange, and CancelRequest.
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"crypto/tls"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
+)
+
+// proxy is a binding's listener.
+type proxy struct {
+	b        *Binding
+	ln       net.Listener
+	user     string
+	password string
+	database string
+	secret   scramSecret
+	tls      *tls.Config
+	caPEM    []byte
+
+	mu      sync.Mutex
+	clients map[uint32]*proxyClient // by BackendKeyData process id
+	conns   map[net.Conn]struct{}
+	closed  bool
+	wg      sync.WaitGroup
+
+	params atomic.Pointer[[]pgproto3.ParameterStatus] // what the origin reported
+
+	active, total, queries, cacheHits, refused atomic.Int64
+}
+
+// startupTimeout bounds a client's TLS handshake, startup and
+// authentication.
+const startupTimeout = 10 * time.Second
+
+// startProxy listens on addr (loopback; port 0 picks one).
+func (b *Binding) startProxy(addr string) (*proxy, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("hyperdrive %q: local Hyperdrive listener: %w", b.cfg.Name, err)
+	}
+	host, _, _ := net.SplitHostPort(ln.Addr().String())
+	tlsConf, caPEM, err := selfSignedTLS(host)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	p := &proxy{
+		b: b, ln: ln, tls: tlsConf, caPEM: caPEM,
+		user:     "edgerun_" + randomToken(4),
+		password: randomToken(16),
+		database: b.origin.Database,
+		clients:  map[uint32]*proxyClient{},
+		conns:    map[net.Conn]struct{}{},
+	}
+	if p.database == "" {
+		p.database = b.origin.User // PostgreSQL's default database is the user's name
+	}
+	if p.secret, err = newSCRAMSecret(p.password); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	p.wg.Add(1)
+	go p.accept()
+	return p, nil
+}
+
+// properties are what env.HYPERDRIVE says: the listener, with the origin's
+// sslmode carried over (a project that asks the origin for TLS asks the
+// listener for it, which offers its own certificate).
+func (p *proxy) properties() Properties {
+	host, portText, _ := net.SplitHostPort(p.ln.Addr().String())
+	port, _ := strconv.Atoi(portText)
+	u := url.URL{Scheme: "postgresql", User: url.UserPassword(p.user, p.password), Host: net.JoinHostPort(host, portText), Path: "/" + p.database}
+	if mode := sslmodeOf(p.b.cfg.ConnString); mode != "" {
+		if mode == "verify-ca" || mode == "verify-full" {
+			mode = "require" // the listener's own CA, not the origin's
+		}
+		u.RawQuery = "sslmode=" + mode
+	}
+	return Properties{ConnectionString: u.String(), Host: host, Port: port, User: p.user, Password: p.password, Database: p.database}
+}
+
+func sslmodeOf(connString string) string {
+	if u, err := url.Parse(connString); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		return u.Query().Get("sslmode")
+	}
+	return ""
+}
+
+func (p *proxy) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.ln.Close()
+	for c := range p.conns {
+		c.Close()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+func (p *proxy) accept() {
+	defer p.wg.Done()
+	for {
+		nc, err := p.ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			return
+		}
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			nc.Close()
+			return
+		}
+		p.conns[nc] = struct{}{}
+		p.wg.Add(1)
+		p.mu.Unlock()
+		go func() {
+			defer p.wg.Done()
+			defer func() {
+				p.mu.Lock()
+				delete(p.conns, nc)
+				p.mu.Unlock()
+				nc.Close()
+			}()
+			p.serve(nc)
+		}()
+	}
+}
+
+// maxClientMessage bounds one frontend message (a Bind with its values, a
+// CopyData): 64 MiB, or a whole result's limit if that is larger.
+func (p *proxy) maxClientMessage() int {
+	return int(max(p.b.cfg.MaxResultBytes, 64<<20))
+}
+
+// serve runs one client connection: startup, authentication, then the
+// session (proxy_session.go).
+func (p *proxy) serve(nc net.Conn) {
+	_ = nc.SetDeadline(time.Now().Add(startupTimeout))
+	var conn net.Conn = nc
+	be := pgproto3.NewBackend(conn, conn)
+	be.SetMaxBodyLen(64 << 10)
+	var startup *pgproto3.StartupMessage
+	tlsDone := false
+	for startup == nil {
+		msg, err := be.ReceiveStartupMessage()
+		if err != nil {
+			return
+		}
+		switch m := msg.(type) {
+		case *pgproto3.SSLRequest:
+			if tlsDone {
+				return
+			}
+			if _, err := conn.Write([]byte{'S'}); err != nil {
+				return
+			}
+			tc := tls.Server(nc, p.tls)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			conn, tlsDone = tc, true
+			be = pgproto3.NewBackend(conn, conn)
+			be.SetMaxBodyLen(64 << 10)
+		case *pgproto3.GSSEncRequest:
+			if _, err := conn.Write([]byte{'N'}); err != nil {
+				return
+			}
+		case *pgproto3.CancelRequest:
+			p.cancel(m.ProcessID, m.SecretKey)
+			return
+		case *pgproto3.StartupMessage:
+			startup = m
+		}
+	}
+	fatal := func(code, msg string) {
+		be.Send(&pgproto3.ErrorResponse{Severity: "FATAL", SeverityUnlocalized: "FATAL", Code: code, Message: msg})
+		_ = be.Flush()
+	}
+	user, db := startup.Parameters["user"], startup.Parameters["database"]
+	if db == "" {
+		db = user
+	}
+	if err := p.authenticate(be, user); err != nil {
+		p.refused.Add(1)
+		fatal("28P01", fmt.Sprintf("password authentication failed for user %q", user))
+		return
+	}
+	if db != p.database {
+		p.refused.Add(1)
+		fatal("3D000", fmt.Sprintf("database %q does not exist", db))
+		return
+	}
+	c := &proxyClient{p: p, b: p.b, conn: conn, be: be, stmts: map[string]*clientStmt{}, txStatus: 'I'}
+	if !p.register(c) {
+		fatal("57P01", "terminating connection: the local Hyperdrive is shutting down")
+		return
+	}
+	defer p.unregister(c)
+	be.SetMaxBodyLen(p.maxClientMessage())
+	be.Send(&pgproto3.AuthenticationOk{})
+	for _, ps := range p.parameterStatuses(startup.Parameters) {
+		be.Send(&ps)
+	}
+	be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
+	be.Send(&pgproto3.ReadyForQuery{TxStatus: 'I'})
+	if err := be.Flush(); err != nil {
+		return
+	}
+	_ = nc.SetDeadline(time.Time{})
+	c.run()
+}
+
+// authenticate runs SCRAM-SHA-256 for user. An unknown user goes through
+// the same exchange and fails at its end, as PostgreSQL's does.
+func (p *proxy) authenticate(be *pgproto3.Backend, user string) error {
+	be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
+	if err := be.Flush(); err != nil {
+		return err
+	}
+	_ = be.SetAuthType(pgproto3.AuthTypeSASL)
+	msg, err := be.Receive()
+	if err != nil {
+		return err
+	}
+	initial, ok := msg.(*pgproto3.SASLInitialResponse)
+	if !ok || initial.AuthMechanism != "SCRAM-SHA-256" {
+		return errSCRAM
+	}
+	ex := &scramExchange{secret: p.secret}
+	serverFirst, err := ex.first(initial.Data)
+	if err != nil {
+		return err
+	}
+	be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)})
+	if err := be.Flush(); err != nil {
+		return err
+	}
+	_ = be.SetAuthType(pgproto3.AuthTypeSASLContinue)
+	if msg, err = be.Receive(); err != nil {
+		return err
+	}
+	resp, ok := msg.(*pgproto3.SASLResponse)
+	if !ok {
+		return errSCRAM
+	}
+	serverFinal, err := ex.final(resp.Data)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(user), []byte(p.user)) != 1 {
+		return errSCRAM
+	}
+	_ = be.SetAuthType(pgproto3.AuthTypeOk)
+	be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(serverFinal)})
+	return nil
+}
+
+// parameterStatuses are the origin's (learnt from the first server
+// connection the proxy used), with the client's application_name.
+func (p *proxy) parameterStatuses(startup map[string]string) []pgproto3.ParameterStatus {
+	ps := p.params.Load()
+	if ps == nil {
+		p.learnParams()
+		ps = p.params.Load()
+	}
+	var out []pgproto3.ParameterStatus
+	if ps != nil {
+		out = append(out, *ps...)
+	} else {
+		out = []pgproto3.ParameterStatus{
+			{Name: "server_version", Value: "16.0"}, {Name: "server_encoding", Value: "UTF8"},
+			{Name: "client_encoding", Value: "UTF8"}, {Name: "DateStyle", Value: "ISO, MDY"},
+			{Name: "integer_datetimes", Value: "on"}, {Name: "standard_conforming_strings", Value: "on"},
+			{Name: "TimeZone", Value: "UTC"}, {Name: "IntervalStyle", Value: "postgres"},
+		}
+	}
+	out = append(out, pgproto3.ParameterStatus{Name: "application_name", Value: startup["application_name"]},
+		pgproto3.ParameterStatus{Name: "session_authorization", Value: p.user},
+		pgproto3.ParameterStatus{Name: "is_superuser", Value: "off"})
+	return out
+}
+
+var reportedParams = []string{"server_version", "server_encoding", "client_encoding", "DateStyle", "IntervalStyle",
+	"TimeZone", "integer_datetimes", "standard_conforming_strings"}
+
+// learnParams takes the origin's parameters from a pooled connection
+// (bounded by acquire_timeout; without one the defaults above stand in).
+func (p *proxy) learnParams() {
+	ctx, cancel := context.WithTimeout(context.Background(), p.b.cfg.AcquireTimeout)
+	defer cancel()
+	conn, err := p.b.primary.pool.Acquire(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Release()
+	p.rememberParams(conn.Conn().PgConn())
+}
+
+func (p *proxy) rememberParams(pc *pgconn.PgConn) {
+	if p.params.Load() != nil {
+		return
+	}
+	var ps []pgproto3.ParameterStatus
+	for _, k := range reportedParams {
+		if v := pc.ParameterStatus(k); v != "" {
+			ps = append(ps, pgproto3.ParameterStatus{Name: k, Value: v})
+		}
+	}
+	p.params.Store(&ps)
+}
+
+func (p *proxy) register(c *proxyClient) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	for {
+		var buf [8]byte
+		_, _ = rand.Read(buf[:])
+		c.pid = binary.BigEndian.Uint32(buf[:4])&0x7fffffff | 1
+		c.secret = append([]byte(nil), buf[4:]...)
+		if _, taken := p.clients[c.pid]; !taken {
+			break
+		}
+	}
+	p.clients[c.pid] = c
+	p.active.Add(1)
+	p.total.Add(1)
+	return true
+}
+
+func (p *proxy) unregister(c *proxyClient) {
+	p.mu.Lock()
+	delete(p.clients, c.pid)
+	p.mu.Unlock()
+	p.active.Add(-1)
+	c.releaseServer(true)
+}
+
+// cancel forwards a CancelRequest to the server connection running the
+// client's statement, if any (like PostgreSQL, nothing is said either way).
+func (p *proxy) cancel(pid uint32, secret []byte) {
+	p.mu.Lock()
+	c := p.clients[pid]
+	p.mu.Unlock()
+	if c == nil || subtle.ConstantTimeCompare(c.secret, secret) != 1 {
+		return
+	}
+	c.cancelRunning()
+}
+
+// ProxyStats is the local Hyperdrive listener's counters.
+type ProxyStats struct {
+	Addr                   string
+	Clients                int64 // connected now
+	ClientsTotal           int64 // accepted since start
+	Queries                int64 // statements run for clients (simple queries and Executes)
+	CacheHits              int64 // of which answered from the cache
+	AuthenticationsRefused int64
+}
+
+// ProxyStats reports the listener's counters (zero without a listener).
+func (b *Binding) ProxyStats() ProxyStats {
+	p := b.proxy
+	if p == nil {
+		return ProxyStats{}
+	}
+	return ProxyStats{Addr: p.ln.Addr().String(), Clients: p.active.Load(), ClientsTotal: p.total.Load(),
+		Queries: p.queries.Load(), CacheHits: p.cacheHits.Load(), AuthenticationsRefused: p.refused.Load()}
+}
+
+// ProxyCACertPEM is the listener's CA certificate (PEM), which clients
+// verifying the server (workerd's sockets do) must trust; nil without a
+// listener.
+func (b *Binding) ProxyCACertPEM() []byte {
+	if b.proxy == nil {
+		return nil
+	}
+	return b.proxy.caPEM
+}
