@@ -34,6 +34,7 @@ import (
 	"testing"
 	"time"
 
+	"edgerun/bindings/hyperdrive"
 	"edgerun/bindings/localpg/pgtest"
 	"edgerun/runtime/config"
 
@@ -317,6 +318,16 @@ func TestDriverApps(t *testing.T) {
 			t.Parallel()
 			a, dsn := serveDriverApp(t, app.name, app.sslmode, nil)
 			checkDBApp(t, app, a, dsn)
+			// The drivers went through the local Hyperdrive (connectionString names it).
+			for _, b := range a.app.Bindings() {
+				if hd, ok := b.(*hyperdrive.Binding); ok {
+					if s := hd.ProxyStats(); s.ClientsTotal == 0 || s.Queries == 0 {
+						t.Errorf("%s: no client of the local Hyperdrive: %+v", app.name, s)
+					} else {
+						t.Logf("%s: local Hyperdrive %+v", app.name, s)
+					}
+				}
+			}
 		})
 	}
 }

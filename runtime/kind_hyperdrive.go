@@ -71,6 +71,9 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 		if berr != nil {
 			return nil, nil, berr
 		}
+		if pem := b.ProxyCACertPEM(); pem != nil && trust != nil {
+			trust(pem) // drivers asking the local Hyperdrive for TLS verify its certificate
+		}
 		list = append(list, b)
 		log.Debug("hyperdrive binding ready", "binding", hd.Binding, "database", config.RedactConnectionString(conn))
 	}
@@ -94,6 +97,7 @@ func hyperdriveConfig(cfg *config.Config, hd config.Hyperdrive, conn string, obs
 		OpenTimeout:        hd.Breaker.OpenTimeout,
 		SlowQuery:          hd.SlowQuery,
 		StatementCache:     hd.StatementCache,
+		ProxyAddr:          proxyAddr(hd.LocalPort),
 		// One result may hold what one isolate may: [limits] memory_mb.
 		MaxResultBytes: int64(cfg.Limits.MemoryMB) << 20,
 		Cache: hyperdrive.CacheConfig{
@@ -107,6 +111,19 @@ func hyperdriveConfig(cfg *config.Config, hd config.Hyperdrive, conn string, obs
 		Observer: observer,
 		Log:      log,
 	}
+}
+
+// proxyAddr is where the binding's local Hyperdrive listens: loopback, on
+// local_port (0: a port chosen at start; -1: no listener, connectionString
+// names the origin).
+func proxyAddr(port int) string {
+	switch {
+	case port < 0:
+		return "off"
+	case port == 0:
+		return ""
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port)
 }
 
 // retriesSetting maps the config's retries (0 = none) onto Config.Retries

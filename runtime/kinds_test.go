@@ -76,6 +76,7 @@ func TestEveryDocumentedKeyReachesItsBinding(t *testing.T) {
 		}},
 		"retries":                       {"retries = 5", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Retries == 5 }},
 		"slow_query_ms":                 {"slow_query_ms = 77", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.SlowQuery == 77*time.Millisecond }},
+		"local_port":                    {"local_port = 15432", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.ProxyAddr == "127.0.0.1:15432" }},
 		"statement_cache":               {`statement_cache = "describe"`, func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.StatementCache == "describe" }},
 		"[hyperdrive.caching] disabled": {"[hyperdrive.caching]\ndisabled = true", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.Disabled }},
 		"[hyperdrive.caching] max_age":  {"[hyperdrive.caching]\nmax_age = 9", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.MaxAge == 9*time.Second }},

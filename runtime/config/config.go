@@ -105,6 +105,7 @@ type Hyperdrive struct {
 	Retries                  int           // retries: retries of safe-to-retry failures; default 2
 	SlowQuery                time.Duration // slow_query_ms: queries slower than this are logged; default 500
 	StatementCache           string        // statement_cache: "auto" (default), "prepare" or "describe" (for transaction-mode poolers)
+	LocalPort                int           // local_port: the local Hyperdrive's loopback port; 0 (default) picks one, -1 runs none
 
 	Line int // line of the entry in the configuration file, for messages
 }

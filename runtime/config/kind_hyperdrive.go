@@ -14,7 +14,7 @@ import (
 var (
 	hyperdriveKeys = set("binding", "id", "localConnectionString",
 		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "fallback_connection_string",
-		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache")
+		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache", "local_port")
 	cachingKeys = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
 	breakerKeys = set("failure_threshold", "open_timeout_ms")
 )
@@ -131,6 +131,11 @@ func (r *resolver) hyperdriveExtensions(cfg *Config, h *Hyperdrive, m map[string
 			default:
 				d.errorf(ep.child("statement_cache"), "statement_cache must be \"auto\", \"prepare\" or \"describe\", got %q", v)
 			}
+		}
+	}
+	if x, ok := m["local_port"]; ok {
+		if n, ok := d.intIn(ep.child("local_port"), x, -1, 65535); ok {
+			h.LocalPort = int(n)
 		}
 	}
 	if x, ok := m["slow_query_ms"]; ok {
