@@ -18,14 +18,16 @@ import (
 
 // BenchmarkDriverRoute compares one SELECT by primary key through node-postgres (a new Client
 // per request on env.HYPERDRIVE.connectionString: connect, SCRAM, query, end) with the same
-// query through env.HYPERDRIVE.prepare(), served over real HTTP (testdata/apps/bench). It
-// reports the server sessions PostgreSQL opened per request (pg_stat_database.sessions).
+// query through env.HYPERDRIVE.prepare(), served over real HTTP (testdata/apps/bench): pg
+// connects to the local Hyperdrive (connectionString), pg-direct to PostgreSQL itself (what
+// wrangler dev hands a driver). It reports the server sessions PostgreSQL opened per request
+// (pg_stat_database.sessions).
 //
 //	go test -run '^$' -bench DriverRoute -benchtime 2000x ./runtime/
 func BenchmarkDriverRoute(b *testing.B) {
 	ensureNodeModules(b)
 	dsn := pgtest.NewDatabase(b)
-	app := startAppWith(b, driverAppOptions("bench", dsn, nil), false, driverAppConfig(b, pgtest.CACertPEM(b)))
+	app := startAppWith(b, driverAppOptions("bench", dsn, map[string]string{"DIRECT_URL": dsn}), false, driverAppConfig(b, pgtest.CACertPEM(b)))
 	conn, err := pgx.Connect(context.Background(), dsn)
 	if err != nil {
 		b.Fatal(err)
@@ -38,7 +40,7 @@ func BenchmarkDriverRoute(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	for _, route := range []string{"prepare", "pg"} {
+	for _, route := range []string{"prepare", "pg", "pg-direct"} {
 		b.Run(route, func(b *testing.B) {
 			before := sessions(b, conn)
 			b.ReportAllocs()
