@@ -748,9 +748,20 @@ func (c *proxyClient) exchange(wire []byte, plan []step) bool {
 			if plan[i].end != 'S' && plan[i].end != 'Q' {
 				skip()
 			}
+			if syncAt < 0 {
+				// No Sync yet: the server now discards messages until one
+				// comes, and so does the client's side here.
+				c.skipToSync = true
+			}
 		case *pgproto3.ReadyForQuery:
 			c.txStatus = m.TxStatus
 			c.send(m)
+			// Whatever the plan still expected, the server is done with it.
+			for ; i < len(plan) && plan[i].end != 'S' && plan[i].end != 'Q'; i++ {
+				if plan[i].failed != nil {
+					plan[i].failed()
+				}
+			}
 			i++
 		case *pgproto3.CopyInResponse:
 			c.send(m)
