@@ -76,7 +76,7 @@ func wireKey(db string, simple bool, sql string, oids []uint32, bind *pgproto3.B
 // cacheable is st as the cache sees it: resolved (functions' volatility)
 // and cacheable, with a cache that can know of every write.
 func (c *proxyClient) cacheable(st *statement) bool {
-	if !c.b.cacheTrusted() || !st.info.Cacheable {
+	if !c.b.cacheTrusted() || (!st.info.Cacheable && !needsFunctions(st)) {
 		return false
 	}
 	return c.b.resolve(context.Background(), st).info.Cacheable
