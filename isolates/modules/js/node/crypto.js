@@ -8,13 +8,7 @@
 
 const { Buffer } = require("node:buffer");
 
-const E = {
-  argType: (name, expected, value) => native.argTypeError(name, expected, value),
-  range: (name, range, value) => native.outOfRange(name, range, value),
-  coded: (kind, code, msg) => native.codedError(kind, code, msg),
-  finalized: () => native.codedError("Error", "ERR_CRYPTO_HASH_FINALIZED", "Digest already called"),
-  digest: (d) => native.codedError("TypeError", "ERR_CRYPTO_INVALID_DIGEST", "Invalid digest: " + d),
-};
+const { E, isBytes, later, toBuffer, validateFunction, validateString, view } = require("node:internal/crypto/util");
 const kBinaryLike = "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView";
 const kMaxInt32 = 2147483647;
 const kMaxPbkdf2Iterations = 100000;
@@ -22,19 +16,6 @@ const kMaxPbkdf2Iterations = 100000;
 // Taken when the module loads: a script replacing globalThis.crypto later
 // does not change node:crypto.
 const webcrypto = globalThis.crypto;
-
-const toBuffer = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.length);
-
-function isBytes(v) {
-  return v instanceof ArrayBuffer || ArrayBuffer.isView(v);
-}
-
-// view is a Uint8Array over v's bytes (an ArrayBuffer or any view).
-function view(v) {
-  if (v instanceof Uint8Array) return v;
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-}
 
 // binaryLike is a string (in encoding, utf8 for an unknown one, as Node's
 // hash update falls back) or bytes as a Uint8Array; anything else is
@@ -46,93 +27,10 @@ function binaryLike(v, name, encoding, expected = kBinaryLike) {
   throw E.argType(name, expected, v);
 }
 
-function validateString(v, name) {
-  if (typeof v !== "string") throw E.argType(name, "of type string", v);
-}
-
-function validateFunction(v, name) {
-  if (typeof v !== "function") throw E.argType(name, "of type function", v);
-}
-
 function validateInt32(v, name, min = -2147483648, max = kMaxInt32) {
   if (typeof v !== "number") throw E.argType(name, "of type number", v);
   if (!Number.isInteger(v)) throw E.range(name, "an integer", v);
   if (v < min || v > max) throw E.range(name, `>= ${min} && <= ${max}`, v);
-}
-
-function encodeOutput(buf, encoding) {
-  return encoding !== undefined && encoding !== "buffer" && Buffer.isEncoding(encoding) ? buf.toString(encoding) : buf;
-}
-
-// Callbacks run after the call returns, as Node's do.
-function later(callback, ...args) {
-  queueMicrotask(() => callback(...args));
-}
-
-class Hash {
-  #state;
-  #done;
-  constructor(algorithm, options, state) {
-    if (state === undefined) {
-      validateString(algorithm, "algorithm");
-      state = native.hashNew(algorithm);
-      if (state === null) throw new Error("Digest method not supported");
-    }
-    this.#state = state;
-    this.#done = false;
-  }
-  update(data, inputEncoding) {
-    if (this.#done) throw E.finalized();
-    const bytes = binaryLike(data, "data", inputEncoding, "of type string or an instance of Buffer, TypedArray, or DataView");
-    native.hashUpdate(this.#state, bytes);
-    return this;
-  }
-  digest(outputEncoding) {
-    if (this.#done) throw E.finalized();
-    this.#done = true;
-    return encodeOutput(toBuffer(native.hashDigest(this.#state)), outputEncoding);
-  }
-  copy(options) {
-    if (this.#done) throw E.finalized();
-    return new Hash(undefined, options, native.hashCopy(this.#state));
-  }
-}
-
-class Hmac {
-  #state;
-  #done;
-  constructor(hmac, key, options) {
-    validateString(hmac, "hmac");
-    const k = binaryLike(key, "key", options && options.encoding,
-      "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey");
-    this.#state = native.hmacNew(hmac, k);
-    if (this.#state === null) throw E.digest(hmac);
-    this.#done = false;
-  }
-  update(data, inputEncoding) {
-    if (this.#done) throw E.finalized();
-    native.hashUpdate(this.#state, binaryLike(data, "data", inputEncoding, "of type string or an instance of Buffer, TypedArray, or DataView"));
-    return this;
-  }
-  // A second digest is empty, as Node's is.
-  digest(outputEncoding) {
-    const out = this.#done ? Buffer.alloc(0) : toBuffer(native.hashDigest(this.#state));
-    this.#done = true;
-    return encodeOutput(out, outputEncoding);
-  }
-}
-
-function createHash(algorithm, options) {
-  return new Hash(algorithm, options);
-}
-
-function createHmac(hmac, key, options) {
-  return new Hmac(hmac, key, options);
-}
-
-function getHashes() {
-  return ["RSA-MD5", "RSA-SHA1", "RSA-SHA224", "RSA-SHA256", "RSA-SHA384", "RSA-SHA512", "md5", "sha1", "sha224", "sha256",
-    "sha3-224", "sha3-256", "sha3-384", "sha3-512", "sha384", "sha512", "sha512-224", "sha512-256"];
 }
 
 function validateSize(size, name, max) {
@@ -303,6 +201,8 @@ function hkdf(digest, ikm, salt, info, keylen, callback) {
 // live in node:internal/crypto/keys.
 const keys = require("node:internal/crypto/keys");
 const { KeyObject } = keys;
+// Hash and Hmac (Transform streams) live in node:internal/crypto/hash.
+const hash = require("node:internal/crypto/hash");
 
 function createSecretKey(key, encoding) {
   const bytes = binaryLike(key, "key", encoding, "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView");
@@ -319,11 +219,11 @@ const constants = {
 };
 
 module.exports = {
-  createHash,
-  createHmac,
-  Hash,
-  Hmac,
-  getHashes,
+  createHash: hash.createHash,
+  createHmac: hash.createHmac,
+  Hash: hash.Hash,
+  Hmac: hash.Hmac,
+  getHashes: hash.getHashes,
   getCiphers: () => [],
   getCurves: () => ["prime256v1", "secp384r1", "secp521r1"],
   randomBytes,

@@ -265,8 +265,14 @@ function generateKeyPair(type, options, callback) {
   }, (e) => callback(coded("Error", "ERR_OSSL_UNSUPPORTED", e && e.message ? e.message : String(e))));
 }
 
+// cryptoKeySecret is a secret CryptoKey's bytes (undefined for anything
+// else), for createHmac.
+function cryptoKeySecret(key) {
+  return undefined;
+}
+
 module.exports = {
-  KeyObject, createPublicKey, createPrivateKey,
+  KeyObject, cryptoKeySecret, createPublicKey, createPrivateKey,
   Sign, Verify, createSign, createVerify, sign, verify,
   generateKeyPair, generateKeyPairSync,
 };
