@@ -28,6 +28,7 @@ var builtins = []builtin{
 	{id: "node:buffer", natives: bufferNatives},
 	{id: "node:crypto", natives: cryptoNatives},
 	{id: "node:diagnostics_channel", natives: nil},
+	{id: "node:internal/crypto/cipher", natives: cipherNatives},
 	{id: "node:internal/crypto/hash", natives: hashNatives},
 	{id: "node:internal/crypto/keys", natives: cryptoKeyNatives},
 	{id: "node:internal/crypto/util", natives: errorNatives},

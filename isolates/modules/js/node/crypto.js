@@ -203,6 +203,8 @@ const keys = require("node:internal/crypto/keys");
 const { KeyObject } = keys;
 // Hash and Hmac (Transform streams) live in node:internal/crypto/hash.
 const hash = require("node:internal/crypto/hash");
+// Ciphers (Transform streams too) live in node:internal/crypto/cipher.
+const ciphers = require("node:internal/crypto/cipher");
 
 function createSecretKey(key, encoding) {
   const bytes = binaryLike(key, "key", encoding, "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView");
@@ -224,7 +226,12 @@ module.exports = {
   Hash: hash.Hash,
   Hmac: hash.Hmac,
   getHashes: hash.getHashes,
-  getCiphers: () => [],
+  Cipheriv: ciphers.Cipheriv,
+  Decipheriv: ciphers.Decipheriv,
+  createCipheriv: ciphers.createCipheriv,
+  createDecipheriv: ciphers.createDecipheriv,
+  getCiphers: ciphers.getCiphers,
+  getCipherInfo: ciphers.getCipherInfo,
   getCurves: () => ["prime256v1", "secp384r1", "secp521r1"],
   randomBytes,
   pseudoRandomBytes: randomBytes,

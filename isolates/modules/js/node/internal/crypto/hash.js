@@ -7,10 +7,8 @@
 "use strict";
 
 const { Buffer } = require("node:buffer");
-const { E, LazyTransform, dataBytes, encodeOutput, isBytes, toBuffer, validateString, view } = require("node:internal/crypto/util");
-const { KeyObject, cryptoKeySecret } = require("node:internal/crypto/keys");
-
-const kKey = "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey";
+const { E, LazyTransform, dataBytes, encodeOutput, toBuffer, validateString } = require("node:internal/crypto/util");
+const { secretKeyBytes } = require("node:internal/crypto/keys");
 
 // Digest is what Hash and Hmac share: the Go state, update, digest, and
 // the stream's _transform/_flush. A second digest() throws for a Hash and
@@ -75,24 +73,10 @@ class Hash extends Digest {
   }
 }
 
-// hmacKey is an Hmac's key bytes: a string (in encoding), bytes, a secret
-// KeyObject or an HMAC CryptoKey.
-function hmacKey(key, encoding) {
-  if (typeof key === "string") return Buffer.from(key, Buffer.isEncoding(encoding) ? encoding : "utf8");
-  if (isBytes(key)) return view(key);
-  if (key instanceof KeyObject) {
-    if (key.type !== "secret") throw E.coded("TypeError", "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE", `Invalid key object type ${key.type}, expected secret.`);
-    return view(key.export());
-  }
-  const secret = cryptoKeySecret(key);
-  if (secret !== undefined) return secret;
-  throw E.argType("key", kKey, key);
-}
-
 class Hmac extends Digest {
   constructor(hmac, key, options) {
     validateString(hmac, "hmac");
-    const state = native.hmacNew(hmac, hmacKey(key, options && options.encoding));
+    const state = native.hmacNew(hmac, secretKeyBytes(key, options && options.encoding));
     if (state === null) throw E.digest(hmac);
     super(options, state, true);
   }

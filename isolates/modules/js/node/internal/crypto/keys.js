@@ -266,13 +266,27 @@ function generateKeyPair(type, options, callback) {
 }
 
 // cryptoKeySecret is a secret CryptoKey's bytes (undefined for anything
-// else), for createHmac.
+// else).
 function cryptoKeySecret(key) {
   return undefined;
 }
 
+// secretKeyBytes is the key of an Hmac or a cipher: a string (in
+// encoding), bytes, a secret KeyObject or a secret CryptoKey.
+function secretKeyBytes(key, encoding) {
+  if (typeof key === "string") return Buffer.from(key, Buffer.isEncoding(encoding) ? encoding : "utf8");
+  if (key instanceof ArrayBuffer || ArrayBuffer.isView(key)) return view(key);
+  if (key instanceof KeyObject) {
+    if (key.type !== "secret") throw coded("TypeError", "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE", `Invalid key object type ${key.type}, expected secret.`);
+    return view(key.export());
+  }
+  const secret = cryptoKeySecret(key);
+  if (secret !== undefined) return secret;
+  throw argType("key", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey", key);
+}
+
 module.exports = {
-  KeyObject, cryptoKeySecret, createPublicKey, createPrivateKey,
+  KeyObject, secretKeyBytes, createPublicKey, createPrivateKey,
   Sign, Verify, createSign, createVerify, sign, verify,
   generateKeyPair, generateKeyPairSync,
 };
