@@ -141,9 +141,11 @@ func cipherNatives(r *Registry, set NativeSet) {
 }
 
 // osslError is an OpenSSL error as Node reports it (message, library,
-// reason, code ERR_OSSL_<REASON>).
+// reason, code ERR_OSSL_<LIB>_<REASON>, where the provider's errors name no
+// library).
 func (r *Registry) osslError(hex, library, reason string) *goja.Object {
-	e := r.codedError("Error", "ERR_OSSL_"+strings.ToUpper(strings.ReplaceAll(reason, " ", "_")), "error:"+hex+":"+library+"::"+reason)
+	lib := map[string]string{"rsa routines": "RSA_", "digital envelope routines": "EVP_"}[library]
+	e := r.codedError("Error", "ERR_OSSL_"+lib+strings.ToUpper(strings.ReplaceAll(reason, " ", "_")), "error:"+hex+":"+library+"::"+reason)
 	_ = e.Set("library", library)
 	_ = e.Set("reason", reason)
 	return e

@@ -20,6 +20,7 @@ import (
 func cryptoKeyNatives(r *Registry, set NativeSet) {
 	vm := r.vm
 	errorNatives(r, set)
+	rsaCryptNatives(r, set)
 	fail := func(err error) { panic(r.codedError("Error", "ERR_OSSL_UNSUPPORTED", err.Error())) }
 	set("keyParse", func(c goja.FunctionCall) goja.Value {
 		data, format, typ, private := viewArg(vm, c.Argument(0)), c.Argument(1).String(), c.Argument(2).String(), c.Argument(3).ToBoolean()

@@ -265,6 +265,64 @@ function generateKeyPair(type, options, callback) {
   }, (e) => callback(coded("Error", "ERR_OSSL_UNSUPPORTED", e && e.message ? e.message : String(e))));
 }
 
+// RSA encryption: publicEncrypt/privateDecrypt (OAEP by default, over
+// oaepHash, SHA-1 unless told) and privateEncrypt/publicDecrypt (PKCS#1
+// v1.5 by default). key is a KeyObject, PEM, or {key, padding, oaepHash,
+// oaepLabel, …}; the public operations take a private key too (its public
+// half). Go's limits are node_crypto_rsa.go's.
+const kRsaDefaults = { publicEncrypt: 4, privateDecrypt: 4, privateEncrypt: 1, publicDecrypt: 1 };
+function rsaCrypt(op, key, buffer) {
+  const private_ = op === "privateDecrypt" || op === "privateEncrypt";
+  const o = key !== null && typeof key === "object" && !(key instanceof KeyObject) && !ArrayBuffer.isView(key) && !(key instanceof ArrayBuffer) ? key : {};
+  const k = o === key ? key.key : key;
+  let handle;
+  if (k instanceof KeyObject) {
+    if (k.type === "secret" || (private_ && k.type !== "private")) {
+      throw coded("TypeError", "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE", `Invalid key object type ${k.type}, expected ${private_ ? "private" : "private or public"}.`);
+    }
+    handle = handleOf(k);
+  } else if (typeof k === "string" || k instanceof ArrayBuffer || ArrayBuffer.isView(k) || (k !== null && typeof k === "object")) {
+    handle = rsaKey(o === key ? { ...o } : k, private_);
+  } else {
+    throw argType("key", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey", k);
+  }
+  const padding = o.padding === undefined ? kRsaDefaults[op] : Number(o.padding);
+  const oaepHash = o.oaepHash === undefined ? "sha1" : o.oaepHash;
+  if (typeof oaepHash !== "string") throw argType("key.oaepHash", "of type string", oaepHash);
+  let label;
+  if (o.oaepLabel !== undefined) {
+    if (typeof o.oaepLabel === "string") label = Buffer.from(o.oaepLabel);
+    else if (o.oaepLabel instanceof ArrayBuffer || ArrayBuffer.isView(o.oaepLabel)) label = view(o.oaepLabel);
+    else throw argType("key.oaepLabel", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView", o.oaepLabel);
+  }
+  let data;
+  if (typeof buffer === "string") data = Buffer.from(buffer, o.encoding && Buffer.isEncoding(o.encoding) ? o.encoding : "utf8");
+  else if (buffer instanceof ArrayBuffer || ArrayBuffer.isView(buffer)) data = view(buffer);
+  else throw argType("buffer", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView", buffer);
+  if (op === "privateDecrypt" && padding === 1) {
+    throw coded("TypeError", "ERR_INVALID_ARG_VALUE", "RSA_PKCS1_PADDING is no longer supported for private decryption, this can be reverted with --security-revert=CVE-2023-46809");
+  }
+  return toBuffer(native.rsaCrypt(handle, op, padding, oaepHash, label, data));
+}
+// rsaKey parses an RSA operation's key; a public key given for a private
+// operation is OpenSSL's "missing private key".
+function rsaKey(key, private_) {
+  try {
+    return parseKey(key, private_);
+  } catch (e) {
+    if (!private_) throw e;
+    try { parseKey(key, false); } catch { throw e; }
+    const missing = coded("Error", "ERR_OSSL_RSA_MISSING_PRIVATE_KEY", "error:020000B3:rsa routines::missing private key");
+    missing.library = "rsa routines";
+    missing.reason = "missing private key";
+    throw missing;
+  }
+}
+const publicEncrypt = (key, buffer) => rsaCrypt("publicEncrypt", key, buffer);
+const privateDecrypt = (key, buffer) => rsaCrypt("privateDecrypt", key, buffer);
+const privateEncrypt = (key, buffer) => rsaCrypt("privateEncrypt", key, buffer);
+const publicDecrypt = (key, buffer) => rsaCrypt("publicDecrypt", key, buffer);
+
 // cryptoKeySecret is a secret CryptoKey's bytes (undefined for anything
 // else).
 function cryptoKeySecret(key) {
@@ -289,4 +347,5 @@ module.exports = {
   KeyObject, secretKeyBytes, createPublicKey, createPrivateKey,
   Sign, Verify, createSign, createVerify, sign, verify,
   generateKeyPair, generateKeyPairSync,
+  publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt,
 };
