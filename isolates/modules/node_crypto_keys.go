@@ -6,11 +6,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/dop251/goja"
 
 	"edgerun/isolates/cryptokeys"
+	"edgerun/isolates/webapi"
 )
 
 // cryptoKeyNatives are node:internal/crypto/keys': asymmetric KeyObjects
@@ -21,6 +23,35 @@ func cryptoKeyNatives(r *Registry, set NativeSet) {
 	vm := r.vm
 	errorNatives(r, set)
 	rsaCryptNatives(r, set)
+	// cryptoKeyMaterial(v): undefined, or {type, secret} / {type, handle}
+	// for a CryptoKey (webapi's bridge; the key's bytes stay in module code).
+	set("cryptoKeyMaterial", func(c goja.FunctionCall) goja.Value {
+		typ, secret, key, ok := webapi.CryptoKeyMaterial(r.iso, c.Argument(0))
+		if !ok {
+			return goja.Undefined()
+		}
+		o := vm.NewObject()
+		_ = o.Set("type", typ)
+		if key != nil {
+			_ = o.Set("handle", key)
+		} else {
+			_ = o.Set("secret", r.iso.NewUint8Array(secret))
+		}
+		return o
+	})
+	// cryptoKeyImport(format, data, algorithm, extractable, usages): a
+	// CryptoKey, as subtle.importKey makes it (toCryptoKey).
+	set("cryptoKeyImport", func(c goja.FunctionCall) goja.Value {
+		k, err := webapi.ImportCryptoKey(r.iso, c.Argument(0).String(), clone(viewArg(vm, c.Argument(1))), c.Argument(2), c.Argument(3), c.Argument(4))
+		if err != nil {
+			var ex *goja.Exception
+			if errors.As(err, &ex) {
+				panic(ex.Value())
+			}
+			panic(r.iso.NewError(err.Error()))
+		}
+		return k
+	})
 	fail := func(err error) { panic(r.codedError("Error", "ERR_OSSL_UNSUPPORTED", err.Error())) }
 	set("keyParse", func(c goja.FunctionCall) goja.Value {
 		data, format, typ, private := viewArg(vm, c.Argument(0)), c.Argument(1).String(), c.Argument(2).String(), c.Argument(3).ToBoolean()

@@ -30,6 +30,7 @@ import (
 // usages; these check what reaches Go again (sizes, lengths), so a bad
 // argument is a DOMException, never a panic.
 func (w *Worker) subtleNatives(set nativeSet) {
+	w.cryptoKeyBridgeNatives(set)
 	set("subtleHmac", func(c goja.FunctionCall) goja.Value {
 		h := w.hashArg(c.Argument(0))
 		m := hmac.New(h, w.bytesArg(c.Argument(1)))

@@ -490,3 +490,9 @@ define("SubtleCrypto", SubtleCrypto);
 mintingKey = true;
 const subtle = new SubtleCrypto();
 mintingKey = false;
+
+// node:crypto's KeyObjects reach CryptoKeys through Go only (crypto_key_bridge.go).
+native.cryptoKeyBridge((key) => {
+  const s = key !== null && typeof key === "object" ? keySlots.get(key) : undefined;
+  return s === undefined ? undefined : [s.type, s.material];
+}, importKey);

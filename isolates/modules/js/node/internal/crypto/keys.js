@@ -68,6 +68,20 @@ class KeyObject {
     }
     return native.keyEquals(this.#handle, handleOf(other));
   }
+  // from(cryptoKey): the KeyObject of a CryptoKey's material, as Node's
+  // (whether or not the CryptoKey is extractable).
+  static from(key) {
+    const m = native.cryptoKeyMaterial(key);
+    if (m === undefined) throw argType("key", "an instance of CryptoKey", key);
+    return new KeyObject(m.type, m.type === "secret" ? m.secret : m.handle);
+  }
+  // toCryptoKey(algorithm, extractable, keyUsages) (Node 23): a CryptoKey
+  // over this key's material, checked as subtle.importKey checks it.
+  toCryptoKey(algorithm, extractable, keyUsages) {
+    if (this.#type === "secret") return native.cryptoKeyImport("raw", this.#bytes, algorithm, extractable, keyUsages);
+    const format = this.#type === "private" ? "pkcs8" : "spki";
+    return native.cryptoKeyImport(format, native.keyExport(this.#handle, "der", format), algorithm, extractable, keyUsages);
+  }
   static _handle(k) { return k.#handle; }
 }
 Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: "KeyObject", configurable: true });
@@ -100,12 +114,20 @@ function parseKey(key, private_, name = "key") {
   return native.keyParse(view(data), format, type || "", private_);
 }
 
+// asKeyObject: a CryptoKey stands for its KeyObject wherever Node takes
+// a KeyObject.
+function asKeyObject(key) {
+  return native.cryptoKeyMaterial(key) === undefined ? key : KeyObject.from(key);
+}
+
 function createPrivateKey(key) {
+  key = asKeyObject(key);
   if (key instanceof KeyObject) throw argType("key", "of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView", key);
   return new KeyObject("private", parseKey(key, true));
 }
 
 function createPublicKey(key) {
+  key = asKeyObject(key);
   if (key instanceof KeyObject) {
     if (key.type !== "private") throw coded("TypeError", "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE", `Invalid key object type ${key.type}, expected private.`);
     return new KeyObject("public", native.keyPublic(handleOf(key)));
@@ -117,7 +139,8 @@ function createPublicKey(key) {
 // PEM, or createPrivateKey/createPublicKey's object (whose padding,
 // saltLength and dsaEncoding are the signature's options).
 function asymmetricKey(key, private_) {
-  const k = key !== null && typeof key === "object" && !(key instanceof KeyObject) && key.key !== undefined ? key.key : key;
+  key = asKeyObject(key);
+  const k = asKeyObject(key !== null && typeof key === "object" && !(key instanceof KeyObject) && key.key !== undefined ? key.key : key);
   const options = key !== null && typeof key === "object" && !(key instanceof KeyObject) && !ArrayBuffer.isView(key) ? key : {};
   let handle;
   if (k instanceof KeyObject) {
@@ -273,8 +296,9 @@ function generateKeyPair(type, options, callback) {
 const kRsaDefaults = { publicEncrypt: 4, privateDecrypt: 4, privateEncrypt: 1, publicDecrypt: 1 };
 function rsaCrypt(op, key, buffer) {
   const private_ = op === "privateDecrypt" || op === "privateEncrypt";
+  key = asKeyObject(key);
   const o = key !== null && typeof key === "object" && !(key instanceof KeyObject) && !ArrayBuffer.isView(key) && !(key instanceof ArrayBuffer) ? key : {};
-  const k = o === key ? key.key : key;
+  const k = asKeyObject(o === key ? key.key : key);
   let handle;
   if (k instanceof KeyObject) {
     if (k.type === "secret" || (private_ && k.type !== "private")) {
@@ -326,7 +350,8 @@ const publicDecrypt = (key, buffer) => rsaCrypt("publicDecrypt", key, buffer);
 // cryptoKeySecret is a secret CryptoKey's bytes (undefined for anything
 // else).
 function cryptoKeySecret(key) {
-  return undefined;
+  const m = native.cryptoKeyMaterial(key);
+  return m !== undefined && m.type === "secret" ? m.secret : undefined;
 }
 
 // secretKeyBytes is the key of an Hmac or a cipher: a string (in
