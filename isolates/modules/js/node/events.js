@@ -19,18 +19,7 @@ function nodeError(Base, code, message) {
   return e;
 }
 
-// describe is the "Received ..." tail of Node's ERR_INVALID_ARG_TYPE.
-function describe(v) {
-  if (v == null) return " Received " + v;
-  if (typeof v === "function") return " Received function " + v.name;
-  if (typeof v === "object") {
-    if (v.constructor && v.constructor.name) return " Received an instance of " + v.constructor.name;
-    return " Received " + internal.inspect(v);
-  }
-  let s = typeof v === "string" ? "'" + v + "'" : typeof v === "bigint" ? v + "n" : String(v);
-  if (s.length > 28) s = s.slice(0, 25) + "...";
-  return " Received type " + typeof v + " (" + s + ")";
-}
+const { describe } = require("node:internal/errors");
 
 // inspectValue is util.inspect's view of v: console.log's, except that a
 // string is quoted (as util.inspect quotes it, console.log does not).

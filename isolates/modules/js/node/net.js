@@ -15,15 +15,7 @@ function nodeError(Base, code, message) {
   Object.defineProperty(e, "code", { value: code, writable: true, configurable: true, enumerable: true });
   return e;
 }
-function describe(v) {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "function") return `function ${v.name}`;
-  if (typeof v === "object") return v.constructor && v.constructor.name ? `an instance of ${v.constructor.name}` : "an object";
-  let s = typeof v === "string" ? `'${v.length > 25 ? v.slice(0, 25) + "..." : v}'` : String(v);
-  if (typeof v === "bigint") s += "n";
-  return `type ${typeof v} (${s})`;
-}
+const { describe } = require("node:internal/errors");
 const invalidArgType = (name, expected, v) =>
   nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "${name}" argument must be ${expected}. Received ${describe(v)}`);
 

@@ -8,15 +8,7 @@
 
 const SLASH = 47, BACKSLASH = 92, DOT = 46, COLON = 58;
 
-function describe(v) {
-  if (v === null) return " Received null";
-  if (v === undefined) return " Received undefined";
-  if (typeof v === "function") return " Received function " + (v.name || "<anonymous>");
-  if (typeof v === "object") return " Received an instance of " + ((v.constructor && v.constructor.name) || "Object");
-  let shown = typeof v === "bigint" ? v + "n" : typeof v === "symbol" ? String(v) : JSON.stringify(v);
-  if (shown.length > 28) shown = shown.slice(0, 25) + "...";
-  return " Received type " + typeof v + " (" + shown + ")";
-}
+const { describe } = require("node:internal/errors");
 
 function argTypeError(name, type, v) {
   const e = new TypeError(`The "${name}" argument must be of type ${type}.` + describe(v));

@@ -5,14 +5,7 @@
 // stdout/stderr that write to the console.
 "use strict";
 
-function describe(v) {
-  if (v === null || v === undefined) return " Received " + v;
-  if (typeof v === "function") return " Received function " + (v.name || "<anonymous>");
-  if (typeof v === "object") return " Received an instance of " + ((v.constructor && v.constructor.name) || "Object");
-  let shown = typeof v === "bigint" ? v + "n" : typeof v === "symbol" ? String(v) : JSON.stringify(v);
-  if (shown.length > 28) shown = shown.slice(0, 25) + "...";
-  return " Received type " + typeof v + " (" + shown + ")";
-}
+const { describe } = require("node:internal/errors");
 
 function nodeError(Ctor, code, msg) {
   const e = new Ctor(msg);

@@ -25,17 +25,7 @@ function nodeError(Base, code, message) {
   Object.defineProperty(e, "code", { value: code, writable: true, configurable: true, enumerable: true });
   return e;
 }
-function describe(v) {
-  if (v == null) return " Received " + v;
-  if (typeof v === "function") return " Received function " + v.name;
-  if (typeof v === "object") {
-    if (v.constructor && v.constructor.name) return " Received an instance of " + v.constructor.name;
-    return " Received " + internal.inspect(v);
-  }
-  let s = typeof v === "string" ? "'" + v + "'" : typeof v === "bigint" ? v + "n" : String(v);
-  if (s.length > 28) s = s.slice(0, 25) + "...";
-  return " Received type " + typeof v + " (" + s + ")";
-}
+const { describe } = require("node:internal/errors");
 const errors = {
   invalidArgType: (name, expected, v) => nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "${name}" argument must be ${expected}.` + describe(v)),
   invalidArgValue: (name, v) => nodeError(TypeError, "ERR_INVALID_ARG_VALUE", `The property '${name}' is invalid. Received ${v}`),
