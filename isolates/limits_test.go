@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +19,17 @@ func newQuietPool(t *testing.T, size int) *Pool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { p.Close(context.Background()) })
+	t.Cleanup(func() {
+		// Bounded: a test that fails holding a request must fail, not hang.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		p.Close(ctx)
+	})
+	// Every isolate idle before the test drives the watch: a start-up slice
+	// still running on a loaded machine would count as stalled too.
+	for _, iso := range p.Isolates() {
+		waitUntil(t, "the isolate's start-up to end", func() bool { return iso.sliceStart.Load() == 0 })
+	}
 	return p
 }
 
@@ -31,7 +42,12 @@ func holdSlice(t *testing.T, iso *Isolate) (start int64, release func()) {
 		t.Fatal("isolate refused a job")
 	}
 	<-started
-	return iso.sliceStart.Load(), func() { close(stop) }
+	// A test that fails while holding the slice must still let the job end,
+	// or the pool's cleanup waits for it forever.
+	var once sync.Once
+	release = func() { once.Do(func() { close(stop) }) }
+	t.Cleanup(release)
+	return iso.sliceStart.Load(), release
 }
 
 // waitUntil polls state another goroutine changes.
