@@ -18,6 +18,7 @@ import (
 	"edgerun/bindings"
 	"edgerun/isolates"
 	"edgerun/isolates/modules"
+	"edgerun/isolates/webapi"
 	"edgerun/runtime/admin"
 	"edgerun/runtime/assets"
 	"edgerun/runtime/bundle"
@@ -111,6 +112,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		TLSRoots:    roots,
 		Build:       BundleOptions(cfg),
 		Compat:      modules.CompatFor(cfg.CompatibilityDate, cfg.CompatibilityFlags),
+		WebCompat:   webapi.CompatFor(cfg.CompatibilityDate, cfg.CompatibilityFlags),
 		Console:     a.console,
 		Log:         opts.Log,
 	}

@@ -51,9 +51,11 @@ type VersionOptions struct {
 	Build bundle.Options
 	// Compat is what the compatibility date and flags say about built-in
 	// modules (nodejs_compat); Build.Builtins should agree with it.
-	Compat  modules.Compat
-	Console webapi.Console
-	Log     *slog.Logger
+	Compat modules.Compat
+	// WebCompat is what they change in the Web APIs (WebSocket defaults).
+	WebCompat webapi.Compat
+	Console   webapi.Console
+	Log       *slog.Logger
 }
 
 // Version is one built version of the script and the isolates running it.
@@ -135,7 +137,7 @@ func StartVersion(opts VersionOptions) (*Version, error) {
 }
 
 func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts VersionOptions) (string, error) {
-	w, err := webapi.Install(iso, webapi.Options{Console: opts.Console, CF: devCF})
+	w, err := webapi.Install(iso, webapi.Options{Console: opts.Console, CF: devCF, Compat: opts.WebCompat})
 	if err != nil {
 		return "", err
 	}

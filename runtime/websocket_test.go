@@ -118,7 +118,7 @@ func TestWebSocketEcho(t *testing.T) {
 	if ce.Code != 4000 || ce.Text != "bye done" {
 		t.Fatalf("close = %d %q, want 4000 \"bye done\"", ce.Code, ce.Text)
 	}
-	waitForStats(t, a, `"closes":[{"code":4000,"reason":"done","wasClean":true}]`)
+	waitForStats(t, a, `"closes":[{"code":4000,"reason":"done","wasClean":true,"readyState":2}]`)
 	waitIdle(t, a)
 }
 
@@ -130,7 +130,7 @@ func TestWebSocketServerCloses(t *testing.T) {
 	if ce.Code != 4001 || ce.Text != "asked" {
 		t.Fatalf("close = %d %q, want 4001 asked", ce.Code, ce.Text)
 	}
-	waitForStats(t, a, `"closes":[{"code":4001,"reason":"","wasClean":true}]`)
+	waitForStats(t, a, `"closes":[{"code":4001,"reason":"","wasClean":true,"readyState":3}]`)
 	waitIdle(t, a)
 }
 
@@ -143,7 +143,7 @@ func TestWebSocketClientVanishes(t *testing.T) {
 		t.Fatalf("in flight with the socket open: %d, want 1 (the socket holds its request)", inFlight(a))
 	}
 	c.NetConn().Close() // no Close frame
-	waitForStats(t, a, `"closes":[{"code":1006,"reason":"WebSocket disconnected without sending Close frame.","wasClean":false}]`)
+	waitForStats(t, a, `"closes":[{"code":1006,"reason":"WebSocket disconnected without sending Close frame.","wasClean":false,"readyState":1}]`)
 	waitIdle(t, a)
 }
 
@@ -371,4 +371,67 @@ func TestWebSocketMessageLimit(t *testing.T) {
 	}
 	waitForStats(t, a, `"errors":1`)
 	waitIdle(t, a)
+}
+
+// TestWebSocketCompatibilityDates checks the three WebSocket behaviours a compatibility date
+// changes, as workerd's flags do: binaryType "blob" (2026-03-17), a 123-byte limit on close
+// reasons (2026-03-03) and the peer's Close answered for the script (2026-04-07).
+func TestWebSocketCompatibilityDates(t *testing.T) {
+	legacy := []string{"no_websocket_standard_binary_type", "no_websocket_close_reason_byte_limit", "web_socket_manual_reply_to_close"}
+	enable := []string{"websocket_standard_binary_type", "websocket_close_reason_byte_limit", "web_socket_auto_reply_to_close"}
+	for _, tc := range []struct {
+		name  string
+		date  string
+		flags []string
+		new   bool
+	}{
+		{"before the dates", "2025-09-01", nil, false},
+		{"from the dates", "2026-04-07", nil, true},
+		{"disabled by flags", "2026-11-01", legacy, false},
+		{"enabled by flags", "2025-09-01", enable, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := startAppWith(t, config.Options{Dir: fixture("websocket-chat")}, true, func(cfg *config.Config) {
+				cfg.Edgerun.Isolates = 1
+				cfg.CompatibilityDate, cfg.CompatibilityFlags = tc.date, tc.flags
+			})
+			c := dialWS(t, a, "/echo")
+			_ = c.WriteMessage(websocket.TextMessage, []byte("state"))
+			wantType := map[bool]string{false: "arraybuffer", true: "blob"}[tc.new]
+			if got := readText(t, c); got != `{"readyState":1,"binaryType":"`+wantType+`"}` {
+				t.Fatalf("state = %s, want binaryType %s", got, wantType)
+			}
+			// Binary messages reach the worker as a Blob or an ArrayBuffer; either way the bytes echo.
+			if err := c.WriteMessage(websocket.BinaryMessage, []byte{0, 1, 254}); err != nil {
+				t.Fatal(err)
+			}
+			_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			if typ, data, err := c.ReadMessage(); err != nil || typ != websocket.BinaryMessage || string(data) != "\xff\xfe\x01" {
+				t.Fatalf("binary echo = %d %x %v", typ, data, err)
+			}
+			_ = c.WriteMessage(websocket.TextMessage, []byte("close long"))
+			if tc.new {
+				const want = "SyntaxError: WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded."
+				if got := readText(t, c); got != want {
+					t.Fatalf("a 124-byte reason: %q, want %q", got, want)
+				}
+			} else {
+				// Accepted, and cut to what a Close frame holds (122 bytes: 123 would split an é).
+				if ce := readClose(t, c); ce.Code != 4002 || ce.Text != strings.Repeat("é", 61) {
+					t.Fatalf("close = %d with a %d-byte reason, want 4002 with 61 é", ce.Code, len(ce.Text))
+				}
+				return
+			}
+			// The client closes: from 2026-04-07 edgerun answers with the same code and reason and
+			// the script sees CLOSED; before, the socket is half-open and the script answers.
+			if err := c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4000, "done")); err != nil {
+				t.Fatal(err)
+			}
+			if ce := readClose(t, c); ce.Code != 4000 || ce.Text != "done" {
+				t.Fatalf("close = %d %q, want 4000 \"done\" sent for the script", ce.Code, ce.Text)
+			}
+			waitForStats(t, a, `"closes":[{"code":4000,"reason":"done","wasClean":true,"readyState":3}]`)
+			waitIdle(t, a)
+		})
+	}
 }

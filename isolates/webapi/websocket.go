@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 	"github.com/fasthttp/websocket"
@@ -284,7 +285,7 @@ func (s *Socket) writeLoop(conn *websocket.Conn) {
 		_ = conn.SetWriteDeadline(time.Now().Add(wsWriteTimeout))
 		var err error
 		if f.kind == websocket.CloseMessage {
-			err = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.code, f.reason))
+			err = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(f.code, wireCloseReason(f.reason)))
 		} else {
 			err = conn.WriteMessage(f.kind, f.data)
 			s.iso.UnchargeBuffer(int64(len(f.data)))
@@ -307,4 +308,21 @@ func (s *Socket) writeLoop(conn *websocket.Conn) {
 			return
 		}
 	}
+}
+
+// wireCloseReason cuts a close reason to the 123 bytes a Close frame can
+// carry (RFC 6455 §5.5), at a character boundary. Before the
+// websocket_close_reason_byte_limit date close() accepts longer reasons, as
+// workerd's did; a frame too long for the protocol would make the peer drop
+// the connection, so the reason is shortened instead.
+func wireCloseReason(reason string) string {
+	const limit = 123
+	if len(reason) <= limit {
+		return reason
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut]
 }

@@ -23,7 +23,15 @@ import (
 //	wsConnect(url, headers, forFetch)  → promise of the handshake's outcome
 //	wsHold(promise)                    the current request lasts until it settles
 //	respondWebSocket(reqId, status, statusText, headers, id)
+//	wsCompat() → { closeReasonByteLimit, standardBinaryType, autoReplyToClose }
 func (w *Worker) websocketNatives(set nativeSet) {
+	set("wsCompat", func(goja.FunctionCall) goja.Value {
+		return w.vm.ToValue(map[string]any{
+			"closeReasonByteLimit": w.compat.WebSocketCloseReasonByteLimit,
+			"standardBinaryType":   w.compat.WebSocketStandardBinaryType,
+			"autoReplyToClose":     w.compat.WebSocketAutoReplyToClose,
+		})
+	})
 	set("wsNew", func(goja.FunctionCall) goja.Value {
 		return w.vm.ToValue(w.newSocket().id)
 	})

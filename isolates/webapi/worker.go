@@ -111,6 +111,9 @@ type Options struct {
 	// Caches is the Cache API's store, shared by the isolates of one
 	// process; nil uses a process-wide default.
 	Caches *CacheStorage
+	// Compat is what the worker's compatibility date and flags change
+	// (CompatFor); the zero value is workerd's behaviour before those dates.
+	Compat Compat
 }
 
 // Worker is the per-isolate glue between host requests and the script.
@@ -123,6 +126,7 @@ type Worker struct {
 	dispatch, attach, settled, scheduled, setHandler, inspect, waitUntil goja.Callable
 
 	caches  *CacheStorage
+	compat  Compat
 	calls   map[int64]*Exchange
 	streams map[int64]*BodyStream // bodies still being written, by request id
 	nextID  int64
@@ -133,7 +137,7 @@ type Worker struct {
 // Setup, before running the worker's bundle.
 func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 	vm := iso.Runtime()
-	w := &Worker{iso: iso, vm: vm, console: opts.Console, caches: opts.Caches, calls: make(map[int64]*Exchange),
+	w := &Worker{iso: iso, vm: vm, console: opts.Console, caches: opts.Caches, compat: opts.Compat, calls: make(map[int64]*Exchange),
 		streams: make(map[int64]*BodyStream)}
 	if w.caches == nil {
 		w.caches = defaultCaches

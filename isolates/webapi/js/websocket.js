@@ -14,6 +14,8 @@ const wsToken = Symbol("WebSocket");
 // Each WebSocket's state, out of the script's reach.
 const wsState = new WeakMap();
 const readyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+// What the compatibility date changes (webapi.Compat).
+const compat = native.wsCompat();
 
 const eventClass = (name, make) => {
   const existing = global[name];
@@ -79,8 +81,8 @@ const ErrorEventClass = eventClass("ErrorEvent", () => {
 // response, or done with).
 const newWSState = (phase) => ({
   phase, peer: null, id: 0, coupled: false, inbox: [], closedIncoming: false, closedOutgoing: false,
-  outgoingAborted: false, error: undefined, binaryType: "arraybuffer", url: null, protocol: "", extensions: "",
-  allowHalfOpen: true, release: null,
+  outgoingAborted: false, error: undefined, binaryType: compat.standardBinaryType ? "blob" : "arraybuffer",
+  url: null, protocol: "", extensions: "", allowHalfOpen: !compat.autoReplyToClose, release: null,
 });
 const stateOf = (ws) => {
   const st = wsState.get(ws);
@@ -137,6 +139,8 @@ const wsProto = {
       if (code < 1000 || code >= 5000 || code === 1004 || code === 1005 || code === 1006 || code === 1015)
         throw new DOMException(`Invalid WebSocket close code: ${code}.`, "InvalidAccessError");
     }
+    if (compat.closeReasonByteLimit && reason !== undefined && utf8Length(String(reason)) > 123)
+      throw new DOMException("WebSocket close reason must not be longer than 123 bytes when UTF-8 encoded.", "SyntaxError");
     if (reason !== undefined && code === undefined)
       throw new DOMException("If you specify a WebSocket close reason, you must also specify a code.", "InvalidAccessError");
     if (st.phase === "connecting") { st.phase = "released"; return; }
@@ -170,6 +174,20 @@ for (const k of Object.getOwnPropertyNames(wsProto)) {
 }
 tag(WebSocket, "WebSocket");
 define("WebSocket", WebSocket);
+
+// utf8Length is s's length in UTF-8 (a lone surrogate counts as U+FFFD's
+// three bytes, as encoding it would).
+function utf8Length(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
 
 function WebSocketPair() {
   if (new.target === undefined)
@@ -230,12 +248,19 @@ function receive(ws, frame) {
   if (st.phase !== "accepted") { st.inbox.push(frame); return; }
   if (frame.kind === "close") {
     if (st.closedIncoming) return;
+    if (frame.clean === false) {
+      // Gone without a Close frame: workerd fires the event while the
+      // socket still reads as open, and sends nothing back.
+      fire(ws, new CloseEventClass("close", { code: frame.code, reason: frame.reason, wasClean: false }));
+      st.closedIncoming = true;
+      return;
+    }
     st.closedIncoming = true;
     if (!st.allowHalfOpen && !st.closedOutgoing && !st.outgoingAborted) {
       transmit(ws, st, { kind: "close", code: frame.code, reason: frame.reason });
       st.closedOutgoing = true;
     }
-    fire(ws, new CloseEventClass("close", { code: frame.code, reason: frame.reason, wasClean: frame.clean !== false }));
+    fire(ws, new CloseEventClass("close", { code: frame.code, reason: frame.reason, wasClean: true }));
     return;
   }
   if (frame.kind === "error") {

@@ -1,7 +1,9 @@
 // A WebSocket echo and chat worker, driven over real connections by runtime/websocket_test.go.
 //   /echo                 text comes back as "echo: <text>", bytes come back inverted; "close me"
 //                         makes the worker close (4001, "asked"); a client's close is answered with
-//                         its code and "bye <reason>"
+//                         its code and "bye <reason>" while the socket is half-open (before the
+//                         2026-04-07 compatibility date; after it, edgerun answers for it); "close
+//                         long" tries a 124-byte close reason and reports the error
 //   /chat?name=N&room=R   every message is broadcast (as JSON) to everyone in the room
 //   /outbound?target=U    the worker opens new WebSocket(U), sends, and answers with what it heard
 //   /outbound-fetch?target=U   the same through fetch(U, { headers: { Upgrade: "websocket" } })
@@ -13,18 +15,27 @@ const seen = { closes: [], errors: 0 };
 function echo() {
   const { 0: client, 1: server } = new WebSocketPair();
   server.accept();
-  server.addEventListener("message", (e) => {
+  server.addEventListener("message", async (e) => {
     if (typeof e.data === "string") {
       if (e.data === "close me") return server.close(4001, "asked");
+      if (e.data === "close long") {
+        try {
+          server.close(4002, "é".repeat(62)); // 124 bytes in UTF-8
+          return;
+        } catch (err) {
+          return server.send(`${err.name}: ${err.message}`);
+        }
+      }
       if (e.data === "state") return server.send(JSON.stringify({ readyState: server.readyState, binaryType: server.binaryType }));
       server.send("echo: " + e.data);
     } else {
-      const b = new Uint8Array(e.data);
+      // A Blob from the 2026-03-17 compatibility date (binaryType "blob"), an ArrayBuffer before.
+      const b = new Uint8Array(e.data instanceof Blob ? await e.data.arrayBuffer() : e.data);
       server.send(b.map((x) => 255 - x));
     }
   });
   server.onclose = (e) => {
-    seen.closes.push({ code: e.code, reason: e.reason, wasClean: e.wasClean });
+    seen.closes.push({ code: e.code, reason: e.reason, wasClean: e.wasClean, readyState: server.readyState });
     if (e.code !== 1006 && server.readyState === WebSocket.CLOSING) server.close(e.code === 1005 ? 1000 : e.code, "bye " + e.reason);
   };
   server.onerror = () => seen.errors++;
