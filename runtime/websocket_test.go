@@ -280,6 +280,42 @@ func TestWebSocketRelay(t *testing.T) {
 	waitIdle(t, a)
 }
 
+// TestWebSocketProxiedFromFetch answers the client with the WebSocket of a fetch() response:
+// messages pass both ways without the script, and a Close comes back with the origin's answer.
+func TestWebSocketProxiedFromFetch(t *testing.T) {
+	a := startChat(t)
+	target, headers := upstream(t)
+	c := dialWS(t, a, "/proxy?target="+url.QueryEscape(target))
+	<-headers
+	for _, m := range []string{"one", "two"} {
+		_ = c.WriteMessage(websocket.TextMessage, []byte(m))
+		if got := readText(t, c); got != "upstream: "+m {
+			t.Fatalf("proxied %q, got %q", m, got)
+		}
+	}
+	_ = c.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if typ, data, err := c.ReadMessage(); err != nil || typ != websocket.BinaryMessage || string(data) != "\x03\x02\x01" {
+		t.Fatalf("binary = %d %x %v", typ, data, err)
+	}
+	if code, body := a.get(t, "/stats"); code != 200 || !strings.Contains(body, `"closes":[]`) {
+		t.Fatalf("/stats while proxying = %d %s", code, body)
+	}
+	_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4000, "done"))
+	if ce := readClose(t, c); ce.Code != 4000 || ce.Text != "upstream bye" {
+		t.Fatalf("close = %d %q, want the origin's 4000 \"upstream bye\"", ce.Code, ce.Text)
+	}
+	waitIdle(t, a)
+
+	// A client that drops its connection takes the origin's down too, and the request ends.
+	c2 := dialWS(t, a, "/proxy?target="+url.QueryEscape(target))
+	<-headers
+	_ = c2.WriteMessage(websocket.TextMessage, []byte("x"))
+	readText(t, c2)
+	c2.NetConn().Close()
+	waitIdle(t, a)
+}
+
 func TestWebSocketShutdownClosesSockets(t *testing.T) {
 	a := startChat(t)
 	c := dialWS(t, a, "/echo")

@@ -67,6 +67,9 @@ type Socket struct {
 	closeSent bool // our Close frame went out
 	closeRecv bool // the peer's Close frame came in
 	ended     bool
+	// spliced is the socket this one's messages go out on, in Go, when a
+	// worker answered with a WebSocket it got from fetch() (splice.go).
+	spliced *Socket
 	// Protocol and Extensions are the handshake's, for outbound sockets.
 	Protocol, Extensions string
 }
@@ -76,6 +79,7 @@ type wsFrame struct {
 	data   []byte
 	code   int
 	reason string
+	sent   chan struct{} // closed once written, for a spliced socket's reader
 }
 
 // Serve runs the socket over conn, the upgraded connection of the request
@@ -138,7 +142,7 @@ func (s *Socket) finish() {
 	s.endOnce.Do(func() {
 		s.mu.Lock()
 		s.ended = true
-		conn := s.conn
+		conn, peer, clean := s.conn, s.spliced, s.closeSent && s.closeRecv
 		var dropped int64
 		for _, f := range s.out {
 			dropped += int64(len(f.data))
@@ -150,6 +154,9 @@ func (s *Socket) finish() {
 		s.attachOnce.Do(func() { close(s.attached) })
 		if conn != nil {
 			_ = conn.Close()
+		}
+		if peer != nil {
+			peer.peerEnded(clean)
 		}
 		s.iso.Enqueue(func() {
 			delete(s.table.m, s.id)
@@ -205,8 +212,17 @@ func (s *Socket) readLoop(conn *websocket.Conn) {
 			case errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure: // 1006 is the library's word for a dropped connection
 				s.mu.Lock()
 				s.closeRecv = true
-				sent := s.closeSent
+				sent, peer := s.closeSent, s.spliced
 				s.mu.Unlock()
+				if peer != nil {
+					// The peer's connection closes with the same code and reason,
+					// and its answer comes back here (splice.go).
+					peer.queue(wsFrame{kind: websocket.CloseMessage, code: ce.Code, reason: ce.Text})
+					if sent {
+						s.finish()
+					}
+					return
+				}
 				s.deliver("close", nil, ce.Code, ce.Text)
 				if sent {
 					s.finish()
@@ -221,6 +237,12 @@ func (s *Socket) readLoop(conn *websocket.Conn) {
 			}
 			s.finish()
 			return
+		}
+		if peer := s.splicedPeer(); peer != nil {
+			if !s.forward(peer, typ, data) {
+				return
+			}
+			continue
 		}
 		var payload any = data
 		if typ == websocket.TextMessage {
@@ -289,6 +311,9 @@ func (s *Socket) writeLoop(conn *websocket.Conn) {
 		} else {
 			err = conn.WriteMessage(f.kind, f.data)
 			s.iso.UnchargeBuffer(int64(len(f.data)))
+			if f.sent != nil {
+				close(f.sent)
+			}
 		}
 		if err != nil {
 			s.finish()

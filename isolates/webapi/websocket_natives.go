@@ -23,6 +23,7 @@ import (
 //	wsConnect(url, headers, forFetch)  → promise of the handshake's outcome
 //	wsHold(promise)                    the current request lasts until it settles
 //	respondWebSocket(reqId, status, statusText, headers, id)
+//	wsSplice(clientId, fetchedId)      join two sockets in Go (websocket_splice.go)
 //	wsCompat() → { closeReasonByteLimit, standardBinaryType, autoReplyToClose }
 func (w *Worker) websocketNatives(set nativeSet) {
 	set("wsCompat", func(goja.FunctionCall) goja.Value {
@@ -60,6 +61,13 @@ func (w *Worker) websocketNatives(set nativeSet) {
 		return goja.Undefined()
 	})
 	set("respondWebSocket", w.nativeRespondWebSocket)
+	set("wsSplice", func(c goja.FunctionCall) goja.Value {
+		a, b := w.socket(c.Argument(0)), w.socket(c.Argument(1))
+		if a != nil && b != nil && a != b {
+			splice(a, b)
+		}
+		return goja.Undefined()
+	})
 }
 
 func (w *Worker) socket(id goja.Value) *Socket {

@@ -340,8 +340,18 @@ function coupleResponse(state, res) {
   if (st.phase === "connecting") { fail(state, new TypeError("Can't return WebSocket in a Response if it was created with `new WebSocket()`")); return; }
   if (st.phase === "released") { fail(state, new TypeError("Can't return WebSocket that was already used in a response.")); return; }
   if (st.phase === "accepted") { fail(state, new TypeError("Can't return WebSocket in a Response after calling accept().")); return; }
-  if (st.peer === null) { fail(state, new TypeError("edgerun cannot yet return a WebSocket obtained from fetch() in a Response (proxying one WebSocket to another).")); return; }
   const id = native.wsNew();
+  if (st.peer === null) {
+    // A WebSocket from fetch(): the host splices the client's connection
+    // to it, and the request lasts until the client's side has ended (the
+    // fetched side holds it too, through its own binding).
+    st.phase = "released";
+    const release = holdRequest(state);
+    native.wsBind(id, (kind) => { if (kind === "end") release(); });
+    native.wsSplice(id, st.id);
+    respond101(state, res, id);
+    return;
+  }
   st.id = id;
   st.coupled = true;
   st.phase = "released";
@@ -351,6 +361,9 @@ function coupleResponse(state, res) {
   for (const f of st.inbox) toGo(id, f);
   st.inbox = [];
   if (ps.phase === "accepted") native.wsStart(id);
+  respond101(state, res, id);
+}
+function respond101(state, res, id) {
   const h = res[kHeaders];
   state.responded = true;
   native.respondWebSocket(state.id, 101, res[kStatusText], h === undefined ? "" : flatten(h), id);

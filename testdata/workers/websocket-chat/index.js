@@ -8,6 +8,7 @@
 //   /outbound?target=U    the worker opens new WebSocket(U), sends, and answers with what it heard
 //   /outbound-fetch?target=U   the same through fetch(U, { headers: { Upgrade: "websocket" } })
 //   /relay?target=U       the client's socket is relayed to an outbound socket to U, both ways
+//   /proxy?target=U       the worker answers with fetch(U)'s own WebSocket: edgerun splices the two
 //   /stats                what the isolate knows: rooms, close events seen
 const rooms = new Map();
 const seen = { closes: [], errors: 0 };
@@ -116,6 +117,7 @@ export default {
       case "/outbound": return outbound(url.searchParams.get("target"));
       case "/outbound-fetch": return outboundFetch(url.searchParams.get("target"));
       case "/relay": return relay(url.searchParams.get("target"));
+      case "/proxy": return fetch(new Request(url.searchParams.get("target").replace(/^ws/, "http"), request));
       case "/stats": return Response.json({ rooms: Object.fromEntries([...rooms].map(([k, v]) => [k, v.size])), ...seen });
       case "/not-upgrade": return new Response(null, { status: 101, webSocket: new WebSocketPair()[0] });
       default: return new Response("not found", { status: 404 });
