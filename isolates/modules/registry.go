@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -113,7 +114,14 @@ func fileOf(id string) string {
 // exports, require, native, internal) { <file> }); … }).
 var programSource, programFiles = assemble(jsFiles)
 
-var program = mustCompile(programSource, programFiles)
+// program is compiled on first use, not at package init: commands that
+// start no isolate (version, build) do not pay for it, and Prepare lets a
+// server compile it while it does other start-up work.
+var program = sync.OnceValue(func() *goja.Program { return mustCompile(programSource, programFiles) })
+
+// Prepare compiles the modules' program now, in the background: call it
+// early in start-up so the first isolate does not wait for the compile.
+func Prepare() { go program() }
 
 type sourceFile struct {
 	name      string
@@ -224,7 +232,7 @@ func Install(iso *isolates.Isolate, opts Options) (*Registry, error) {
 	vm := iso.Runtime()
 	r := &Registry{iso: iso, vm: vm, opts: opts, factories: make(map[string]goja.Callable, len(builtins)),
 		loaded: make(map[string]*goja.Object)}
-	v, err := vm.RunProgram(program)
+	v, err := vm.RunProgram(program())
 	if err != nil {
 		return nil, fmt.Errorf("modules: %w", err)
 	}

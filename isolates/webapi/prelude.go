@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -36,7 +37,14 @@ const preludeName = "edgerun:prelude.js"
 // function, compiled once per process and run in every isolate.
 var preludeSource, preludeFiles = assemblePrelude(jsFiles, webAPIs)
 
-var preludeProgram = mustCompilePrelude(preludeSource, preludeFiles)
+// preludeProgram is compiled on first use, not at package init: commands
+// that start no isolate (version, build) do not pay for it, and Prepare
+// lets a server compile it while it does other start-up work.
+var preludeProgram = sync.OnceValue(func() *goja.Program { return mustCompilePrelude(preludeSource, preludeFiles) })
+
+// Prepare compiles the prelude now, in the background: call it early in
+// start-up so the first isolate does not wait for the compile.
+func Prepare() { go preludeProgram() }
 
 // preludeFile is where one file starts in the assembled prelude.
 type preludeFile struct {

@@ -145,7 +145,7 @@ func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 	if err := url.Enable(vm); err != nil {
 		return nil, fmt.Errorf("webapi: URL: %w", err)
 	}
-	fnVal, err := vm.RunProgram(preludeProgram)
+	fnVal, err := vm.RunProgram(preludeProgram())
 	if err != nil {
 		return nil, fmt.Errorf("webapi: prelude: %w", err)
 	}
