@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,15 +45,25 @@ var errManualRedirect = errors.New("manual redirect")
 // known length, or none), stream otherwise (fetch_body.go: the body is
 // read as the script pulls it). A gzip or br body is decoded unless manual
 // (encodeResponseBody: "manual"); bodyError is why a short one could not be.
-func (w *Worker) fetchNatives(set nativeSet) { set("fetch", w.nativeFetch) }
+// A body that is a number is an upload's id (fetch_upload.go): the body
+// is streamed as the script writes it.
+func (w *Worker) fetchNatives(set nativeSet) {
+	set("fetch", w.nativeFetch)
+	w.uploadNatives(set)
+}
 
 func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 	method := c.Argument(0).String()
 	url := c.Argument(1).String()
 	headers := c.Argument(2).String()
 	var body []byte
+	var upload *BodyStream
 	if b := c.Argument(3); !goja.IsNull(b) && !goja.IsUndefined(b) {
-		body = append([]byte(nil), w.bytesArg(b)...)
+		if id, ok := b.Export().(int64); ok {
+			upload = w.uploads[id]
+		} else {
+			body = append([]byte(nil), w.bytesArg(b)...)
+		}
 	}
 	redirect := c.Argument(4).String()
 	manual := c.Argument(5).ToBoolean()
@@ -60,7 +71,14 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 	// (which closes the connection); the script's request ending does too.
 	ctx, cancel := context.WithCancel(w.iso.Scope().Context())
 	p := w.iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
-		res, err := doFetch(ctx, w.iso, method, url, headers, body, redirect, manual)
+		var rd io.Reader
+		switch {
+		case upload != nil:
+			rd = &uploadReader{ctx: ctx, s: upload}
+		case body != nil:
+			rd = bytes.NewReader(body)
+		}
+		res, err := doFetch(ctx, w.iso, method, url, headers, rd, redirect, manual)
 		if err != nil || res.stream == nil {
 			cancel()
 		} else {
@@ -128,19 +146,31 @@ func nullBody(method string, status int) bool {
 	return method == "HEAD"
 }
 
-func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers string, body []byte, redirect string, manual bool) (*fetchResult, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+// doFetch makes the request; body is nil for none, a bytes.Reader (its
+// length known) or an upload (sent chunked unless headers name a
+// Content-Length).
+func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers string, body io.Reader, redirect string, manual bool) (*fetchResult, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
+		if up, ok := body.(*uploadReader); ok {
+			up.Close()
+		}
 		return nil, &fetchError{"fetch failed: " + err.Error()}
+	}
+	if _, ok := body.(*uploadReader); ok {
+		req.ContentLength = -1 // unknown: chunked
 	}
 	eachPair(headers, func(k, v string) {
 		if strings.EqualFold(k, "host") {
 			req.Host = v
 			return
+		}
+		if req.ContentLength < 0 && strings.EqualFold(k, "content-length") {
+			// A streamed body of a stated length goes out with it (a stream
+			// that then sends more or less fails the request).
+			if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n >= 0 {
+				req.ContentLength = n
+			}
 		}
 		req.Header.Add(k, v)
 	})
@@ -166,6 +196,9 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 		}
 		if ctx.Err() != nil {
 			return nil, &fetchError{"fetch failed: the request was aborted"}
+		}
+		if cause, ok := uploadFailure(err); ok {
+			return nil, cause
 		}
 		return nil, &fetchError{"fetch failed: " + err.Error()}
 	}

@@ -177,7 +177,14 @@ func (w *Worker) nativeStreamChunk(c goja.FunctionCall) goja.Value {
 	if !ok {
 		return w.vm.ToValue(false)
 	}
-	chunk := append([]byte(nil), w.bytesArg(c.Argument(1))...) // the script may reuse its buffer
+	return s.push(w, c.Argument(1))
+}
+
+// push adds a chunk from the script (loop only) and returns true (go on),
+// false (the reader is gone: stop) or a promise that resolves once there
+// is room again.
+func (s *BodyStream) push(w *Worker, bytes goja.Value) goja.Value {
+	chunk := append([]byte(nil), w.bytesArg(bytes)...) // the script may reuse its buffer
 	s.mu.Lock()
 	if s.gone {
 		s.mu.Unlock()

@@ -129,8 +129,11 @@ type Worker struct {
 	compat  Compat
 	calls   map[int64]*Exchange
 	streams map[int64]*BodyStream // bodies still being written, by request id
-	nextID  int64
-	methods map[string]goja.Value
+	// uploads are streamed fetch() request bodies (fetch_upload.go).
+	uploads    map[int64]*BodyStream
+	nextUpload int64
+	nextID     int64
+	methods    map[string]goja.Value
 }
 
 // Install defines the Web API globals on iso. Call it from the isolate's

@@ -31,6 +31,30 @@ function encodeMultipart(fd, boundary) {
   chunks.push(native.utf8Encode(`--${boundary}--\r\n`));
   return concatBytes(chunks);
 }
+// pumpBytes reads a body stream into the host, chunk by chunk: push(bytes)
+// answers true (go on), false (the host is done with it: stop()) or a
+// promise (room comes later); end(error|null) when the stream ends or
+// errors. Workers' bodies are byte streams; a string chunk (a
+// TextDecoderStream's) goes as UTF-8, as workerd sends it (reading one in
+// the script fails: readAllStream), and any other chunk errors the body.
+function pumpBytes(reader, push, end, stop) {
+  const pump = () => reader.read().then(({ value, done }) => {
+    if (done) return end(null);
+    if (typeof value === "string") value = native.utf8Encode(value);
+    else if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
+      const e = new TypeError("This ReadableStream did not return bytes.");
+      reader.cancel(e).catch(() => {});
+      return end(e);
+    }
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    const more = push(bytes);
+    if (more === false) return stop();
+    // Not returned: a long stream must not build a chain of promises.
+    if (more === true) pump();
+    else more.then(pump);
+  }, (e) => end(e));
+  pump();
+}
 const bodyUsedError = () => new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
 function consume(obj) {
   const b = obj[kBody];
@@ -49,6 +73,7 @@ const BodyMixin = {
     if (b instanceof ReadableStream) return b;
     if (!this[kStream]) {
       this[kStream] = bytesStream(typeof b === "string" ? native.utf8Encode(b) : b);
+      this[kStream][kBuffered] = true; // fetch() reads it whole (fetch.js)
       this[kBody] = this[kStream];
     }
     return this[kStream];

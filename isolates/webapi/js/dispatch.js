@@ -141,25 +141,7 @@ function streamOut(state, res, stream) {
     ? native.respondStream(state.id, res[kStatus], res[kStatusText], "", res[kType], stop)
     : native.respondStream(state.id, res[kStatus], res[kStatusText], flatten(h), null, stop, res[kEncodeBody] === "manual");
   if (taken === false) return stop(); // the request was ended meanwhile (its client left)
-  const pump = () => reader.read().then(({ value, done }) => {
-    if (done) return end(null);
-    // Workers' bodies are byte streams; a string chunk (a TextDecoderStream's)
-    // is sent as UTF-8, as workerd sends it (reading one in the script fails:
-    // readAllStream).
-    if (typeof value === "string") value = native.utf8Encode(value);
-    else if (!(value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
-      const e = new TypeError("This ReadableStream did not return bytes.");
-      reader.cancel(e).catch(() => {});
-      return end(e);
-    }
-    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    const more = native.streamChunk(state.id, bytes);
-    if (more === false) return stop(); // the client went away
-    // Not returned: a long stream must not build a chain of promises.
-    if (more === true) pump();
-    else more.then(pump);
-  }, (e) => end(e));
-  pump();
+  pumpBytes(reader, (bytes) => native.streamChunk(state.id, bytes), end, stop); // body.js
 }
 // send hands the response to the host in one call: headers as one
 // string (or just the default content type), and whether the request is

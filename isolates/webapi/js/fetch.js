@@ -26,7 +26,10 @@ define("fetch", function fetch(input, init) {
   if (signal && signal.aborted) return Promise.reject(signal.reason);
   if (isWebSocketRequest(req)) return fetchWebSocket(req); // websocket.js
   const b = req[kBody];
-  const bodyBytes = b === null ? Promise.resolve(null)
+  // A stream the script is producing is sent as it is read; a body the
+  // isolate holds whole (bytes, or a stream over them) goes with its length.
+  const streamed = b instanceof ReadableStream && !b[kBuffered];
+  const bodyBytes = b === null || streamed ? Promise.resolve(null)
     : b instanceof ReadableStream ? readAllStream(b)
     : Promise.resolve(typeof b === "string" ? native.utf8Encode(b) : b);
   const manual = req[kEncodeResponseBody] === "manual";
@@ -38,7 +41,8 @@ define("fetch", function fetch(input, init) {
   if (listener !== null) signal.addEventListener("abort", listener);
   return bodyBytes.then((bytes) => {
     if (signal && signal.aborted) throw signal.reason;
-    const [p, abort] = native.fetch(req[kMethod], req[kURL], flatten(req.headers), bytes, req[kRedirect], manual);
+    const body = streamed ? startUpload(b) : bytes;
+    const [p, abort] = native.fetch(req[kMethod], req[kURL], flatten(req.headers), body, req[kRedirect], manual);
     onAbort = abort;
     return p;
   }).then((r) => {
@@ -86,6 +90,26 @@ function abortCopy(reason) {
     return new Error(`#<${(typeof c === "function" && c.name) || "Object"}>`);
   }
   return new Error(String(reason));
+}
+
+// startUpload pumps a request body stream into an upload the host sends as
+// it comes (fetch_upload.go) and returns the upload's id.
+function startUpload(stream) {
+  const reader = stream.getReader();
+  let id = 0, ended = false;
+  const end = (err) => {
+    if (ended) return;
+    ended = true;
+    native.uploadEnd(id, err);
+  };
+  // The exchange ended before the body was all sent.
+  const stop = () => {
+    reader.cancel(new DOMException("The request body is no longer needed: the fetch ended.", "AbortError")).catch(() => {});
+    end(null);
+  };
+  id = native.uploadStart(stop);
+  pumpBytes(reader, (bytes) => native.uploadChunk(id, bytes), end, stop); // body.js
+  return id;
 }
 
 // originStream is a fetched body: a ReadableStream whose pulls read the

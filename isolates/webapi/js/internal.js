@@ -36,6 +36,7 @@ const kUsed = Symbol("used");
 const kHeaders = Symbol("headers");
 const kType = Symbol("contentType"); // default content-type, applied lazily
 const kStream = Symbol("stream");
+const kBuffered = Symbol("buffered"); // a body stream over bytes the isolate holds (body.js)
 // request.js
 const kMethod = Symbol("method"), kURL = Symbol("url"), kCF = Symbol("cf"), kSignal = Symbol("signal"), kRedirect = Symbol("redirect");
 const kFlatHeaders = Symbol("flatHeaders");
