@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	goruntime "runtime"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"edgerun/bindings/hyperdrive"
 	"edgerun/bindings/localpg/pgtest"
 	"edgerun/isolates"
 	"edgerun/isolates/webapi"
@@ -21,7 +24,8 @@ import (
 
 // queryClients is the number of concurrent requests the query benchmarks
 // keep in flight (bench/query.sh's 50 connections): RunParallel runs
-// SetParallelism × GOMAXPROCS goroutines.
+// SetParallelism × GOMAXPROCS goroutines. QUERY_CLIENTS=n in the
+// environment measures another concurrency.
 const queryClients = 50
 
 // BenchmarkQueryPath puts the uncached query path next to the bare Go
@@ -34,11 +38,14 @@ const queryClients = 50
 //     testdata/workers/hyperdrive-app with caching disabled
 //     (prepare().bind().first(), then Response.json);
 //   - cached: the same route answered from the query cache;
+//   - binding: the same statement through the binding's Go API (Query), no
+//     JavaScript: the Go query path alone, next to bare;
 //   - route: the same JavaScript with Promise.resolve(row) for the query
 //     (testdata/workers/costs/route), the handler's own cost.
 //
 // cpu-µs/op is this process's user+system CPU per operation (PostgreSQL's
-// is not included): compare uncached − route with bare.
+// is not included): compare uncached − cached (the query's own cost inside
+// a request) and binding with bare.
 func BenchmarkQueryPath(b *testing.B) {
 	dsn := pgtest.NewDatabase(b)
 	b.Run("bare", func(b *testing.B) {
@@ -74,12 +81,21 @@ func BenchmarkQueryPath(b *testing.B) {
 			name = "cached"
 		}
 		b.Run(name, func(b *testing.B) {
-			wk := readApp(b, dsn, cached)
+			wk, _ := readApp(b, dsn, cached)
 			fetch := itemFetch(b, wk)
 			fetch()
 			parallelCPU(b, fetch)
 		})
 	}
+	b.Run("binding", func(b *testing.B) {
+		_, hd := readApp(b, dsn, false)
+		parallelCPU(b, func() {
+			r, err := hd.Query(context.Background(), "SELECT id, name FROM items WHERE id = ?", int64(5))
+			if err != nil || len(r.Rows) != 1 || r.Rows[0][1] != "item-5" {
+				b.Fatalf("binding: %+v %v", r, err)
+			}
+		})
+	})
 	b.Run("route", func(b *testing.B) {
 		wk := benchWorkerT(b, fixture("costs/route"))
 		fetch := itemFetch(b, wk)
@@ -89,8 +105,8 @@ func BenchmarkQueryPath(b *testing.B) {
 }
 
 // readApp opens testdata/workers/hyperdrive-app on dsn (its migrations
-// applied) and returns the version serving it.
-func readApp(b *testing.B, dsn string, cached bool) *Version {
+// applied) and returns the version serving it and its binding.
+func readApp(b *testing.B, dsn string, cached bool) (*Version, *hyperdrive.Binding) {
 	b.Helper()
 	cfg, _, err := config.Load(config.Options{
 		Dir: fixture("hyperdrive-app"),
@@ -108,7 +124,7 @@ func readApp(b *testing.B, dsn string, cached bool) *Version {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { app.Shutdown(context.Background()) })
-	return app.Server().Version()
+	return app.Server().Version(), app.databases[0].(*hyperdrive.Binding)
 }
 
 // itemFetch is one GET /item?id=5 through wk's dispatch path, checked.
@@ -122,11 +138,15 @@ func itemFetch(b *testing.B, wk *Version) func() {
 	}
 }
 
-// parallelCPU runs op from queryClients goroutines and reports allocations
+// parallelCPU runs op from queryClients goroutines (or QUERY_CLIENTS) and reports allocations
 // and the process's CPU per op.
 func parallelCPU(b *testing.B, op func()) {
 	b.ReportAllocs()
-	b.SetParallelism(max(1, queryClients/goruntime.GOMAXPROCS(0)))
+	clients := queryClients
+	if n, err := strconv.Atoi(os.Getenv("QUERY_CLIENTS")); err == nil && n > 0 {
+		clients = n
+	}
+	b.SetParallelism(max(1, clients/goruntime.GOMAXPROCS(0)))
 	before := processCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
