@@ -10,7 +10,6 @@ import (
 	"edgerun/bindings/localpg/pgtest"
 	"edgerun/isolates"
 	"edgerun/isolates/webapi"
-	"edgerun/runtime/config"
 )
 
 func benchWorker(b *testing.B, dir string) *Version { return benchWorkerT(b, dir) }
@@ -78,32 +77,8 @@ func BenchmarkHandlerCost(b *testing.B) {
 // benchRead serves testdata/workers/hyperdrive-app (GET /item?id=N: one
 // SELECT by primary key through env.HYPERDRIVE) against a real PostgreSQL.
 func benchRead(b *testing.B, cached bool) {
-	dsn := pgtest.NewDatabase(b)
-	cfg, _, err := config.Load(config.Options{
-		Dir: fixture("hyperdrive-app"),
-		Getenv: func(k string) (string, bool) {
-			return dsn, k == "CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE"
-		},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.Edgerun.Admin = ""
-	cfg.Hyperdrive[0].Caching.Disabled = !cached
-	app, err := Open(context.Background(), AppOptions{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { app.Shutdown(context.Background()) })
-	wk := app.Server().Version()
-	req := &webapi.Request{Method: "GET", URL: "http://127.0.0.1:8787/item?id=5", Headers: "host\x00127.0.0.1:8787"}
-	want := `{"id":5,"name":"item-5"}`
-	fetch := func() {
-		resp, err := wk.Fetch(context.Background(), req, isolates.NewScope(context.Background(), 1), nil)
-		if err != nil || resp.Status != 200 || string(resp.Body) != want {
-			b.Fatalf("resp %+v err %v", resp, err)
-		}
-	}
+	wk, _ := readApp(b, pgtest.NewDatabase(b), cached)
+	fetch := itemFetch(b, wk)
 	fetch() // fills the cache
 	b.ReportAllocs()
 	b.ResetTimer()
