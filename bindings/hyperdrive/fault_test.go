@@ -652,6 +652,9 @@ func TestPgBouncerTransactionMode(t *testing.T) {
 	// pgbouncer=true in the URL selects describe mode (as for Neon's pooler).
 	cfg := faultConfig()
 	cfg.ConnString = bouncer + "&pgbouncer=true"
+	// What is checked is correctness through the pooler, not timeouts: 400
+	// statements on 8 connections must not time out waiting on a loaded machine.
+	cfg.AcquireTimeout, cfg.QueryTimeout = 30*time.Second, 30*time.Second
 	b := openOn(t, cfg)
 	if f := bounce(b, 400); len(f) > 0 {
 		t.Fatalf("%d of 400 statements failed through PgBouncer: %s", len(f), f[0])
