@@ -420,6 +420,9 @@ var sandboxGlobals = []string{
 	"WeakRef", "FinalizationRegistry", "scheduler", "reportError", "CustomEvent", "ErrorEvent",
 	"PromiseRejectionEvent", "MessageEvent", "MessageChannel", "MessagePort", "Crypto",
 	"ByteLengthQueuingStrategy", "CountQueuingStrategy", "ReadableStreamDefaultReader",
+	// The Streams classes (isolates/webapi streams-*.js).
+	"ReadableStreamDefaultController", "ReadableByteStreamController", "ReadableStreamBYOBRequest",
+	"ReadableStreamBYOBReader", "WritableStreamDefaultController", "TransformStreamDefaultController",
 	"URLPattern", // isolates/webapi urlpattern.js
 }
 

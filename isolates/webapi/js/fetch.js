@@ -118,14 +118,17 @@ function startUpload(stream) {
 function originStream(src, signal, onAbort, done) {
   let ctl;
   const why = (e) => (signal && signal.aborted ? abortCopy(signal.reason) : e);
+  // A byte stream, as workerd's bodies are; the chunks are the isolate's
+  // own, so they are queued as they are (not moved).
   const source = {
+    type: "bytes",
     start(c) { ctl = c; },
-    pull(c) {
+    pull() {
       return src.read().then((chunk) => {
         if (chunk === null) {
           done();
-          if (!(signal && signal.aborted)) c.close();
-        } else c.enqueue(chunk);
+          if (!(signal && signal.aborted)) stream._closeOwn();
+        } else if (!stream._closed && stream._error === undefined) byteEnqueue(stream, chunk, false);
       }, (e) => { done(); throw why(e); });
     },
     cancel() { done(); src.cancel(); },
@@ -145,8 +148,7 @@ function originStream(src, signal, onAbort, done) {
     return src.readAll().then((buf) => {
       done();
       if (signal && signal.aborted) throw abortCopy(signal.reason);
-      stream._closed = true;
-      stream._flush();
+      stream._closeOwn();
       return new Uint8Array(buf);
     }, (e) => { done(); throw why(e); });
   };

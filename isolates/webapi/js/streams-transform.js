@@ -1,20 +1,26 @@
 // TransformStream, and Workers' IdentityTransformStream.
 
 const kReadable = Symbol("readable"), kWritable = Symbol("writable");
+// A transformer with kByteReadable set makes a byte stream of the readable side
+// (IdentityTransformStream's, as in workerd), its chunks queued as they are.
+const kByteReadable = Symbol("byteReadable");
 class TransformStream {
   constructor(transformer = {}, writableStrategy, readableStrategy) {
     let rc;
     let writable;
+    const bytes = transformer[kByteReadable] === true;
     const readable = new ReadableStream({
+      type: bytes ? "bytes" : undefined,
       start(c) { rc = c; },
       cancel(reason) { writable._fail(reason === undefined ? new TypeError("TransformStream readable side cancelled") : reason); },
     });
-    const controller = {
-      enqueue: (chunk) => rc.enqueue(chunk),
+    const controller = new TransformStreamDefaultController(kToken, {
+      enqueue: (chunk) => (bytes ? byteEnqueue(readable, chunk, false) : rc.enqueue(chunk)),
       error: (e) => { rc.error(e); writable._fail(e); },
-      terminate: () => { rc.close(); writable._fail(new TypeError("TransformStream terminated")); },
-      get desiredSize() { return 1; },
-    };
+      terminate: () => { readable._closeOwn(); writable._fail(new TypeError("TransformStream terminated")); },
+      // The readable side's high-water mark is 0 (see write below).
+      desiredSize: () => (readable._error !== undefined ? null : readable._closed ? 0 : -readable._queue.length),
+    });
     const started = typeof transformer.start === "function" ? transformer.start(controller) : undefined;
     writable = new WritableStream({
       start: () => started,
@@ -38,7 +44,7 @@ class TransformStream {
           rc.error(e);
           throw e;
         }
-        if (!readable._closed) rc.close();
+        readable._closeOwn();
       },
       abort: (reason) => rc.error(reason),
     });
@@ -49,10 +55,23 @@ class TransformStream {
   get writable() { return this[kWritable]; }
 }
 tag(TransformStream, "TransformStream");
+// TransformStreamDefaultController's slot holds the stream's own operations.
+class TransformStreamDefaultController {
+  constructor(token, ops) {
+    if (token !== kToken) throw illegalConstructor();
+    this[kSlot] = ops;
+  }
+  get desiredSize() { return slotOf(this, TransformStreamDefaultController).desiredSize(); }
+  enqueue(chunk) { slotOf(this, TransformStreamDefaultController).enqueue(chunk); }
+  error(e) { slotOf(this, TransformStreamDefaultController).error(e); }
+  terminate() { slotOf(this, TransformStreamDefaultController).terminate(); }
+}
+tag(TransformStreamDefaultController, "TransformStreamDefaultController");
 // Workers' own: a TransformStream that passes bytes through.
 class IdentityTransformStream extends TransformStream {
   constructor() {
     super({
+      [kByteReadable]: true,
       transform(chunk, c) {
         if (!(chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk))) {
           throw new TypeError("This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.");
@@ -65,3 +84,4 @@ class IdentityTransformStream extends TransformStream {
 
 define("TransformStream", TransformStream);
 define("IdentityTransformStream", IdentityTransformStream);
+define("TransformStreamDefaultController", TransformStreamDefaultController);

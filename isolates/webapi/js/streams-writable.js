@@ -13,7 +13,7 @@ class WritableStream {
     this._closed.catch(() => {});
     const abort = new AbortController();
     this._abortController = abort;
-    this._controller = { error: (e) => this._fail(e), signal: abort.signal };
+    this._controller = new WritableStreamDefaultController(kToken, this);
     const started = typeof sink.start === "function" ? sink.start(this._controller) : undefined;
     this._chain = Promise.resolve(started).then(() => {}, (e) => this._fail(e));
     this._inflight = 0;
@@ -82,6 +82,15 @@ class WritableStream {
   }
 }
 tag(WritableStream, "WritableStream");
+class WritableStreamDefaultController {
+  constructor(token, stream) {
+    if (token !== kToken) throw illegalConstructor();
+    this[kSlot] = stream;
+  }
+  get signal() { return slotOf(this, WritableStreamDefaultController)._abortController.signal; }
+  error(e) { slotOf(this, WritableStreamDefaultController)._fail(e); }
+}
+tag(WritableStreamDefaultController, "WritableStreamDefaultController");
 class WritableStreamDefaultWriter {
   constructor(stream) {
     if (!(stream instanceof WritableStream)) throw new TypeError("WritableStreamDefaultWriter needs a WritableStream");
@@ -109,3 +118,4 @@ tag(WritableStreamDefaultWriter, "WritableStreamDefaultWriter");
 
 define("WritableStream", WritableStream);
 define("WritableStreamDefaultWriter", WritableStreamDefaultWriter);
+define("WritableStreamDefaultController", WritableStreamDefaultController);

@@ -49,3 +49,21 @@ test("a streamed body: read in chunks of at most 64 KiB, or whole", async () => 
   await c.body.cancel();
   eq(c.bodyUsed, true);
 });
+
+test("a fetched body is a byte stream: BYOB reads fill the caller's memory from the origin's chunks", async () => {
+  const r = await fetch(ORIGIN + "/big");
+  const reader = r.body.getReader({ mode: "byob" });
+  ok(reader instanceof ReadableStreamBYOBReader);
+  let n = 0, reads = 0, buf = new ArrayBuffer(100000), sum = 0;
+  for (;;) {
+    const { value, done } = await reader.read(new Uint8Array(buf), { min: 1 });
+    if (done) { eq(value.byteLength, 0); break; }
+    ok(value.byteLength <= 100000, "fits the view");
+    for (let i = 0; i < value.length; i += 30000) sum += value[i] - 48;
+    n += value.byteLength;
+    reads++;
+    buf = value.buffer; // the memory comes back in the answer: read into it again
+  }
+  eq([n, reads >= 3, r.bodyUsed], [300000, true, true]);
+  ok(sum > 0, "digits read");
+});
