@@ -259,4 +259,79 @@ export const probes = {
   },
   "streams-bytes: transform readable is not bytes": () => { try { new TransformStream().readable.getReader({ mode: "byob" }); return "ok"; } catch (e) { return e.name; } },
   "streams-bytes: identity transform readable is bytes": () => { try { new IdentityTransformStream().readable.getReader({ mode: "byob" }); return "ok"; } catch (e) { return e.name; } },
+  "streams-bytes: coalesce": async () => {
+    const rs = new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2])); } });
+    const r = rs.getReader(); const a = await r.read(); 
+    return [a.value];
+  },
+  "streams-bytes: default stream coalesce": async () => {
+    const rs = new ReadableStream({ start(c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2])); } });
+    const r = rs.getReader(); const a = await r.read(); 
+    return [a.value];
+  },
+  "streams-bytes: byob reads queued partial": async () => {
+    const rs = new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array([1])); c.enqueue(new Uint8Array([2])); c.enqueue(new Uint8Array([3])); } });
+    const r = rs.getReader({mode:"byob"}); const a = await r.read(new Uint8Array(2)); const b = await r.read(new Uint8Array(4));
+    return [a.value, b.value];
+  },
+  "streams-bytes: readAtLeast": async () => {
+    let n = 0;
+    const rs = new ReadableStream({ type: "bytes", pull(c) { n++; c.enqueue(new Uint8Array([n])); } });
+    const r = rs.getReader({mode:"byob"}); const a = await r.readAtLeast(2, new Uint8Array(4));
+    return [a.value, n];
+  },
+  "streams-bytes: atLeast": async () => {
+    let al;
+    const rs = new ReadableStream({ type: "bytes", pull(c) { al = [c.byobRequest.atLeast, c.byobRequest.view.byteLength]; c.byobRequest.respond(3); } });
+    const r = rs.getReader({mode:"byob"}); await r.read(new Uint8Array(4), {min:3});
+    let al2; const rs2 = new ReadableStream({ type: "bytes", pull(c) { al2 = c.byobRequest.atLeast; c.byobRequest.respond(3); } });
+    await rs2.getReader({mode:"byob"}).read(new Uint8Array(4));
+    return [al, al2];
+  },
+  "streams-bytes: enqueue while byob pending then detached": async () => {
+    let req;
+    const rs = new ReadableStream({ type: "bytes", pull(c) { req = c.byobRequest; c.enqueue(new Uint8Array([7,8])); } });
+    const r = rs.getReader({mode:"byob"}); const a = await r.read(new Uint8Array(4));
+    return [a.value, req.view];
+  },
+  "streams-bytes: respond detached view": async () => {
+    let err;
+    const rs = new ReadableStream({ type: "bytes", pull(c) { const v = c.byobRequest.view; v.buffer.transfer(); try { c.byobRequest.respond(1); } catch (e) { err = e.name; } c.error(new Error("x")); } });
+    const r = await rs.getReader({mode:"byob"}).read(new Uint8Array(4)).catch(e => e.name);
+    return [err, r];
+  },
+  "streams-bytes: closed after read of close": async () => {
+    const rs = new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array([1])); c.close(); } });
+    const r = rs.getReader({ mode: "byob" });
+    const a = await r.read(new Uint8Array(4), { min: 3 });
+    const b = await r.read(new Uint8Array(4));
+    return [a.value, b.done, b.value];
+  },
+  "streams-bytes: cancel reason default stream": async () => {
+    const rs = new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array([1])); } });
+    await rs.cancel("x");
+    return (await rs.getReader().read()).done;
+  },
+  "streams-bytes: enqueue after error": () => { let err; new ReadableStream({ type: "bytes", start(c) { c.error(1); try { c.enqueue(new Uint8Array(1)); } catch (e) { err = e.name; } } }); return err; },
+  "streams-bytes: read into shared view pieces": async () => {
+    const rs = new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array([1,2,3])); } });
+    const r = rs.getReader({mode:"byob"}); const { value } = await r.read(new Uint8Array(8).subarray(2, 6));
+    return [value.byteOffset, value.byteLength, value.buffer.byteLength, value];
+  },
+  "streams-bytes: identity transform write": async () => {
+    const t = new IdentityTransformStream();
+    const w = t.writable.getWriter();
+    const u = new Uint8Array([1, 2, 3]);
+    const r = t.readable.getReader({ mode: "byob" });
+    const p = r.read(new Uint8Array(8));
+    await w.write(u);
+    const a = await p;
+    return [a.value, u.byteLength];
+  },
+  "streams-bytes: cloned response body byob": async () => {
+    const res = new Response("abcdef");
+    const c = res.clone();
+    const a = await res.body.getReader({ mode: "byob" }).read(new Uint8Array(3));
+    return [a.value, await c.text()];
+  },
 };

@@ -25,4 +25,10 @@ export const probes = {
   "streams-classes: method on wrong this": () => { try { ReadableStreamDefaultController.prototype.close.call({}); return "ok"; } catch (e) { return e.name; } },
   "streams-classes: desiredSize getter on prototype": () => [typeof Object.getOwnPropertyDescriptor(ReadableStreamDefaultController.prototype, "desiredSize").get, typeof Object.getOwnPropertyDescriptor(ReadableByteStreamController.prototype, "byobRequest").get],
   "streams-classes: stream type bad": () => { try { new ReadableStream({ type: "nope" }); return "ok"; } catch (e) { return e.name; } },
+  "streams-classes: transform desiredSize": async () => {
+    let c; const t = new TransformStream({ start(x) { c = x; } });
+    const s = [c.desiredSize]; c.enqueue("a"); s.push(c.desiredSize);
+    const r = t.readable.getReader(); const p = r.read(); s.push(c.desiredSize); await p; s.push(c.desiredSize);
+    return s;
+  },
 };
