@@ -40,6 +40,23 @@ test("echo: write, read back, close", async () => {
   await s.close(); // again: nothing more
 });
 
+test("echo read with a BYOB reader: the readable is a byte stream", async () => {
+  const s = connect(ECHO);
+  const w = s.writable.getWriter();
+  await w.write(enc.encode("bytes in my buffer"));
+  const r = s.readable.getReader({ mode: "byob" });
+  let buf = new ArrayBuffer(64), got = "";
+  while (got.length < 18) {
+    const { value, done } = await r.read(new Uint8Array(buf, 0, 5));
+    if (done) break;
+    ok(value.byteLength <= 5, "at most the view's length");
+    got += dec.decode(value);
+    buf = value.buffer;
+  }
+  eq([got, buf.byteLength], ["bytes in my buffer", 64]);
+  await s.close();
+});
+
 test("address as {hostname, port}", async () => {
   const [hostname, port] = ECHO.split(":");
   const s = connect({ hostname, port: Number(port) });

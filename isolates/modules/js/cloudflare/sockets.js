@@ -92,7 +92,9 @@ class Socket {
     this.#closed = new Promise((resolve, reject) => { this.#resolveClosed = resolve; this.#rejectClosed = reject; });
     this.#closed.catch(noop);
     this.#opened.then(noop, (e) => this.#failed(e));
+    // A byte stream, as workerd's socket.readable is: BYOB readers work on it.
     this.#readable = new ReadableStream({
+      type: "bytes",
       start: (c) => { this.#readController = c; },
       pull: (c) => this.#pull(c),
       cancel: () => { this.#readDone = true; this.#maybeFinish(); },
