@@ -65,12 +65,14 @@ function fill(stream, d) {
   b.total -= n;
 }
 // drain answers the waiting reads the queue can, and closes the stream once a close asked
-// for finds the queue empty.
-function drain(stream) {
+// for finds the queue empty. A default read takes the queued chunks as they are, or, when
+// copy is set (a script's enqueue), gets them copied into its own autoAllocateChunkSize
+// bytes, as workerd does.
+function drain(stream, copy) {
   const b = stream._bytes;
   while (b.pending.length > 0 && b.total > 0) {
     const d = b.pending[0];
-    if (!d.byob && d.filled === 0) { b.pending.shift(); d.resolve({ value: takeQueued(stream), done: false }); continue; }
+    if (!d.byob && d.filled === 0 && !copy) { b.pending.shift(); d.resolve({ value: takeQueued(stream), done: false }); continue; }
     fill(stream, d);
     if (!isReady(d)) break;
     b.pending.shift();
@@ -102,13 +104,13 @@ function byteEnqueue(stream, chunk, transfer) {
   } else if (chunk.length === 0) return;
   invalidate(b);
   const head = b.pending[0];
-  if (head !== undefined && !head.byob && head.filled === 0) {
-    b.pending.shift();
+  if (!transfer && head !== undefined && !head.byob && head.filled === 0) {
+    b.pending.shift(); // the Web APIs' own chunks go to a default read as they are
     head.resolve({ value: chunk, done: false });
   } else {
     stream._queue.push(chunk);
     b.total += chunk.length;
-    drain(stream);
+    drain(stream, transfer);
   }
   if (b.pending.length > 0) stream._pull();
 }
@@ -249,7 +251,7 @@ class ReadableStreamBYOBRequest {
     if (isReady(d)) {
       b.pending.shift();
       d.resolve({ value: viewOf(d), done: false });
-      drain(stream);
+      drain(stream, false);
     }
     if (b.pending.length > 0) stream._pull();
   }

@@ -334,4 +334,24 @@ export const probes = {
     const a = await res.body.getReader({ mode: "byob" }).read(new Uint8Array(3));
     return [a.value, await c.text()];
   },
+  "streams-bytes: a default read's byobRequest": async () => {
+    let req;
+    const rs = new ReadableStream({ type: "bytes", pull(c) { req = c.byobRequest; req = req && [req.view && req.view.byteLength, req.view && req.view.buffer.byteLength]; c.enqueue(new Uint8Array([1])); } });
+    const v = (await rs.getReader().read()).value;
+    return [req, v.byteLength, v.buffer.byteLength];
+  },
+  "streams-bytes: a big enqueue for a default read": async () => {
+    const rs = new ReadableStream({ type: "bytes", pull(c) { c.enqueue(new Uint8Array(5000)); } });
+    const v = (await rs.getReader().read()).value;
+    return [v.byteLength, v.buffer.byteLength];
+  },
+  "streams-bytes: a body's stream is the one it was made from": () => {
+    const s = new ReadableStream({ type: "bytes" }), d = new ReadableStream();
+    return [new Request("http://x/", { method: "POST", body: s }).body === s, new Response(d).body === d];
+  },
+  "streams-bytes: byob on a body made from a default stream": () => { try { new Response(new ReadableStream()).body.getReader({ mode: "byob" }); return "ok"; } catch (e) { return e.name; } },
+  "streams-bytes: tee of a body": async () => {
+    const [a, b] = new Response("xyz").body.tee();
+    return [(await a.getReader({ mode: "byob" }).read(new Uint8Array(8))).value, await new Response(b).text()];
+  },
 };
