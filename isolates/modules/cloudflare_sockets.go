@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/dop251/goja"
 
 	"edgerun/isolates"
+	"edgerun/isolates/webapi"
 )
 
 // cloudflare:sockets' natives (js/cloudflare/sockets.js builds the Socket
@@ -30,6 +32,18 @@ func socketsNatives(r *Registry, set NativeSet) {
 	set("parseAddress", func(c goja.FunctionCall) goja.Value {
 		host, port := parseSocketAddress(vm, c.Argument(0).String())
 		return vm.ToValue([]any{host, port})
+	})
+	// enqueue(readable, chunk): a read's chunk onto socket.readable, a byte
+	// stream, as it is (webapi.EnqueueBytes).
+	set("enqueue", func(c goja.FunctionCall) goja.Value {
+		if err := webapi.EnqueueBytes(iso, c.Argument(0), c.Argument(1)); err != nil {
+			var ex *goja.Exception
+			if errors.As(err, &ex) {
+				panic(ex.Value()) // the controller's TypeError, as thrown
+			}
+			panic(iso.NewError(err.Error()))
+		}
+		return goja.Undefined()
 	})
 	set("checkIO", func(goja.FunctionCall) goja.Value {
 		if iso.InSetup() {

@@ -34,7 +34,7 @@ var webAPIs = []webAPI{
 	{"formdata.js", (*Worker).formDataNatives},
 	{"queuing-strategies.js", nil},
 	{"streams-readable.js", nil},
-	{"streams-bytes.js", nil},
+	{"streams-bytes.js", (*Worker).streamsNatives},
 	{"streams-writable.js", nil},
 	{"crypto-digest-stream.js", (*Worker).digestStreamNatives},
 	{"streams-transform.js", nil},

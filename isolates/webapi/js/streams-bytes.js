@@ -293,6 +293,13 @@ class ReadableStreamBYOBReader {
 readerMethods(ReadableStreamBYOBReader);
 tag(ReadableStreamBYOBReader, "ReadableStreamBYOBReader");
 
+// isolates/modules' byte streams (socket.readable) queue their chunks through Go: streams_bytes.go.
+native.byteStreamBridge((stream, chunk) => {
+  if (!(stream instanceof ReadableStream) || stream._bytes === null) throw new TypeError("not a byte stream");
+  if (!(chunk instanceof Uint8Array)) throw new TypeError("the chunk must be a Uint8Array");
+  byteEnqueue(stream, chunk, false);
+});
+
 define("ReadableByteStreamController", ReadableByteStreamController);
 define("ReadableStreamBYOBRequest", ReadableStreamBYOBRequest);
 define("ReadableStreamBYOBReader", ReadableStreamBYOBReader);

@@ -125,7 +125,7 @@ class Socket {
           safe(() => c.close());
           this.#readEnded();
         } else {
-          c.enqueue(chunk);
+          native.enqueue(this.#readable, chunk); // queued as it is, not moved or copied (cloudflare_sockets.go)
         }
       }, (e) => {
         if (this.#gone) return;
