@@ -56,6 +56,8 @@ func BenchmarkHandlerCost(b *testing.B) {
 		{"json", fixture("costs/json")},
 		{"await", fixture("costs/await")},
 		{"route", fixture("costs/route")},
+		{"headers", fixture("costs/headers")},
+		{"realistic", fixture("costs/realistic")},
 	}
 	req := &webapi.Request{Method: "GET", URL: "http://127.0.0.1:8787/item?id=5", Headers: "host\x00127.0.0.1:8787"}
 	for _, w := range workers {

@@ -6,25 +6,32 @@ function normName(name) {
   if (!tokenRe.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
   return name.toLowerCase();
 }
+// The patterns are made once: a literal inside a function is a new RegExp
+// object at every call, and goja's are costly to make.
+const trimRe = /^[\t\n\r ]+|[\t\n\r ]+$/g, badValueRe = /[\0\r\n]/;
 function normValue(value) {
-  value = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
-  if (/[\0\r\n]/.test(value)) throw new TypeError(`Invalid header value: "${value}"`);
+  value = String(value).replace(trimRe, "");
+  if (badValueRe.test(value)) throw new TypeError(`Invalid header value: "${value}"`);
   return value;
 }
 class Headers {
+  // A Headers has no guard slot unless it is immutable (checkMutable), and
+  // one filled from a record has no Map until it is read (fromRecord).
   constructor(init) {
-    this[kMap] = new Map();
-    this[kGuard] = "none";
-    if (init === undefined || init === null) return;
+    if (init === undefined || init === null) { this[kMap] = new Map(); return; }
     if (init instanceof Headers) {
+      this[kMap] = new Map();
       for (const [k, vs] of materialize(init)) this[kMap].set(k, vs.slice());
     } else if (typeof init === "object" && typeof init[Symbol.iterator] === "function") {
+      this[kMap] = new Map();
       for (const pair of init) {
         const p = Array.from(pair);
         if (p.length !== 2) throw new TypeError("Headers constructor: expected name/value pair to be length 2, found " + p.length + ".");
         this.append(p[0], p[1]);
       }
     } else if (typeof init === "object") {
+      if (this.append === append) { fromRecord(this, init); return; }
+      this[kMap] = new Map();
       for (const k of Object.keys(init)) this.append(k, init[k]);
     } else {
       throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
@@ -74,6 +81,30 @@ class Headers {
   [Symbol.iterator]() { return this.entries(); }
 }
 tag(Headers, "Headers");
+const append = Headers.prototype.append;
+// fromRecord fills h from a plain-object init ({ "content-type": "text/plain" },
+// what most handlers pass) as append() would, reading and checking every
+// name and value now, in the same order, with the same errors, but keeps
+// them as the flat "name\0value\0…" string the host reads instead of
+// building the Map: a response whose headers the script never reads again
+// hands that string to the host as is (flatten). The Map is built only if
+// the headers are read, and at once when two names differ only in case, so
+// that flatten keeps append()'s grouping. recordHasType says whether a
+// content-type was among them (the Response constructor asks).
+let recordHasType = false;
+function fromRecord(h, init) {
+  const keys = Object.keys(init);
+  let flat = "", folded = false, hasType = false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i], name = normName(k), value = normValue(init[k]);
+    if (name !== k) folded = true;
+    if (name === "content-type") hasType = true;
+    flat = i === 0 ? name + "\0" + value : flat + "\0" + name + "\0" + value;
+  }
+  recordHasType = hasType;
+  h[kFlat] = flat;
+  if (folded && keys.length > 1) materialize(h);
+}
 function checkMutable(h) {
   if (h[kGuard] === "immutable") throw new TypeError("Can't modify immutable headers.");
 }
@@ -83,7 +114,8 @@ function materialize(h) {
   const flat = h[kFlat];
   if (flat !== undefined) {
     h[kFlat] = undefined;
-    const m = h[kMap];
+    let m = h[kMap];
+    if (m === undefined) m = h[kMap] = new Map();
     if (flat.length > 0) {
       const parts = flat.split("\0");
       for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -97,8 +129,7 @@ function materialize(h) {
 }
 function hostHeaders(flat, guard) {
   const h = Object.create(Headers.prototype);
-  h[kMap] = new Map();
-  h[kGuard] = guard;
+  if (guard !== "none") h[kGuard] = guard;
   h[kFlat] = flat;
   return h;
 }

@@ -4,6 +4,7 @@ const nullBodyStatus = new Set([101, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 class Response {
   constructor(body, init) {
+    let hasType = false; // whether a record init named a content-type (headers.js fromRecord)
     if (init !== undefined && init !== null) {
       if (typeof init !== "object") init = noInit;
       const ws = init.webSocket !== undefined && init.webSocket !== null;
@@ -23,7 +24,7 @@ class Response {
         if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw new TypeError("Response constructor: Invalid statusText");
         this[kStatusText] = text;
       }
-      if (init.headers !== undefined) this[kHeaders] = new Headers(init.headers);
+      if (init.headers !== undefined) { this[kHeaders] = new Headers(init.headers); hasType = recordHasType; }
       if (init.webSocket) this.webSocket = init.webSocket;
       if (init[kIsResponse] === true) { if (init[kEncodeBody] === "manual") this[kEncodeBody] = "manual"; }
       else if (init.encodeBody !== undefined && bodyEncoding("encodeBody", init.encodeBody) === "manual") this[kEncodeBody] = "manual";
@@ -31,8 +32,11 @@ class Response {
     }
     if (typeof body === "string") {
       this[kBody] = body;
-      if (this[kHeaders] === undefined) this[kType] = "text/plain;charset=UTF-8";
-      else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", "text/plain;charset=UTF-8");
+      const h = this[kHeaders];
+      if (h === undefined) this[kType] = "text/plain;charset=UTF-8";
+      else if (h[kFlat] !== undefined) { // headers.js fromRecord, not read since
+        if (!hasType) h[kFlat] = h[kFlat] === "" ? "content-type\0text/plain;charset=UTF-8" : h[kFlat] + "\0content-type\0text/plain;charset=UTF-8";
+      } else if (!h.has("content-type")) h.set("content-type", "text/plain;charset=UTF-8");
       return;
     }
     if (body === undefined || body === null) return;

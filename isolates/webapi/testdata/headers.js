@@ -41,3 +41,56 @@ test("copy constructor is independent", () => {
   eq(a.get("x"), "1");
   eq(Object.prototype.toString.call(a), "[object Headers]");
 });
+// A record init keeps its pairs as a flat string until they are read
+// (headers.js fromRecord): what a script observes is append()'s.
+test("record init reads and checks every pair in order", () => {
+  const seen = [];
+  const init = { get b() { seen.push("b"); return " 2 "; }, get A() { seen.push("A"); return 1; } };
+  const h = new Headers(init);
+  eq(seen, ["b", "A"]);
+  eq([...h], [["a", "1"], ["b", "2"]]);
+  throws(() => new Headers({ "bad name": "v" }), TypeError);
+  throws(() => new Headers({ ok: "a\nb" }), TypeError);
+  eq(new Headers({}).has("x"), false);
+  eq([...new Headers({ x: "" })], [["x", ""]]);
+});
+test("record names differing only in case join as append() joins them", () => {
+  const h = new Headers({ "X-A": "1", b: "2", "x-a": "3" });
+  eq(h.get("x-a"), "1, 3");
+  eq([...h], [["b", "2"], ["x-a", "1, 3"]]);
+  const c = new Headers({ "Set-Cookie": "a=1", "set-cookie": "b=2" });
+  eq(c.getSetCookie(), ["a=1", "b=2"]);
+});
+test("a record-filled Headers is mutable and copies independently", () => {
+  const h = new Headers({ x: "1" });
+  h.append("x", "2");
+  h.set("y", "3");
+  const copy = new Headers(h);
+  h.delete("x");
+  eq([...h], [["y", "3"]]);
+  eq([...copy], [["x", "1, 2"], ["y", "3"]]);
+});
+test("a subclass's append sees a record init", () => {
+  const calls = [];
+  class Logged extends Headers { append(k, v) { calls.push(k + "=" + v); super.append(k, v); } }
+  const h = new Logged({ A: "1", b: "2" });
+  eq(calls, ["A=1", "b=2"]);
+  eq(h.get("a"), "1");
+});
+test("Response with a record init: the default content type only when none is named", async () => {
+  const r = new Response("x", { headers: { "x-a": "1" } });
+  eq([...r.headers], [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1"]]);
+  const t = new Response("x", { headers: { "Content-Type": "text/html" } });
+  eq(t.headers.get("content-type"), "text/html");
+  // A getter run while the Response reads its init does not change the answer.
+  const g = new Response("x", { headers: { "content-type": "a/b" }, get cf() { new Headers({ other: "1" }); return undefined; } });
+  eq([...g.headers], [["content-type", "a/b"]]);
+  const e = new Response("x", { headers: {} });
+  eq([...e.headers], [["content-type", "text/plain;charset=UTF-8"]]);
+  const j = Response.json({ a: 1 }, { headers: { "x-b": "2" } });
+  eq(j.headers.get("content-type"), "application/json");
+  eq(await j.text(), '{"a":1}');
+  const red = Response.redirect("https://example.com/", 301);
+  throws(() => red.headers.set("x", "1"), TypeError);
+  eq(red.headers.get("location"), "https://example.com/");
+});

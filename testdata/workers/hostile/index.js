@@ -138,6 +138,7 @@ export default {
           throw new Error("no slot " + name);
         };
         const h = r.headers;
+        h.has("x-ok"); // a Headers from a record builds its map when first read
         switch (q("attack", "")) {
           case "status": r[slot(r, "status")] = Number(q("status", "999")); break;
           case "status-text": r[slot(r, "statusText")] = "OK\r\nX-Injected: 1"; break;
