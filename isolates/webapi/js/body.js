@@ -112,7 +112,11 @@ function mixBody(cls) {
 }
 function headersOf(obj) {
   let h = obj[kHeaders];
-  if (h === undefined) {
+  if (typeof h === "string") { // headers.js headersInit
+    const flat = h;
+    h = obj[kHeaders] = objectCreate(Headers.prototype);
+    h[kFlat] = flat;
+  } else if (h === undefined) {
     h = obj[kHeaders] = new Headers();
     if (obj[kType]) h.set("content-type", obj[kType]);
   }

@@ -15,28 +15,7 @@ function normValue(value) {
   return value;
 }
 class Headers {
-  // A Headers has no guard slot unless it is immutable (checkMutable), and
-  // one filled from a record has no Map until it is read (fromRecord).
-  constructor(init) {
-    if (init === undefined || init === null) { this[kMap] = new Map(); return; }
-    if (init instanceof Headers) {
-      this[kMap] = new Map();
-      for (const [k, vs] of materialize(init)) this[kMap].set(k, vs.slice());
-    } else if (typeof init === "object" && typeof init[Symbol.iterator] === "function") {
-      this[kMap] = new Map();
-      for (const pair of init) {
-        const p = Array.from(pair);
-        if (p.length !== 2) throw new TypeError("Headers constructor: expected name/value pair to be length 2, found " + p.length + ".");
-        this.append(p[0], p[1]);
-      }
-    } else if (typeof init === "object") {
-      if (this.append === append) { fromRecord(this, init); return; }
-      this[kMap] = new Map();
-      for (const k of Object.keys(init)) this.append(k, init[k]);
-    } else {
-      throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
-    }
-  }
+  constructor(init) { fill(this, init); }
   append(name, value) {
     checkMutable(this);
     const k = normName(name), v = normValue(value);
@@ -82,17 +61,58 @@ class Headers {
 }
 tag(Headers, "Headers");
 const append = Headers.prototype.append;
-// fromRecord fills h from a plain-object init ({ "content-type": "text/plain" },
-// what most handlers pass) as append() would, reading and checking every
-// name and value now, in the same order, with the same errors, but keeps
-// them as the flat "name\0value\0…" string the host reads instead of
-// building the Map: a response whose headers the script never reads again
-// hands that string to the host as is (flatten). The Map is built only if
-// the headers are read, and at once when two names differ only in case, so
-// that flatten keeps append()'s grouping. recordHasType says whether a
-// content-type was among them (the Response constructor asks).
-let recordHasType = false;
-function fromRecord(h, init) {
+// fill is the Headers constructor's work on h, or, with h null, on a new
+// Headers made only if needed: a Response's headers init (headersInit).
+// A Headers has no guard slot unless it is immutable (checkMutable), and
+// one filled from a record has no Map until it is read (fromRecord).
+function fill(h, init) {
+  if (init === undefined || init === null) {
+    if (h === null) h = objectCreate(Headers.prototype);
+    h[kMap] = new Map();
+  } else if (init instanceof Headers) {
+    if (h === null) h = objectCreate(Headers.prototype);
+    const m = h[kMap] = new Map();
+    for (const [k, vs] of materialize(init)) m.set(k, vs.slice());
+  } else if (typeof init === "object" && typeof init[Symbol.iterator] === "function") {
+    if (h === null) h = objectCreate(Headers.prototype);
+    h[kMap] = new Map();
+    for (const pair of init) {
+      const p = Array.from(pair);
+      if (p.length !== 2) throw new TypeError("Headers constructor: expected name/value pair to be length 2, found " + p.length + ".");
+      h.append(p[0], p[1]);
+    }
+  } else if (typeof init === "object") {
+    if ((h === null ? Headers.prototype.append : h.append) === append) {
+      const flat = fromRecord(init);
+      if (h === null && !recordFolded) return flat;
+      if (h === null) h = objectCreate(Headers.prototype);
+      h[kFlat] = flat;
+      if (recordFolded) materialize(h);
+      return h;
+    }
+    if (h === null) h = objectCreate(Headers.prototype);
+    h[kMap] = new Map();
+    for (const k of Object.keys(init)) h.append(k, init[k]);
+  } else {
+    throw new TypeError("Failed to construct 'Headers': The provided value is not of type '(record<ByteString, ByteString> or sequence<sequence<ByteString>>)'.");
+  }
+  return h;
+}
+// headersInit is new Headers(init) for a Response, except that a record
+// init comes back as its flat string (below), which the Response keeps in
+// its headers slot until the script reads its headers (headersOf).
+const headersInit = (init) => fill(null, init);
+// fromRecord reads and checks a plain-object init ({ "content-type":
+// "text/plain" }, what most handlers pass) as append() would, every name
+// and value now, in the same order, with the same errors, and returns them
+// as the flat "name\0value\0…" string the host reads instead of building
+// the Map: a response whose headers the script never reads again hands
+// that string to the host as is (flatten). recordFolded says two names
+// differed only in case: the Map is then built at once, so that flatten
+// keeps append()'s grouping; recordHasType says whether a content-type was
+// named (the Response constructor asks).
+let recordHasType = false, recordFolded = false;
+function fromRecord(init) {
   const keys = Object.keys(init);
   let flat = "", folded = false, hasType = false;
   for (let i = 0; i < keys.length; i++) {
@@ -102,8 +122,8 @@ function fromRecord(h, init) {
     flat = i === 0 ? name + "\0" + value : flat + "\0" + name + "\0" + value;
   }
   recordHasType = hasType;
-  h[kFlat] = flat;
-  if (folded && keys.length > 1) materialize(h);
+  recordFolded = folded && keys.length > 1;
+  return flat;
 }
 function checkMutable(h) {
   if (h[kGuard] === "immutable") throw new TypeError("Can't modify immutable headers.");

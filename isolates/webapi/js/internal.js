@@ -33,7 +33,7 @@ const kBytes = Symbol("bytes");
 // body.js
 const kBody = Symbol("body"); // null | string | Uint8Array | ReadableStream
 const kUsed = Symbol("used");
-const kHeaders = Symbol("headers");
+const kHeaders = Symbol("headers"); // a Headers, or on a Response the flat string of a record init not read yet
 const kType = Symbol("contentType"); // default content-type, applied lazily
 const kStream = Symbol("stream");
 const kBuffered = Symbol("buffered"); // a body stream over bytes the isolate holds (body.js)
@@ -64,6 +64,7 @@ function concatBytes(chunks) {
 // flatten is a Headers object as the host reads it: "name\0value\0…"
 // (fetch, the Cache API and responses hand headers to Go this way).
 function flatten(h) {
+  if (typeof h === "string") return h; // a Response's headers not read yet (headers.js headersInit)
   if (h[kFlat] !== undefined) return h[kFlat];
   let out = "";
   for (const [k, vs] of h[kMap]) {

@@ -1,5 +1,8 @@
 // Response (Fetch).
 
+// withType is a flat header list with a content-type added at the end, as
+// Headers.set adds a name it does not have.
+const withType = (flat, type) => flat === "" ? "content-type\0" + type : flat + "\0content-type\0" + type;
 const nullBodyStatus = new Set([101, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 class Response {
@@ -24,7 +27,7 @@ class Response {
         if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw new TypeError("Response constructor: Invalid statusText");
         this[kStatusText] = text;
       }
-      if (init.headers !== undefined) { this[kHeaders] = new Headers(init.headers); hasType = recordHasType; }
+      if (init.headers !== undefined) { this[kHeaders] = headersInit(init.headers); hasType = recordHasType; }
       if (init.webSocket) this.webSocket = init.webSocket;
       if (init[kIsResponse] === true) { if (init[kEncodeBody] === "manual") this[kEncodeBody] = "manual"; }
       else if (init.encodeBody !== undefined && bodyEncoding("encodeBody", init.encodeBody) === "manual") this[kEncodeBody] = "manual";
@@ -34,17 +37,18 @@ class Response {
       this[kBody] = body;
       const h = this[kHeaders];
       if (h === undefined) this[kType] = "text/plain;charset=UTF-8";
-      else if (h[kFlat] !== undefined) { // headers.js fromRecord, not read since
-        if (!hasType) h[kFlat] = h[kFlat] === "" ? "content-type\0text/plain;charset=UTF-8" : h[kFlat] + "\0content-type\0text/plain;charset=UTF-8";
-      } else if (!h.has("content-type")) h.set("content-type", "text/plain;charset=UTF-8");
+      else if (typeof h === "string") { if (!hasType) this[kHeaders] = withType(h, "text/plain;charset=UTF-8"); }
+      else if (!h.has("content-type")) h.set("content-type", "text/plain;charset=UTF-8");
       return;
     }
     if (body === undefined || body === null) return;
     const [b, type] = extractBody(body);
     this[kBody] = b;
     if (type) {
-      if (this[kHeaders] === undefined) this[kType] = type;
-      else if (!this[kHeaders].has("content-type")) this[kHeaders].set("content-type", type);
+      const h = this[kHeaders];
+      if (h === undefined) this[kType] = type;
+      else if (typeof h === "string") { if (!hasType) this[kHeaders] = withType(h, type); }
+      else if (!h.has("content-type")) h.set("content-type", type);
     }
   }
   get status() { return this[kStatus]; }
@@ -71,7 +75,7 @@ class Response {
     const r = new Response(text, init);
     if (r[kHeaders] === undefined) r[kType] = "application/json";
     else if (init === undefined || init === null || init.headers === undefined || !new Headers(init.headers).has("content-type"))
-      r[kHeaders].set("content-type", "application/json");
+      headersOf(r).set("content-type", "application/json");
     return r;
   }
   static redirect(url, status) {
@@ -80,7 +84,7 @@ class Response {
     let href;
     try { href = new URL(String(url)).href; } catch (e) { throw new TypeError(`Invalid URL: ${String(url)}`); }
     const r = new Response(null, { status, headers: { location: href } });
-    r[kHeaders][kGuard] = "immutable";
+    headersOf(r)[kGuard] = "immutable";
     return r;
   }
   static error() {

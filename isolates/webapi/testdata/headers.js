@@ -94,3 +94,20 @@ test("Response with a record init: the default content type only when none is na
   throws(() => red.headers.set("x", "1"), TypeError);
   eq(red.headers.get("location"), "https://example.com/");
 });
+test("a Response's record headers read later, cloned, and with other bodies", async () => {
+  const r = new Response("x", { headers: { "x-a": "1" } });
+  const c = r.clone();
+  r.headers.set("x-b", "2");
+  eq([...c.headers], [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1"]]);
+  eq(r.headers.get("x-b"), "2");
+  eq(r.headers, r.headers);
+  const bytes = new Response(new Uint8Array([1]), { headers: { "x-a": "1" } });
+  eq([...bytes.headers], [["x-a", "1"]]);
+  const form = new Response(new URLSearchParams("a=1"), { headers: { "x-a": "1" } });
+  eq(form.headers.get("content-type"), "application/x-www-form-urlencoded;charset=UTF-8");
+  const typed = new Response(new URLSearchParams("a=1"), { headers: { "content-type": "text/x" } });
+  eq(typed.headers.get("content-type"), "text/x");
+  const folded = new Response("x", { headers: { "X-A": "1", "x-a": "2" } });
+  eq([...folded.headers], [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1, 2"]]);
+  eq(await new Response(null, { status: 204, headers: { a: "1" } }).text(), "");
+});
