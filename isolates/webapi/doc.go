@@ -10,7 +10,9 @@
 // hashing and I/O, registered by that API's Go file (fetch.go registers
 // what js/fetch.js calls as native.fetch). That keeps the spec-shaped logic
 // readable and makes a request cheap: headers arrive as one string and are
-// split only if the script reads them.
+// split only if the script reads them, and a Response's plain-object headers
+// init ({ "content-type": … }) is checked at once but kept as the same flat
+// string, handed to the host as is unless the script reads the headers.
 //
 // The APIs are registered in one ordered list, webAPIs in apis.go. At
 // start prelude.go concatenates the files in that order into one program,
