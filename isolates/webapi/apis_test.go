@@ -135,3 +135,25 @@ func TestPreludeFramesMapAndHide(t *testing.T) {
 		t.Errorf("CleanStack(%q) = %q", stack, clean)
 	}
 }
+
+// The prelude's files share one function scope, where a second top-level
+// function (or var) of the same name silently replaces the first: every
+// caller in the other file then runs the wrong code. let, const and class
+// clashes already fail the compile.
+func TestPreludeFilesDeclareDistinctFunctions(t *testing.T) {
+	decl := regexp.MustCompile(`(?m)^(?:async\s+)?(?:function\*?\s+([A-Za-z_$][\w$]*)|var\s+([A-Za-z_$][\w$]*))`)
+	owner := map[string]string{}
+	for _, api := range webAPIs {
+		src, err := fs.ReadFile(jsFiles, "js/"+api.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range decl.FindAllStringSubmatch(string(src), -1) {
+			name := m[1] + m[2]
+			if prev, ok := owner[name]; ok && prev != api.file {
+				t.Errorf("%s and %s both declare %s at top level", prev, api.file, name)
+			}
+			owner[name] = api.file
+		}
+	}
+}

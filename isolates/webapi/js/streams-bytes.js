@@ -47,7 +47,7 @@ function takeQueued(stream) {
 }
 // fill copies queued bytes into d: as many as fit, or, when that is enough, as many as
 // make it ready with whole elements.
-function fill(stream, d) {
+function fillView(stream, d) {
   const b = stream._bytes, q = stream._queue;
   let n = Math.min(b.total, d.length - d.filled);
   const aligned = d.filled + n - ((d.filled + n) % d.el);
@@ -73,7 +73,7 @@ function drain(stream, copy) {
   while (b.pending.length > 0 && b.total > 0) {
     const d = b.pending[0];
     if (!d.byob && d.filled === 0 && !copy) { b.pending.shift(); d.resolve({ value: takeQueued(stream), done: false }); continue; }
-    fill(stream, d);
+    fillView(stream, d);
     if (!isReady(d)) break;
     b.pending.shift();
     d.resolve({ value: viewOf(d), done: false });
@@ -180,7 +180,7 @@ function byobRead(stream, view, min) {
   const d = { offset: view.byteOffset, length: view.byteLength, buffer: null, filled: 0, el, min: min * el, ctor, byob: true };
   d.buffer = transferBuffer(view.buffer); // after reading the view: the move detaches it
   if (b.pending.length === 0 && b.total > 0) {
-    fill(stream, d);
+    fillView(stream, d);
     if (isReady(d)) {
       if (stream._closed && b.total === 0) finishClose(stream);
       return Promise.resolve({ value: viewOf(d), done: false });
