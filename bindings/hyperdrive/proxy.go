@@ -50,7 +50,11 @@ type proxy struct {
 
 	params atomic.Pointer[[]pgproto3.ParameterStatus] // what the origin reported
 
-	active, total, queries, cacheHits, refused atomic.Int64
+	active, total, queries, cacheHits, cacheMisses, refused atomic.Int64
+	// held: server connections proxy clients (and the proxy's own cache
+	// fills) hold now; acquireTimeouts: acquires that waited
+	// acquire_timeout in vain (58000 to the client).
+	held, acquireTimeouts atomic.Int64
 }
 
 // startupTimeout bounds a client's TLS handshake, startup and
@@ -388,6 +392,9 @@ type ProxyStats struct {
 	ClientsTotal           int64 // accepted since start
 	Queries                int64 // statements run for clients (simple queries and Executes)
 	CacheHits              int64 // of which answered from the cache
+	CacheMisses            int64 // cacheable statements the cache did not hold (run on the server)
+	ServerConnections      int64 // server connections held for clients now
+	AcquireTimeouts        int64 // acquires that waited acquire_timeout in vain
 	AuthenticationsRefused int64
 }
 
@@ -398,7 +405,8 @@ func (b *Binding) ProxyStats() ProxyStats {
 		return ProxyStats{}
 	}
 	return ProxyStats{Addr: p.ln.Addr().String(), Clients: p.active.Load(), ClientsTotal: p.total.Load(),
-		Queries: p.queries.Load(), CacheHits: p.cacheHits.Load(), AuthenticationsRefused: p.refused.Load()}
+		Queries: p.queries.Load(), CacheHits: p.cacheHits.Load(), CacheMisses: p.cacheMisses.Load(),
+		ServerConnections: p.held.Load(), AcquireTimeouts: p.acquireTimeouts.Load(), AuthenticationsRefused: p.refused.Load()}
 }
 
 // ProxyCACertPEM is the listener's CA certificate (PEM), which clients

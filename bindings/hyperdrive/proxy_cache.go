@@ -233,6 +233,7 @@ func (c *proxyClient) wireRead(key string, st *statement, oids []uint32, bind *p
 		return e.res, nil
 	}
 	cache.misses.Add(1)
+	c.p.cacheMisses.Add(1)
 	flightKey := key + "\x00" + strconv.FormatUint(cache.writeGeneration(), 10)
 	v, err, _ := cache.flight.Do(flightKey, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
@@ -320,6 +321,7 @@ func (b *Binding) wireFillOn(ctx context.Context, ep *endpoint, st *statement, w
 	serverStmtsOf(conn).unnamed = nil
 	broken := true
 	defer func() {
+		b.proxy.held.Add(-1)
 		if broken {
 			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			_ = conn.Conn().Close(cctx)

@@ -627,7 +627,8 @@ func (c *proxyClient) acquire(st *statement, replicasOK bool) error {
 var errBreakerOpen = errors.New("breaker open")
 
 // acquireOn takes a connection from ep's pool through its breaker (only
-// connection failures count), bounded by acquire_timeout.
+// connection failures count), bounded by acquire_timeout; only the proxy
+// calls it, and counts what it holds (ProxyStats.ServerConnections).
 func (b *Binding) acquireOn(ep *endpoint) (*pgxpool.Conn, error) {
 	var conn *pgxpool.Conn
 	start := time.Now()
@@ -646,6 +647,12 @@ func (b *Binding) acquireOn(ep *endpoint) (*pgxpool.Conn, error) {
 	}
 	if isBreakerRefusal(err) {
 		return nil, errBreakerOpen
+	}
+	switch {
+	case err == nil:
+		b.proxy.held.Add(1) // given back by releaseServer or wireFillOn
+	case errors.Is(err, context.DeadlineExceeded):
+		b.proxy.acquireTimeouts.Add(1)
 	}
 	return conn, err
 }
@@ -668,6 +675,7 @@ func (c *proxyClient) releaseServer(broken bool) {
 	if conn == nil {
 		return
 	}
+	c.p.held.Add(-1)
 	if broken || c.txStatus != 'I' {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		_ = conn.Conn().Close(ctx)

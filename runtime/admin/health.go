@@ -25,6 +25,8 @@ type Database interface {
 	Probe(ctx context.Context) (time.Duration, error)
 	Health() []hyperdrive.EndpointHealth
 	CacheStats() hyperdrive.CacheStats
+	// ProxyStats is the local Hyperdrive listener's (Addr "" without one).
+	ProxyStats() hyperdrive.ProxyStats
 }
 
 var _ Database = (*hyperdrive.Binding)(nil)
@@ -58,7 +60,30 @@ type BindingReport struct {
 	Reasons   []string         `json:"reasons,omitempty"`
 	Endpoints []EndpointReport `json:"endpoints"`
 	Cache     CacheReport      `json:"cache"`
-	Window    WindowStats      `json:"window"`
+	// Proxy is the local Hyperdrive (connectionString's listener); absent
+	// when local_port = -1.
+	Proxy  *ProxyReport `json:"proxy,omitempty"`
+	Window WindowStats  `json:"window"`
+}
+
+// ProxyReport is the local Hyperdrive listener's clients and what they ran.
+type ProxyReport struct {
+	Address string `json:"address"`
+	// Clients are connected now; ClientsTotal were accepted since start.
+	Clients      int64 `json:"clients"`
+	ClientsTotal int64 `json:"clients_total"`
+	// Statements run for clients, of which CacheHits were answered from the
+	// cache and CacheMisses were cacheable but ran on the server.
+	Statements  int64 `json:"statements"`
+	CacheHits   int64 `json:"cache_hits"`
+	CacheMisses int64 `json:"cache_misses"`
+	// ServerConnections are pooled connections held for clients now (a
+	// statement running, or a transaction open).
+	ServerConnections int64 `json:"server_connections"`
+	// AcquireTimeouts: waits for a pooled connection that ended in
+	// "Failed to acquire a connection from the pool" (58000).
+	AcquireTimeouts        int64 `json:"acquire_timeouts"`
+	AuthenticationsRefused int64 `json:"authentications_refused"`
 }
 
 // EndpointReport is one endpoint's breaker and pool.
@@ -129,6 +154,11 @@ func checkDatabase(ctx context.Context, db Database, alerts *Alerts) BindingRepo
 		Invalidation: cs.Invalidation}
 	if n := cs.Hits + cs.Misses; n > 0 {
 		br.Cache.HitRate = float64(cs.Hits) / float64(n)
+	}
+	if ps := db.ProxyStats(); ps.Addr != "" {
+		br.Proxy = &ProxyReport{Address: ps.Addr, Clients: ps.Clients, ClientsTotal: ps.ClientsTotal, Statements: ps.Queries,
+			CacheHits: ps.CacheHits, CacheMisses: ps.CacheMisses, ServerConnections: ps.ServerConnections,
+			AcquireTimeouts: ps.AcquireTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused}
 	}
 	critical := Defaults.ResponseTimeCritical
 	if alerts != nil {

@@ -73,8 +73,10 @@ type fakeDatabase struct {
 	err   error
 	eps   []hyperdrive.EndpointHealth
 	cache hyperdrive.CacheStats
+	proxy hyperdrive.ProxyStats
 }
 
+func (f *fakeDatabase) ProxyStats() hyperdrive.ProxyStats            { return f.proxy }
 func (f *fakeDatabase) Name() string                                 { return f.name }
 func (f *fakeDatabase) Probe(context.Context) (time.Duration, error) { return f.took, f.err }
 func (f *fakeDatabase) Health() []hyperdrive.EndpointHealth          { return f.eps }

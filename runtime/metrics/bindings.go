@@ -28,6 +28,17 @@ var (
 	cacheTooLargeDesc   = bindingDesc("cache_too_large_total", "Results not cached because they exceed max_entry_bytes.")
 	cacheEntriesDesc    = bindingDesc("cache_entries", "Entries in the query cache.")
 	cacheBytesDesc      = bindingDesc("cache_bytes", "Estimated bytes held by the query cache.")
+
+	// The local Hyperdrive (connectionString's listener); absent when the
+	// binding runs none.
+	proxyClientsDesc         = bindingDesc("proxy_clients", "Client connections open to the local Hyperdrive.")
+	proxyClientsTotalDesc    = bindingDesc("proxy_clients_total", "Client connections the local Hyperdrive accepted (authenticated).")
+	proxyStatementsDesc      = bindingDesc("proxy_statements_total", "Statements run for local Hyperdrive clients (simple queries and Executes).")
+	proxyCacheHitsDesc       = bindingDesc("proxy_cache_hits_total", "Local Hyperdrive statements answered from the query cache.")
+	proxyCacheMissesDesc     = bindingDesc("proxy_cache_misses_total", "Cacheable local Hyperdrive statements the cache did not hold.")
+	proxyServerConnsDesc     = bindingDesc("proxy_server_connections", "Pooled server connections held for local Hyperdrive clients now.")
+	proxyAcquireTimeoutsDesc = bindingDesc("proxy_acquire_timeouts_total", "Local Hyperdrive waits for a pooled connection that hit acquire_timeout_ms.")
+	proxyRefusedDesc         = bindingDesc("proxy_authentications_refused_total", "Local Hyperdrive clients refused (wrong password, user or database).")
 )
 
 var breakerStates = [...]string{"closed", "half-open", "open"}
@@ -51,6 +62,8 @@ func (c *bindingCollector) Describe(ch chan<- *prometheus.Desc) {
 		poolAcquiresDesc, poolEmptyDesc, poolNewConnsDesc, breakerStateDesc,
 		cacheHitsDesc, cacheMissesDesc, cacheStaleDesc, cacheEvictionsDesc, cacheTooLargeDesc,
 		cacheEntriesDesc, cacheBytesDesc,
+		proxyClientsDesc, proxyClientsTotalDesc, proxyStatementsDesc, proxyCacheHitsDesc, proxyCacheMissesDesc,
+		proxyServerConnsDesc, proxyAcquireTimeoutsDesc, proxyRefusedDesc,
 	} {
 		ch <- d
 	}
@@ -98,5 +111,15 @@ func (c *bindingCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(cacheTooLargeDesc, float64(cs.TooLarge), name)
 		gauge(cacheEntriesDesc, float64(cs.Entries), name)
 		gauge(cacheBytesDesc, float64(cs.Bytes), name)
+		if ps := b.ProxyStats(); ps.Addr != "" {
+			gauge(proxyClientsDesc, float64(ps.Clients), name)
+			counter(proxyClientsTotalDesc, float64(ps.ClientsTotal), name)
+			counter(proxyStatementsDesc, float64(ps.Queries), name)
+			counter(proxyCacheHitsDesc, float64(ps.CacheHits), name)
+			counter(proxyCacheMissesDesc, float64(ps.CacheMisses), name)
+			gauge(proxyServerConnsDesc, float64(ps.ServerConnections), name)
+			counter(proxyAcquireTimeoutsDesc, float64(ps.AcquireTimeouts), name)
+			counter(proxyRefusedDesc, float64(ps.AuthenticationsRefused), name)
+		}
 	}
 }

@@ -166,6 +166,7 @@ type Binding interface {
 	Name() string
 	Health() []hyperdrive.EndpointHealth
 	CacheStats() hyperdrive.CacheStats
+	ProxyStats() hyperdrive.ProxyStats
 }
 
 // WatchBinding adds b's pool, cache and breaker gauges.

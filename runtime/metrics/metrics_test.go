@@ -91,8 +91,10 @@ func TestObserverCountsQueriesAndConnections(t *testing.T) {
 type fakeBinding struct {
 	eps   []hyperdrive.EndpointHealth
 	cache hyperdrive.CacheStats
+	proxy hyperdrive.ProxyStats
 }
 
+func (f *fakeBinding) ProxyStats() hyperdrive.ProxyStats   { return f.proxy }
 func (f *fakeBinding) Name() string                        { return "DB" }
 func (f *fakeBinding) Health() []hyperdrive.EndpointHealth { return f.eps }
 func (f *fakeBinding) CacheStats() hyperdrive.CacheStats   { return f.cache }

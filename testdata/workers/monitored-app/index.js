@@ -34,6 +34,9 @@ export default {
         ctx.waitUntil(sleep(200).then(() => console.log(`waitUntil done ${id}`)));
         return new Response(`done ${id}`);
       }
+      case "/connection-string":
+        // The local Hyperdrive's URL, for tests that connect a pg client to it.
+        return new Response(env.DB.connectionString);
       case "/console":
         console.log(`hello from handler ${url.searchParams.get("id")}`);
         return new Response("logged");
