@@ -23,8 +23,10 @@ import (
 // queries, acquires, retries and breaker changes, for metrics and alerts.
 // trust (may be nil) gets the managed server's CA certificate (PEM), which
 // the worker's TLS sockets must trust: drivers connect to it with
-// sslmode=require, and workerd's sockets verify.
-func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, observer hyperdrive.Observer, trust func(pem []byte)) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
+// sslmode=require, and workerd's sockets verify. adjust (may be nil)
+// changes each binding's configuration before it opens (edgerun proxy's
+// credentials).
+func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, observer hyperdrive.Observer, trust func(pem []byte), adjust func(*hyperdrive.Config)) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
 	defer func() {
 		if err != nil {
 			for _, b := range list {
@@ -67,7 +69,11 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 				log.Info(fmt.Sprintf("hyperdrive %q: applied migrations %s", hd.Binding, strings.Join(applied, ", ")))
 			}
 		}
-		b, berr := hyperdrive.Open(ctx, hyperdriveConfig(cfg, hd, conn, observer, log))
+		hc := hyperdriveConfig(cfg, hd, conn, observer, log)
+		if adjust != nil {
+			adjust(&hc)
+		}
+		b, berr := hyperdrive.Open(ctx, hc)
 		if berr != nil {
 			return nil, nil, berr
 		}
@@ -142,7 +148,7 @@ func databaseName(binding string) string {
 var hyperdriveKind = bindingKind{
 	section: "hyperdrive",
 	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
-		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor, func(pem []byte) { a.trustedPEM = append(a.trustedPEM, pem) })
+		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor, func(pem []byte) { a.trustedPEM = append(a.trustedPEM, pem) }, nil)
 		if err != nil {
 			return nil, nil, err
 		}

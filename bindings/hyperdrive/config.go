@@ -57,6 +57,11 @@ type Config struct {
 	// unless you mean otherwise; "off" runs none (connectionString then
 	// names the origin). Default "127.0.0.1:0" (a port chosen at start).
 	ProxyAddr string
+	// ProxyUser and ProxyPassword are the local Hyperdrive's credentials.
+	// Default: a random user and password per process (never the
+	// origin's). Set them (edgerun proxy --user, EDGERUN_PROXY_PASSWORD)
+	// for a connection string that survives restarts; both or neither.
+	ProxyUser, ProxyPassword string
 	// Observer, if set, hears about queries, retries and breakers (metrics).
 	Observer Observer
 	// Now is the clock of the cache and of what the server said of

@@ -73,10 +73,18 @@ func (b *Binding) startProxy(addr string) (*proxy, error) {
 		ln.Close()
 		return nil, err
 	}
+	user, password := b.cfg.ProxyUser, b.cfg.ProxyPassword
+	if (user == "") != (password == "") {
+		ln.Close()
+		return nil, fmt.Errorf("hyperdrive %q: local Hyperdrive credentials: set both the user and the password, or neither (random ones per process)", b.cfg.Name)
+	}
+	if user == "" {
+		user, password = "edgerun_"+randomToken(4), randomToken(16)
+	}
 	p := &proxy{
 		b: b, ln: ln, tls: tlsConf, caPEM: caPEM,
-		user:     "edgerun_" + randomToken(4),
-		password: randomToken(16),
+		user:     user,
+		password: password,
 		database: b.origin.Database,
 		clients:  map[uint32]*proxyClient{},
 		conns:    map[net.Conn]struct{}{},

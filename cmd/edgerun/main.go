@@ -5,6 +5,7 @@
 //	edgerun dev      serve the project for development (live reload, pretty logs)
 //	edgerun serve    serve the project in production (JSON logs, graceful shutdown)
 //	edgerun build    bundle and validate the project, print the bundle size
+//	edgerun proxy    run the local Hyperdrive alone: a pooling, caching PostgreSQL endpoint
 //	edgerun version  print the version
 package main
 
@@ -51,6 +52,8 @@ Commands:
   dev       Serve the project for development (live reload, readable logs)
   serve     Serve the project in production (JSON logs, graceful shutdown)
   build     Bundle and validate the project; print the bundle size
+  proxy     Run the [[hyperdrive]] entries' local Hyperdrive alone (no worker):
+            a pooling, caching PostgreSQL endpoint for any local program
   version   Print the version
 
 Run "edgerun <command> --help" for a command's flags.
@@ -68,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serveCmd("serve", args[1:], stdout, stderr)
 	case "build":
 		return buildCmd(args[1:], stdout, stderr)
+	case "proxy":
+		return proxyCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "edgerun %s\n", version)
 		return 0
@@ -82,9 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // projectFlags are the flags every project command shares.
 type projectFlags struct {
-	config string
-	env    string
-	vars   varFlag
+	config  string
+	env     string
+	vars    varFlag
+	noEntry bool // the command runs no worker: main is not read
 }
 
 func (p *projectFlags) register(fs *flag.FlagSet) {
@@ -97,10 +103,11 @@ func (p *projectFlags) register(fs *flag.FlagSet) {
 
 func (p *projectFlags) load(stderr io.Writer, log *slog.Logger) (*config.Config, error) {
 	cfg, warnings, err := config.Load(config.Options{
-		Path:   p.config,
-		Env:    p.env,
-		Getenv: os.LookupEnv,
-		Vars:   p.vars.values,
+		Path:    p.config,
+		Env:     p.env,
+		Getenv:  os.LookupEnv,
+		Vars:    p.vars.values,
+		NoEntry: p.noEntry,
 	})
 	for _, w := range warnings {
 		log.Warn(w.String())
@@ -261,7 +268,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 // serveAdmin starts the admin listener unless addr is "off" or empty. A
 // listener that cannot start (the port is taken, say by another edgerun) is
 // logged and left off: the worker itself still serves.
-func serveAdmin(app *runtime.App, addr string, log *slog.Logger) {
+func serveAdmin(app interface{ ServeAdmin(net.Listener) error }, addr string, log *slog.Logger) {
 	if addr == "" || strings.EqualFold(addr, "off") {
 		return
 	}

@@ -25,6 +25,9 @@ type Options struct {
 	Getenv func(string) (string, bool)
 	// Vars are --var KEY:VALUE overrides; they win over [vars] and secrets.
 	Vars map[string]string
+	// NoEntry: the command runs no worker (edgerun proxy), so main is
+	// neither required nor checked.
+	NoEntry bool
 }
 
 // Config is a loaded, resolved configuration: the selected environment's
@@ -265,6 +268,7 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	prob := &problems{}
 	cfg := &Config{Path: abs, Dir: filepath.Dir(abs), Env: envName}
 	r := newResolver(&decoder{doc: doc, problems: prob}, envName)
+	r.noEntry = opts.NoEntry
 	r.build(cfg)
 	if err := prob.err(); err != nil {
 		return nil, prob.sortedWarnings(), err

@@ -121,6 +121,7 @@ type resolver struct {
 	envName  string
 	envPath  keyPath
 	reuseTop bool // --env X with no [env] tables at all: wrangler uses the top level as env X
+	noEntry  bool // Options.NoEntry: main is not read
 
 	own      map[string]ownValue   // non-inheritable keys, as resolved for the selected environment
 	bindings map[string]bindingDef // every binding name, for uniqueness
@@ -278,6 +279,9 @@ func (r *resolver) validName(v any, p keyPath) string {
 }
 
 func (r *resolver) main(cfg *Config) {
+	if r.noEntry {
+		return
+	}
 	v, p, ok := r.inherited("main")
 	if !ok {
 		if _, _, assets := r.inherited("assets"); assets {
