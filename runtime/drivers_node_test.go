@@ -169,7 +169,10 @@ func TestDriverAppsUnderNode(t *testing.T) {
 				env["__ca_file"] = ca
 			}
 			env["HYPERDRIVE"] = map[string]any{"connectionString": dsn}
-			checkDBApp(t, app, serveUnderNode(t, node, app.name, env), plain)
+			for k, v := range app.vars {
+				env[k] = v
+			}
+			checkDBApp(t, app, serveUnderNode(t, node, app.appDir(), env), plain)
 		})
 	}
 	t.Run("hono", func(t *testing.T) {

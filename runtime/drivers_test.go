@@ -222,6 +222,12 @@ type obj = map[string]any
 type dbApp struct {
 	name    string
 	sslmode string
+	// dir is the app's directory under testdata/apps (default name); vars its --var values.
+	dir  string
+	vars map[string]string
+	// prepared, if set, checks GET /prepared's count of named statements on its server
+	// connection (postgres.js: prepare true or false).
+	prepared func(named int) bool
 	// user is GET /users/:id's answer for u.
 	user func(u seedUser) obj
 	// listPath lists the users of ids; list is its answer (total: rows in users).
@@ -233,6 +239,14 @@ type dbApp struct {
 	transferred func(balances map[int]int) obj
 	// ssl: the app has GET /ssl (pg_stat_ssl of its session).
 	ssl bool
+}
+
+// appDir is the app's directory under testdata/apps.
+func (a dbApp) appDir() string {
+	if a.dir != "" {
+		return a.dir
+	}
+	return a.name
 }
 
 func idNames(users []seedUser) []obj {
@@ -276,7 +290,23 @@ var dbApps = []dbApp{
 		transferred: func(b map[int]int) obj {
 			return obj{"committed": true, "balances": []obj{{"id": 1, "balance": b[1]}, {"id": 2, "balance": b[2]}}}
 		},
-		ssl: true,
+		ssl:      true,
+		prepared: func(named int) bool { return named > 0 },
+	},
+	{
+		// postgres.js with prepare: false: unnamed statements only, through the same routes.
+		name: "postgres-unprepared", dir: "postgres", vars: map[string]string{"POSTGRES_PREPARE": "false"},
+		user: func(u seedUser) obj {
+			return obj{"user": userRow(u, "created_at"), "createdAtIsDate": true,
+				"columns": []string{"id", "name", "email", "created_at"}, "count": 1}
+		},
+		listPath: "/users?ids=",
+		list:     func(users []seedUser, _ int) obj { return obj{"users": idNames(users)} },
+		created:  func(u seedUser) obj { return obj{"user": newUser(u)} },
+		transferred: func(b map[int]int) obj {
+			return obj{"committed": true, "balances": []obj{{"id": 1, "balance": b[1]}, {"id": 2, "balance": b[2]}}}
+		},
+		prepared: func(named int) bool { return named == 0 },
 	},
 	{
 		name: "drizzle-pg", sslmode: "require",
@@ -316,8 +346,19 @@ func TestDriverApps(t *testing.T) {
 	for _, app := range dbApps {
 		t.Run(app.name, func(t *testing.T) {
 			t.Parallel()
-			a, dsn := serveDriverApp(t, app.name, app.sslmode, nil)
+			a, dsn := serveDriverApp(t, app.appDir(), app.sslmode, app.vars)
 			checkDBApp(t, app, a, dsn)
+			if app.prepared != nil {
+				code, body := a.call(t, "GET", "/prepared", nil)
+				var got struct {
+					Named   int  `json:"named"`
+					Prepare bool `json:"prepare"`
+				}
+				if err := json.Unmarshal([]byte(body), &got); code != 200 || err != nil || !app.prepared(got.Named) ||
+					got.Prepare != (app.vars["POSTGRES_PREPARE"] != "false") {
+					t.Errorf("%s: GET /prepared = %d %s", app.name, code, body)
+				}
+			}
 			// The drivers went through the local Hyperdrive (connectionString names it).
 			for _, b := range a.app.Bindings() {
 				if hd, ok := b.(*hyperdrive.Binding); ok {

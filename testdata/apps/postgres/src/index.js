@@ -1,6 +1,7 @@
 // postgres.js as Cloudflare's Hyperdrive example uses it: postgres(connectionString,
 // { max: 5, fetch_types: false }) per request, tagged queries, sql.begin transactions, and
-// ctx.waitUntil(sql.end()).
+// ctx.waitUntil(sql.end()). The var POSTGRES_PREPARE = "false" turns postgres.js's named
+// prepared statements off (prepare: false, what transaction-mode poolers used to need).
 import postgres from "postgres";
 
 export default {
@@ -13,6 +14,7 @@ export default {
       max: 5,
       // If you are not using array types in your Postgres schema, disable `fetch_types` to avoid an additional round-trip (unnecessary latency)
       fetch_types: false,
+      prepare: env.POSTGRES_PREPARE !== "false",
     });
     const url = new URL(request.url);
     const route = `${request.method} ${url.pathname.replace(/\/\d+$/, "/:id")}`;
@@ -52,6 +54,13 @@ export default {
           } catch (e) {
             return Response.json({ committed: false, code: e.code, constraint: e.constraint_name }, { status: 409 });
           }
+        }
+        case "GET /prepared": {
+          // The named statements of the server connection running this transaction that the
+          // local Hyperdrive prepared for its clients (edgerun_<hash>): postgres.js's own among them
+          // with prepare: true, none with prepare: false (it sends unnamed statements only).
+          const rows = await sql.begin((sql) => sql`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'edgerun\_%'`);
+          return Response.json({ named: rows[0].n, prepare: sql.options.prepare });
         }
         case "GET /ssl": {
           const [row] = await sql`SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()`;
