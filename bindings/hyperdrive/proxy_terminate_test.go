@@ -69,7 +69,9 @@ func TestProxyServerConnectionsTerminatedUnderLoad(t *testing.T) {
 					_, err = conn.Exec(ctx, "INSERT INTO w (k, client) VALUES ($1, $2)", key, c)
 				} else {
 					var n int
-					err = conn.QueryRow(ctx, "SELECT count(*) FROM w WHERE client = $1", c).Scan(&n)
+					// pg_sleep: the server connections are busy when killed
+					// (and the read is never cached).
+					err = conn.QueryRow(ctx, "SELECT count(*) FROM w, pg_sleep(0.02) WHERE client = $1", c).Scan(&n)
 				}
 				hung := ctx.Err() != nil
 				cancel()
