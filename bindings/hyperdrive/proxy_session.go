@@ -658,32 +658,44 @@ func (b *Binding) acquireOn(ep *endpoint) (*pgxpool.Conn, error) {
 }
 
 // releaseServer gives the held server connection back (release: reset or
-// closed as what ran on it requires); broken: it is closed.
+// closed as what ran on it requires); broken: it is closed. A write during
+// the hold invalidates the binding's cache and, with notify_channel, is
+// announced to other instances before the client hears its answer: on the
+// write's own connection when it is whole (as prepare()'s writes are; the
+// transaction is over, so the notification is delivered at once), else
+// through the pool, once this connection is back in it (a pool of one
+// would otherwise wait for itself).
 func (c *proxyClient) releaseServer(broken bool) {
 	c.mu.Lock()
 	conn, ep := c.srv, c.ep
 	c.srv, c.ep, c.running = nil, nil, false
 	c.mu.Unlock()
 	c.portals = nil
-	if c.pendingWrite {
-		c.b.wrote(context.Background(), false)
-		if c.ddl {
+	write, ddl := c.pendingWrite, c.ddl
+	c.pendingWrite, c.ddl = false, false
+	notified := false
+	if conn != nil {
+		c.p.held.Add(-1)
+		if broken || c.txStatus != 'I' {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = conn.Conn().Close(ctx)
+			cancel()
+			conn.Release()
+		} else {
+			if inv := c.b.invalidator; write && inv != nil && c.b.cache != nil {
+				ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+				notified = inv.notifyOn(ctx, conn)
+				cancel()
+			}
+			c.b.release(ep, conn, c.srvSession, c.srvDirty)
+		}
+	}
+	if write {
+		c.b.wrote(context.Background(), notified)
+		if ddl {
 			c.b.ddlRan()
 		}
-		c.pendingWrite, c.ddl = false, false
 	}
-	if conn == nil {
-		return
-	}
-	c.p.held.Add(-1)
-	if broken || c.txStatus != 'I' {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_ = conn.Conn().Close(ctx)
-		cancel()
-		conn.Release()
-		return
-	}
-	c.b.release(ep, conn, c.srvSession, c.srvDirty)
 }
 
 // cancelRunning sends a CancelRequest for the client's running statement
