@@ -91,19 +91,20 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 // (TestEveryDocumentedKeyReachesItsBinding).
 func hyperdriveConfig(cfg *config.Config, hd config.Hyperdrive, conn string, observer hyperdrive.Observer, log *slog.Logger) hyperdrive.Config {
 	return hyperdrive.Config{
-		Name:               hd.Binding,
-		ConnString:         conn,
-		FallbackConnString: hd.FallbackConnectionString,
-		ReplicaConnStrings: hd.ReplicaConnectionStrings,
-		MaxConns:           hd.OriginConnectionLimit,
-		QueryTimeout:       hd.QueryTimeout,
-		AcquireTimeout:     hd.AcquireTimeout,
-		Retries:            retriesSetting(hd.Retries),
-		FailureThreshold:   hd.Breaker.FailureThreshold,
-		OpenTimeout:        hd.Breaker.OpenTimeout,
-		SlowQuery:          hd.SlowQuery,
-		StatementCache:     hd.StatementCache,
-		ProxyAddr:          proxyAddr(hd.LocalPort),
+		Name:                   hd.Binding,
+		ConnString:             conn,
+		FallbackConnString:     hd.FallbackConnectionString,
+		ReplicaConnStrings:     hd.ReplicaConnectionStrings,
+		MaxConns:               hd.OriginConnectionLimit,
+		QueryTimeout:           hd.QueryTimeout,
+		AcquireTimeout:         hd.AcquireTimeout,
+		IdleTransactionTimeout: hd.IdleTransactionTimeout,
+		Retries:                retriesSetting(hd.Retries),
+		FailureThreshold:       hd.Breaker.FailureThreshold,
+		OpenTimeout:            hd.Breaker.OpenTimeout,
+		SlowQuery:              hd.SlowQuery,
+		StatementCache:         hd.StatementCache,
+		ProxyAddr:              proxyAddr(hd.LocalPort),
 		// One result may hold what one isolate may: [limits] memory_mb.
 		MaxResultBytes: int64(cfg.Limits.MemoryMB) << 20,
 		Cache: hyperdrive.CacheConfig{

@@ -64,6 +64,9 @@ func TestEveryDocumentedKeyReachesItsBinding(t *testing.T) {
 		"origin_connection_limit": {"origin_connection_limit = 7", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.MaxConns == 7 }},
 		"query_timeout_ms":        {"query_timeout_ms = 1234", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.QueryTimeout == 1234*time.Millisecond }},
 		"acquire_timeout_ms":      {"acquire_timeout_ms = 4321", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.AcquireTimeout == 4321*time.Millisecond }},
+		"idle_transaction_timeout_ms": {"idle_transaction_timeout_ms = 2500", func(_ config.Hyperdrive, c hyperdrive.Config) bool {
+			return c.IdleTransactionTimeout == 2500*time.Millisecond
+		}},
 		"fallback_connection_string": {`fallback_connection_string = "postgres://u@fallback:5432/db"`, func(_ config.Hyperdrive, c hyperdrive.Config) bool {
 			return c.FallbackConnString == "postgres://u@fallback:5432/db"
 		}},

@@ -62,6 +62,13 @@ type Config struct {
 	// origin's). Set them (edgerun proxy --user, EDGERUN_PROXY_PASSWORD)
 	// for a connection string that survives restarts; both or neither.
 	ProxyUser, ProxyPassword string
+	// IdleTransactionTimeout: a local Hyperdrive client that leaves a
+	// transaction idle (waiting for its next statement) longer than this
+	// is disconnected with PgBouncer's "idle transaction timeout" (FATAL,
+	// 08P01); its transaction is rolled back and its server connection
+	// goes back to the pool. Default 0: never (PgBouncer's
+	// idle_transaction_timeout default; Hyperdrive documents none).
+	IdleTransactionTimeout time.Duration
 	// Observer, if set, hears about queries, retries and breakers (metrics).
 	Observer Observer
 	// Now is the clock of the cache and of what the server said of

@@ -40,6 +40,18 @@
 //     values_bind.go and values_encode.go JS → PostgreSQL, values_decode.go
 //     PostgreSQL → JS. errors.go turns failures into *Error.
 //
+//   - proxy.go, proxy_auth.go, proxy_session.go, proxy_cache.go: the local
+//     Hyperdrive, the PostgreSQL-wire listener connectionString names (the
+//     binding's second front door, on the same pools, cache, breakers and
+//     Observer): the listener, its credentials (random per process, or
+//     Config.ProxyUser/ProxyPassword for edgerun proxy) and SCRAM, TLS and
+//     CancelRequest; one client's session in transaction-mode pooling, with
+//     Config.IdleTransactionTimeout bounding a transaction left idle;
+//     cacheable reads answered with the server's own wire messages. A write
+//     through it invalidates the cache and is announced on notify_channel
+//     on its own server connection, as prepare()'s are. ProxyStats is what
+//     /health and /metrics show of it.
+//
 // Only failures before a statement reached the server count toward an
 // endpoint's breaker.
 //

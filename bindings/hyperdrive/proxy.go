@@ -54,7 +54,7 @@ type proxy struct {
 	// held: server connections proxy clients (and the proxy's own cache
 	// fills) hold now; acquireTimeouts: acquires that waited
 	// acquire_timeout in vain (58000 to the client).
-	held, acquireTimeouts atomic.Int64
+	held, acquireTimeouts, idleTimeouts atomic.Int64
 }
 
 // startupTimeout bounds a client's TLS handshake, startup and
@@ -395,15 +395,16 @@ func (p *proxy) cancel(pid uint32, secret []byte) {
 
 // ProxyStats is the local Hyperdrive listener's counters.
 type ProxyStats struct {
-	Addr                   string
-	Clients                int64 // connected now
-	ClientsTotal           int64 // accepted since start
-	Queries                int64 // statements run for clients (simple queries and Executes)
-	CacheHits              int64 // of which answered from the cache
-	CacheMisses            int64 // cacheable statements the cache did not hold (run on the server)
-	ServerConnections      int64 // server connections held for clients now
-	AcquireTimeouts        int64 // acquires that waited acquire_timeout in vain
-	AuthenticationsRefused int64
+	Addr                    string
+	Clients                 int64 // connected now
+	ClientsTotal            int64 // accepted since start
+	Queries                 int64 // statements run for clients (simple queries and Executes)
+	CacheHits               int64 // of which answered from the cache
+	CacheMisses             int64 // cacheable statements the cache did not hold (run on the server)
+	ServerConnections       int64 // server connections held for clients now
+	AcquireTimeouts         int64 // acquires that waited acquire_timeout in vain
+	IdleTransactionTimeouts int64 // clients disconnected idle in a transaction (IdleTransactionTimeout)
+	AuthenticationsRefused  int64
 }
 
 // ProxyStats reports the listener's counters (zero without a listener).
@@ -414,7 +415,7 @@ func (b *Binding) ProxyStats() ProxyStats {
 	}
 	return ProxyStats{Addr: p.ln.Addr().String(), Clients: p.active.Load(), ClientsTotal: p.total.Load(),
 		Queries: p.queries.Load(), CacheHits: p.cacheHits.Load(), CacheMisses: p.cacheMisses.Load(),
-		ServerConnections: p.held.Load(), AcquireTimeouts: p.acquireTimeouts.Load(), AuthenticationsRefused: p.refused.Load()}
+		ServerConnections: p.held.Load(), AcquireTimeouts: p.acquireTimeouts.Load(), IdleTransactionTimeouts: p.idleTimeouts.Load(), AuthenticationsRefused: p.refused.Load()}
 }
 
 // ProxyCACertPEM is the listener's CA certificate (PEM), which clients

@@ -155,9 +155,27 @@ const (
 )
 
 func (c *proxyClient) run() {
+	idleLimit := c.b.cfg.IdleTransactionTimeout
+	deadlineSet := false
 	for {
+		if idleLimit > 0 {
+			// Only a client holding a transaction's server connection is
+			// timed: others cost the pool nothing while they wait.
+			if inTx := c.srv != nil && c.txStatus != 'I'; inTx {
+				_ = c.conn.SetReadDeadline(time.Now().Add(idleLimit))
+				deadlineSet = true
+			} else if deadlineSet {
+				_ = c.conn.SetReadDeadline(time.Time{})
+				deadlineSet = false
+			}
+		}
 		msg, err := c.be.Receive()
 		if err != nil {
+			var ne net.Error
+			if deadlineSet && errors.As(err, &ne) && ne.Timeout() {
+				c.idleTransactionTimeout()
+				return
+			}
 			var big *pgproto3.ExceededMaxBodyLenErr
 			if errors.As(err, &big) {
 				c.fatal("54000", fmt.Sprintf("message too large: %d bytes (at most %d)", big.ActualBodyLen, big.MaxExpectedBodyLen))
@@ -212,6 +230,26 @@ func (c *proxyClient) run() {
 			return
 		}
 	}
+}
+
+// idleTransactionTimeout ends a client idle in a transaction past
+// IdleTransactionTimeout: the transaction is rolled back and its server
+// connection goes back to the pool (closed if the rollback fails), and the
+// client gets PgBouncer's error.
+func (c *proxyClient) idleTransactionTimeout() {
+	c.p.idleTimeouts.Add(1)
+	broken := true
+	if c.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), c.b.cfg.QueryTimeout)
+		_, err := c.srv.Conn().PgConn().Exec(ctx, "ROLLBACK").ReadAll()
+		cancel()
+		if err == nil {
+			c.txStatus, broken = c.srv.Conn().PgConn().TxStatus(), false
+		}
+	}
+	c.releaseServer(broken)
+	_ = c.conn.SetWriteDeadline(time.Now().Add(time.Second))
+	c.fatal("08P01", "idle transaction timeout")
 }
 
 func isEOF(err error) bool {

@@ -82,8 +82,11 @@ type ProxyReport struct {
 	ServerConnections int64 `json:"server_connections"`
 	// AcquireTimeouts: waits for a pooled connection that ended in
 	// "Failed to acquire a connection from the pool" (58000).
-	AcquireTimeouts        int64 `json:"acquire_timeouts"`
-	AuthenticationsRefused int64 `json:"authentications_refused"`
+	AcquireTimeouts int64 `json:"acquire_timeouts"`
+	// IdleTransactionTimeouts: clients disconnected idle in a transaction
+	// (idle_transaction_timeout_ms).
+	IdleTransactionTimeouts int64 `json:"idle_transaction_timeouts"`
+	AuthenticationsRefused  int64 `json:"authentications_refused"`
 }
 
 // EndpointReport is one endpoint's breaker and pool.
@@ -158,7 +161,7 @@ func checkDatabase(ctx context.Context, db Database, alerts *Alerts) BindingRepo
 	if ps := db.ProxyStats(); ps.Addr != "" {
 		br.Proxy = &ProxyReport{Address: ps.Addr, Clients: ps.Clients, ClientsTotal: ps.ClientsTotal, Statements: ps.Queries,
 			CacheHits: ps.CacheHits, CacheMisses: ps.CacheMisses, ServerConnections: ps.ServerConnections,
-			AcquireTimeouts: ps.AcquireTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused}
+			AcquireTimeouts: ps.AcquireTimeouts, IdleTransactionTimeouts: ps.IdleTransactionTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused}
 	}
 	critical := Defaults.ResponseTimeCritical
 	if alerts != nil {

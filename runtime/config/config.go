@@ -100,6 +100,7 @@ type Hyperdrive struct {
 	OriginConnectionLimit    int           // origin_connection_limit: pool size per endpoint; default 20 (Hyperdrive's name)
 	QueryTimeout             time.Duration // query_timeout_ms: per-query limit, cancelled on the server; default 30000
 	AcquireTimeout           time.Duration // acquire_timeout_ms: wait for a pooled connection; default 10000
+	IdleTransactionTimeout   time.Duration // idle_transaction_timeout_ms: a local Hyperdrive client idle in a transaction longer is disconnected; 0 (default) never
 	FallbackConnectionString string        // fallback_connection_string: used while the primary's breaker is open; default none
 	ReplicaConnectionStrings []string      // replica_connection_strings: read-only statements may go here; default none
 	MigrationsDir            string        // migrations_dir: SQL migrations, absolute; default none

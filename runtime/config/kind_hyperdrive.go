@@ -13,7 +13,7 @@ import (
 // [[hyperdrive]] entries: their keys (built by runtime/kind_hyperdrive.go).
 var (
 	hyperdriveKeys = set("binding", "id", "localConnectionString",
-		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "fallback_connection_string",
+		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "idle_transaction_timeout_ms", "fallback_connection_string",
 		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache", "local_port")
 	cachingKeys = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
 	breakerKeys = set("failure_threshold", "open_timeout_ms")
@@ -91,6 +91,9 @@ func (r *resolver) hyperdriveExtensions(cfg *Config, h *Hyperdrive, m map[string
 	}
 	if x, ok := m["acquire_timeout_ms"]; ok {
 		h.AcquireTimeout, _ = d.millisOr(ep.child("acquire_timeout_ms"), x, h.AcquireTimeout)
+	}
+	if x, ok := m["idle_transaction_timeout_ms"]; ok {
+		h.IdleTransactionTimeout, _ = d.millis(ep.child("idle_transaction_timeout_ms"), x, false)
 	}
 	if x, ok := m["fallback_connection_string"]; ok {
 		if s, ok := d.str(ep.child("fallback_connection_string"), x); ok {

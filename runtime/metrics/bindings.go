@@ -38,6 +38,7 @@ var (
 	proxyCacheMissesDesc     = bindingDesc("proxy_cache_misses_total", "Cacheable local Hyperdrive statements the cache did not hold.")
 	proxyServerConnsDesc     = bindingDesc("proxy_server_connections", "Pooled server connections held for local Hyperdrive clients now.")
 	proxyAcquireTimeoutsDesc = bindingDesc("proxy_acquire_timeouts_total", "Local Hyperdrive waits for a pooled connection that hit acquire_timeout_ms.")
+	proxyIdleTxTimeoutsDesc  = bindingDesc("proxy_idle_transaction_timeouts_total", "Local Hyperdrive clients disconnected idle in a transaction (idle_transaction_timeout_ms).")
 	proxyRefusedDesc         = bindingDesc("proxy_authentications_refused_total", "Local Hyperdrive clients refused (wrong password, user or database).")
 )
 
@@ -63,7 +64,7 @@ func (c *bindingCollector) Describe(ch chan<- *prometheus.Desc) {
 		cacheHitsDesc, cacheMissesDesc, cacheStaleDesc, cacheEvictionsDesc, cacheTooLargeDesc,
 		cacheEntriesDesc, cacheBytesDesc,
 		proxyClientsDesc, proxyClientsTotalDesc, proxyStatementsDesc, proxyCacheHitsDesc, proxyCacheMissesDesc,
-		proxyServerConnsDesc, proxyAcquireTimeoutsDesc, proxyRefusedDesc,
+		proxyServerConnsDesc, proxyAcquireTimeoutsDesc, proxyIdleTxTimeoutsDesc, proxyRefusedDesc,
 	} {
 		ch <- d
 	}
@@ -119,6 +120,7 @@ func (c *bindingCollector) Collect(ch chan<- prometheus.Metric) {
 			counter(proxyCacheMissesDesc, float64(ps.CacheMisses), name)
 			gauge(proxyServerConnsDesc, float64(ps.ServerConnections), name)
 			counter(proxyAcquireTimeoutsDesc, float64(ps.AcquireTimeouts), name)
+			counter(proxyIdleTxTimeoutsDesc, float64(ps.IdleTransactionTimeouts), name)
 			counter(proxyRefusedDesc, float64(ps.AuthenticationsRefused), name)
 		}
 	}
