@@ -39,7 +39,6 @@
 //     Config.MaxResultBytes while it is read, and converting values:
 //     values_bind.go and values_encode.go JS → PostgreSQL, values_decode.go
 //     PostgreSQL → JS. errors.go turns failures into *Error.
-//
 //   - proxy.go, proxy_auth.go, proxy_session.go, proxy_cache.go: the local
 //     Hyperdrive, the PostgreSQL-wire listener connectionString names (the
 //     binding's second front door, on the same pools, cache, breakers and
