@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -276,4 +278,100 @@ func TestProxyCommandRefusesBadUse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestProxyCommandTenThousandClients: 10,000 pgx clients connected at once
+// to `edgerun proxy` (its own process: each side holds 10,000 sockets),
+// then all querying at once: every query succeeds, and the origin never
+// has more than origin_connection_limit (5) connections, counted in
+// pg_stat_activity while the load runs.
+func TestProxyCommandTenThousandClients(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	const clients, limit = 10_000, 5
+	dsn := pgtest.NewDatabase(t)
+	dir := writeProxyProject(t, fmt.Sprintf("origin_connection_limit = %d\nacquire_timeout_ms = 120000\ncaching = { disabled = true }\n", limit))
+	p := startProxy(t, dir, []string{"CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_DB=" + dsn}, 1, "--admin", "off", "--log-level", "warn")
+	connString := p.urls["DB"]
+
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	watcher, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Close(context.Background())
+	var peak atomic.Int64
+	stopWatch := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			var n int64
+			if err := watcher.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'").Scan(&n); err == nil && n > peak.Load() {
+				peak.Store(n)
+			}
+			select {
+			case <-stopWatch:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+
+	conns := make([]*pgx.Conn, clients)
+	var failed atomic.Int64
+	var firstErr atomic.Value
+	fail := func(err error) {
+		failed.Add(1)
+		firstErr.CompareAndSwap(nil, err)
+	}
+	var wg sync.WaitGroup
+	dial := make(chan struct{}, 200) // the listen backlog, not the proxy, bounds dialling at once
+	for i := range clients {
+		wg.Go(func() {
+			dial <- struct{}{}
+			defer func() { <-dial }()
+			c, err := pgx.Connect(ctx, connString)
+			if err != nil {
+				fail(fmt.Errorf("connect %d: %w", i, err))
+				return
+			}
+			conns[i] = c
+		})
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		t.Fatalf("%d of %d clients could not connect; first: %v", failed.Load(), clients, firstErr.Load())
+	}
+	defer func() {
+		for _, c := range conns {
+			c.Close(context.Background())
+		}
+	}()
+	// Every client connected; now all query at once.
+	start := make(chan struct{})
+	for i, c := range conns {
+		wg.Go(func() {
+			<-start
+			var n int
+			if err := c.QueryRow(ctx, "SELECT $1::int * 2", i).Scan(&n); err != nil || n != 2*i {
+				fail(fmt.Errorf("client %d: %d %v", i, n, err))
+			}
+		})
+	}
+	began := time.Now()
+	close(start)
+	wg.Wait()
+	took := time.Since(began)
+	close(stopWatch)
+	<-watched
+	if failed.Load() > 0 {
+		t.Fatalf("%d of %d queries failed; first: %v", failed.Load(), clients, firstErr.Load())
+	}
+	if pk := peak.Load(); pk > limit || pk == 0 {
+		t.Fatalf("the origin saw at most %d connections; want 1..%d", pk, limit)
+	}
+	t.Logf("%d clients connected at once, %d queries in %s; peak %d origin connections (limit %d)", clients, clients, took.Round(time.Millisecond), peak.Load(), limit)
 }
