@@ -106,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Binding, error) {
 		b.invalidator = newInvalidator(b, cfg.Cache.NotifyChannel, listenOn.connString)
 	}
 	if cfg.ProxyAddr != "off" {
-		if b.proxy, err = b.startProxy(cfg.ProxyAddr); err != nil {
+		if _, err = b.startProxy(cfg.ProxyAddr); err != nil { // sets b.proxy
 			b.Close(ctx)
 			return nil, err
 		}

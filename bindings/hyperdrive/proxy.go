@@ -96,6 +96,9 @@ func (b *Binding) startProxy(addr string) (*proxy, error) {
 		ln.Close()
 		return nil, err
 	}
+	// Set before the first client can be served: acquireOn reads it from
+	// client goroutines.
+	b.proxy = p
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil

@@ -53,6 +53,7 @@ func TestProxyServerConnectionsTerminatedUnderLoad(t *testing.T) {
 			for i := 0; !stop.Load(); i++ {
 				if conn == nil || conn.IsClosed() {
 					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					var err error // this client's own (not the test's err)
 					conn, err = pgx.Connect(ctx, b.Properties().ConnectionString)
 					cancel()
 					if err != nil {
