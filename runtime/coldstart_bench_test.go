@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"edgerun/isolates"
-	"edgerun/isolates/webapi"
 	"edgerun/isolates/modules"
+	"edgerun/isolates/webapi"
 )
 
 // BenchmarkColdStart prices a hello project's start to its first answer:
