@@ -98,10 +98,9 @@ func BuildScript(opts VersionOptions) (*bundle.Result, *goja.Program, error) {
 
 // StartVersion builds the script and starts its isolate pool.
 func StartVersion(opts VersionOptions) (*Version, error) {
-	// The Web API prelude and the built-in modules compile (once per
-	// process) while esbuild bundles the script.
+	// The Web API prelude compiles (once per process) while esbuild
+	// bundles the script; built-in modules compile as they are loaded.
 	webapi.Prepare()
-	modules.Prepare()
 	res, prg, err := BuildScript(opts)
 	if err != nil {
 		return nil, err

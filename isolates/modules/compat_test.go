@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestCompatForFollowsWorkerdDates(t *testing.T) {
@@ -74,12 +75,12 @@ func TestResolveByMode(t *testing.T) {
 // Every implemented module has its file, and every file is registered.
 func TestEveryModuleFileIsRegistered(t *testing.T) {
 	files := map[string]bool{}
-	for _, f := range programFiles {
-		files[f.name] = true
-	}
 	for _, b := range builtins {
-		if !files[fileOf(b.id)] {
-			t.Errorf("%s: no %s in the program", b.id, fileOf(b.id))
+		files[fileOf(b.id)] = true
+		// Each compiles (they are compiled lazily in use: this is where
+		// a syntax error in one shows).
+		if _, err := programs[b.id](); err != nil {
+			t.Errorf("%s: %v", b.id, err)
 		}
 	}
 	var walk func(dir string)
@@ -106,5 +107,23 @@ func TestInternalModulesAreNotResolvable(t *testing.T) {
 		if id, ok, _ := Resolve(spec, Compat{Mode: ModeV2}); ok {
 			t.Errorf("Resolve(%q) = %q; internal modules must not resolve", spec, id)
 		}
+	}
+}
+
+// A syntax error in a module's file is reported at its own file, line and
+// column (the factory's head shares the first line).
+func TestModuleSyntaxErrorNamesTheFile(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"let x = ;\n", "js/node/demo.js:1:9"},
+		{"// fine\nconst a = 1;\nconst a = 2;\n", "js/node/demo.js:3:"},
+	} {
+		fsys := fstest.MapFS{"js/node/demo.js": {Data: []byte(tc.src)}}
+		_, err := compileModule(fsys, "node:demo")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("compile %q: %v, want an error at %s", tc.src, err, tc.want)
+		}
+	}
+	if _, err := compileModule(fstest.MapFS{"js/node/demo.js": {Data: []byte("module.exports = 1;")}}, "node:demo"); err != nil {
+		t.Errorf("a good file: %v", err)
 	}
 }

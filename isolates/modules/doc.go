@@ -5,10 +5,11 @@
 // A built-in module is resolved at bundle time, not fetched or installed:
 // the bundler (runtime/bundle) asks [Resolve] whether a specifier names one
 // under the project's [Compat] and, if so, replaces the import with a call
-// into the isolate's registry. The registry is one program, compiled once
-// per process, that defines every module's factory; [Install] runs it in an
-// isolate, and a module's factory runs the first time the module is
-// required there, so an isolate pays only for the modules its script uses.
+// into the isolate's registry. Each module's file is compiled, once per
+// process, the first time any isolate requires it, and its factory runs
+// the first time the module is required in an isolate, so a process pays
+// only for the modules its script uses (start-up compiles none for a
+// worker that imports none).
 // The same registry answers a dynamic import() whose specifier is computed
 // at run time (esbuild lowers import() to the bundle's require).
 //

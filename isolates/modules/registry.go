@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
 	"strings"
 	"sync"
 
@@ -100,93 +99,61 @@ var registry = func() map[string]*builtin {
 //go:embed js
 var jsFiles embed.FS
 
-// programName names the modules' frames in stack traces.
-const programName = "edgerun:modules.js"
-
 // fileOf is the file of an implemented module's id.
 func fileOf(id string) string {
 	scheme, name, _ := strings.Cut(id, ":")
 	return "js/" + scheme + "/" + name + ".js"
 }
 
-// The program is every implemented module's file as a factory, compiled
-// once per process: (function (define) { define(id, function (module,
-// exports, require, native, internal) { <file> }); … }).
-var programSource, programFiles = assemble(jsFiles)
+// factoryHead opens the function each module's file is the body of; it is
+// on the file's first line, so that line and column numbers in errors and
+// stacks are the file's own (named by the module's id, as workerd's
+// frames are).
+const factoryHead = "(function (module, exports, require, native, internal) {"
 
-// program is compiled on first use, not at package init: commands that
-// start no isolate (version, build) do not pay for it, and Prepare lets a
-// server compile it while it does other start-up work.
-var program = sync.OnceValue(func() *goja.Program { return mustCompile(programSource, programFiles) })
-
-// Prepare compiles the modules' program now, in the background: call it
-// early in start-up so the first isolate does not wait for the compile.
-func Prepare() { go program() }
-
-type sourceFile struct {
-	name      string
-	firstLine int
-}
-
-func assemble(fsys fs.FS) (string, []sourceFile) {
-	var b strings.Builder
-	b.WriteString("(function (define) {\n")
-	line := 2
-	ids := make([]string, 0, len(builtins))
-	for _, m := range builtins {
-		ids = append(ids, m.id)
+// programs compile each implemented module's factory on its first use in
+// the process, not at start: a worker loads a few of the ~70, and a
+// process that loads none (no nodejs_compat, no cloudflare: import) pays
+// for none.
+var programs = func() map[string]func() (*goja.Program, error) {
+	m := make(map[string]func() (*goja.Program, error), len(builtins))
+	for _, b := range builtins {
+		id := b.id
+		m[id] = sync.OnceValues(func() (*goja.Program, error) { return compileModule(jsFiles, id) })
 	}
-	sort.Strings(ids)
-	var files []sourceFile
-	for _, id := range ids {
-		src, err := fs.ReadFile(fsys, fileOf(id))
-		if err != nil {
-			panic("modules: " + err.Error())
-		}
-		s := string(src)
-		if !strings.HasSuffix(s, "\n") {
-			s += "\n"
-		}
-		fmt.Fprintf(&b, "define(%q, function (module, exports, require, native, internal) {\n", id)
-		line++
-		files = append(files, sourceFile{fileOf(id), line})
-		b.WriteString(s)
-		line += strings.Count(s, "\n")
-		b.WriteString("});\n")
-		line++
-	}
-	b.WriteString("})")
-	return b.String(), files
-}
+	return m
+}()
 
-func mustCompile(src string, files []sourceFile) *goja.Program {
-	ast, err := parser.ParseFile(nil, programName, src, 0)
+func compileModule(fsys fs.FS, id string) (*goja.Program, error) {
+	src, err := fs.ReadFile(fsys, fileOf(id))
+	if err != nil {
+		return nil, fmt.Errorf("modules: %w", err)
+	}
+	ast, err := parser.ParseFile(nil, id, factoryHead+string(src)+"\n})", 0)
 	if err != nil {
 		var list parser.ErrorList
 		if errors.As(err, &list) && len(list) > 0 {
-			panic(sourceError(files, list[0].Position.Line, list[0].Position.Column, list[0].Message))
+			return nil, sourceError(id, list[0].Position.Line, list[0].Position.Column, list[0].Message)
 		}
-		panic(err)
+		return nil, fmt.Errorf("modules: %s: %w", fileOf(id), err)
 	}
 	p, err := goja.CompileAST(ast, false)
 	if err != nil {
 		var se *goja.CompilerSyntaxError
 		if errors.As(err, &se) && se.File != nil {
 			pos := se.File.Position(se.Offset)
-			panic(sourceError(files, pos.Line, pos.Column, se.Message))
+			return nil, sourceError(id, pos.Line, pos.Column, se.Message)
 		}
-		panic(err)
+		return nil, fmt.Errorf("modules: %s: %w", fileOf(id), err)
 	}
-	return p
+	return p, nil
 }
 
-func sourceError(files []sourceFile, line, column int, msg string) error {
-	for i := len(files) - 1; i >= 0; i-- {
-		if line >= files[i].firstLine {
-			return fmt.Errorf("modules: %s:%d:%d: %s", files[i].name, line-files[i].firstLine+1, column, msg)
-		}
+func sourceError(id string, line, column int, msg string) error {
+	if line == 1 {
+		column -= len(factoryHead)
 	}
-	return fmt.Errorf("modules: %s:%d:%d: %s", programName, line, column, msg)
+	return fmt.Errorf("modules: %s:%d:%d: %s", fileOf(id), line, column, msg)
 }
 
 // Options configure an isolate's registry.
@@ -232,22 +199,6 @@ func Install(iso *isolates.Isolate, opts Options) (*Registry, error) {
 	vm := iso.Runtime()
 	r := &Registry{iso: iso, vm: vm, opts: opts, factories: make(map[string]goja.Callable, len(builtins)),
 		loaded: make(map[string]*goja.Object)}
-	v, err := vm.RunProgram(program())
-	if err != nil {
-		return nil, fmt.Errorf("modules: %w", err)
-	}
-	run, ok := goja.AssertFunction(v)
-	if !ok {
-		return nil, errors.New("modules: the program did not evaluate to a function")
-	}
-	define := func(c goja.FunctionCall) goja.Value {
-		f, _ := goja.AssertFunction(c.Argument(1))
-		r.factories[c.Argument(0).String()] = f
-		return goja.Undefined()
-	}
-	if _, err := run(goja.Undefined(), vm.ToValue(define)); err != nil {
-		return nil, fmt.Errorf("modules: %w", err)
-	}
 	r.require = vm.ToValue(func(c goja.FunctionCall) goja.Value {
 		return r.Require(c.Argument(0).String())
 	})
@@ -308,11 +259,38 @@ func (r *Registry) load(id string) goja.Value {
 	if b.natives != nil {
 		b.natives(r, func(name string, fn func(goja.FunctionCall) goja.Value) { _ = native.Set(name, fn) })
 	}
-	if _, err := r.factories[id](goja.Undefined(), module, exports, r.moduleRequire, native, r.internal); err != nil {
+	factory, err := r.factory(id)
+	if err != nil {
+		delete(r.loaded, id)
+		panic(r.iso.NewError(err.Error()))
+	}
+	if _, err := factory(goja.Undefined(), module, exports, r.moduleRequire, native, r.internal); err != nil {
 		delete(r.loaded, id)
 		panic(err) // goja rethrows the module's exception to the importer
 	}
 	return module.Get("exports")
+}
+
+// factory is module id's factory in this isolate, made from its program
+// (compiled once per process) on first use.
+func (r *Registry) factory(id string) (goja.Callable, error) {
+	if f, ok := r.factories[id]; ok {
+		return f, nil
+	}
+	prg, err := programs[id]()
+	if err != nil {
+		return nil, err
+	}
+	v, err := r.vm.RunProgram(prg)
+	if err != nil {
+		return nil, fmt.Errorf("modules: %s: %w", id, err)
+	}
+	f, ok := goja.AssertFunction(v)
+	if !ok {
+		return nil, fmt.Errorf("modules: %s: the program did not evaluate to a function", id)
+	}
+	r.factories[id] = f
+	return f, nil
 }
 
 // Isolate is the isolate the registry belongs to (for natives).
