@@ -263,6 +263,32 @@ func userRow(u seedUser, createdAtKey string) obj {
 
 func newUser(u seedUser) obj { return obj{"id": u.ID, "name": u.Name, "email": u.Email} }
 
+// postgresJS is the postgres.js app (prepare: true, its default).
+var postgresJS = dbApp{
+	name: "postgres", sslmode: "require",
+	user: func(u seedUser) obj {
+		return obj{"user": userRow(u, "created_at"), "createdAtIsDate": true,
+			"columns": []string{"id", "name", "email", "created_at"}, "count": 1}
+	},
+	listPath: "/users?ids=",
+	list:     func(users []seedUser, _ int) obj { return obj{"users": idNames(users)} },
+	created:  func(u seedUser) obj { return obj{"user": newUser(u)} },
+	transferred: func(b map[int]int) obj {
+		return obj{"committed": true, "balances": []obj{{"id": 1, "balance": b[1]}, {"id": 2, "balance": b[2]}}}
+	},
+	ssl:      true,
+	prepared: func(named int) bool { return named > 0 },
+}
+
+// postgresJSUnprepared is the same app with prepare: false: unnamed
+// statements only, the same answers, over a plain connection.
+func postgresJSUnprepared(a dbApp) dbApp {
+	a.name, a.dir, a.vars = "postgres-unprepared", "postgres", map[string]string{"POSTGRES_PREPARE": "false"}
+	a.sslmode, a.ssl = "", false
+	a.prepared = func(named int) bool { return named == 0 }
+	return a
+}
+
 var dbApps = []dbApp{
 	{
 		name: "pg", sslmode: "require",
@@ -278,36 +304,8 @@ var dbApps = []dbApp{
 		transferred: func(map[int]int) obj { return obj{"committed": true} },
 		ssl:         true,
 	},
-	{
-		name: "postgres", sslmode: "require",
-		user: func(u seedUser) obj {
-			return obj{"user": userRow(u, "created_at"), "createdAtIsDate": true,
-				"columns": []string{"id", "name", "email", "created_at"}, "count": 1}
-		},
-		listPath: "/users?ids=",
-		list:     func(users []seedUser, _ int) obj { return obj{"users": idNames(users)} },
-		created:  func(u seedUser) obj { return obj{"user": newUser(u)} },
-		transferred: func(b map[int]int) obj {
-			return obj{"committed": true, "balances": []obj{{"id": 1, "balance": b[1]}, {"id": 2, "balance": b[2]}}}
-		},
-		ssl:      true,
-		prepared: func(named int) bool { return named > 0 },
-	},
-	{
-		// postgres.js with prepare: false: unnamed statements only, through the same routes.
-		name: "postgres-unprepared", dir: "postgres", vars: map[string]string{"POSTGRES_PREPARE": "false"},
-		user: func(u seedUser) obj {
-			return obj{"user": userRow(u, "created_at"), "createdAtIsDate": true,
-				"columns": []string{"id", "name", "email", "created_at"}, "count": 1}
-		},
-		listPath: "/users?ids=",
-		list:     func(users []seedUser, _ int) obj { return obj{"users": idNames(users)} },
-		created:  func(u seedUser) obj { return obj{"user": newUser(u)} },
-		transferred: func(b map[int]int) obj {
-			return obj{"committed": true, "balances": []obj{{"id": 1, "balance": b[1]}, {"id": 2, "balance": b[2]}}}
-		},
-		prepared: func(named int) bool { return named == 0 },
-	},
+	postgresJS,
+	postgresJSUnprepared(postgresJS),
 	{
 		name: "drizzle-pg", sslmode: "require",
 		user: func(u seedUser) obj {

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"edgerun/bindings/localpg/pgtest"
 )
 
 // Waiting for a server connection is bounded: past acquire_timeout the
@@ -108,10 +110,7 @@ func TestProxySessionFeatures(t *testing.T) {
 
 // psql, the reference client, against the listener.
 func TestProxyPsql(t *testing.T) {
-	psql, err := exec.LookPath("psql")
-	if err != nil {
-		t.Skip("psql not installed")
-	}
+	psql := pgtest.Psql(t)
 	b, _ := openTest(t, Config{})
 	out, err := exec.Command(psql, b.Properties().ConnectionString, "-XAtc", "SELECT 40 + 2; SELECT 'x' || 'y'").CombinedOutput()
 	if err != nil || string(out) != "42\nxy\n" {

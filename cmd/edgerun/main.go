@@ -167,14 +167,9 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	level, err := runtime.ParseLevel(*logLevel)
+	log, err := flagLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
-		fmt.Fprintf(stderr, "edgerun: --log-level: %v\n", err)
-		return 2
-	}
-	log, err := runtime.NewLogger(stderr, *logFormat, level)
-	if err != nil {
-		fmt.Fprintf(stderr, "edgerun: --log-format: %v\n", err)
+		fmt.Fprintln(stderr, err)
 		return 2
 	}
 	cfg, err := pf.load(stderr, log)
@@ -346,4 +341,18 @@ func byteSize(n int) string {
 	default:
 		return fmt.Sprintf("%d B", n)
 	}
+}
+
+// flagLogger is the logger the --log-format and --log-level flags ask
+// for; its error names the flag at fault.
+func flagLogger(stderr io.Writer, format, levelName string) (*slog.Logger, error) {
+	level, err := runtime.ParseLevel(levelName)
+	if err != nil {
+		return nil, fmt.Errorf("edgerun: --log-level: %w", err)
+	}
+	log, err := runtime.NewLogger(stderr, format, level)
+	if err != nil {
+		return nil, fmt.Errorf("edgerun: --log-format: %w", err)
+	}
+	return log, nil
 }

@@ -54,14 +54,9 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "edgerun proxy: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	level, err := runtime.ParseLevel(*logLevel)
+	log, err := flagLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
-		fmt.Fprintf(stderr, "edgerun: --log-level: %v\n", err)
-		return 2
-	}
-	log, err := runtime.NewLogger(stderr, *logFormat, level)
-	if err != nil {
-		fmt.Fprintf(stderr, "edgerun: --log-format: %v\n", err)
+		fmt.Fprintln(stderr, err)
 		return 2
 	}
 	password := os.Getenv(proxyPasswordEnv)

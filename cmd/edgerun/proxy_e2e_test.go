@@ -121,24 +121,12 @@ func writeProxyProject(t *testing.T, entry string) string {
 	return dir
 }
 
-func psqlPath(t *testing.T) string {
-	t.Helper()
-	psql, err := exec.LookPath("psql")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("psql is not installed (CI=true: required)")
-		}
-		t.Skip("psql not installed")
-	}
-	return psql
-}
-
 // TestProxyCommandServesPsqlAndPgx runs `edgerun proxy` against a real
 // database: psql -c and pgx go through its connection string (the second
 // identical read a cache hit, counted on /metrics), the origin's password
 // is never printed, and SIGINT disconnects a connected client and exits 0.
 func TestProxyCommandServesPsqlAndPgx(t *testing.T) {
-	psql := psqlPath(t)
+	psql := pgtest.Psql(t)
 	dsn := pgtest.NewDatabase(t)
 	origin, err := pgconn.ParseConfig(dsn)
 	if err != nil {

@@ -197,8 +197,8 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 		if ctx.Err() != nil {
 			return nil, &fetchError{"fetch failed: the request was aborted"}
 		}
-		if cause, ok := uploadFailure(err); ok {
-			return nil, cause
+		if ue := (*uploadError)(nil); errors.As(err, &ue) {
+			return nil, ue // the script's stream errored: the fetch rejects with its error
 		}
 		return nil, &fetchError{"fetch failed: " + err.Error()}
 	}

@@ -2,7 +2,6 @@ package webapi
 
 import (
 	"context"
-	"errors"
 	"io"
 	"time"
 
@@ -107,14 +106,4 @@ func (r *uploadReader) Read(p []byte) (int, error) {
 func (r *uploadReader) Close() error {
 	r.s.Cancel()
 	return nil
-}
-
-// uploadFailure is the upload's own error when err (the HTTP client's)
-// came from it.
-func uploadFailure(err error) (error, bool) {
-	var ue *uploadError
-	if errors.As(err, &ue) {
-		return ue, true
-	}
-	return nil, false
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -266,4 +267,19 @@ func WithSSLMode(connString, mode string) (string, error) {
 	q.Set("sslmode", mode)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// Psql is the path of psql, the reference client, for tests that drive a
+// server with it: a missing psql skips the test on a developer machine and
+// fails it under CI=true.
+func Psql(t testing.TB) string {
+	t.Helper()
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pgtest: psql is not installed (CI=true: required)")
+		}
+		t.Skip("pgtest: psql is not installed")
+	}
+	return psql
 }
