@@ -97,3 +97,30 @@ func BenchmarkDispatchCachedRead(b *testing.B) { benchRead(b, true) }
 
 // BenchmarkDispatchUncachedRead: the same read with caching disabled.
 func BenchmarkDispatchUncachedRead(b *testing.B) { benchRead(b, false) }
+
+// BenchmarkHonoRoute measures a Hono route (testdata/apps/hono-api: a
+// router of ~20 routes, a parameter, c.json) through the isolate pool
+// without HTTP: the JavaScript half of bench/hono.sh.
+func BenchmarkHonoRoute(b *testing.B) {
+	ensureNodeModules(b)
+	wk, err := StartVersion(VersionOptions{
+		Dir:  filepath.Join(appsDir, "hono-api"),
+		Main: "src/index.js",
+		Log:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { wk.Close(context.Background()) })
+	req := &webapi.Request{Method: "GET", URL: "http://127.0.0.1:8787/api/users/42", Headers: "host\x00127.0.0.1:8787"}
+	const want = `{"resource":"users","id":42,"name":"users 42"}`
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			resp, err := wk.Fetch(context.Background(), req, isolates.NewScope(context.Background(), 1), nil)
+			if err != nil || resp.Status != 200 || string(resp.Body) != want {
+				b.Fatalf("resp %+v err %v", resp, err)
+			}
+		}
+	})
+}

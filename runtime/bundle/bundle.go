@@ -14,15 +14,15 @@ import (
 // GlobalName is the global variable the bundle assigns its exports to.
 const GlobalName = "__edgerun_module"
 
-// unsupported are the syntax features goja lacks or mis-parses; esbuild lowers
-// them. class-field lowering also avoids goja's `class A { set = 1 }` bug.
+// unsupported are the syntax features goja lacks; esbuild lowers them.
+// Class fields stay native: lowering them turns private #fields into
+// WeakMaps, slow in goja, and the one field syntax goja misreads
+// (`class A { set = 1 }`) is repaired at compile time (fieldnames.go).
 var unsupported = map[string]bool{
-	"async-generator":    false,
-	"for-await":          false,
-	"class-field":        false,
-	"class-static-field": false,
-	"decorators":         false,
-	"using":              false,
+	"async-generator": false,
+	"for-await":       false,
+	"decorators":      false,
+	"using":           false,
 	// goja cannot parse import(): esbuild turns a literal one into the
 	// bundled module, and a computed one into a require the wrapper
 	// answers at run time (see builtins.go).

@@ -85,32 +85,56 @@ func TestBuildMissingEntry(t *testing.T) {
 }
 
 func TestLoweringForGoja(t *testing.T) {
-	// Syntax goja cannot run must come out lowered: async generators,
-	// for await, class fields (goja mis-parses `class A { set = 1 }`).
-	dir := t.TempDir()
-	src := `class A { set = 1; static n = 2; #p = 3; get p() { return this.#p } }
-async function* gen() { yield 1; yield 2; }
-export default { async fetch() { let s = 0; for await (const v of gen()) s += v; const a = new A(); return s + a.set + A.n + a.p; } };`
-	writeFile(t, filepath.Join(dir, "w.js"), src)
-	res, err := Build(Options{Entry: "w.js", Dir: dir})
-	if err != nil {
-		t.Fatal(err)
+	// Syntax goja cannot run must come out lowered (async generators, for
+	// await); class fields stay native, private ones included (lowered,
+	// they become WeakMaps, which are slow in goja), and the field names
+	// goja misreads are quoted at compile time.
+	cases := []struct {
+		name, src string
+		want      int64
+		absent    []string // in the bundle
+	}{
+		{"async generator and for await", `async function* gen() { yield 1; yield 2; }
+export default { async fetch() { let s = 0; for await (const v of gen()) s += v; return s; } };`, 3, nil},
+		{"public and static fields", `class A { n = 4; static m = 5 }
+export default { async fetch() { return new A().n + A.m; } };`, 9, []string{"__publicField", "__defNormalProp"}},
+		{"private fields and methods", `class A { #p = 3; static #q = 4; #twice() { return 2 * this.#p } get p() { return this.#twice() + A.#q } }
+export default { async fetch() { return new A().p; } };`, 10, []string{"WeakMap", "__privateAdd", "__privateGet"}},
+		{"fields named set, get and async", `class A { set = 1; get = 2; async = 3; static set = 4 }
+export default { async fetch() { const a = new A(); return a.set + a.get + a.async + A.set; } };`, 10, []string{"__publicField"}},
+		{"arrow field named set", `class C { set = (v) => { this.v = v; return this } ; get = () => this.v }
+export default { async fetch() { return new C().set(7).get(); } };`, 7, nil},
 	}
-	prg, err := Compile("worker.js", res.Code)
-	if err != nil {
-		t.Fatalf("goja cannot compile the bundle: %v", err)
-	}
-	vm := goja.New()
-	exports, err := Run(vm, prg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = vm.Set("exports", exports)
-	_ = vm.Set("done", func(v int64) { vm.Set("result", v) })
-	if _, err := vm.RunString(`exports.default.fetch().then(done)`); err != nil {
-		t.Fatal(err)
-	}
-	if got := vm.Get("result"); got == nil || got.ToInteger() != 1+2+1+2+3 {
-		t.Fatalf("lowered code computed %v", got)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "w.js"), tc.src)
+			res, err := Build(Options{Entry: "w.js", Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(res.Code, a) {
+					t.Errorf("the bundle still has %s: class fields were lowered", a)
+				}
+			}
+			prg, err := Compile("worker.js", res.Code)
+			if err != nil {
+				t.Fatalf("goja cannot compile the bundle: %v", err)
+			}
+			vm := goja.New()
+			exports, err := Run(vm, prg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = vm.Set("exports", exports)
+			_ = vm.Set("done", func(v int64) { vm.Set("result", v) })
+			if _, err := vm.RunString(`exports.default.fetch().then(done)`); err != nil {
+				t.Fatal(err)
+			}
+			if got := vm.Get("result"); got == nil || got.ToInteger() != tc.want {
+				t.Fatalf("the bundle computed %v, want %d", got, tc.want)
+			}
+		})
 	}
 }

@@ -27,7 +27,7 @@ func Compile(name, code string) (prg *goja.Program, err error) {
 			prg, err = nil, &Error{Messages: []Message{{File: name, Text: fmt.Sprintf("goja cannot compile the script: %v", r)}}}
 		}
 	}()
-	ast, err := parser.ParseFile(nil, name, code, 0, parser.WithSourceMapLoader(inlineMapsOnly))
+	ast, code, err := parseRepairingFieldNames(name, code)
 	if err != nil {
 		return nil, &Error{Messages: []Message{parseMessage(name, code, err)}}
 	}
