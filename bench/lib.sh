@@ -24,3 +24,18 @@ rps() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of the process
+
+# rps_cpu URL CONNECTIONS PID -> sets RPS and CPU (the server's CPU µs per request, which a
+# loaded machine disturbs far less than the rate); fails on non-2xx or socket errors.
+rps_cpu() {
+  local out before after n
+  before=$(cpu_ticks "$3")
+  out=$(wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency "$1")
+  after=$(cpu_ticks "$3")
+  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "bench: errors against $1:" >&2; echo "$out" >&2; fi
+  RPS=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  CPU=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
+}

@@ -70,7 +70,6 @@ for id in 1 500 1000; do
   done
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of the process
 TICK=$(getconf CLK_TCK)
 FAILED=0
 # load SERVER CONNS -> sets RPS, P99, CPU (server CPU µs per request), ERRS

@@ -12,16 +12,22 @@ import (
 
 // NewLogger returns the process logger: "pretty" is wrangler-like lines for
 // a terminal ("[edgerun:info] GET / 200 OK (3ms)"; console.log output
-// printed as is), "json" is one JSON object per line (log/slog).
+// printed as is), "json" is one JSON object per line (log/slog). When w
+// is a *LogWriter, warnings and errors are written at once.
 func NewLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
+	var h slog.Handler
 	switch format {
 	case "", "pretty":
-		return slog.New(&prettyHandler{w: w, level: level, mu: &sync.Mutex{}}), nil
+		h = &prettyHandler{w: w, level: level, mu: &sync.Mutex{}}
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), nil
+		h = slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})
 	default:
 		return nil, fmt.Errorf("unknown log format %q (want pretty or json)", format)
 	}
+	if lw, ok := w.(*LogWriter); ok {
+		h = urgentFlush{h, lw}
+	}
+	return slog.New(h), nil
 }
 
 // ParseLevel reads debug, info, warn or error.
@@ -55,7 +61,9 @@ func (h *prettyHandler) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	if !console {
-		fmt.Fprintf(&b, "[edgerun:%s] ", strings.ToLower(levelName(r.Level)))
+		b.WriteString("[edgerun:")
+		b.WriteString(levelName(r.Level))
+		b.WriteString("] ")
 	}
 	b.WriteString(r.Message)
 	write := func(a slog.Attr) bool {

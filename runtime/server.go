@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -235,13 +236,7 @@ func (s *Server) finished(ctx *fasthttp.RequestCtx, method string, start time.Ti
 	status := ctx.Response.StatusCode()
 	d := time.Since(start)
 	if s.opts.LogRequests {
-		attrs := []any{"method", method, "path", string(ctx.Path()), "status", status, "duration_ms", float64(d.Microseconds()) / 1000}
-		if requestID != 0 {
-			attrs = append(attrs, "request_id", requestID)
-		} else {
-			attrs = append(attrs, "asset", true)
-		}
-		s.log.Info(fmt.Sprintf("%s %s %d %s (%s)", method, ctx.RequestURI(), status, statusText(status), roundDuration(d)), attrs...)
+		s.logRequest(ctx, method, status, d, requestID)
 	}
 	if s.Observe != nil {
 		s.Observe(method, status, d)
@@ -485,11 +480,32 @@ func statusText(code int) string {
 	return ""
 }
 
-func roundDuration(d time.Duration) string {
+func roundDuration(d time.Duration) string { return string(appendRoundDuration(nil, d)) }
+
+func appendRoundDuration(b []byte, d time.Duration) []byte {
 	if d < time.Millisecond {
-		return fmt.Sprintf("%dµs", d.Microseconds())
+		return append(strconv.AppendInt(b, d.Microseconds(), 10), "µs"...)
 	}
-	return fmt.Sprintf("%dms", d.Milliseconds())
+	return append(strconv.AppendInt(b, d.Milliseconds(), 10), "ms"...)
+}
+
+// logRequest writes the access log's line: "GET /path 200 OK (3ms)", with
+// the parts as attributes for the JSON format. It runs once per request,
+// so it is built without fmt and its attributes without boxing.
+func (s *Server) logRequest(ctx *fasthttp.RequestCtx, method string, status int, d time.Duration, requestID uint64) {
+	uri := ctx.RequestURI()
+	msg := make([]byte, 0, len(method)+len(uri)+32)
+	msg = append(append(append(msg, method...), ' '), uri...)
+	msg = strconv.AppendInt(append(msg, ' '), int64(status), 10)
+	msg = append(append(append(msg, ' '), statusText(status)...), " ("...)
+	msg = append(appendRoundDuration(msg, d), ')')
+	last := slog.Bool("asset", true)
+	if requestID != 0 {
+		last = slog.Uint64("request_id", requestID)
+	}
+	s.log.LogAttrs(context.Background(), slog.LevelInfo, string(msg),
+		slog.String("method", method), slog.String("path", string(ctx.Path())), slog.Int("status", status),
+		slog.Float64("duration_ms", float64(d.Microseconds())/1000), last)
 }
 
 type fasthttpLogger struct{ log *slog.Logger }

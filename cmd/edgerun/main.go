@@ -167,7 +167,12 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	log, err := flagLogger(stderr, *logFormat, *logLevel)
+	// The access log writes a line per request: lines are coalesced into
+	// fewer writes (warnings and errors go out at once), and what is held
+	// is written before serve returns.
+	logOut := runtime.NewLogWriter(stderr)
+	defer logOut.Sync()
+	log, err := flagLogger(logOut, *logFormat, *logLevel)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -221,6 +226,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	// server's idle footprint is what it holds, not what it once built.
 	go debug.FreeOSMemory()
 	serveAdmin(app, adminListen, log)
+	_ = logOut.Sync() // the start-up lines, at once
 	if !dev && len(cfg.Triggers.Crons) > 0 {
 		// Cron triggers fire in serve, as in production; in dev use
 		// --test-scheduled, as with wrangler.
