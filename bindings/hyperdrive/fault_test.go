@@ -13,15 +13,12 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -537,78 +534,6 @@ func hostPort(t *testing.T, dsn string) (string, string) {
 
 // ---- PgBouncer ---------------------------------------------------------------
 
-// startPgBouncer runs a real PgBouncer in transaction mode in front of dsn.
-func startPgBouncer(t *testing.T, dsn string) string {
-	t.Helper()
-	bin, err := exec.LookPath("pgbouncer")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/pgbouncer", "/usr/local/sbin/pgbouncer"} {
-			if _, err2 := os.Stat(p); err2 == nil {
-				bin, err = p, nil
-			}
-		}
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pgbouncer is not installed (Debian: apt-get install pgbouncer)")
-		}
-		t.Skip("pgbouncer is not installed (Debian: apt-get install pgbouncer)")
-	}
-	u, _ := url.Parse(dsn)
-	db := strings.TrimPrefix(u.Path, "/")
-	// auth_type = any lets every client in; PgBouncer logs in to the
-	// server with the password given here (the test server requires one).
-	password, _ := u.User.Password()
-	dir := traversableTempDir(t)
-	_ = os.Chmod(dir, 0o777) // PgBouncer, as the postgres user, writes its log here
-	port := freeTCPPort(t)
-	ini := fmt.Sprintf(`[databases]
-%s = host=127.0.0.1 port=%s dbname=%s user=%s password=%s
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = %d
-unix_socket_dir =
-auth_type = any
-pool_mode = transaction
-default_pool_size = 3
-max_client_conn = 200
-logfile = %s/pgbouncer.log
-pidfile = %s/pgbouncer.pid
-`, db, u.Port(), db, u.User.Username(), password, port, dir, dir)
-	path := filepath.Join(dir, "pgbouncer.ini")
-	if err := os.WriteFile(path, []byte(ini), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, path)
-	if os.Geteuid() == 0 { // PgBouncer refuses to run as root
-		if pu, err := user.Lookup("postgres"); err == nil {
-			uid, _ := strconv.Atoi(pu.Uid)
-			gid, _ := strconv.Atoi(pu.Gid)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-		}
-	}
-	out := &strings.Builder{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGINT); cmd.Wait() })
-	bouncer := withPort(t, dsn, port)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		conn, err := pgx.Connect(context.Background(), bouncer+"&default_query_exec_mode=simple_protocol")
-		if err == nil {
-			conn.Close(context.Background())
-			return bouncer
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "pgbouncer.log"))
-			t.Fatalf("pgbouncer never accepted connections: %v\n%s\n%s", err, out, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func freeTCPPort(t *testing.T) int {
 	t.Helper()
 	p, err := faultproxy.Start("127.0.0.1:1")
@@ -647,7 +572,7 @@ func bounce(b *Binding, n int) (failures []string) {
 
 func TestPgBouncerTransactionMode(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
-	bouncer := startPgBouncer(t, dsn)
+	bouncer := pgtest.PgBouncer(t, dsn)
 
 	// pgbouncer=true in the URL selects describe mode (as for Neon's pooler).
 	cfg := faultConfig()
