@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,6 +23,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"edgerun/bindings/localpg/pgtest"
+	"edgerun/runtime/config"
 )
 
 // imageEnv is what the distroless image's config sets; the container's
@@ -39,28 +41,142 @@ var imageEnv = []string{
 // request through the Service's port with a query through the binding,
 // holds its pool and the one LISTEN connection the sizing counts, and
 // exits 0 on SIGTERM within the grace period.
+func TestThePodServes(t *testing.T) {
+	m := loadManifests(t)
+	dsn := pgtest.NewDatabase(t)
+	p := startPod(t, m, m.project, map[string]string{"hyperdrive-url": dsn}, nil)
+	for _, pr := range []struct {
+		name  string
+		probe *corev1.Probe
+		body  string
+	}{{"startup", p.c.StartupProbe, "ok\n"}, {"liveness", p.c.LivenessProbe, "ok\n"}, {"readiness", p.c.ReadinessProbe, "ready\n"}} {
+		if code, body := get(p.probeURL(pr.probe)); code != 200 || body != pr.body {
+			t.Errorf("%s probe %s: %d %q, want 200 %q", pr.name, pr.probe.HTTPGet.Path, code, body, pr.body)
+		}
+	}
+	p.checkWorker(dsn)
+	p.waitHealthy()
+
+	// The pod's connections: at most the pool, plus the LISTEN connection
+	// the sizing counts.
+	limit := p.config().Hyperdrive[0].OriginConnectionLimit
+	conns := connections(t, dsn)
+	if conns["edgerun cache invalidation"] != 1 {
+		t.Errorf("connections by application_name %v: want one LISTEN connection (notify_channel)", conns)
+	}
+	if conns["edgerun"] < 1 || conns["edgerun"] > limit {
+		t.Errorf("pooled connections %d, want 1 to origin_connection_limit %d", conns["edgerun"], limit)
+	}
+	p.terminate(dsn)
+}
+
+// README's recipe for a budget too small for the pods: the Secret names
+// PgBouncer in transaction mode (?pgbouncer=true), and notify_channel's
+// LISTEN goes to fallback_connection_string, the direct database, whose
+// URL in the ConfigMap carries no password: PGPASSWORD, from the Secret,
+// supplies it. Under concurrent requests the database sees PgBouncer's
+// pool and the one LISTEN connection, not the pod's origin_connection_limit.
+func TestThePodBehindPgBouncer(t *testing.T) {
+	m := loadManifests(t)
+	dsn := pgtest.NewDatabase(t)
+	bouncer := pgtest.PgBouncer(t, dsn) + "&pgbouncer=true"
+	direct, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, _ := direct.User.Password()
+	direct.User = url.User(direct.User.Username())
+
+	project := maps.Clone(m.project)
+	toml := project["wrangler.toml"]
+	const caching = "\n[hyperdrive.caching]"
+	if !strings.Contains(toml, caching) {
+		t.Fatalf("project/wrangler.toml has no %q to add the fallback before", caching)
+	}
+	project["wrangler.toml"] = strings.Replace(toml, caching, fmt.Sprintf("\nfallback_connection_string = %q\n%s", direct.String(), caching), 1)
+	secret := map[string]string{"hyperdrive-url": bouncer, "password": password}
+	extra := []corev1.EnvVar{{Name: "PGPASSWORD", ValueFrom: &corev1.EnvVarSource{
+		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: m.secret.Name}, Key: "password"}}}}
+	p := startPod(t, m, project, secret, extra)
+	p.waitHealthy()
+
+	const clients = 40
+	var wg sync.WaitGroup
+	errs := make(chan string, clients)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				if code, body := get(p.url(p.workerPort, "/")); code != 200 || !strings.Contains(body, `"answer":42`) {
+					errs <- fmt.Sprintf("%d %s", code, body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("GET / through PgBouncer: %s", e)
+	}
+	conns := connections(t, dsn)
+	if conns["edgerun cache invalidation"] != 1 {
+		t.Errorf("connections by application_name %v: want the LISTEN connection on the direct database", conns)
+	}
+	total := 0
+	for _, n := range conns {
+		total += n
+	}
+	if total > pgtest.PgBouncerPoolSize+1 {
+		t.Errorf("the database has %d connections %v: want at most PgBouncer's pool (%d) and the LISTEN connection", total, conns, pgtest.PgBouncerPoolSize)
+	}
+	p.terminate(dsn)
+}
+
+// pod is the Deployment's container running here.
+type pod struct {
+	t                      *testing.T
+	m                      *manifests
+	c                      *corev1.Container
+	cmd                    *exec.Cmd
+	logs                   *syncBuffer
+	exited                 chan error
+	stopped                bool
+	ports                  map[int]int // the args' ports → this machine's
+	workerPort, adminPort  int         // the args'
+	projectDir, configFile string
+	tmp                    string
+}
+
+// startPod runs the container with project as its ConfigMap, secret as the
+// Secret's data (keys the example does not have are added), and extra env
+// after the Deployment's, and waits until its readiness probe answers 200.
 //
 // Two things differ from a cluster, and only these: the ports (a pod has
 // its own network namespace; here the args' ports are mapped to free ones,
 // and the probes follow the mapping) and the mount path (the volume is a
 // directory of the test's, and the args' paths under it are mapped).
-func TestThePodServes(t *testing.T) {
-	m := loadManifests(t)
-	c := m.container(t)
+func startPod(t *testing.T, m *manifests, project, secret map[string]string, extra []corev1.EnvVar) *pod {
+	t.Helper()
+	c := m.container(t).DeepCopy()
+	c.Env = append(c.Env, extra...)
 	binary := imageBinary(t)
 	args, err := parseArgs(c.Args, serveFlags(t, binary))
 	if err != nil {
 		t.Fatal(err)
 	}
-	workerPort, adminPort := listenPorts(t, args)
-	ports := map[int]int{workerPort: freePort(t), adminPort: freePort(t)}
-	project := m.projectDir(t, c, args)
+	p := &pod{t: t, m: m, c: c, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	p.workerPort, p.adminPort = listenPorts(t, args)
+	p.ports = map[int]int{p.workerPort: freePort(t), p.adminPort: freePort(t)}
+	withProject := *m
+	withProject.project = project
+	p.projectDir = withProject.projectDir(t, c, args)
+	p.configFile = p.projectDir + "/" + lastElem(args["c"])
 	mountPath := strings.TrimSuffix(args["c"], "/"+lastElem(args["c"]))
 
-	dsn := pgtest.NewDatabase(t)
-	tmp, err := os.MkdirTemp(scratch, "tmp-")
-	if err == nil {
-		err = os.Chmod(tmp, 0o777)
+	if p.tmp, err = os.MkdirTemp(scratch, "tmp-"); err == nil {
+		err = os.Chmod(p.tmp, 0o777)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -71,70 +187,75 @@ func TestThePodServes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, append(df.final().entrypoint[1:], podArgs(c.Args, mountPath, project, ports)...)...)
-	cmd.Dir = "/" // the image sets no WORKDIR
-	cmd.Env = append(append(append([]string{}, imageEnv...), podEnv(t, c, &m.secret, map[string]string{"hyperdrive-url": dsn})...), "TMPDIR="+tmp)
+	s := m.secret.DeepCopy()
+	maps.Copy(s.StringData, secret)
+	p.cmd = exec.Command(binary, append(df.final().entrypoint[1:], podArgs(c.Args, mountPath, p.projectDir, p.ports)...)...)
+	p.cmd.Dir = "/" // the image sets no WORKDIR
+	p.cmd.Env = append(append(append([]string{}, imageEnv...), podEnv(t, c, s, nil)...), "TMPDIR="+p.tmp)
 	if os.Geteuid() == 0 {
 		// As the pod's user (the image's nonroot), who may write nothing of
 		// the project's.
 		sc := m.deployment.Spec.Template.Spec.SecurityContext
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(*sc.RunAsUser), Gid: uint32(*sc.RunAsGroup)}}
+		p.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(*sc.RunAsUser), Gid: uint32(*sc.RunAsGroup)}}
 	}
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
+	go func() { p.exited <- p.cmd.Wait() }()
 	t.Cleanup(func() {
-		if !stopped {
-			_ = cmd.Process.Kill()
-			<-exited
+		if !p.stopped {
+			_ = p.cmd.Process.Kill()
+			<-p.exited
 		}
 	})
-
-	probe := func(p *corev1.Probe) string {
-		port, err := containerPort(c, p.HTTPGet.Port)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf("http://127.0.0.1:%d%s", ports[port], p.HTTPGet.Path)
-	}
 	// Ready: the readiness probe answers 200 (the kubelet's test).
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if code, _ := get(probe(c.ReadinessProbe)); code == 200 {
-			break
+		if code, _ := get(p.probeURL(c.ReadinessProbe)); code == 200 {
+			return p
 		}
 		select {
-		case err := <-exited:
-			stopped = true
-			t.Fatalf("edgerun exited before it was ready: %v\n%s", err, logs.String())
+		case err := <-p.exited:
+			p.stopped = true
+			t.Fatalf("edgerun exited before it was ready: %v\n%s", err, p.logs.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the readiness probe never answered 200; logs:\n%s", logs.String())
+			t.Fatalf("the readiness probe never answered 200; logs:\n%s", p.logs.String())
 		}
 	}
-	for _, p := range []struct {
-		name  string
-		probe *corev1.Probe
-		body  string
-	}{{"startup", c.StartupProbe, "ok\n"}, {"liveness", c.LivenessProbe, "ok\n"}, {"readiness", c.ReadinessProbe, "ready\n"}} {
-		if code, body := get(probe(p.probe)); code != 200 || body != p.body {
-			t.Errorf("%s probe %s: %d %q, want 200 %q", p.name, p.probe.HTTPGet.Path, code, body, p.body)
-		}
-	}
+}
 
-	// A request through the Service's port reaches the worker and the
-	// database the Secret names.
-	svcPort, err := containerPort(c, m.service.Spec.Ports[0].TargetPort)
+func (p *pod) url(port int, path string) string {
+	return fmt.Sprintf("http://127.0.0.1:%d%s", p.ports[port], path)
+}
+
+func (p *pod) probeURL(pr *corev1.Probe) string {
+	port, err := containerPort(p.c, pr.HTTPGet.Port)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return p.url(port, pr.HTTPGet.Path)
+}
+
+func (p *pod) config() *config.Config {
+	cfg, _, err := loadConfig(p.configFile, p.cmd.Env)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return cfg
+}
+
+// checkWorker sends a request through the Service's port: it reaches the
+// worker and the database dsn names.
+func (p *pod) checkWorker(dsn string) {
+	t := p.t
+	svcPort, err := containerPort(p.c, p.m.service.Spec.Ports[0].TargetPort)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := get(fmt.Sprintf("http://127.0.0.1:%d/", ports[svcPort]))
+	code, body := get(p.url(svcPort, "/"))
 	var answer struct {
 		Hello    string `json:"hello"`
 		Database string `json:"database"`
@@ -142,62 +263,56 @@ func TestThePodServes(t *testing.T) {
 	}
 	u, _ := url.Parse(dsn)
 	if code != 200 || json.Unmarshal([]byte(body), &answer) != nil || answer.Database != strings.TrimPrefix(u.Path, "/") || answer.Answer != 42 {
-		t.Fatalf("GET / = %d %s, want 200 with database %q and answer 42; logs:\n%s", code, body, strings.TrimPrefix(u.Path, "/"), logs.String())
+		t.Fatalf("GET / = %d %s, want 200 with database %q and answer 42; logs:\n%s", code, body, strings.TrimPrefix(u.Path, "/"), p.logs.String())
 	}
+}
 
-	// /health turns healthy once the cache listens for other pods' writes.
-	admin := ports[adminPort]
+// waitHealthy waits for /health to say healthy, which it does once the
+// cache listens for other pods' writes.
+func (p *pod) waitHealthy() {
 	var health struct {
 		Status string `json:"status"`
 	}
 	for deadline := time.Now().Add(15 * time.Second); ; {
-		code, body := get(fmt.Sprintf("http://127.0.0.1:%d/health", admin))
+		code, body := get(p.url(p.adminPort, "/health"))
 		if code == 200 && json.Unmarshal([]byte(body), &health) == nil && health.Status == "healthy" {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/health = %d %s, want healthy", code, body)
+			p.t.Fatalf("/health = %d %s, want healthy; logs:\n%s", code, body, p.logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
 
-	// The pod's connections: at most the pool, plus the LISTEN connection
-	// the sizing counts.
-	cfg, _, err := loadConfig(project+"/"+lastElem(args["c"]), cmd.Env)
-	if err != nil {
+// terminate sends SIGTERM and wants the pod drained and gone within the
+// grace period with exit status 0, nothing written to TMPDIR, and dsn's
+// password nowhere in its log.
+func (p *pod) terminate(dsn string) {
+	t := p.t
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	conns := connections(t, dsn)
-	if conns["edgerun cache invalidation"] != 1 {
-		t.Errorf("connections by application_name %v: want one LISTEN connection (notify_channel)", conns)
-	}
-	if conns["edgerun"] < 1 || conns["edgerun"] > cfg.Hyperdrive[0].OriginConnectionLimit {
-		t.Errorf("pooled connections %d, want 1 to origin_connection_limit %d", conns["edgerun"], cfg.Hyperdrive[0].OriginConnectionLimit)
-	}
-
-	// SIGTERM: drained and gone within the grace period, exit status 0.
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	grace := time.Duration(*m.deployment.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+	grace := time.Duration(*p.m.deployment.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
 	select {
-	case err := <-exited:
-		stopped = true
+	case err := <-p.exited:
+		p.stopped = true
 		if err != nil {
-			t.Fatalf("edgerun exited with %v on SIGTERM; logs:\n%s", err, logs.String())
+			t.Fatalf("edgerun exited with %v on SIGTERM; logs:\n%s", err, p.logs.String())
 		}
 	case <-time.After(grace):
-		t.Fatalf("edgerun still running %s after SIGTERM (terminationGracePeriodSeconds); logs:\n%s", grace, logs.String())
+		t.Fatalf("edgerun still running %s after SIGTERM (terminationGracePeriodSeconds); logs:\n%s", grace, p.logs.String())
 	}
-	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+	if left, _ := os.ReadDir(p.tmp); len(left) > 0 {
 		t.Errorf("edgerun wrote %d files to TMPDIR, which a read-only root filesystem does not have", len(left))
 	}
-	if p, ok := u.User.Password(); !ok || p == "" {
+	u, _ := url.Parse(dsn)
+	if pw, ok := u.User.Password(); !ok || pw == "" {
 		t.Errorf("the test database's URL has no password: the logs cannot be checked for it")
-	} else if strings.Contains(logs.String(), p) {
+	} else if strings.Contains(p.logs.String(), pw) {
 		t.Error("the connection string's password is in the logs")
 	}
-	t.Logf("the pod's log:\n%s", logs.String())
+	t.Logf("the pod's log:\n%s", p.logs.String())
 }
 
 // podArgs is the container's args with the listen ports mapped and the
