@@ -24,8 +24,8 @@ func TestConnectionBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := podEnv(t, c, &m.secret, nil)
-	cfg, _, err := loadConfig(m.projectDir(t, c, args)+"/wrangler.toml", env)
+	env := podEnv(t, c, &m.secret)
+	cfg, _, err := loadConfig(m.projectDir(t, c, args)+"/"+lastElem(args["c"]), env)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -281,7 +281,7 @@ func TestDeployment(t *testing.T) {
 
 	// The Secret reaches the binding: resolve the env as the kubelet does
 	// and load the project with the configuration loader.
-	env := podEnv(t, c, &m.secret, nil)
+	env := podEnv(t, c, &m.secret)
 	project := m.projectDir(t, c, args)
 	cfg, warnings, err := loadConfig(filepath.Join(project, filepath.Base(args["c"])), env)
 	if err != nil {

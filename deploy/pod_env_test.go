@@ -13,9 +13,8 @@ import (
 )
 
 // podEnv is the container's environment as the kubelet makes it: each env
-// entry's value, or the Secret's key it names. dsn, when set, stands for
-// the Secret's connection strings (an operator's real one).
-func podEnv(t *testing.T, c *corev1.Container, secret *corev1.Secret, dsn map[string]string) []string {
+// entry's value, or the Secret's key it names.
+func podEnv(t *testing.T, c *corev1.Container, secret *corev1.Secret) []string {
 	t.Helper()
 	var env []string
 	for _, e := range c.Env {
@@ -31,9 +30,6 @@ func podEnv(t *testing.T, c *corev1.Container, secret *corev1.Secret, dsn map[st
 			val, ok := secret.StringData[ref.Key]
 			if !ok {
 				t.Fatalf("env %s: the Secret %s has no key %q", e.Name, secret.Name, ref.Key)
-			}
-			if d, ok := dsn[ref.Key]; ok {
-				val = d
 			}
 			v = val
 		}

@@ -191,7 +191,7 @@ func startPod(t *testing.T, m *manifests, project, secret map[string]string, ext
 	maps.Copy(s.StringData, secret)
 	p.cmd = exec.Command(binary, append(df.final().entrypoint[1:], podArgs(c.Args, mountPath, p.projectDir, p.ports)...)...)
 	p.cmd.Dir = "/" // the image sets no WORKDIR
-	p.cmd.Env = append(append(append([]string{}, imageEnv...), podEnv(t, c, s, nil)...), "TMPDIR="+p.tmp)
+	p.cmd.Env = append(append(append([]string{}, imageEnv...), podEnv(t, c, s)...), "TMPDIR="+p.tmp)
 	if os.Geteuid() == 0 {
 		// As the pod's user (the image's nonroot), who may write nothing of
 		// the project's.
