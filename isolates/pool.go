@@ -13,7 +13,7 @@ import (
 
 // PoolOptions configure a Pool. Zero values take the documented defaults.
 type PoolOptions struct {
-	// Size is the number of isolates kept warm. Default: runtime.NumCPU().
+	// Size is the number of isolates kept warm. Default: runtime.GOMAXPROCS(0).
 	Size int
 	// MaxInFlight caps the requests one isolate serves at once (interleaved
 	// at await points); beyond it requests wait for a slot. Default: 1000.
@@ -73,7 +73,7 @@ type Pool struct {
 // (a script that throws at top level, say).
 func NewPool(opts PoolOptions) (*Pool, error) {
 	if opts.Size <= 0 {
-		opts.Size = runtime.NumCPU()
+		opts.Size = runtime.GOMAXPROCS(0) // a container's CPU limit, not the node's CPUs
 	}
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 1000

@@ -33,7 +33,7 @@ const (
 func MemoryBound(cfg *config.Config) uint64 {
 	isolates := cfg.Edgerun.Isolates
 	if isolates <= 0 {
-		isolates = goruntime.NumCPU()
+		isolates = goruntime.GOMAXPROCS(0)
 	}
 	perIsolate := uint64(max(cfg.Limits.MemoryMB, 0)) << 20
 	total := uint64(processBase) + cacheAPIBytes + uint64(BodyBudget(int(cfg.Limits.MaxBodyBytes)))

@@ -211,7 +211,7 @@ type Build struct {
 // Edgerun is the top-level [edgerun] table: settings wrangler has no names
 // for.
 type Edgerun struct {
-	Isolates                int    // isolates: pool maximum; 0 (default) = runtime.NumCPU(), resolved here
+	Isolates                int    // isolates: pool maximum; 0 (default) = runtime.GOMAXPROCS(0) (a container's CPU limit), resolved here
 	MaxConcurrentPerIsolate int    // max_concurrent_per_isolate: in-flight requests per isolate; default 1000
 	Admin                   string // admin: health and metrics listener; default "127.0.0.1:9787"
 	Alerts                  Alerts // [edgerun.alerts]

@@ -633,7 +633,9 @@ func (r *resolver) edgerun(cfg *Config) {
 	}
 	defer func() {
 		if e.Isolates == 0 {
-			e.Isolates = runtime.NumCPU()
+			// GOMAXPROCS follows a container's CPU limit (Go 1.25+), where
+			// NumCPU is the whole node's.
+			e.Isolates = runtime.GOMAXPROCS(0)
 		}
 		cfg.Edgerun = e
 	}()
