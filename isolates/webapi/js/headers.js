@@ -1,17 +1,31 @@
 // Headers (Fetch), with host headers split only when read.
 
 const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Names and values that passed are remembered: a worker sets the same few
+// headers on every response, and goja's regular expressions cost far more
+// than a Map lookup (bench: BenchmarkHandlerCost/headers). Both are pure
+// functions of the string, and the maps are bounded.
+const normCacheMax = 256, normValueCacheLen = 128;
+const normNames = new Map(), normValues = new Map();
 function normName(name) {
   name = String(name);
+  const known = normNames.get(name);
+  if (known !== undefined) return known;
   if (!tokenRe.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
-  return name.toLowerCase();
+  const lower = name.toLowerCase();
+  if (normNames.size < normCacheMax) normNames.set(name, lower);
+  return lower;
 }
 // The patterns are made once: a literal inside a function is a new RegExp
 // object at every call, and goja's are costly to make.
 const trimRe = /^[\t\n\r ]+|[\t\n\r ]+$/g, badValueRe = /[\0\r\n]/;
 function normValue(value) {
-  value = String(value).replace(trimRe, "");
+  const raw = String(value);
+  const known = normValues.get(raw);
+  if (known !== undefined) return known;
+  value = raw.replace(trimRe, "");
   if (badValueRe.test(value)) throw new TypeError(`Invalid header value: "${value}"`);
+  if (raw.length <= normValueCacheLen && normValues.size < normCacheMax) normValues.set(raw, value);
   return value;
 }
 class Headers {
