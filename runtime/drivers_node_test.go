@@ -21,6 +21,7 @@ import (
 
 	"edgerun/bindings/localpg"
 	"edgerun/bindings/localpg/pgtest"
+	"edgerun/runtime/npmtest"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -60,13 +61,7 @@ export function waitUntil() {}
 
 func requireNode(t *testing.T) string {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the driver apps' Node check needs node under CI=true: %v", err)
-		}
-		t.Skipf("node is not installed: %v", err)
-	}
+	node := npmtest.Node(t)
 	ensureNodeModules(t)
 	return node
 }
