@@ -6,6 +6,7 @@
 //	edgerun serve    serve the project in production (JSON logs, graceful shutdown)
 //	edgerun build    bundle and validate the project, print the bundle size
 //	edgerun proxy    run the local Hyperdrive alone: a pooling, caching PostgreSQL endpoint
+//	edgerun types    write worker-configuration.d.ts (Env, typed) from the configuration
 //	edgerun version  print the version
 package main
 
@@ -54,6 +55,7 @@ Commands:
   build     Bundle and validate the project; print the bundle size
   proxy     Run the [[hyperdrive]] entries' local Hyperdrive alone (no worker):
             a pooling, caching PostgreSQL endpoint for any local program
+  types     Write worker-configuration.d.ts: Env with every binding and var, typed
   version   Print the version
 
 Run "edgerun <command> --help" for a command's flags.
@@ -73,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return buildCmd(args[1:], stdout, stderr)
 	case "proxy":
 		return proxyCmd(args[1:], stdout, stderr)
+	case "types":
+		return typesCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "edgerun %s\n", version)
 		return 0
@@ -102,10 +106,15 @@ func (p *projectFlags) register(fs *flag.FlagSet) {
 }
 
 func (p *projectFlags) load(stderr io.Writer, log *slog.Logger) (*config.Config, error) {
+	return p.loadWith(log, os.LookupEnv)
+}
+
+// loadWith loads the configuration seeing the environment through getenv.
+func (p *projectFlags) loadWith(log *slog.Logger, getenv func(string) (string, bool)) (*config.Config, error) {
 	cfg, warnings, err := config.Load(config.Options{
 		Path:    p.config,
 		Env:     p.env,
-		Getenv:  os.LookupEnv,
+		Getenv:  getenv,
 		Vars:    p.vars.values,
 		NoEntry: p.noEntry,
 	})
