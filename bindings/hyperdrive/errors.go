@@ -2,6 +2,8 @@ package hyperdrive
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -120,6 +122,12 @@ func (b *Binding) wrapError(err error, index int) *Error {
 	case errors.Is(err, ErrUnavailable):
 		e.Code = CodeConnection
 		e.Message = fmt.Sprintf("Database unavailable (hyperdrive %q): %v", b.cfg.Name, strings.TrimPrefix(err.Error(), ErrUnavailable.Error()+": "))
+	case untrustedCertificate(err) != nil:
+		// Before errAcquire: the pool's "failed to write startup message"
+		// would hide that the server was reached and its certificate refused.
+		e.Code = CodeConnection
+		e.Message = fmt.Sprintf("Failed to connect to the database (hyperdrive %q): the server's TLS certificate is not trusted (check sslmode and sslrootcert): %v",
+			b.cfg.Name, untrustedCertificate(err))
 	case errors.Is(err, errAcquire):
 		e.Code = CodeConnection
 		// The cause, not errors.Unwrap: errAcquire is one of two wrapped
@@ -141,6 +149,27 @@ func (b *Binding) wrapError(err error, index int) *Error {
 	e.Message = b.redact(e.Message)
 	e.Detail = b.redact(e.Detail)
 	return e
+}
+
+// untrustedCertificate returns why a TLS handshake refused the server's
+// certificate (sslmode verify-ca or verify-full, or require with an
+// sslrootcert), or nil.
+func untrustedCertificate(err error) error {
+	var verify *tls.CertificateVerificationError
+	var authority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &verify):
+		return verify.Err
+	case errors.As(err, &authority):
+		return authority
+	case errors.As(err, &hostname):
+		return hostname
+	case errors.As(err, &invalid):
+		return invalid
+	}
+	return nil
 }
 
 // errAcquire marks a failure to get a pooled connection.

@@ -281,6 +281,7 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	}
 	r.applySecrets(cfg, secrets)
 	r.applyConnectionStringEnv(cfg, getenv)
+	r.resolveSSLRootCerts(cfg)
 	if v, ok := getenv("NODE_EXTRA_CA_CERTS"); ok && strings.TrimSpace(v) != "" {
 		cfg.Edgerun.TrustedCAs = append(cfg.Edgerun.TrustedCAs, strings.TrimSpace(v))
 	}

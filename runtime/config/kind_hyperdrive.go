@@ -283,7 +283,7 @@ func (d *decoder) checkConnString(p keyPath, s string) {
 	if s == "" {
 		return
 	}
-	_, err := pgconn.ParseConfig(s)
+	_, err := pgconn.ParseConfig(withoutTLSFiles(s))
 	if err == nil {
 		return
 	}
