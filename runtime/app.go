@@ -24,6 +24,7 @@ import (
 	"edgerun/runtime/bundle"
 	"edgerun/runtime/config"
 	"edgerun/runtime/metrics"
+	"edgerun/runtime/progress"
 )
 
 // AppOptions configure an App.
@@ -40,6 +41,9 @@ type AppOptions struct {
 	AlertClock func() time.Time
 	// Profiling serves /debug/pprof/ on the admin listener (--pprof).
 	Profiling bool
+	// Progress reports long work at start (the managed PostgreSQL's first
+	// start, migrations, bundling); nil reports nothing.
+	Progress *progress.Line
 }
 
 // App is a running project: bindings, the current worker version, the
@@ -63,6 +67,8 @@ type App struct {
 	// longer serving, so the replaced counter survives reloads.
 	replacedBefore atomic.Int64
 
+	progress *progress.Line // AppOptions.Progress
+
 	mu      sync.Mutex // serialises reloads
 	workerO VersionOptions
 	// trustedPEM are CA certificates the worker's TLS sockets trust besides
@@ -76,7 +82,7 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	a := &App{cfg: cfg, log: opts.Log}
+	a := &App{cfg: cfg, log: opts.Log, progress: opts.Progress}
 	a.monitor = &admin.Monitor{
 		Metrics: metrics.New(),
 		Alerts:  admin.NewAlerts(cfg.Edgerun.Alerts, opts.Log, opts.AlertClock),
@@ -116,7 +122,11 @@ func Open(ctx context.Context, opts AppOptions) (*App, error) {
 		Console:     a.console,
 		Log:         opts.Log,
 	}
-	wk, err := StartVersion(a.workerO)
+	// Only the first build reports: a reload's bundle is the same size and
+	// its progress would break into dev's request lines.
+	first := a.workerO
+	first.Progress = opts.Progress
+	wk, err := StartVersion(first)
 	if err != nil {
 		a.closeBindings(ctx)
 		return nil, err

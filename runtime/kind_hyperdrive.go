@@ -11,6 +11,7 @@ import (
 	"edgerun/bindings/hyperdrive"
 	"edgerun/bindings/localpg"
 	"edgerun/runtime/config"
+	"edgerun/runtime/progress"
 )
 
 // managedDatabase is the local PostgreSQL edgerun starts for [[hyperdrive]]
@@ -26,7 +27,7 @@ import (
 // sslmode=require, and workerd's sockets verify. adjust (may be nil)
 // changes each binding's configuration before it opens (edgerun proxy's
 // credentials).
-func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, observer hyperdrive.Observer, trust func(pem []byte), adjust func(*hyperdrive.Config)) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
+func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, prog *progress.Line, observer hyperdrive.Observer, trust func(pem []byte), adjust func(*hyperdrive.Config)) (list []*hyperdrive.Binding, closers []func(context.Context) error, err error) {
 	defer func() {
 		if err != nil {
 			for _, b := range list {
@@ -45,7 +46,9 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 			if managed == nil {
 				dataDir := filepath.Join(cfg.Dir, ".edgerun", "state", "postgres")
 				log.Info("starting a managed local PostgreSQL for hyperdrive (no localConnectionString)", "binding", hd.Binding, "data_dir", dataDir)
-				managed, err = localpg.Start(ctx, localpg.Options{DataDir: dataDir, Database: databaseName(hd.Binding), Log: log})
+				managed, err = localpg.Start(ctx, localpg.Options{DataDir: dataDir, Database: databaseName(hd.Binding), Log: log,
+					Progress: func(k, n int, what string) { prog.Step("local PostgreSQL (first start)", k, n, what) }})
+				prog.Done("")
 				if err != nil {
 					return nil, nil, fmt.Errorf("hyperdrive %q: %w", hd.Binding, err)
 				}
@@ -60,7 +63,10 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, o
 			conn = managed.ConnString()
 		}
 		if hd.MigrationsDir != "" {
-			applied, merr := localpg.Migrate(ctx, conn, hd.MigrationsDir)
+			applied, merr := localpg.MigrateWithProgress(ctx, conn, hd.MigrationsDir, func(k, n int, name string) {
+				prog.Step(fmt.Sprintf("hyperdrive %q: applying migration", hd.Binding), k, n, name)
+			})
+			prog.Done("")
 			if merr != nil {
 				// A database that is down must not stop edgerun; a broken
 				// migration must be seen.
@@ -149,7 +155,7 @@ func databaseName(binding string) string {
 var hyperdriveKind = bindingKind{
 	section: "hyperdrive",
 	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
-		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.monitor, func(pem []byte) { a.trustedPEM = append(a.trustedPEM, pem) }, nil)
+		list, closers, err := openHyperdrive(ctx, a.cfg, a.log, a.progress, a.monitor, func(pem []byte) { a.trustedPEM = append(a.trustedPEM, pem) }, nil)
 		if err != nil {
 			return nil, nil, err
 		}

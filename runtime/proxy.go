@@ -14,6 +14,7 @@ import (
 	"edgerun/runtime/admin"
 	"edgerun/runtime/config"
 	"edgerun/runtime/metrics"
+	"edgerun/runtime/progress"
 )
 
 // ProxyOptions configure a Proxy (edgerun proxy).
@@ -28,6 +29,9 @@ type ProxyOptions struct {
 	// random per process.
 	User, Password string
 	Log            *slog.Logger
+	// Progress reports the managed PostgreSQL's first start and the
+	// migrations; nil reports nothing.
+	Progress *progress.Line
 }
 
 // Proxy runs the local Hyperdrive of [[hyperdrive]] entries without a
@@ -81,7 +85,7 @@ func OpenProxy(ctx context.Context, opts ProxyOptions) (*Proxy, error) {
 		return nil, errors.New("fixed credentials need both a user and a password (or neither, for random ones)")
 	}
 	monitor := &admin.Monitor{Metrics: metrics.New(), Alerts: admin.NewAlerts(cfg.Edgerun.Alerts, opts.Log, nil)}
-	list, closers, err := openHyperdrive(ctx, &cfg, opts.Log, monitor, nil, func(hc *hyperdrive.Config) {
+	list, closers, err := openHyperdrive(ctx, &cfg, opts.Log, opts.Progress, monitor, nil, func(hc *hyperdrive.Config) {
 		hc.ProxyUser, hc.ProxyPassword = opts.User, opts.Password
 	})
 	if err != nil {

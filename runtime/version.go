@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"edgerun/isolates/modules"
 	"edgerun/isolates/webapi"
 	"edgerun/runtime/bundle"
+	"edgerun/runtime/progress"
 )
 
 // VersionOptions describe one version of a worker: its code and what each of
@@ -56,6 +59,9 @@ type VersionOptions struct {
 	WebCompat webapi.Compat
 	Console   webapi.Console
 	Log       *slog.Logger
+	// Progress reports the files esbuild reads while bundling; nil
+	// reports nothing.
+	Progress *progress.Line
 }
 
 // Version is one built version of the script and the isolates running it.
@@ -85,6 +91,14 @@ type stateKey struct{}
 func BuildScript(opts VersionOptions) (*bundle.Result, *goja.Program, error) {
 	b := opts.Build
 	b.Entry, b.Dir = opts.Main, opts.Dir
+	if opts.Progress != nil {
+		task := "bundling " + relPath(opts.Dir, opts.Main)
+		var files atomic.Int64
+		b.OnFile = func(path string) {
+			opts.Progress.Count(task, int(files.Add(1)), "files read ("+relPath(opts.Dir, path)+")")
+		}
+		defer opts.Progress.Done("")
+	}
 	res, err := bundle.Build(b)
 	if err != nil {
 		return nil, nil, err
@@ -417,3 +431,12 @@ type fetchResult struct {
 
 // Close drains and stops the worker's isolates.
 func (wk *Version) Close(ctx context.Context) error { return wk.Pool.Close(ctx) }
+
+// relPath is p relative to dir when it lies under it, else p: progress
+// lines name files as the project does.
+func relPath(dir, p string) string {
+	if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}

@@ -49,6 +49,12 @@ type migration struct {
 // the files. Recorded migrations whose files are gone are ignored. A session advisory lock
 // serialises concurrent Migrate calls on the same database.
 func Migrate(ctx context.Context, connString string, dir string) (applied []string, err error) {
+	return MigrateWithProgress(ctx, connString, dir, nil)
+}
+
+// MigrateWithProgress is Migrate, telling progress (when not nil) about each file before it
+// is applied: the k-th of the n pending, by name.
+func MigrateWithProgress(ctx context.Context, connString string, dir string, progress func(k, n int, name string)) (applied []string, err error) {
 	files, err := readMigrations(dir)
 	if err != nil {
 		return nil, err
@@ -87,7 +93,10 @@ func Migrate(ctx context.Context, connString string, dir string) (applied []stri
 		}
 	}
 	applied = []string{}
-	for _, m := range pending {
+	for i, m := range pending {
+		if progress != nil {
+			progress(i+1, len(pending), m.name)
+		}
 		if err := applyMigration(ctx, conn, m); err != nil {
 			return applied, fmt.Errorf("localpg: migration %s failed%s, nothing of it was applied: %w",
 				filepath.Join(dir, m.name), errorLine(m.sql, err), err)

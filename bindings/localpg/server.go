@@ -58,6 +58,10 @@ type Options struct {
 	Database string
 	// Log receives start, reuse and stop events. Nil discards them.
 	Log *slog.Logger
+	// Progress hears the steps of a first start, the one that runs initdb
+	// (step k of total, what it does), which takes seconds; later starts
+	// take milliseconds and report nothing. Nil: no report.
+	Progress func(step, total int, what string)
 	// StartTimeout bounds how long Start waits for the server to accept connections.
 	// Default 30s.
 	StartTimeout time.Duration
@@ -137,18 +141,28 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	first := !reused && !s.initialized()
+	step := func(k int, what string) {
+		if first && opts.Progress != nil {
+			opts.Progress(k, 4, what)
+		}
+	}
 	if !reused {
+		step(1, "initdb "+s.pgdata())
 		if err := s.initCluster(ctx); err != nil {
 			return nil, err
 		}
+		step(2, "starting postgres")
 		if err := s.launch(ctx, timeout); err != nil {
 			return nil, err
 		}
 	}
+	step(3, "roles and passwords")
 	if err := s.secure(ctx); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, err
 	}
+	step(4, "database "+s.database)
 	if err := s.ensureDatabase(ctx); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, err

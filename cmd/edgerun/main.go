@@ -28,6 +28,7 @@ import (
 
 	"edgerun/runtime"
 	"edgerun/runtime/config"
+	"edgerun/runtime/progress"
 )
 
 // version is set at link time (-ldflags "-X main.version=…").
@@ -179,13 +180,12 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	// The access log writes a line per request: lines are coalesced into
 	// fewer writes (warnings and errors go out at once), and what is held
 	// is written before serve returns.
-	logOut := runtime.NewLogWriter(stderr)
-	defer logOut.Sync()
-	log, err := flagLogger(logOut, *logFormat, *logLevel)
+	log, prog, logOut, err := flagLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
+	defer logOut.Sync()
 	cfg, err := pf.load(stderr, log)
 	if err != nil {
 		log.Error(err.Error())
@@ -211,7 +211,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log, Profiling: *profiling})
+	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log, Profiling: *profiling, Progress: prog})
 	if err != nil {
 		log.Error(err.Error())
 		return 1
@@ -329,7 +329,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "✔ %s: assets only (no main): nothing to bundle\n", cfg.Name)
 		return 0
 	}
-	res, _, err := runtime.BuildScript(runtime.VersionOptions{Dir: cfg.Dir, Main: cfg.Main, Build: runtime.BundleOptions(cfg)})
+	res, _, err := runtime.BuildScript(runtime.VersionOptions{Dir: cfg.Dir, Main: cfg.Main, Build: runtime.BundleOptions(cfg), Progress: progress.New(stderr)})
 	if err != nil {
 		fmt.Fprintf(stderr, "✘ %v\n", err)
 		return 1
@@ -358,16 +358,27 @@ func byteSize(n int) string {
 	}
 }
 
-// flagLogger is the logger the --log-format and --log-level flags ask
-// for; its error names the flag at fault.
-func flagLogger(stderr io.Writer, format, levelName string) (*slog.Logger, error) {
+// flagLogger builds the logger the flags ask for and, with pretty logs,
+// the progress line for long work at start, which the logger writes
+// through (progress: one updating line on a terminal, plain lines
+// otherwise). JSON logs get no progress line: its text would not be JSON.
+func flagLogger(stderr io.Writer, format, levelName string) (*slog.Logger, *progress.Line, *runtime.LogWriter, error) {
 	level, err := runtime.ParseLevel(levelName)
 	if err != nil {
-		return nil, fmt.Errorf("edgerun: --log-level: %w", err)
+		return nil, nil, nil, fmt.Errorf("edgerun: --log-level: %w", err)
 	}
-	log, err := runtime.NewLogger(stderr, format, level)
+	var prog *progress.Line
+	out := stderr
+	if format == "pretty" {
+		prog = progress.New(stderr)
+		out = prog
+	}
+	// Records are coalesced before they reach the progress line (or
+	// stderr): see runtime.LogWriter.
+	lw := runtime.NewLogWriter(out)
+	log, err := runtime.NewLogger(lw, format, level)
 	if err != nil {
-		return nil, fmt.Errorf("edgerun: --log-format: %w", err)
+		return nil, nil, nil, fmt.Errorf("edgerun: --log-format: %w", err)
 	}
-	return log, nil
+	return log, prog, lw, nil
 }

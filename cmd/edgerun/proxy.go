@@ -54,11 +54,12 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "edgerun proxy: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	log, err := flagLogger(stderr, *logFormat, *logLevel)
+	log, prog, logOut, err := flagLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
+	defer logOut.Sync()
 	password := os.Getenv(proxyPasswordEnv)
 	switch {
 	case *user != "" && password == "":
@@ -82,7 +83,7 @@ func proxyCmd(args []string, stdout, stderr io.Writer) int {
 	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	p, err := runtime.OpenProxy(ctx, runtime.ProxyOptions{Config: cfg, Bindings: names, Port: *port, User: *user, Password: password, Log: log})
+	p, err := runtime.OpenProxy(ctx, runtime.ProxyOptions{Config: cfg, Bindings: names, Port: *port, User: *user, Password: password, Log: log, Progress: prog})
 	if err != nil {
 		log.Error(err.Error())
 		return 1

@@ -52,6 +52,10 @@ type Options struct {
 	// BuiltinHint explains an unresolvable bare built-in name; nil adds
 	// nothing.
 	BuiltinHint Hinter
+	// OnFile hears each source file as esbuild reads it (absolute path),
+	// for a progress report; esbuild reads files on several goroutines at
+	// once. Nil: no report.
+	OnFile func(path string)
 }
 
 // Result is a built bundle.
@@ -169,7 +173,25 @@ func plugins(opts Options) []api.Plugin {
 	if resolve == nil {
 		resolve = func(string) (string, bool, error) { return "", false, nil }
 	}
-	return []api.Plugin{builtinsPlugin(resolve, opts.BuiltinHint), wasmPlugin()}
+	list := []api.Plugin{builtinsPlugin(resolve, opts.BuiltinHint), wasmPlugin()}
+	if opts.OnFile != nil {
+		// First: an on-load callback that returns no contents lets the
+		// next one (the wasm plugin's) or esbuild's own loader run.
+		list = append([]api.Plugin{onFilePlugin(opts.OnFile)}, list...)
+	}
+	return list
+}
+
+func onFilePlugin(onFile func(string)) api.Plugin {
+	return api.Plugin{
+		Name: "edgerun-progress",
+		Setup: func(b api.PluginBuild) {
+			b.OnLoad(api.OnLoadOptions{Filter: `.*`, Namespace: "file"}, func(args api.OnLoadArgs) (api.OnLoadResult, error) {
+				onFile(args.Path)
+				return api.OnLoadResult{}, nil
+			})
+		},
+	}
 }
 
 func messages(dir string, in []api.Message) []Message {
