@@ -13,10 +13,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"edgerun/bindings/hyperdrive/faultproxy"
 	"edgerun/bindings/localpg/pgtest"
 	"edgerun/runtime/config"
 )
@@ -39,32 +41,40 @@ const tlsProbeWorker = `export default {
 
 // TestRemoteDatabaseOverTLS: a binding whose connection string asks for TLS gets it, for its
 // queries and its migrations, with sslmode require, verify-ca and verify-full, the server's
-// CA given by sslrootcert relative to the project (the project is loaded from another working
-// directory). Given another CA (made here), or sslrootcert=system (which does not hold the
-// server's CA), the connection is refused: the query fails with 58000 naming the binding and
-// the certificate problem, the migrations' failure is logged naming the binding, and nothing
-// waits for a timeout (acquire_timeout_ms is past the test client's) (the server is PostgreSQL with ssl=on; its certificate is valid for
-// 127.0.0.1 and localhost).
+// CA given by sslrootcert relative to the project (loaded from another working directory).
+// The server is pgtest's PostgreSQL with ssl=on, its certificate valid for localhost,
+// 127.0.0.1 and ::1. verify-ca accepts it reached under a name the certificate does not hold
+// (127.0.0.2, through a forwarder) and verify-full refuses it; so do all modes given another
+// CA (made here) and verify-full given sslrootcert=system (which does not hold the server's
+// CA): the query fails with 58000 naming the binding and the certificate problem, the
+// migrations' failure is logged naming the binding, and nothing waits for a timeout
+// (acquire_timeout_ms is longer than the test client's).
 func TestRemoteDatabaseOverTLS(t *testing.T) {
 	caPEM := pgtest.CACertPEM(t)
 	if caPEM == nil {
 		t.Skip("EDGERUN_TEST_DATABASE_URL names the server: its CA is unknown here")
 	}
 	wrongCA := newTestCA(t)
+	const unknownCA = "x509: certificate signed by unknown authority"
 	for _, tt := range []struct {
 		name, sslmode, rootcert string // rootcert: a path under the project, "system", or ""
-		ok                      bool
+		host                    string // "": pgtest's 127.0.0.1
+		refused                 string // "": connects over TLS; else the reason named
 	}{
-		{"require", "require", "", true},
-		{"require with the CA", "require", "certs/ca.pem", true},
-		{"verify-ca", "verify-ca", "certs/ca.pem", true},
-		{"verify-full", "verify-full", "certs/ca.pem", true},
-		{"verify-full with localhost", "verify-full", "certs/ca.pem", true},
+		{"require", "require", "", "", ""},
+		{"require with the CA", "require", "certs/ca.pem", "", ""},
+		{"verify-ca", "verify-ca", "certs/ca.pem", "", ""},
+		{"verify-full", "verify-full", "certs/ca.pem", "", ""},
+		{"verify-full with localhost", "verify-full", "certs/ca.pem", "localhost", ""},
+		// 127.0.0.2 reaches the server through a forwarder; its certificate names
+		// localhost, 127.0.0.1 and ::1 only: verify-ca does not look at the name.
+		{"verify-ca by another name", "verify-ca", "certs/ca.pem", "127.0.0.2", ""},
+		{"verify-full by another name", "verify-full", "certs/ca.pem", "127.0.0.2", "x509: certificate is valid for 127.0.0.1, ::1, not 127.0.0.2"},
 		// libpq's rule, which pgx follows: require with a root certificate verifies the chain.
-		{"require with another CA", "require", "certs/other-ca.pem", false},
-		{"verify-ca with another CA", "verify-ca", "certs/other-ca.pem", false},
-		{"verify-full with another CA", "verify-full", "certs/other-ca.pem", false},
-		{"verify-full with the system roots", "verify-full", "system", false},
+		{"require with another CA", "require", "certs/other-ca.pem", "", unknownCA},
+		{"verify-ca with another CA", "verify-ca", "certs/other-ca.pem", "", unknownCA},
+		{"verify-full with another CA", "verify-full", "certs/other-ca.pem", "", unknownCA},
+		{"verify-full with the system roots", "verify-full", "system", "", unknownCA},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			base := pgtest.NewDatabase(t)
@@ -72,8 +82,19 @@ func TestRemoteDatabaseOverTLS(t *testing.T) {
 			if err != nil {
 				t.Fatal("pgtest's URL does not parse") // never the URL: it holds a password
 			}
-			if strings.Contains(tt.name, "localhost") {
+			switch tt.host {
+			case "localhost":
 				u.Host = "localhost:" + u.Port()
+			case "127.0.0.2":
+				fwd, err := faultproxy.StartOn("127.0.0.2", u.Host)
+				if err != nil && goruntime.GOOS != "linux" {
+					t.Skipf("127.0.0.2 is not a loopback address here (Linux routes 127/8 to lo): %v", err)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { fwd.Close() })
+				u.Host = fwd.Addr()
 			}
 			q := u.Query()
 			q.Set("sslmode", tt.sslmode)
@@ -107,7 +128,7 @@ acquire_timeout_ms = 60000
 
 			status, body := app.get(t, "/")
 			got := decodeJSON(t, body)
-			if tt.ok {
+			if tt.refused == "" {
 				if status != 200 || got["binding"] != true || got["migration"] != true {
 					t.Fatalf("%d %s; want both connections over TLS\nlogs:\n%s", status, body, app.logs.String())
 				}
@@ -115,8 +136,8 @@ acquire_timeout_ms = 60000
 			}
 			msg, _ := got["error"].(string)
 			t.Logf("refused: %s\n%s", body, app.logs.String())
-			if status != 500 || got["code"] != "58000" || !strings.Contains(msg, `hyperdrive "DB"`) || !strings.Contains(msg, "the server's TLS certificate is not trusted (check sslmode and sslrootcert): x509: certificate signed by unknown authority") {
-				t.Fatalf("%d %s; want 58000 naming the binding and the certificate", status, body)
+			if status != 500 || got["code"] != "58000" || !strings.Contains(msg, `hyperdrive "DB"`) || !strings.Contains(msg, "the server's TLS certificate is not trusted (check sslmode and sslrootcert): "+tt.refused) {
+				t.Fatalf("%d %s; want 58000 naming the binding and %q", status, body, tt.refused)
 			}
 			if strings.Contains(body, u.User.String()) {
 				t.Fatalf("the error shows the credentials: %s", body)

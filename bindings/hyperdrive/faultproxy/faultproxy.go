@@ -38,8 +38,16 @@ type Proxy struct {
 }
 
 // Start listens on 127.0.0.1 (a free port) and forwards to target.
-func Start(target string) (*Proxy, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func Start(target string) (*Proxy, error) { return StartOn("127.0.0.1", target) }
+
+// StartOn listens on a free port of the loopback address ip (another one
+// than 127.0.0.1 reaches a server under a name its TLS certificate does
+// not hold) and forwards to target.
+func StartOn(ip, target string) (*Proxy, error) {
+	if a := net.ParseIP(ip); a == nil || !a.IsLoopback() {
+		return nil, errors.New("faultproxy: " + ip + " is not a loopback address")
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		return nil, err
 	}
