@@ -171,6 +171,10 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
 	adminAddr := fs.String("admin", "", `admin listener for /healthz, /readyz, /health and /metrics: host:port, or "off" (default: [edgerun] admin, else 127.0.0.1:9787)`)
 	profiling := fs.Bool("pprof", false, "also serve Go's profiler on the admin listener, under /debug/pprof/")
+	var genTypes *bool
+	if dev {
+		genTypes = fs.Bool("types", false, "rewrite worker-configuration.d.ts at start when the configuration changed it (as [dev] generate_types = true)")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -190,6 +194,9 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		log.Error(err.Error())
 		return 1
+	}
+	if dev && (*genTypes || cfg.Dev.GenerateTypes) {
+		devTypes(pf, log)
 	}
 	addr := listenAddr(cfg, *ip, *port)
 	adminListen := cfg.Edgerun.Admin

@@ -52,40 +52,16 @@ func typesCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "edgerun types: --var values are not part of the configuration and would not be typed")
 		return 2
 	}
-	pf.noEntry = true // types need the configuration only
 	log, _ := runtime.NewLogger(stderr, "pretty", slog.LevelInfo)
-	cfgs, err := typesConfigs(pf, log)
+	out, src, command, err := generateTypes(pf, log, out, typesgen.Options{EnvInterface: *envInterface, LooseVars: !*strictVars})
 	if err != nil {
 		fmt.Fprintf(stderr, "✘ %v\n", err)
 		return 1
-	}
-
-	command := []string{"edgerun types"}
-	if *envInterface != "Env" {
-		command = append(command, "--env-interface "+*envInterface)
-	}
-	if pf.env != "" {
-		command = append(command, "--env "+pf.env)
-	}
-	if !*strictVars {
-		command = append(command, "--strict-vars=false")
-	}
-	src, err := typesgen.Generate(cfgs, typesgen.Options{
-		EnvInterface: *envInterface,
-		Command:      strings.Join(command, " "),
-		LooseVars:    !*strictVars,
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "✘ %v\n", err)
-		return 1
-	}
-	if out == "" {
-		out = filepath.Join(cfgs[0].Dir, typesgen.DefaultOutput)
 	}
 	if *check {
 		have, err := os.ReadFile(out)
 		if err != nil || !bytes.Equal(have, src) {
-			fmt.Fprintf(stderr, "✘ %s is out of date: run %s\n", out, strings.Join(command, " "))
+			fmt.Fprintf(stderr, "✘ %s is out of date: run %s\n", out, command)
 			return 1
 		}
 		fmt.Fprintf(stdout, "✔ %s is up to date\n", out)
@@ -97,6 +73,57 @@ func typesCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "✔ wrote %s (interface %s)\n", out, *envInterface)
 	return 0
+}
+
+// generateTypes returns the declarations for pf's project, the file they
+// belong in (out, or worker-configuration.d.ts next to the configuration)
+// and the command line that regenerates them.
+func generateTypes(pf projectFlags, log *slog.Logger, out string, opts typesgen.Options) (path string, src []byte, command string, err error) {
+	pf.noEntry = true // types need the configuration only
+	cfgs, err := typesConfigs(pf, log)
+	if err != nil {
+		return "", nil, "", err
+	}
+	words := []string{"edgerun types"}
+	if opts.EnvInterface != "" && opts.EnvInterface != "Env" {
+		words = append(words, "--env-interface "+opts.EnvInterface)
+	}
+	if pf.env != "" {
+		words = append(words, "--env "+pf.env)
+	}
+	if opts.LooseVars {
+		words = append(words, "--strict-vars=false")
+	}
+	opts.Command = strings.Join(words, " ")
+	src, err = typesgen.Generate(cfgs, opts)
+	if err != nil {
+		return "", nil, "", err
+	}
+	if out == "" {
+		out = filepath.Join(cfgs[0].Dir, typesgen.DefaultOutput)
+	}
+	return out, src, opts.Command, nil
+}
+
+// devTypes is `dev --types` / [dev] generate_types: worker-configuration.d.ts
+// is rewritten at start when the configuration changed it, as wrangler dev
+// does. A failure is logged; serving goes on.
+func devTypes(pf projectFlags, log *slog.Logger) {
+	pf.vars = varFlag{} // --var values are not part of the configuration
+	pf.env = ""         // the file edgerun types writes: every environment
+	out, src, _, err := generateTypes(pf, log, "", typesgen.Options{})
+	if err == nil {
+		if have, rerr := os.ReadFile(out); rerr == nil && bytes.Equal(have, src) {
+			log.Debug(out + " is up to date")
+			return
+		}
+		err = os.WriteFile(out, src, 0o644)
+	}
+	if err != nil {
+		log.Warn(fmt.Sprintf("types: %v", err))
+		return
+	}
+	log.Info("wrote " + out + " (the configuration's types changed)")
 }
 
 // typesConfigs loads the selected environment, or without --env the top

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"edgerun/runtime/npmtest"
 )
@@ -233,4 +234,50 @@ func expectedTscErrors(t *testing.T, path string) []string {
 	}
 	sort.Strings(want)
 	return want
+}
+
+// TestDevWritesTypes: [dev] generate_types = true (or dev --types) makes edgerun dev write
+// worker-configuration.d.ts at start when the configuration changed it, and leave it alone
+// when it did not, as wrangler dev does.
+func TestDevWritesTypes(t *testing.T) {
+	dir := t.TempDir()
+	toml := "name = \"typed-dev\"\nmain = \"index.js\"\ncompatibility_date = \"2026-11-01\"\n\n[vars]\nGREETING = \"hi\"\n"
+	for name, content := range map[string]string{
+		"index.js":      `export default { fetch(req, env) { return new Response(env.GREETING); } };`,
+		"wrangler.toml": toml + "\n[dev]\ngenerate_types = true\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dts := filepath.Join(dir, "worker-configuration.d.ts")
+	waitForLog := func(s *server, text string) {
+		t.Helper()
+		for range 200 {
+			if strings.Contains(s.Logs(), "Ready on") {
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		if !strings.Contains(s.Logs(), text) {
+			t.Fatalf("logs lack %q:\n%s", text, s.Logs())
+		}
+	}
+
+	s := startServer(t, "dev", dir, nil, "--admin", "off")
+	waitForLog(s, "wrote "+dts)
+	src, err := os.ReadFile(dts)
+	if err != nil || !strings.Contains(string(src), "\t\tGREETING: \"hi\";\n") {
+		t.Fatalf("worker-configuration.d.ts: %v\n%s", err, src)
+	}
+
+	// Unchanged configuration, --types instead of the key: nothing to write.
+	if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = startServer(t, "dev", dir, nil, "--admin", "off", "--types")
+	waitForLog(s, "Ready on")
+	if strings.Contains(s.Logs(), "wrote ") {
+		t.Errorf("an up-to-date file was rewritten:\n%s", s.Logs())
+	}
 }

@@ -194,6 +194,7 @@ type Dev struct {
 	IP            string // ip: default "127.0.0.1" (wrangler's is "localhost"; loopback IPv4 is what that means here)
 	Port          int    // port: default 8787
 	LocalProtocol string // local_protocol: "http" (default) or "https"
+	GenerateTypes bool   // generate_types: dev writes worker-configuration.d.ts at start when it changed; default false
 }
 
 // Build holds the wrangler keys that shape how main is bundled.

@@ -607,6 +607,11 @@ func (r *resolver) dev(cfg *Config) {
 			cfg.Dev.Port = int(n)
 		}
 	}
+	if x, ok := m["generate_types"]; ok {
+		if b, ok := r.d.boolean(p.child("generate_types"), x); ok {
+			cfg.Dev.GenerateTypes = b
+		}
+	}
 	if x, ok := m["local_protocol"]; ok {
 		if s, ok := r.d.str(p.child("local_protocol"), x); ok {
 			if s != "http" && s != "https" {
