@@ -70,6 +70,9 @@ func openHyperdrive(ctx context.Context, cfg *config.Config, log *slog.Logger, p
 			if merr != nil {
 				// A database that is down must not stop edgerun; a broken
 				// migration must be seen.
+				if cert := hyperdrive.UntrustedCertificate(merr); cert != nil {
+					merr = fmt.Errorf("the server's TLS certificate is not trusted (check sslmode and sslrootcert): %w", cert)
+				}
 				log.Error(fmt.Sprintf("hyperdrive %q: migrations: %v", hd.Binding, merr))
 			} else if len(applied) > 0 {
 				log.Info(fmt.Sprintf("hyperdrive %q: applied migrations %s", hd.Binding, strings.Join(applied, ", ")))

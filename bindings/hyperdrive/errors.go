@@ -122,12 +122,12 @@ func (b *Binding) wrapError(err error, index int) *Error {
 	case errors.Is(err, ErrUnavailable):
 		e.Code = CodeConnection
 		e.Message = fmt.Sprintf("Database unavailable (hyperdrive %q): %v", b.cfg.Name, strings.TrimPrefix(err.Error(), ErrUnavailable.Error()+": "))
-	case untrustedCertificate(err) != nil:
+	case UntrustedCertificate(err) != nil:
 		// Before errAcquire: the pool's "failed to write startup message"
 		// would hide that the server was reached and its certificate refused.
 		e.Code = CodeConnection
 		e.Message = fmt.Sprintf("Failed to connect to the database (hyperdrive %q): the server's TLS certificate is not trusted (check sslmode and sslrootcert): %v",
-			b.cfg.Name, untrustedCertificate(err))
+			b.cfg.Name, UntrustedCertificate(err))
 	case errors.Is(err, errAcquire):
 		e.Code = CodeConnection
 		// The cause, not errors.Unwrap: errAcquire is one of two wrapped
@@ -151,10 +151,10 @@ func (b *Binding) wrapError(err error, index int) *Error {
 	return e
 }
 
-// untrustedCertificate returns why a TLS handshake refused the server's
+// UntrustedCertificate returns why a TLS handshake refused the server's
 // certificate (sslmode verify-ca or verify-full, or require with an
-// sslrootcert), or nil.
-func untrustedCertificate(err error) error {
+// sslrootcert), or nil when err is not that.
+func UntrustedCertificate(err error) error {
 	var verify *tls.CertificateVerificationError
 	var authority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
