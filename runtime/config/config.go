@@ -56,11 +56,13 @@ type Config struct {
 	KVNamespaces []KVNamespace
 	R2Buckets    []R2Bucket
 	Assets       *Assets // [assets]; nil without
-	Triggers     Triggers
-	Limits       Limits
-	Dev          Dev
-	Build        Build
-	Edgerun      Edgerun
+	// Declared are bindings of kinds edgerun does not run, for edgerun types.
+	Declared []DeclaredBinding
+	Triggers Triggers
+	Limits   Limits
+	Dev      Dev
+	Build    Build
+	Edgerun  Edgerun
 
 	// Environments lists the names defined under [env], sorted.
 	Environments []string

@@ -251,6 +251,7 @@ func (r *resolver) build(cfg *Config) {
 	r.dev(cfg)
 	r.edgerun(cfg)
 	r.unsupported()
+	r.declared(cfg)
 }
 
 func (r *resolver) name(cfg *Config) {

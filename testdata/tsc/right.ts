@@ -37,11 +37,15 @@ export default {
     const object = await env.FILES.get("key");
     ctx.waitUntil(env.CACHE.put("seen", String(Date.now())));
     const fromProcess: string | undefined = process.env.GREETING;
+    // Declared though edgerun does not run them (as wrangler types declares them).
+    if (env.AUTH) await env.AUTH.fetch(request);
+    if (env.JOBS) await env.JOBS.send({ job: "x" });
+    const room = env.ROOMS?.idFromName("lobby");
 
     return Response.json({
       row: row?.name, name, count: results.length, served, columns, rows, plain, batch: batch.length,
       statements: exec.count, url: url.length, port, cached, object: object?.key, tiers, debug, token,
-      fromProcess,
+      fromProcess, room: room?.toString(),
     });
   },
 };

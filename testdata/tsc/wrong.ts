@@ -25,6 +25,8 @@ export default {
     const m: string = env.MAX_ITEMS; // expect TS2322
     // a binding wrangler.toml does not have
     env.MISSING.get("x"); // expect TS2339
+    // a queue producer sends a message
+    await env.JOBS.send(); // expect TS2554
     // the connection properties are read-only
     env.DB.port = 1; // expect TS2540
     return Response.json({ a, n, one, rows });
