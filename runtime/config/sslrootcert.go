@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
@@ -42,6 +43,15 @@ func (r *resolver) resolveSSLRootCert(cfg *Config, h *Hyperdrive, where, conn st
 			continue // a string pgx cannot parse was reported by checkConnString
 		}
 		path := r.abs(cfg, name)
+		if key == "sslrootcert" {
+			// pgx would refuse it only when the binding opens, as "unable
+			// to add CA to cert pool"; here the message names the entry.
+			if data, err := os.ReadFile(path); err == nil && !x509.NewCertPool().AppendCertsFromPEM(data) {
+				r.d.errorAt(r.d.doc.file, h.Line, "hyperdrive %q: %s: sslrootcert %q (%s) holds no PEM certificate; give the CA certificate (-----BEGIN CERTIFICATE-----).",
+					h.Binding, where, name, path)
+				continue
+			}
+		}
 		if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 			reason := "is not a file"
 			if errors.Is(err, os.ErrNotExist) {

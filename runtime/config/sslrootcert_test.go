@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +13,12 @@ import (
 // error on the entry's line naming the binding, never showing the password.
 func TestSSLRootCertResolvesAgainstTheProject(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"index.js": "export default {}", "certs/ca.pem": "-", "certs/my ca.pem": "-"})
+	pem, err := os.ReadFile(filepath.Join("testdata", "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"index.js": "export default {}", "certs/ca.pem": string(pem), "certs/my ca.pem": string(pem),
+		"certs/not-a-cert.pem": "-----BEGIN PRIVATE KEY-----\nnope\n"})
 	ca := filepath.Join(dir, "certs", "ca.pem")
 	for _, tt := range []struct {
 		name, entry string
@@ -42,6 +48,8 @@ func TestSSLRootCertResolvesAgainstTheProject(t *testing.T) {
 			nil, "", `wrangler.toml:5: hyperdrive "DB": ` + connectionStringEnv + `DB: sslrootcert "nope.pem"`},
 		{"client certificate and key", `localConnectionString = "host=db sslmode=verify-full sslrootcert=system sslcert=certs/ca.pem sslkey='certs/my ca.pem'"`,
 			nil, lcs, "sslrootcert=system sslcert='" + ca + "' sslkey='" + filepath.Join(dir, "certs", "my ca.pem") + "'", ""},
+		{"not a certificate", `localConnectionString = "postgres://u:hunter2@db/app?sslrootcert=certs/not-a-cert.pem"`, nil, nil, "",
+			`wrangler.toml:5: hyperdrive "DB": localConnectionString: sslrootcert "certs/not-a-cert.pem" (` + filepath.Join(dir, "certs", "not-a-cert.pem") + `) holds no PEM certificate`},
 		{"a directory", `localConnectionString = "postgres://u@db/app?sslrootcert=certs"`, nil, nil, "", `sslrootcert "certs" (` + filepath.Join(dir, "certs") + `) is not a file`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
