@@ -22,9 +22,8 @@ import (
 // so one file serves every environment.
 func typesCmd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("types", "Write TypeScript declarations of env (every binding and var, typed) from the configuration,\n"+
-		"as `wrangler types` does. [path] defaults to "+typesgen.DefaultOutput+" next to the configuration file;\n"+
-		"a path given is relative to the current directory. Add it to tsconfig.json's \"types\".\n\n"+
-		"Usage: edgerun types [flags] [path]", stderr)
+		"as `wrangler types` does: edgerun types [flags] [path]. path defaults to "+typesgen.DefaultOutput+" next to\n"+
+		"the configuration file; a path given is relative to the current directory. Add it to tsconfig.json's \"types\".", stderr)
 	var pf projectFlags
 	pf.register(fs)
 	envInterface := fs.String("env-interface", "Env", "name of the global interface that extends Cloudflare.Env")
