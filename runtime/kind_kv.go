@@ -7,56 +7,135 @@ import (
 	"path/filepath"
 
 	"edgerun/bindings"
+	"edgerun/bindings/hyperdrive"
 	"edgerun/bindings/kv"
 	"edgerun/runtime/config"
 )
 
-// openKV builds one binding per [[kv_namespaces]] entry, all kept in one
-// store under the project's .edgerun/state (as wrangler dev keeps its
-// local KV under .wrangler/state). A namespace is its id's, or its binding
-// name's when it has no id, so renaming a binding keeps its data.
-func openKV(cfg *config.Config, log *slog.Logger) ([]*kv.Namespace, func(context.Context) error, error) {
+// kvStores opens the stores of the [[kv_namespaces]] entries: the local
+// ones share one bbolt file under the project's .edgerun/state (as
+// wrangler dev keeps its local KV under .wrangler/state); the "postgres"
+// ones share one store per database. Expired keys are purged at start.
+type kvStores struct {
+	local    *kv.BoltStore
+	postgres map[string]*kv.PostgresStore // by connection string
+	closers  []func(context.Context) error
+}
+
+func (s *kvStores) close(ctx context.Context) error {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		_ = s.closers[i](ctx)
+	}
+	return nil
+}
+
+func (s *kvStores) opened(store kv.Store, log *slog.Logger, where string) error {
+	s.closers = append(s.closers, func(context.Context) error { return store.Close() })
+	n, err := store.Purge()
+	if err != nil {
+		return fmt.Errorf("kv (%s): %w", where, err)
+	}
+	if n > 0 {
+		log.Debug("kv: removed expired keys", "store", where, "count", n)
+	}
+	return nil
+}
+
+// storeFor is the store of namespace ns; hyperdriveConn looks up the
+// origin database of a [[hyperdrive]] binding.
+func (s *kvStores) storeFor(ctx context.Context, cfg *config.Config, ns config.KVNamespace, hyperdriveConn func(string) string, log *slog.Logger) (kv.Store, error) {
+	if ns.Store != config.KVStorePostgres {
+		if s.local == nil {
+			store, err := kv.Open(filepath.Join(cfg.Dir, ".edgerun", "state", "kv.db"), nil)
+			if err != nil {
+				return nil, err
+			}
+			s.local = store
+			if err := s.opened(store, log, "local"); err != nil {
+				return nil, err
+			}
+		}
+		return s.local, nil
+	}
+	conn := ns.ConnectionString
+	if conn == "" {
+		conn = hyperdriveConn(ns.Hyperdrive)
+	}
+	if store := s.postgres[conn]; store != nil {
+		return store, nil
+	}
+	store, err := kv.OpenPostgres(ctx, conn, kv.PostgresOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("kv namespace %q: %w", ns.Binding, err)
+	}
+	if s.postgres == nil {
+		s.postgres = map[string]*kv.PostgresStore{}
+	}
+	s.postgres[conn] = store
+	log.Debug("kv namespace on PostgreSQL", "binding", ns.Binding, "database", config.RedactConnectionString(conn))
+	return store, s.opened(store, log, "postgres")
+}
+
+// openKV builds one binding per [[kv_namespaces]] entry. A namespace is
+// its id's, or its binding name's when it has no id, so renaming a
+// binding keeps its data.
+func openKV(ctx context.Context, cfg *config.Config, hyperdriveConn func(string) string, log *slog.Logger) ([]*kv.Namespace, func(context.Context) error, error) {
 	if len(cfg.KVNamespaces) == 0 {
 		return nil, nil, nil
 	}
-	path := filepath.Join(cfg.Dir, ".edgerun", "state", "kv.db")
-	store, err := kv.Open(path, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	if n, err := store.Purge(); err != nil {
-		store.Close()
-		return nil, nil, fmt.Errorf("kv: %w", err)
-	} else if n > 0 {
-		log.Debug("kv: removed expired keys", "count", n)
-	}
+	stores := &kvStores{}
 	var list []*kv.Namespace
 	for _, ns := range cfg.KVNamespaces {
+		store, err := stores.storeFor(ctx, cfg, ns, hyperdriveConn, log)
+		if err != nil {
+			stores.close(ctx)
+			return nil, nil, err
+		}
 		id := ns.ID
 		if id == "" {
 			id = ns.Binding
 		}
 		list = append(list, kv.NewNamespace(store, ns.Binding, id))
 	}
-	return list, func(context.Context) error { return store.Close() }, nil
+	return list, stores.close, nil
+}
+
+// hyperdriveOrigin is the origin connection string of the app's
+// [[hyperdrive]] binding named name (its managed database's when it has
+// none); hyperdriveKind opens before kvKind.
+func (a *App) hyperdriveOrigin(name string) string {
+	for _, b := range a.databases {
+		if h, ok := b.(*hyperdrive.Binding); ok && h.Name() == name {
+			return h.Config().ConnString
+		}
+	}
+	return ""
 }
 
 var kvKind = bindingKind{
 	section: "kv_namespaces",
-	open: func(_ context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
-		list, closeStore, err := openKV(a.cfg, a.log)
-		if err != nil || closeStore == nil {
+	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
+		list, closeStores, err := openKV(ctx, a.cfg, a.hyperdriveOrigin, a.log)
+		if err != nil || closeStores == nil {
 			return nil, nil, err
 		}
 		out := make([]bindings.Binding, len(list))
 		for i, ns := range list {
 			out[i] = ns
 		}
-		return out, []func(context.Context) error{closeStore}, nil
+		return out, []func(context.Context) error{closeStores}, nil
 	},
 	summary: func(cfg *config.Config) (rows []summaryRow) {
-		for _, kv := range cfg.KVNamespaces {
-			rows = append(rows, summaryRow{kv.Binding, "KV Namespace", "local (.edgerun/state/kv.db)"})
+		for _, ns := range cfg.KVNamespaces {
+			where := "local (.edgerun/state/kv.db)"
+			switch {
+			case ns.Store != config.KVStorePostgres:
+			case ns.ConnectionString != "":
+				where = "PostgreSQL " + endpointOf(ns.ConnectionString) + " (table " + kv.Table + ")"
+			default:
+				where = "PostgreSQL of hyperdrive " + ns.Hyperdrive + " (table " + kv.Table + ")"
+			}
+			rows = append(rows, summaryRow{ns.Binding, "KV Namespace", where})
 		}
 		return rows
 	},

@@ -23,13 +23,13 @@ var shimProgram = goja.MustCompile("edgerun:kv.js", shimSource, true)
 type Namespace struct {
 	name  string
 	id    string
-	store *Store
+	store Store
 }
 
 var _ bindings.Binding = (*Namespace)(nil)
 
 // NewNamespace binds namespace id of store to the env name.
-func NewNamespace(store *Store, name, id string) *Namespace {
+func NewNamespace(store Store, name, id string) *Namespace {
 	return &Namespace{name: name, id: id, store: store}
 }
 

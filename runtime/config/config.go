@@ -152,13 +152,41 @@ type R2Bucket struct {
 	Line              int
 }
 
-// KVNamespace is one [[kv_namespaces]] binding.
+// KVNamespace is one [[kv_namespaces]] binding. Binding, ID and PreviewID
+// are wrangler's; Store, ConnectionString and Hyperdrive are edgerun keys
+// of the same entry (wrangler ignores them).
 type KVNamespace struct {
 	Binding   string // binding
 	ID        string // id (optional: wrangler provisions one on deploy)
 	PreviewID string // preview_id
-	Line      int
+
+	// Store is where the keys live: "local" (the bbolt file under
+	// .edgerun/state; the default) or "postgres" (a table in a PostgreSQL
+	// database, shared by every process pointed at it). store: "postgres"
+	// is implied by connection_string, hyperdrive or the environment
+	// variable.
+	Store string
+	// ConnectionString (connection_string) is the PostgreSQL database of a
+	// "postgres" store: the EDGERUN_KV_CONNECTION_STRING_<BINDING>
+	// environment variable, else connection_string. It holds a password:
+	// log it through RedactConnectionString.
+	ConnectionString string
+	// ConnectionStringSource names where ConnectionString came from: the
+	// environment variable's name, "connection_string", or "".
+	ConnectionStringSource string
+	// Hyperdrive (hyperdrive) names a [[hyperdrive]] binding whose database
+	// (its origin, managed or not) holds the table, when ConnectionString
+	// is empty.
+	Hyperdrive string
+
+	Line int
 }
+
+// KV stores.
+const (
+	KVStoreLocal    = "local"
+	KVStorePostgres = "postgres"
+)
 
 // Triggers is [triggers].
 type Triggers struct {
@@ -285,6 +313,7 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	r.applySecrets(cfg, secrets)
 	r.applyConnectionStringEnv(cfg, getenv)
 	r.resolveSSLRootCerts(cfg)
+	r.applyKVStores(cfg, getenv)
 	if v, ok := getenv("NODE_EXTRA_CA_CERTS"); ok && strings.TrimSpace(v) != "" {
 		cfg.Edgerun.TrustedCAs = append(cfg.Edgerun.TrustedCAs, strings.TrimSpace(v))
 	}

@@ -253,7 +253,7 @@ func TestLoadFull(t *testing.T) {
 		StatementCache:           "auto",
 		Line:                     45,
 	})
-	check("KVNamespaces", cfg.KVNamespaces, []KVNamespace{{Binding: "SESSIONS", ID: "kv1", PreviewID: "kv1-preview", Line: 50}})
+	check("KVNamespaces", cfg.KVNamespaces, []KVNamespace{{Binding: "SESSIONS", ID: "kv1", PreviewID: "kv1-preview", Store: KVStoreLocal, Line: 50}})
 	check("Triggers", cfg.Triggers, Triggers{Crons: []string{"*/5 * * * *", "0 0 * * mon"}})
 	check("Limits", cfg.Limits, Limits{CPUMs: 50, MemoryMB: 256, MaxBodyBytes: 10 << 20, ResponseTimeoutMs: 100_000, MaxSocketsPerRequest: 6})
 	check("Limits.CPU()", cfg.Limits.CPU(), 50*time.Millisecond)
@@ -463,6 +463,11 @@ func TestErrors(t *testing.T) {
 		{file: "proto_var.toml", line: 5, msg: `"__proto__" cannot be a binding or variable name`},
 		{file: "proto_binding.toml", line: 4, msg: `"__proto__" cannot be a binding or variable name`},
 		{file: "proto_var.json", line: 4, msg: `"__proto__" cannot be a binding or variable name`},
+		{file: "kv_store.toml", line: 5, msg: `"kv_namespaces[0].store": unknown KV store "redis"; use "local" (the default) or "postgres".`},
+		{file: "kv_no_database.toml", line: 3, msg: `kv_namespaces "CACHE": store = "postgres" needs connection_string, hyperdrive (a [[hyperdrive]] binding's database) or EDGERUN_KV_CONNECTION_STRING_CACHE.`},
+		{file: "kv_hyperdrive.toml", line: 7, msg: `kv_namespaces "CACHE": hyperdrive = "HD" names no [[hyperdrive]] binding.`},
+		{file: "kv_local_conn.toml", line: 5, msg: `connection_string and hyperdrive need store = "postgres"`},
+		{file: "kv_bad_conn.toml", line: 5, msg: `"kv_namespaces[0].connection_string": invalid PostgreSQL connection string`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -491,6 +496,7 @@ func TestErrorsRedactPasswords(t *testing.T) {
 	for _, tt := range []struct{ file, keep string }{
 		{"secret_missing_id.toml", "user=app password=xxxxx dbname=shop"},
 		{"secret_replica_type.toml", "postgres://app:xxxxx@replica:5432/shop"},
+		{"kv_bad_conn.toml", "invalid PostgreSQL connection string"},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			_, _, err := Load(Options{Path: filepath.Join("testdata", "errors", tt.file)})
@@ -887,5 +893,60 @@ func TestTrustedCACerts(t *testing.T) {
 	want := []string{filepath.Join(cfg.Dir, "certs", "ca.pem"), "/etc/abs.pem", "/extra.pem"}
 	if !slices.Equal(cfg.Edgerun.TrustedCAs, want) {
 		t.Errorf("TrustedCAs = %v, want %v", cfg.Edgerun.TrustedCAs, want)
+	}
+}
+
+// [[kv_namespaces]]' edgerun keys: the store, its database and the
+// environment variable that wins over both.
+func TestKVStores(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("export default {}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	toml := `main = "index.js"
+[[hyperdrive]]
+binding = "DB"
+id = "x"
+localConnectionString = "postgres://app:hunter2@db:5432/shop"
+[[kv_namespaces]]
+binding = "LOCAL"
+[[kv_namespaces]]
+binding = "OWN"
+connection_string = "postgres://kv:hunter3@kvdb:5432/kv"
+[[kv_namespaces]]
+binding = "SHARED"
+hyperdrive = "DB"
+[[kv_namespaces]]
+binding = "FROM_ENV"
+store = "postgres"
+`
+	if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := mustLoad(t, Options{Dir: dir, Getenv: env(map[string]string{
+		"EDGERUN_KV_CONNECTION_STRING_FROM_ENV": "postgres://e:hunter4@envdb/kv",
+		"EDGERUN_KV_CONNECTION_STRING_SHARED":   "postgres://e:hunter4@envdb/shared",
+	})})
+	want := []KVNamespace{
+		{Binding: "LOCAL", Store: KVStoreLocal, Line: 6},
+		{Binding: "OWN", Store: KVStorePostgres, ConnectionString: "postgres://kv:hunter3@kvdb:5432/kv", ConnectionStringSource: "connection_string", Line: 8},
+		{Binding: "SHARED", Store: KVStorePostgres, ConnectionString: "postgres://e:hunter4@envdb/shared", ConnectionStringSource: "EDGERUN_KV_CONNECTION_STRING_SHARED", Line: 11},
+		{Binding: "FROM_ENV", Store: KVStorePostgres, ConnectionString: "postgres://e:hunter4@envdb/kv", ConnectionStringSource: "EDGERUN_KV_CONNECTION_STRING_FROM_ENV", Line: 14},
+	}
+	if !reflect.DeepEqual(cfg.KVNamespaces, want) {
+		t.Errorf("KVNamespaces =\n%+v\nwant\n%+v", cfg.KVNamespaces, want)
+	}
+	cfg, _ = mustLoad(t, Options{Dir: dir, Getenv: env(map[string]string{"EDGERUN_KV_CONNECTION_STRING_FROM_ENV": "postgres://e:hunter4@envdb/kv"})})
+	if got := cfg.KVNamespaces[2]; got.Hyperdrive != "DB" || got.ConnectionString != "" || got.Store != KVStorePostgres {
+		t.Errorf("SHARED without its variable = %+v, want the DB binding's database", got)
+	}
+	s := cfg.String()
+	for _, secret := range []string{"hunter2", "hunter3", "hunter4"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("String() shows a password: %s", s)
+		}
+	}
+	if !strings.Contains(s, "kv OWN (id , postgres postgres://kv:xxxxx@kvdb:5432/kv)") || !strings.Contains(s, "kv SHARED (id , postgres of hyperdrive DB)") {
+		t.Errorf("String() = %s", s)
 	}
 }

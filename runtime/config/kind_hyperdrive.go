@@ -283,14 +283,21 @@ func (d *decoder) checkConnString(p keyPath, s string) {
 	if s == "" {
 		return
 	}
+	if reason := connStringProblem(s); reason != "" {
+		d.errorf(p, "%q: invalid PostgreSQL connection string (%s; the string is not shown, it may hold a password).", p.String(), reason)
+	}
+}
+
+// connStringProblem is why pgx cannot parse s, without s itself; "" when
+// it can.
+func connStringProblem(s string) string {
 	_, err := pgconn.ParseConfig(withoutTLSFiles(s))
 	if err == nil {
-		return
+		return ""
 	}
-	reason := "check its syntax"
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		reason = ue.Err.Error() // the URL's parse error without the URL
+		return ue.Err.Error() // the URL's parse error without the URL
 	}
-	d.errorf(p, "%q: invalid PostgreSQL connection string (%s; the string is not shown, it may hold a password).", p.String(), reason)
+	return "check its syntax"
 }

@@ -113,7 +113,8 @@ func (c *Config) String() string {
 		b.WriteString(h.String())
 	}
 	for _, kv := range c.KVNamespaces {
-		fmt.Fprintf(&b, "; kv %s (id %s)", kv.Binding, kv.ID)
+		b.WriteString("; ")
+		b.WriteString(kv.String())
 	}
 	if len(c.Vars) > 0 || len(c.Secrets) > 0 {
 		fmt.Fprintf(&b, "; %d vars, %d secrets", len(c.Vars), len(c.Secrets))
