@@ -66,28 +66,59 @@ func ValidateCrons(exprs []string) error {
 }
 
 // StartCron runs the configured cron triggers (UTC, as Workers does) until
-// ctx ends or stop is called. Each run is logged with its outcome.
+// ctx ends or stop is called. Each run is logged with its outcome. With
+// [edgerun] cron_lock (or KV on PostgreSQL) the processes sharing that
+// database elect one that fires each tick (cron_leader.go); the others
+// skip it.
 func (a *App) StartCron(ctx context.Context) (stop func(), err error) {
 	exprs := a.cfg.Triggers.Crons
 	if err := ValidateCrons(exprs); err != nil {
 		return nil, err
 	}
+	var leader *cronLeader
+	if lock := a.cfg.Edgerun.CronLock; lock.Enabled() && len(exprs) > 0 {
+		conn, err := a.cronLockConnString(lock)
+		if err != nil {
+			return nil, err
+		}
+		leader = startCronLeader(ctx, conn, a.cfg.Name, a.log)
+	}
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithParser(cronParser))
 	for _, e := range exprs {
 		expr := e
-		if _, err := c.AddFunc(expr, func() { a.runScheduled(ctx, expr) }); err != nil {
+		sched, err := cronParser.Parse(expr)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.AddFunc(expr, func() {
+			// The tick being fired: robfig/cron runs a job at or just after
+			// its time, so the schedule's next time after a second ago is it.
+			tick := sched.Next(time.Now().Add(-time.Second))
+			if leader != nil && !leader.mayFire(ctx, tick) {
+				a.log.Debug(fmt.Sprintf("scheduled %q: another process leads the crons", expr), "cron", expr)
+				return
+			}
+			a.runScheduled(ctx, expr, tick)
+		}); err != nil {
 			return nil, err
 		}
 	}
 	c.Start()
-	return func() { <-c.Stop().Done() }, nil
+	return func() {
+		<-c.Stop().Done()
+		if leader != nil {
+			leader.close()
+		}
+	}, nil
 }
 
-func (a *App) runScheduled(ctx context.Context, expr string) {
+// runScheduled fires one tick; at is its scheduled time, which
+// controller.scheduledTime shows (Workers' meaning).
+func (a *App) runScheduled(ctx context.Context, expr string, at time.Time) {
 	start := time.Now()
 	rctx, cancel := context.WithTimeout(ctx, 15*time.Minute) // Workers' limit for a cron invocation
 	defer cancel()
-	err := a.server.Version().Scheduled(rctx, expr, start, isolates.NewScope(rctx, 0))
+	err := a.server.Version().Scheduled(rctx, expr, at, isolates.NewScope(rctx, 0))
 	if err != nil {
 		a.log.Error(fmt.Sprintf("scheduled %q failed: %v", expr, err), "cron", expr)
 		return

@@ -243,16 +243,15 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	go debug.FreeOSMemory()
 	serveAdmin(app, adminListen, log)
 	_ = logOut.Sync() // the start-up lines, at once
+	stopCron := func() {}
 	if !dev && len(cfg.Triggers.Crons) > 0 {
 		// Cron triggers fire in serve, as in production; in dev use
 		// --test-scheduled, as with wrangler.
-		stopCron, err := app.StartCron(ctx)
-		if err != nil {
+		if stopCron, err = app.StartCron(ctx); err != nil {
 			log.Error(err.Error())
 			_ = app.Shutdown(context.Background())
 			return 1
 		}
-		defer stopCron()
 		log.Info(fmt.Sprintf("cron triggers: %s (UTC)", strings.Join(cfg.Triggers.Crons, ", ")))
 	}
 	if dev {
@@ -273,6 +272,9 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	stop()
+	// Crons stop before the drain: no tick starts while requests finish,
+	// and a cron leader's lock passes to another process at once.
+	stopCron()
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	if err := app.Shutdown(sctx); err != nil {

@@ -252,7 +252,25 @@ type Edgerun struct {
 	// NODE_EXTRA_CA_CERTS, which wrangler honours too. The managed local
 	// PostgreSQL's CA is always trusted.
 	TrustedCAs []string
+	// CronLock is where a fleet's processes elect the one that fires
+	// [triggers] crons (a PostgreSQL session advisory lock): a database
+	// named by cron_lock (a [[hyperdrive]] binding's name, or a connection
+	// string), by the EDGERUN_CRON_LOCK_CONNECTION_STRING environment
+	// variable (which wins), or else the first [[kv_namespaces]] entry on
+	// PostgreSQL. Zero: no election, every process fires its crons.
+	CronLock CronLock
 }
+
+// CronLock names the database of the cron leader election: Hyperdrive (a
+// [[hyperdrive]] binding whose origin it is) or ConnectionString.
+type CronLock struct {
+	Hyperdrive       string
+	ConnectionString string // holds a password: log it through RedactConnectionString
+	Source           string // "cron_lock", the environment variable, or `kv_namespaces "<BINDING>"`
+}
+
+// Enabled reports whether a database elects the cron leader.
+func (c CronLock) Enabled() bool { return c.Hyperdrive != "" || c.ConnectionString != "" }
 
 // Alerts are the thresholds at which edgerun logs an alert.
 type Alerts struct {
@@ -314,6 +332,7 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	r.applyConnectionStringEnv(cfg, getenv)
 	r.resolveSSLRootCerts(cfg)
 	r.applyKVStores(cfg, getenv)
+	r.applyCronLock(cfg, getenv)
 	if v, ok := getenv("NODE_EXTRA_CA_CERTS"); ok && strings.TrimSpace(v) != "" {
 		cfg.Edgerun.TrustedCAs = append(cfg.Edgerun.TrustedCAs, strings.TrimSpace(v))
 	}

@@ -467,6 +467,7 @@ func TestErrors(t *testing.T) {
 		{file: "kv_no_database.toml", line: 3, msg: `kv_namespaces "CACHE": store = "postgres" needs connection_string, hyperdrive (a [[hyperdrive]] binding's database) or EDGERUN_KV_CONNECTION_STRING_CACHE.`},
 		{file: "kv_hyperdrive.toml", line: 7, msg: `kv_namespaces "CACHE": hyperdrive = "HD" names no [[hyperdrive]] binding.`},
 		{file: "kv_local_conn.toml", line: 5, msg: `connection_string and hyperdrive need store = "postgres"`},
+		{file: "cron_lock.toml", line: 4, msg: `"edgerun.cron_lock": "NOPE" names no [[hyperdrive]] binding and is not a PostgreSQL connection string.`},
 		{file: "kv_bad_conn.toml", line: 5, msg: `"kv_namespaces[0].connection_string": invalid PostgreSQL connection string`},
 	}
 	for _, tt := range tests {
@@ -940,6 +941,9 @@ store = "postgres"
 	if got := cfg.KVNamespaces[2]; got.Hyperdrive != "DB" || got.ConnectionString != "" || got.Store != KVStorePostgres {
 		t.Errorf("SHARED without its variable = %+v, want the DB binding's database", got)
 	}
+	if want := (CronLock{ConnectionString: "postgres://kv:hunter3@kvdb:5432/kv", Source: `kv_namespaces "OWN"`}); cfg.Edgerun.CronLock != want {
+		t.Errorf("CronLock = %+v, want the first PostgreSQL namespace's database %+v", cfg.Edgerun.CronLock, want)
+	}
 	s := cfg.String()
 	for _, secret := range []string{"hunter2", "hunter3", "hunter4"} {
 		if strings.Contains(s, secret) {
@@ -948,5 +952,36 @@ store = "postgres"
 	}
 	if !strings.Contains(s, "kv OWN (id , postgres postgres://kv:xxxxx@kvdb:5432/kv)") || !strings.Contains(s, "kv SHARED (id , postgres of hyperdrive DB)") {
 		t.Errorf("String() = %s", s)
+	}
+}
+
+// [edgerun] cron_lock names a [[hyperdrive]] binding or a database; the
+// environment variable wins; without either nothing elects a leader.
+func TestCronLock(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("export default {}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, edgerun string
+		env           map[string]string
+		want          CronLock
+	}{
+		{"none", "", nil, CronLock{}},
+		{"binding", `cron_lock = "DB"`, nil, CronLock{Hyperdrive: "DB", Source: "cron_lock"}},
+		{"url", `cron_lock = "postgres://c:pw@lock/db"`, nil, CronLock{ConnectionString: "postgres://c:pw@lock/db", Source: "cron_lock"}},
+		{"env wins", `cron_lock = "DB"`, map[string]string{"EDGERUN_CRON_LOCK_CONNECTION_STRING": "postgres://e@envlock/db"},
+			CronLock{ConnectionString: "postgres://e@envlock/db", Source: "EDGERUN_CRON_LOCK_CONNECTION_STRING"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			toml := "main = \"index.js\"\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\n[edgerun]\n" + tt.edgerun + "\n"
+			if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg, _ := mustLoad(t, Options{Dir: dir, Getenv: env(tt.env)})
+			if cfg.Edgerun.CronLock != tt.want || cfg.Edgerun.CronLock.Enabled() != (tt.want != CronLock{}) {
+				t.Errorf("CronLock = %+v, want %+v", cfg.Edgerun.CronLock, tt.want)
+			}
+		})
 	}
 }

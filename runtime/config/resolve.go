@@ -57,7 +57,7 @@ var (
 	limitsKeys    = set("cpu_ms", "subrequests", "memory_mb", "max_body_bytes", "response_timeout_ms", "max_sockets_per_request")
 	devKeys       = set("ip", "port", "inspector_port", "inspector_ip", "local_protocol", "upstream_protocol", "host", "enable_containers", "container_engine", "generate_types")
 	secretsKeys   = set("required")
-	edgerunKeys   = set("isolates", "max_concurrent_per_isolate", "admin", "alerts", "trusted_ca_certs")
+	edgerunKeys   = set("isolates", "max_concurrent_per_isolate", "admin", "alerts", "trusted_ca_certs", "cron_lock")
 	alertsKeys    = set("response_time_warning_ms", "response_time_critical_ms", "error_rate_warning", "error_rate_critical", "connection_failures", "window_s")
 	environmentOK = func() map[string]bool {
 		m := set(nonInheritableKeys...)
@@ -128,6 +128,9 @@ type resolver struct {
 
 	secretsRequired     []string // secrets.required, nil when not set
 	secretsRequiredPath keyPath
+
+	cronLock     string // [edgerun] cron_lock as written; resolved by applyCronLock
+	cronLockPath keyPath
 }
 
 type ownValue struct {
@@ -671,6 +674,11 @@ func (r *resolver) edgerun(cfg *Config) {
 	if x, ok := m["max_concurrent_per_isolate"]; ok {
 		if n, ok := d.intIn(p.child("max_concurrent_per_isolate"), x, 1, 1<<30); ok {
 			e.MaxConcurrentPerIsolate = int(n)
+		}
+	}
+	if x, ok := m["cron_lock"]; ok {
+		if s, ok := d.str(p.child("cron_lock"), x); ok && s != "" {
+			r.cronLock, r.cronLockPath = s, p.child("cron_lock")
 		}
 	}
 	if x, ok := m["admin"]; ok {
