@@ -162,7 +162,7 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 		refuseBody(ctx, fasthttp.StatusRequestEntityTooLarge, "Payload Too Large")
 		return
 	}
-	if s.opts.TestScheduled && string(ctx.Path()) == "/__scheduled" {
+	if s.opts.TestScheduled && (string(ctx.Path()) == "/__scheduled" || string(ctx.Path()) == "/cdn-cgi/handler/scheduled") {
 		s.testScheduled(ctx)
 		return
 	}
@@ -512,7 +512,8 @@ type fasthttpLogger struct{ log *slog.Logger }
 
 func (l fasthttpLogger) Printf(format string, args ...any) { l.log.Debug(fmt.Sprintf(format, args...)) }
 
-// testScheduled runs scheduled() for GET /__scheduled?cron=<expr> (dev only).
+// testScheduled runs scheduled() for GET /__scheduled?cron=<expr> (dev
+// only), or /cdn-cgi/handler/scheduled, the path newer wranglers serve.
 func (s *Server) testScheduled(ctx *fasthttp.RequestCtx) {
 	expr := string(ctx.QueryArgs().Peek("cron"))
 	if expr == "" {

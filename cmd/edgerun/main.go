@@ -167,7 +167,11 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	logFormat := fs.String("log-format", defaultFormat, "log format: pretty or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	accessLog := fs.Bool("access-log", dev, "log one line per request")
-	testScheduled := fs.Bool("test-scheduled", false, "serve /__scheduled?cron=<expr> to run the scheduled() handler (as wrangler dev does)")
+	testScheduled := fs.Bool("test-scheduled", false, "serve /__scheduled?cron=<expr> (and /cdn-cgi/handler/scheduled) to run the scheduled() handler (as wrangler dev does)")
+	crons := false
+	if dev {
+		fs.BoolVar(&crons, "crons", false, "fire [triggers] crons on schedule, as serve does (wrangler dev only fires them on request, see --test-scheduled)")
+	}
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
 	adminAddr := fs.String("admin", "", `admin listener for /healthz, /readyz, /health and /metrics: host:port, or "off" (default: [edgerun] admin, else 127.0.0.1:9787)`)
 	profiling := fs.Bool("pprof", false, "also serve Go's profiler on the admin listener, under /debug/pprof/")
@@ -244,9 +248,9 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	serveAdmin(app, adminListen, log)
 	_ = logOut.Sync() // the start-up lines, at once
 	stopCron := func() {}
-	if !dev && len(cfg.Triggers.Crons) > 0 {
-		// Cron triggers fire in serve, as in production; in dev use
-		// --test-scheduled, as with wrangler.
+	if (!dev || crons) && len(cfg.Triggers.Crons) > 0 {
+		// Cron triggers fire in serve, as in production; in dev with
+		// --crons, else on request with --test-scheduled, as with wrangler.
 		if stopCron, err = app.StartCron(ctx); err != nil {
 			log.Error(err.Error())
 			_ = app.Shutdown(context.Background())
