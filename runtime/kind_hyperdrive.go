@@ -123,6 +123,7 @@ func hyperdriveConfig(cfg *config.Config, hd config.Hyperdrive, conn string, obs
 			MaxBytes:             hd.Caching.MaxBytes,
 			MaxEntryBytes:        hd.Caching.MaxEntryBytes,
 			NotifyChannel:        hd.Caching.NotifyChannel,
+			StrictCoherence:      hd.Caching.StrictCoherence,
 		},
 		Observer: observer,
 		Log:      log,

@@ -86,9 +86,12 @@ func TestEveryDocumentedKeyReachesItsBinding(t *testing.T) {
 		"[hyperdrive.caching] stale_while_revalidate": {"[hyperdrive.caching]\nstale_while_revalidate = 3", func(_ config.Hyperdrive, c hyperdrive.Config) bool {
 			return c.Cache.StaleWhileRevalidate == 3*time.Second
 		}},
-		"[hyperdrive.caching] max_bytes":         {"[hyperdrive.caching]\nmax_bytes = 2097152", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.MaxBytes == 2<<20 }},
-		"[hyperdrive.caching] max_entry_bytes":   {"[hyperdrive.caching]\nmax_entry_bytes = 4096", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.MaxEntryBytes == 4096 }},
-		"[hyperdrive.caching] notify_channel":    {"[hyperdrive.caching]\nnotify_channel = \"inval\"", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.NotifyChannel == "inval" }},
+		"[hyperdrive.caching] max_bytes":       {"[hyperdrive.caching]\nmax_bytes = 2097152", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.MaxBytes == 2<<20 }},
+		"[hyperdrive.caching] max_entry_bytes": {"[hyperdrive.caching]\nmax_entry_bytes = 4096", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.MaxEntryBytes == 4096 }},
+		"[hyperdrive.caching] notify_channel":  {"[hyperdrive.caching]\nnotify_channel = \"inval\"", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.Cache.NotifyChannel == "inval" }},
+		"[hyperdrive.caching] strict_coherence": {"[hyperdrive.caching]\nnotify_channel = \"inval\"\nstrict_coherence = true", func(_ config.Hyperdrive, c hyperdrive.Config) bool {
+			return c.Cache.StrictCoherence && c.Cache.NotifyChannel == "inval"
+		}},
 		"[hyperdrive.breaker] failure_threshold": {"[hyperdrive.breaker]\nfailure_threshold = 8", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.FailureThreshold == 8 }},
 		"[hyperdrive.breaker] open_timeout_ms":   {"[hyperdrive.breaker]\nopen_timeout_ms = 999", func(_ config.Hyperdrive, c hyperdrive.Config) bool { return c.OpenTimeout == 999*time.Millisecond }},
 	}

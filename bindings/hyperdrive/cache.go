@@ -229,6 +229,18 @@ func (b *Binding) cacheTrusted() bool {
 	return b.cache != nil && (b.invalidator == nil || b.invalidator.listening.Load())
 }
 
+// strictCoherence: cached reads wait for a barrier (notify.go), so they
+// are never answered synchronously from the cache.
+func (b *Binding) strictCoherence() bool {
+	return b.invalidator != nil && b.cfg.Cache.StrictCoherence
+}
+
+// cacheCurrent reports whether the cache may answer a read that begins
+// now: always, unless strict coherence's barrier fails.
+func (b *Binding) cacheCurrent(ctx context.Context) bool {
+	return !b.strictCoherence() || b.invalidator.barrier(ctx)
+}
+
 // wrote records a write through the binding (applied, or possibly
 // applied): every cached read is stale, here at once and, with
 // caching.notify_channel, in other instances before this returns.
@@ -249,7 +261,7 @@ func (b *Binding) wrote(ctx context.Context, notified bool) {
 // isolate's own goroutine, with no query goroutine at all.
 func (b *Binding) cacheHit(st *statement, args []any) (*result, bool) {
 	c := b.cache
-	if !st.info.Cacheable || !b.cacheTrusted() {
+	if !st.info.Cacheable || !b.cacheTrusted() || b.strictCoherence() {
 		return nil, false
 	}
 	key := cacheKey(b.dbID, st.raw, args)
@@ -283,13 +295,17 @@ func (b *Binding) refresh(e *cacheEntry, key string, st *statement, args []any) 
 func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any) (*result, error) {
 	c := b.cache
 	key := cacheKey(b.dbID, st.raw, args)
-	if e, state := c.lookup(key); state != miss {
-		if state == staleOK {
-			c.stale.Add(1)
-			b.refresh(e, key, st, args)
+	// Unsure what other instances wrote (a failed barrier): the read runs
+	// as a miss, whose fresh result may be stored.
+	if b.cacheCurrent(ctx) {
+		if e, state := c.lookup(key); state != miss {
+			if state == staleOK {
+				c.stale.Add(1)
+				b.refresh(e, key, st, args)
+			}
+			c.hits.Add(1)
+			return servedFromCache(e.res), nil
 		}
-		c.hits.Add(1)
-		return servedFromCache(e.res), nil
 	}
 	c.misses.Add(1)
 	// Concurrent identical misses share one query — but only those that

@@ -94,6 +94,16 @@ type CacheConfig struct {
 	// pg_notify on this channel, and each binding LISTENs to it
 	// (notify.go). Default "" (this process's writes only).
 	NotifyChannel string
+	// StrictCoherence (with NotifyChannel): before a cached read is served,
+	// one round trip on the listening connection makes sure that every
+	// write another instance acknowledged before the read began has been
+	// heard (PostgreSQL delivers a committed notification to a listening
+	// session before that session's next statement completes). Without it
+	// a read that follows another instance's acknowledged write within the
+	// time the notification takes to arrive may be served the old result.
+	// Costs that round trip per cached read (concurrent reads share one);
+	// default false.
+	StrictCoherence bool
 }
 
 func (c *Config) applyDefaults() {

@@ -47,6 +47,13 @@ type invalidator struct {
 	pending chan struct{} // closed once a notification asked for before the next send is sent
 	kick    chan struct{}
 
+	// Barriers (CacheConfig.StrictCoherence): syncNext is closed once a
+	// round trip on the listening connection that began after it was made
+	// has completed and the notifications it brought are applied.
+	syncMu   sync.Mutex
+	syncNext chan struct{}
+	syncKick chan struct{}
+
 	stop chan struct{}
 	done sync.WaitGroup
 }
@@ -79,7 +86,7 @@ func newInvalidator(b *Binding, channel, listenConn string) *invalidator {
 	_, _ = rand.Read(id[:])
 	inv := &invalidator{
 		b: b, channel: channel, instance: "edgerun:" + hex.EncodeToString(id[:]), listenConn: listenConn,
-		kick: make(chan struct{}, 1), stop: make(chan struct{}),
+		kick: make(chan struct{}, 1), syncKick: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
 	inv.done.Add(2)
 	go inv.listen()
@@ -90,6 +97,47 @@ func newInvalidator(b *Binding, channel, listenConn string) *invalidator {
 func (inv *invalidator) close() {
 	close(inv.stop)
 	inv.done.Wait()
+}
+
+// barrier reports, once a round trip on the listening connection that
+// began after this call has completed, whether the cache has heard every
+// notification committed before the call (false: not listening, or the
+// round trip failed or took longer than heartbeatTimeout; the caller then
+// must not trust the cache). Concurrent callers share one round trip.
+func (inv *invalidator) barrier(ctx context.Context) bool {
+	if !inv.listening.Load() {
+		return false
+	}
+	inv.syncMu.Lock()
+	if inv.syncNext == nil {
+		inv.syncNext = make(chan struct{})
+	}
+	done := inv.syncNext
+	inv.syncMu.Unlock()
+	select {
+	case inv.syncKick <- struct{}{}:
+	default:
+	}
+	t := time.NewTimer(heartbeatTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+		return inv.listening.Load()
+	case <-t.C:
+	case <-ctx.Done():
+	case <-inv.stop:
+	}
+	return false
+}
+
+// takeBarrier returns the barrier callers wait on (nil if none), so that
+// callers from now on wait for the next round trip.
+func (inv *invalidator) takeBarrier() chan struct{} {
+	inv.syncMu.Lock()
+	defer inv.syncMu.Unlock()
+	done := inv.syncNext
+	inv.syncNext = nil
+	return done
 }
 
 // notify returns once a notification sent after this call began has gone
@@ -233,6 +281,9 @@ func (inv *invalidator) listenOnce(ctx context.Context) (connected bool, err err
 	}
 	defer func() {
 		inv.listening.Store(false)
+		if done := inv.takeBarrier(); done != nil {
+			close(done) // its callers see listening false: they do not trust the cache
+		}
 		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
 		conn.Close(closeCtx)
 		cancel()
@@ -247,8 +298,32 @@ func (inv *invalidator) listenOnce(ctx context.Context) (connected bool, err err
 	inv.b.cfg.Log.Info("hyperdrive: listening for other instances' writes", "binding", inv.b.cfg.Name, "channel", inv.channel)
 	for {
 		wctx, cancel := context.WithTimeout(ctx, heartbeatEvery)
+		// A barrier asked for ends the wait (by a read deadline: the
+		// connection stays usable) so its round trip runs at once.
+		kicked, watched := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(watched)
+			select {
+			case <-inv.syncKick:
+				close(kicked)
+				cancel()
+			case <-wctx.Done():
+			}
+		}()
 		n, err := conn.WaitForNotification(wctx)
 		cancel()
+		<-watched
+		select {
+		case <-kicked:
+			if err == nil && n.Payload != inv.instance {
+				inv.b.cache.wrote()
+			}
+			if err := inv.runBarrier(ctx, conn); err != nil {
+				return true, err
+			}
+			continue
+		default:
+		}
 		switch {
 		case err == nil:
 			if n.Payload != inv.instance {
@@ -268,4 +343,36 @@ func (inv *invalidator) listenOnce(ctx context.Context) (connected bool, err err
 			return true, err
 		}
 	}
+}
+
+// runBarrier makes the round trip the waiting barrier callers need: the
+// statement completes only after the server has sent this session every
+// notification committed before it began, which pgx buffers; they are
+// applied before the callers are released.
+func (inv *invalidator) runBarrier(ctx context.Context, conn *pgx.Conn) error {
+	done := inv.takeBarrier()
+	if done == nil {
+		return nil
+	}
+	hctx, cancel := context.WithTimeout(ctx, heartbeatTimeout)
+	_, err := conn.Exec(hctx, "SELECT 1")
+	cancel()
+	if err != nil {
+		inv.listening.Store(false)
+		close(done)
+		return fmt.Errorf("cache barrier: %w", err)
+	}
+	drained, cancelDrain := context.WithCancel(ctx)
+	cancelDrain() // buffered notifications only: never wait on the socket
+	for {
+		n, err := conn.WaitForNotification(drained)
+		if err != nil {
+			break
+		}
+		if n.Payload != inv.instance {
+			inv.b.cache.wrote()
+		}
+	}
+	close(done)
+	return nil
 }

@@ -2,6 +2,7 @@ package hyperdrive
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,20 @@ import (
 	"edgerun/bindings/hyperdrive/faultproxy"
 	"edgerun/bindings/localpg/pgtest"
 )
+
+// openListeningPair opens bindings A and B with cfg, as two processes on
+// one database, once both listen on cfg's notify channel.
+func openListeningPair(t *testing.T, cfg Config) (a, b *Binding) {
+	t.Helper()
+	cfg.Name = "A"
+	a = openOn(t, cfg)
+	cfg.Name = "B"
+	b = openOn(t, cfg)
+	for _, x := range []*Binding{a, b} {
+		waitFor(t, x.cfg.Name+" listening", x.invalidator.listening.Load)
+	}
+	return a, b
+}
 
 // waitFor polls cond for up to ten seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -30,14 +45,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestNotifyKeepsInstancesCachesCoherent(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)")
-	cfg := Config{ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "test_cache"}}
-	cfg.Name = "A"
-	a := openOn(t, cfg)
-	cfg.Name = "B"
-	b := openOn(t, cfg)
-	for _, x := range []*Binding{a, b} {
-		waitFor(t, x.cfg.Name+" listening", x.invalidator.listening.Load)
-	}
+	a, b := openListeningPair(t, Config{ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "test_cache"}})
 	read := func(x *Binding) (int64, bool) {
 		r := mustQuery(t, x, "SELECT v FROM t")
 		return r.Rows[0][0].(int64), r.Cached
@@ -165,5 +173,48 @@ func TestNotifyNeedsADirectConnectionBehindAPooler(t *testing.T) {
 		Cache: CacheConfig{NotifyChannel: "c"}})
 	if err == nil || !strings.Contains(err.Error(), "fallback_connection_string") || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("Open = %v; want an error naming fallback_connection_string (and no password)", err)
+	}
+}
+
+// With strict_coherence, a read through B that begins after a write
+// through A was acknowledged is never served B's old cached result: each
+// cached read first waits for a round trip on B's listening connection,
+// which brings every notification committed before it. The cache still
+// answers (reads between writes are hits).
+func TestStrictCoherenceNeverServesAReadOlderThanAnAcknowledgedWrite(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (0)")
+	a, b := openListeningPair(t, Config{ConnString: dsn, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "strict_cache", StrictCoherence: true}})
+	read := func() (int64, bool) {
+		r := mustQuery(t, b, "SELECT v FROM t")
+		return r.Rows[0][0].(int64), r.Cached
+	}
+	const rounds = 100
+	for i := 1; i <= rounds; i++ {
+		read()
+		if v, cached := read(); !cached || v != int64(i-1) {
+			t.Fatalf("round %d: B's second read = %d cached=%v; want %d from the cache", i, v, cached, i-1)
+		}
+		mustQuery(t, a, "UPDATE t SET v = $1", i)
+		if v, _ := read(); v != int64(i) {
+			t.Fatalf("round %d: B read %d after A's acknowledged write of %d", i, v, i)
+		}
+	}
+	// Concurrent cached reads share barriers and all see the last write.
+	mustQuery(t, a, "UPDATE t SET v = -1")
+	errs := make(chan error, 50)
+	for range 50 {
+		go func() {
+			r, err := b.Query(context.Background(), "SELECT v FROM t")
+			if err == nil && r.Rows[0][0].(int64) != -1 {
+				err = fmt.Errorf("read %v after the write of -1", r.Rows[0][0])
+			}
+			errs <- err
+		}()
+	}
+	for range 50 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -213,24 +213,28 @@ func (c *proxyClient) wireRead(key string, st *statement, oids []uint32, bind *p
 		}
 		return r, err
 	}
-	if e, state := cache.lookup(key); state != miss {
-		if state == staleOK {
-			cache.stale.Add(1)
-			if e.refreshing.CompareAndSwap(false, true) {
-				go func() {
-					defer e.refreshing.Store(false)
-					ctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
-					defer cancel()
-					_, _, _ = cache.flight.Do(key+"\x00refresh", func() (any, error) { return fill(ctx) })
-				}()
+	// The barrier (strict coherence) before the lookup; when it fails the
+	// read fills, as cachedRead does.
+	if b.cacheCurrent(context.Background()) {
+		if e, state := cache.lookup(key); state != miss {
+			if state == staleOK {
+				cache.stale.Add(1)
+				if e.refreshing.CompareAndSwap(false, true) {
+					go func() {
+						defer e.refreshing.Store(false)
+						ctx, cancel := context.WithTimeout(context.Background(), b.cfg.QueryTimeout)
+						defer cancel()
+						_, _, _ = cache.flight.Do(key+"\x00refresh", func() (any, error) { return fill(ctx) })
+					}()
+				}
 			}
+			cache.hits.Add(1)
+			c.p.cacheHits.Add(1)
+			if o := b.cfg.Observer; o != nil {
+				o.Query(b.cfg.Name, "read", "cached", "cache", time.Since(start))
+			}
+			return e.res, nil
 		}
-		cache.hits.Add(1)
-		c.p.cacheHits.Add(1)
-		if o := b.cfg.Observer; o != nil {
-			o.Query(b.cfg.Name, "read", "cached", "cache", time.Since(start))
-		}
-		return e.res, nil
 	}
 	cache.misses.Add(1)
 	c.p.cacheMisses.Add(1)

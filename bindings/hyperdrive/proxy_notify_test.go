@@ -19,14 +19,7 @@ import (
 func TestProxyWritesNotifyOtherInstances(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	direct(t, dsn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1)")
-	cfg := Config{ConnString: dsn, MaxConns: 1, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "proxy_cache"}}
-	cfg.Name = "A"
-	a := openOn(t, cfg)
-	cfg.Name = "B"
-	b := openOn(t, cfg)
-	for _, x := range []*Binding{a, b} {
-		waitFor(t, x.cfg.Name+" listening", x.invalidator.listening.Load)
-	}
+	a, b := openListeningPair(t, Config{ConnString: dsn, MaxConns: 1, Cache: CacheConfig{MaxAge: time.Hour, NotifyChannel: "proxy_cache"}})
 	ctx := context.Background()
 	reader := proxyConnect(t, b, pgx.QueryExecModeCacheStatement)
 	read := func() int {

@@ -125,6 +125,7 @@ type Caching struct {
 	MaxBytes             int64         // max_bytes: total cache memory; default 64 MiB; an integer or a size like "64MiB"
 	MaxEntryBytes        int64         // max_entry_bytes: larger results are not cached; default 1 MiB
 	NotifyChannel        string        // notify_channel: LISTEN/NOTIFY channel that keeps several processes' caches coherent; default none
+	StrictCoherence      bool          // strict_coherence: a cached read first waits for a round trip on the listening connection, so no read is older than another process's acknowledged write; default false
 }
 
 // Breaker is a Hyperdrive binding's circuit breaker per endpoint.

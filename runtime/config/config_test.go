@@ -467,6 +467,7 @@ func TestErrors(t *testing.T) {
 		{file: "kv_no_database.toml", line: 3, msg: `kv_namespaces "CACHE": store = "postgres" needs connection_string, hyperdrive (a [[hyperdrive]] binding's database) or EDGERUN_KV_CONNECTION_STRING_CACHE.`},
 		{file: "kv_hyperdrive.toml", line: 7, msg: `kv_namespaces "CACHE": hyperdrive = "HD" names no [[hyperdrive]] binding.`},
 		{file: "kv_local_conn.toml", line: 5, msg: `connection_string and hyperdrive need store = "postgres"`},
+		{file: "strict_no_channel.toml", line: 8, msg: `"hyperdrive[0].caching.strict_coherence" needs notify_channel`},
 		{file: "cron_lock.toml", line: 4, msg: `"edgerun.cron_lock": "NOPE" names no [[hyperdrive]] binding and is not a PostgreSQL connection string.`},
 		{file: "kv_bad_conn.toml", line: 5, msg: `"kv_namespaces[0].connection_string": invalid PostgreSQL connection string`},
 	}

@@ -15,7 +15,7 @@ var (
 	hyperdriveKeys = set("binding", "id", "localConnectionString",
 		"origin_connection_limit", "query_timeout_ms", "acquire_timeout_ms", "idle_transaction_timeout_ms", "fallback_connection_string",
 		"replica_connection_strings", "migrations_dir", "caching", "breaker", "retries", "slow_query_ms", "statement_cache", "local_port")
-	cachingKeys = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel")
+	cachingKeys = set("disabled", "max_age", "stale_while_revalidate", "max_bytes", "max_entry_bytes", "notify_channel", "strict_coherence")
 	breakerKeys = set("failure_threshold", "open_timeout_ms")
 )
 
@@ -204,6 +204,12 @@ func (r *resolver) caching(c *Caching, v any, p keyPath) {
 			} else {
 				c.NotifyChannel = ch
 			}
+		}
+	}
+	if x, ok := m["strict_coherence"]; ok {
+		c.StrictCoherence, _ = d.boolean(p.child("strict_coherence"), x)
+		if c.StrictCoherence && c.NotifyChannel == "" {
+			d.errorf(p.child("strict_coherence"), "%q needs notify_channel: it waits for other instances' notifications.", p.child("strict_coherence").String())
 		}
 	}
 	if c.MaxEntryBytes > c.MaxBytes {
