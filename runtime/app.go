@@ -273,6 +273,11 @@ func (a *App) Serve(ln net.Listener) error { return a.server.Serve(ln) }
 // Shutdown turns /readyz to 503, stops accepting requests, lets in-flight
 // requests and their waitUntil work finish within ctx, then closes the
 // isolates, the bindings and finally the admin listener.
+// Unready turns /readyz to 503 while the app still serves: load balancers
+// stop sending it requests before Shutdown closes its listener (a request
+// on its way when the listener closes would be refused or reset).
+func (a *App) Unready() { a.draining.Store(true) }
+
 func (a *App) Shutdown(ctx context.Context) error {
 	a.draining.Store(true)
 	errs := []error{a.server.Shutdown(ctx)}

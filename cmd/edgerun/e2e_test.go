@@ -54,10 +54,12 @@ func freePort(t *testing.T) int {
 }
 
 type server struct {
-	base string
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	logs strings.Builder
+	base   string
+	port   int
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	logs   strings.Builder
+	exited chan struct{} // closed once the process has exited and its stderr is read
 }
 
 func (s *server) Logs() string { s.mu.Lock(); defer s.mu.Unlock(); return s.logs.String() }
@@ -65,11 +67,18 @@ func (s *server) Logs() string { s.mu.Lock(); defer s.mu.Unlock(); return s.logs
 // startServer runs `edgerun <mode> -c <dir>/wrangler.toml` as a child process.
 func startServer(t *testing.T, mode, dir string, env []string, args ...string) *server {
 	t.Helper()
-	port := freePort(t)
+	return startServerOn(t, freePort(t), mode, dir, env, args...)
+}
+
+// startServerOn is startServer on a given port (a fleet's instance that is
+// restarted keeps its address). It returns once the port accepts; the
+// process gets SIGINT at the end of the test unless it has exited.
+func startServerOn(t *testing.T, port int, mode, dir string, env []string, args ...string) *server {
+	t.Helper()
 	cmdArgs := append([]string{mode, "-c", filepath.Join(dir, "wrangler.toml"), "--port", fmt.Sprint(port)}, args...)
 	cmd := exec.Command(binary, cmdArgs...)
 	cmd.Env = append(os.Environ(), env...)
-	s := &server{base: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd}
+	s := &server{base: fmt.Sprintf("http://127.0.0.1:%d", port), port: port, cmd: cmd, exited: make(chan struct{})}
 	stderr, _ := cmd.StderrPipe()
 	cmd.Stdout = io.Discard
 	if err := cmd.Start(); err != nil {
@@ -82,13 +91,13 @@ func startServer(t *testing.T, mode, dir string, env []string, args ...string) *
 			s.logs.WriteString(sc.Text() + "\n")
 			s.mu.Unlock()
 		}
+		cmd.Wait() // after the last read of the pipe, as os/exec requires
+		close(s.exited)
 	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-s.exited:
 		case <-time.After(15 * time.Second):
 			cmd.Process.Kill()
 			t.Errorf("edgerun did not exit on SIGINT; logs:\n%s", s.Logs())
@@ -99,6 +108,11 @@ func startServer(t *testing.T, mode, dir string, env []string, args ...string) *
 		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 			c.Close()
 			return s
+		}
+		select {
+		case <-s.exited:
+			t.Fatalf("edgerun exited before listening; logs:\n%s", s.Logs())
+		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("edgerun never listened; logs:\n%s", s.Logs())

@@ -173,6 +173,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&crons, "crons", false, "fire [triggers] crons on schedule, as serve does (wrangler dev only fires them on request, see --test-scheduled)")
 	}
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on shutdown, how long in-flight requests and waitUntil work may take")
+	shutdownDelay := fs.Duration("shutdown-delay", 0, "on SIGTERM, keep serving this long with /readyz answering 503 before the listener closes, so that load balancers stop sending requests first (longer than their health-check interval)")
 	adminAddr := fs.String("admin", "", `admin listener for /healthz, /readyz, /health and /metrics: host:port, or "off" (default: [edgerun] admin, else 127.0.0.1:9787)`)
 	profiling := fs.Bool("pprof", false, "also serve Go's profiler on the admin listener, under /debug/pprof/")
 	var genTypes *bool
@@ -279,6 +280,11 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	// Crons stop before the drain: no tick starts while requests finish,
 	// and a cron leader's lock passes to another process at once.
 	stopCron()
+	if *shutdownDelay > 0 {
+		app.Unready()
+		log.Info(fmt.Sprintf("not ready: serving %s more before closing the listener (--shutdown-delay)", *shutdownDelay))
+		time.Sleep(*shutdownDelay)
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	if err := app.Shutdown(sctx); err != nil {

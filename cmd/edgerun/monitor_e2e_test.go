@@ -404,14 +404,9 @@ func TestServeDrainsInFlightRequestsOnSIGTERM(t *testing.T) {
 		t.Fatalf("%d distinct answers, want %d", len(got), n)
 	}
 
-	exited := make(chan *os.ProcessState, 1)
-	go func() {
-		st, _ := srv.cmd.Process.Wait() // not cmd.Wait: the log reader must see EOF first
-		exited <- st
-	}()
 	select {
-	case st := <-exited:
-		if st == nil || st.ExitCode() != 0 {
+	case <-srv.exited:
+		if st := srv.cmd.ProcessState; st == nil || st.ExitCode() != 0 {
 			t.Fatalf("edgerun exited with %v after SIGTERM, want 0; logs:\n%s", st, srv.Logs())
 		}
 	case <-time.After(20 * time.Second):
