@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +12,8 @@ import (
 	"time"
 
 	"edgerun/bindings/hyperdrive"
+	"edgerun/bindings/kv"
+	"edgerun/bindings/localpg/pgtest"
 	"edgerun/runtime/config"
 )
 
@@ -128,3 +132,61 @@ func TestEveryDocumentedKeyReachesItsBinding(t *testing.T) {
 		}
 	}
 }
+
+// Every key README documents for a [[kv_namespaces]] entry decides the
+// store the namespace's binding is built on.
+func TestEveryDocumentedKVKeyReachesItsStore(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	keys := map[string]string{ // key → the entry's extra lines
+		"store":             "store = \"postgres\"\nconnection_string = \"" + dsn + "\"",
+		"connection_string": "connection_string = \"" + dsn + "\"",
+		"hyperdrive":        "hyperdrive = \"DB\"",
+	}
+	documented := documentedKeys(t, "Inside each `[[kv_namespaces]]` entry:")
+	var tested []string
+	for k := range keys {
+		tested = append(tested, k)
+	}
+	slices.Sort(documented)
+	slices.Sort(tested)
+	if !slices.Equal(documented, tested) {
+		t.Fatalf("README documents %q\nthis test checks %q", documented, tested)
+	}
+	open := func(extra string) (kv.Store, []string) {
+		t.Helper()
+		dir := t.TempDir()
+		toml := "name = \"k\"\nmain = \"index.js\"\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\nlocalConnectionString = \"postgres://u@localhost:5432/db\"\n" +
+			"[[kv_namespaces]]\nbinding = \"KV\"\n" + extra + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("export default {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, _, err := config.Load(config.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var asked []string
+		list, closeStores, err := openKV(context.Background(), cfg, func(name string) string { asked = append(asked, name); return dsn }, slog.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { closeStores(context.Background()) })
+		return list[0].Store(), asked
+	}
+	for key, extra := range keys {
+		store, asked := open(extra)
+		if _, ok := store.(*kv.PostgresStore); !ok {
+			t.Errorf("%s: the namespace's store is %T, want *kv.PostgresStore", key, store)
+		}
+		if want := key == "hyperdrive"; want != slices.Equal(asked, []string{"DB"}) {
+			t.Errorf("%s: asked for hyperdrive databases %q", key, asked)
+		}
+	}
+	if store, _ := open(""); !isBolt(store) {
+		t.Errorf("without the keys the store is %T, want the local *kv.BoltStore", store)
+	}
+}
+
+func isBolt(s kv.Store) bool { _, ok := s.(*kv.BoltStore); return ok }

@@ -35,6 +35,9 @@ func NewNamespace(store Store, name, id string) *Namespace {
 
 func (n *Namespace) Name() string { return n.name }
 
+// Store is where the namespace's keys live.
+func (n *Namespace) Store() Store { return n.store }
+
 // Close does nothing: the store belongs to whoever opened it.
 func (n *Namespace) Close(context.Context) error { return nil }
 
