@@ -114,18 +114,8 @@ func TestEveryDocumentedKeyReachesItsBinding(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(dir, "migrations"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		toml := "name = \"k\"\nmain = \"index.js\"\ncompatibility_date = \"2026-11-01\"\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\n" +
-			"localConnectionString = \"postgres://u@localhost:5432/db\"\n" + tt.toml + "\n"
-		if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("export default {}\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cfg, _, err := config.Load(config.Options{Dir: dir})
-		if err != nil {
-			t.Fatalf("%s: %v", key, err)
-		}
+		cfg := loadProject(t, dir, "[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\n"+
+			"localConnectionString = \"postgres://u@localhost:5432/db\"\n"+tt.toml+"\n")
 		hd := cfg.Hyperdrive[0]
 		if c := hyperdriveConfig(cfg, hd, hd.LocalConnectionString, nil, nil); !tt.check(hd, c) {
 			t.Errorf("%s (%s) did not reach the binding: %+v", key, tt.toml, c)
@@ -154,19 +144,8 @@ func TestEveryDocumentedKVKeyReachesItsStore(t *testing.T) {
 	}
 	open := func(extra string) (kv.Store, []string) {
 		t.Helper()
-		dir := t.TempDir()
-		toml := "name = \"k\"\nmain = \"index.js\"\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\nlocalConnectionString = \"postgres://u@localhost:5432/db\"\n" +
-			"[[kv_namespaces]]\nbinding = \"KV\"\n" + extra + "\n"
-		if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("export default {}\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cfg, _, err := config.Load(config.Options{Dir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg := loadProject(t, t.TempDir(), "[[hyperdrive]]\nbinding = \"DB\"\nid = \"x\"\nlocalConnectionString = \"postgres://u@localhost:5432/db\"\n"+
+			"[[kv_namespaces]]\nbinding = \"KV\"\n"+extra+"\n")
 		var asked []string
 		list, closeStores, err := openKV(context.Background(), cfg, func(name string) string { asked = append(asked, name); return dsn }, slog.Default())
 		if err != nil {
@@ -190,3 +169,21 @@ func TestEveryDocumentedKVKeyReachesItsStore(t *testing.T) {
 }
 
 func isBolt(s kv.Store) bool { _, ok := s.(*kv.BoltStore); return ok }
+
+// loadProject writes a project (an empty module worker and a wrangler.toml
+// whose bindings are the given TOML) in dir and loads its configuration.
+func loadProject(t *testing.T, dir, bindingsTOML string) *config.Config {
+	t.Helper()
+	toml := "name = \"k\"\nmain = \"index.js\"\ncompatibility_date = \"2026-11-01\"\n" + bindingsTOML
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("export default {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "wrangler.toml"), []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := config.Load(config.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, toml)
+	}
+	return cfg
+}
