@@ -191,7 +191,7 @@ func writeKeyValue(b *strings.Builder, a any) {
 
 // resultSize estimates the bytes a result keeps alive.
 func resultSize(r *result) int {
-	n := 64 + len(r.command) + len(r.wireDesc) + len(r.wireRows)
+	n := 64 + len(r.command) + len(r.wireStmtDesc) + len(r.wireDesc) + len(r.wireRows)
 	for _, c := range r.columns {
 		n += len(c) + 16
 	}

@@ -2,11 +2,14 @@ package hyperdrive
 
 // Cached reads through the local Hyperdrive: a cacheable statement
 // (sqlscan's rules, as prepare()'s) run outside a transaction, by the simple
-// protocol or as one [Parse] Bind [Describe] Execute Sync sequence, is
+// protocol or as one [Parse] [Describe] Bind [Describe] Execute Sync
+// sequence (postgres.js's Bind Execute Sync after a described statement
+// among them, proxy_session.go's describesOnly), is
 // answered from the binding's cache (cache.go: the same generations,
 // max_age, stale_while_revalidate, memory bound and singleflight as
 // prepare()'s reads). An entry holds the answer's wire messages: the
-// RowDescription (or NoData) and the DataRows with their CommandComplete,
+// statement's ParameterDescription and RowDescription (or NoData), the
+// portal's RowDescription (or NoData) and the DataRows with their CommandComplete,
 // keyed by the SQL, the parameter types, formats and values, and the
 // result formats asked, so a cached answer is byte for byte the server's.
 
@@ -23,11 +26,20 @@ import (
 )
 
 // wireFailure is the server's ErrorResponse to a cache fill, and how far
-// the sequence got (1: parsed, 2: bound).
+// the sequence got (stageParsed, stageDescribed, stageBound), with the
+// statement's description when it was described.
 type wireFailure struct {
-	resp  *pgproto3.ErrorResponse
-	stage int
+	resp     *pgproto3.ErrorResponse
+	stage    int
+	stmtDesc []byte
 }
+
+// How far a cache fill's Parse, Describe (statement), Bind got.
+const (
+	stageParsed = 1 + iota
+	stageDescribed
+	stageBound
+)
 
 func (f *wireFailure) Error() string { return f.resp.Message }
 
@@ -107,9 +119,11 @@ func (c *proxyClient) cachedSimple(st *statement) (handled, ok bool) {
 	return true, c.flush() == nil
 }
 
-// cachedExtended answers [Parse] Bind [Describe portal] Execute Sync, all
-// on the unnamed portal, from the cache when the statement is a cacheable
-// read; handled false: run the messages on a server connection.
+// cachedExtended answers [Parse] [Describe statement] Bind [Describe
+// portal] Execute Sync, all on the unnamed portal, from the cache when the
+// statement is a cacheable read; handled false: run the messages on a
+// server connection. (postgres.js describes its statement first, and pg
+// and pgx bind a statement described earlier.)
 func (c *proxyClient) cachedExtended(msgs []pgproto3.FrontendMessage) (handled, ok bool) {
 	i := 0
 	next := func() pgproto3.FrontendMessage {
@@ -122,6 +136,14 @@ func (c *proxyClient) cachedExtended(msgs []pgproto3.FrontendMessage) (handled, 
 	m := next()
 	parse, _ := m.(*pgproto3.Parse)
 	if parse != nil {
+		m = next()
+	}
+	describeStmt := false
+	if d, isDescribe := m.(*pgproto3.Describe); isDescribe && d.ObjectType == 'S' {
+		if parse == nil || d.Name != parse.Name {
+			return false, false
+		}
+		describeStmt = true
 		m = next()
 	}
 	bind, _ := m.(*pgproto3.Bind)
@@ -169,13 +191,16 @@ func (c *proxyClient) cachedExtended(msgs []pgproto3.FrontendMessage) (handled, 
 	switch {
 	case errors.As(err, &fail):
 		if parse != nil {
-			if fail.stage >= 1 {
+			if fail.stage >= stageParsed {
 				c.send(&pgproto3.ParseComplete{})
 			} else if c.stmts[cs.name] == cs {
 				delete(c.stmts, cs.name)
 			}
 		}
-		if fail.stage >= 2 {
+		if describeStmt && fail.stage >= stageDescribed {
+			c.out = append(c.out, fail.stmtDesc...)
+		}
+		if fail.stage >= stageBound {
 			c.send(&pgproto3.BindComplete{})
 		}
 		c.send(fail.resp)
@@ -187,6 +212,9 @@ func (c *proxyClient) cachedExtended(msgs []pgproto3.FrontendMessage) (handled, 
 	default:
 		if parse != nil {
 			c.send(&pgproto3.ParseComplete{})
+		}
+		if describeStmt {
+			c.out = append(c.out, r.wireStmtDesc...)
 		}
 		c.send(&pgproto3.BindComplete{})
 		if describe {
@@ -262,7 +290,9 @@ func (c *proxyClient) wireRead(key string, st *statement, oids []uint32, bind *p
 
 // wireFill runs a cacheable read on the primary (or the fallback), never
 // a replica, and keeps its answer's messages: by the simple protocol when
-// bind is nil, else as Parse (unnamed) Bind Describe Execute Sync. Reads
+// bind is nil, else as Parse (unnamed) Describe (statement) Bind Describe
+// (portal) Execute Sync, so that the entry answers a client that describes
+// the statement too. Reads
 // are retried where prepare()'s are: failures at the connection level.
 func (b *Binding) wireFill(ctx context.Context, st *statement, oids []uint32, bind *pgproto3.Bind) (*result, error) {
 	var wire []byte
@@ -270,6 +300,7 @@ func (b *Binding) wireFill(ctx context.Context, st *statement, oids []uint32, bi
 		wire, _ = (&pgproto3.Query{String: st.raw}).Encode(nil)
 	} else {
 		wire, _ = (&pgproto3.Parse{Query: st.raw, ParameterOIDs: oids}).Encode(wire)
+		wire, _ = (&pgproto3.Describe{ObjectType: 'S'}).Encode(wire)
 		bd := *bind
 		bd.PreparedStatement = ""
 		wire, _ = bd.Encode(wire)
@@ -355,10 +386,17 @@ func (b *Binding) wireFillOn(ctx context.Context, ep *endpoint, st *statement, w
 		}
 		switch m := msg.(type) {
 		case *pgproto3.ParseComplete:
-			stage = 1
+			stage = stageParsed
+		case *pgproto3.ParameterDescription:
+			r.wireStmtDesc, _ = m.Encode(nil)
 		case *pgproto3.BindComplete:
-			stage = 2
+			stage = stageBound
 		case *pgproto3.RowDescription, *pgproto3.NoData:
+			if stage == stageParsed { // the statement's, after its ParameterDescription
+				r.wireStmtDesc, _ = m.Encode(r.wireStmtDesc)
+				stage = stageDescribed
+				continue
+			}
 			r.wireDesc, _ = m.Encode(nil)
 		case *pgproto3.DataRow, *pgproto3.CommandComplete, *pgproto3.EmptyQueryResponse:
 			if !tooLarge {
@@ -370,7 +408,7 @@ func (b *Binding) wireFillOn(ctx context.Context, ep *endpoint, st *statement, w
 		case *pgproto3.ErrorResponse:
 			if fail == nil {
 				cp := *m
-				fail = &wireFailure{resp: &cp, stage: stage}
+				fail = &wireFailure{resp: &cp, stage: stage, stmtDesc: r.wireStmtDesc}
 			}
 		case *pgproto3.ReadyForQuery:
 			broken = m.TxStatus != 'I'
@@ -378,7 +416,7 @@ func (b *Binding) wireFillOn(ctx context.Context, ep *endpoint, st *statement, w
 			case fail != nil:
 				return nil, fail
 			case tooLarge:
-				return nil, &wireFailure{resp: errorResponse(CodeResultTooLarge, resultTooLarge(b.cfg.MaxResultBytes).Error()), stage: 2}
+				return nil, &wireFailure{resp: errorResponse(CodeResultTooLarge, resultTooLarge(b.cfg.MaxResultBytes).Error()), stage: stageBound, stmtDesc: r.wireStmtDesc}
 			}
 			return r, nil
 		case *pgproto3.CopyInResponse, *pgproto3.CopyOutResponse, *pgproto3.CopyBothResponse:

@@ -435,6 +435,7 @@ func (c *proxyClient) simpleQuery(sql string) bool {
 func (c *proxyClient) group(sync bool) bool {
 	msgs := c.pending
 	c.pending, c.pendingBytes = nil, 0
+	ownSync := !sync && c.srv == nil && describesOnly(msgs)
 	if sync && c.srv == nil {
 		if handled, ok := c.cachedExtended(msgs); handled {
 			return ok
@@ -577,15 +578,43 @@ func (c *proxyClient) group(sync bool) bool {
 			}
 		}
 	}
-	if sync {
+	switch {
+	case sync:
 		put(&pgproto3.Sync{}, step{kind: forward, end: 'S'})
-	} else {
+	case ownSync:
+		// The client waits for the description before it binds: the
+		// proxy's own Sync (its ReadyForQuery swallowed) lets the server
+		// connection go back to the pool meanwhile, and the Bind, Execute
+		// and Sync that follow can be answered from the cache.
+		put(&pgproto3.Sync{}, step{kind: swallow, end: 'S'})
+		if refused {
+			c.skipToSync = true
+		}
+	default:
 		wire, _ = (&pgproto3.Flush{}).Encode(wire)
 		if refused {
 			c.skipToSync = true
 		}
 	}
 	return c.exchange(wire, plan)
+}
+
+// describesOnly reports a group that only prepares and describes
+// statements (postgres.js's Parse, Describe, Flush before it binds): outside
+// a transaction nothing in it needs its server connection afterwards.
+func describesOnly(msgs []pgproto3.FrontendMessage) bool {
+	for _, m := range msgs {
+		switch m := m.(type) {
+		case *pgproto3.Parse:
+		case *pgproto3.Describe:
+			if m.ObjectType != 'S' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return len(msgs) > 0
 }
 
 func noStatement(name string) *pgproto3.ErrorResponse {
@@ -806,14 +835,17 @@ func (c *proxyClient) exchange(wire []byte, plan []step) bool {
 			if plan[i].end != 'S' && plan[i].end != 'Q' {
 				skip()
 			}
-			if syncAt < 0 {
-				// No Sync yet: the server now discards messages until one
-				// comes, and so does the client's side here.
+			if syncAt < 0 || plan[syncAt].kind == swallow {
+				// No Sync from the client yet: the server discards
+				// messages until one comes (or the proxy's own Sync ended
+				// that already), and the client's side does here.
 				c.skipToSync = true
 			}
 		case *pgproto3.ReadyForQuery:
 			c.txStatus = m.TxStatus
-			c.send(m)
+			if syncAt < 0 || plan[syncAt].kind != swallow {
+				c.send(m)
+			}
 			// Whatever the plan still expected, the server is done with it.
 			for ; i < len(plan) && plan[i].end != 'S' && plan[i].end != 'Q'; i++ {
 				if plan[i].failed != nil {

@@ -241,22 +241,7 @@ func TestProxyTLS(t *testing.T) {
 func TestProxyCachedReads(t *testing.T) {
 	b, dsn := openTest(t, Config{})
 	ctx := context.Background()
-	direct, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close(ctx)
-	if _, err := direct.Exec(ctx, "CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items VALUES (1, 'a'), (2, 'b')"); err != nil {
-		t.Fatal(err)
-	}
-	// Counted on the server: counted() takes a number from a sequence each
-	// time the server runs it. It is declared IMMUTABLE (which it is not,
-	// but the server allows it), so the read stays cacheable
-	// (functions.go asks pg_proc).
-	if _, err := direct.Exec(ctx, `CREATE SEQUENCE runs;
-		CREATE FUNCTION counted() RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN nextval('runs'); END $$`); err != nil {
-		t.Fatal(err)
-	}
+	direct := countedItems(t, dsn)
 	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
 		conn := proxyConnect(t, b, mode)
 		before := serverRuns(t, direct)

@@ -26,8 +26,9 @@ type result struct {
 	notified bool
 	// wireDesc, wireRows: a local Hyperdrive client's answer as the server
 	// sent it (proxy_cache.go): its RowDescription or NoData, and its
-	// DataRows with their CommandComplete.
-	wireDesc, wireRows []byte
+	// DataRows with their CommandComplete; wireStmtDesc its statement's
+	// ParameterDescription and RowDescription (or NoData).
+	wireStmtDesc, wireDesc, wireRows []byte
 }
 
 // querier is what collect needs: a connection or a transaction.
