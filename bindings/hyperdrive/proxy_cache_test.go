@@ -56,6 +56,7 @@ type answer struct {
 	params  []uint32
 	columns []string
 	errCode string
+	copied  string // CopyData, joined
 }
 
 // recv reads messages until one of type last (a name as in answer.types)
@@ -87,6 +88,8 @@ func (w *wireClient) recv(last string) answer {
 			}
 		case *pgproto3.ErrorResponse:
 			a.errCode = m.Code
+		case *pgproto3.CopyData:
+			a.copied += string(m.Data)
 		}
 		if name == last {
 			return a

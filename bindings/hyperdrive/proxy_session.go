@@ -822,7 +822,15 @@ func (c *proxyClient) exchange(wire []byte, plan []step) bool {
 		}
 	}
 	settle()
+	owedSync := false
 	for i < len(plan) {
+		for owedSync && i == syncAt {
+			synced, ok := c.copyEnd(pc)
+			if !ok {
+				return false
+			}
+			owedSync = !synced
+		}
 		msg, err := pc.ReceiveMessage(context.Background())
 		if err != nil {
 			return c.serverLost(err)
@@ -857,6 +865,16 @@ func (c *proxyClient) exchange(wire []byte, plan []step) bool {
 			c.send(m)
 			if !c.copyIn(pc) {
 				return false
+			}
+			if syncAt >= 0 && plan[syncAt].end == 'S' {
+				// COPY from an Execute: the server took the Sync after
+				// it while copying (and ignored it); the client's next
+				// one is owed to it (proxy_copy.go).
+				synced, ok := c.copyEnd(pc)
+				if !ok {
+					return false
+				}
+				owedSync = !synced
 			}
 		case *pgproto3.CopyBothResponse:
 			c.fatal("0A000", "replication (COPY BOTH) is not supported by the local Hyperdrive")
@@ -897,45 +915,6 @@ func (c *proxyClient) exchange(wire []byte, plan []step) bool {
 		c.releaseServer(false)
 	}
 	return c.flush() == nil
-}
-
-// copyIn relays the client's COPY data to the server until CopyDone or
-// CopyFail.
-func (c *proxyClient) copyIn(pc *pgconn.PgConn) bool {
-	if c.flush() != nil {
-		c.releaseServer(true)
-		return false
-	}
-	for {
-		msg, err := c.be.Receive()
-		if err != nil {
-			c.releaseServer(true)
-			return false
-		}
-		var buf []byte
-		done := false
-		switch m := msg.(type) {
-		case *pgproto3.CopyData:
-			buf, _ = m.Encode(nil)
-		case *pgproto3.CopyDone:
-			buf, _ = m.Encode(nil)
-			done = true
-		case *pgproto3.CopyFail:
-			buf, _ = m.Encode(nil)
-			done = true
-		case *pgproto3.Sync, *pgproto3.Flush:
-			continue // ignored during COPY, as the server ignores them
-		default:
-			buf, _ = (&pgproto3.CopyFail{Message: fmt.Sprintf("unexpected message %T during COPY", m)}).Encode(nil)
-			done = true
-		}
-		if _, err := pc.Conn().Write(buf); err != nil {
-			return c.serverLost(err)
-		}
-		if done {
-			return true
-		}
-	}
 }
 
 // serverLost ends a client whose server connection failed under it: its
