@@ -45,6 +45,10 @@ type proxy struct {
 	mu      sync.Mutex
 	clients map[uint32]*proxyClient // by BackendKeyData process id
 	conns   map[net.Conn]struct{}
+	// servers: the server connections held for clients and cache fills
+	// (hold, letGo), which close closes: a server that stopped answering
+	// would otherwise keep their goroutines reading forever.
+	servers map[*pgconn.PgConn]struct{}
 	closed  bool
 	wg      sync.WaitGroup
 
@@ -88,6 +92,7 @@ func (b *Binding) startProxy(addr string) (*proxy, error) {
 		database: b.origin.Database,
 		clients:  map[uint32]*proxyClient{},
 		conns:    map[net.Conn]struct{}{},
+		servers:  map[*pgconn.PgConn]struct{}{},
 	}
 	if p.database == "" {
 		p.database = b.origin.User // PostgreSQL's default database is the user's name
@@ -127,6 +132,9 @@ func sslmodeOf(connString string) string {
 	return ""
 }
 
+// close stops the listener, closes every client and every server
+// connection held for one (what they wait for fails at once), and waits
+// for the clients' goroutines.
 func (p *proxy) close() {
 	p.mu.Lock()
 	p.closed = true
@@ -134,8 +142,36 @@ func (p *proxy) close() {
 	for c := range p.conns {
 		c.Close()
 	}
+	for pc := range p.servers {
+		// A read deadline, not Close: pgconn answers a closed socket
+		// mid-statement with a CancelRequest to the (stalled) server,
+		// which the pool's Close then waits for up to 15 s; a timeout it
+		// leaves to its owner, which closes the connection as broken.
+		_ = pc.Conn().SetReadDeadline(time.Now())
+	}
 	p.mu.Unlock()
 	p.wg.Wait()
+}
+
+// hold counts a server connection taken for a client or a cache fill
+// (ProxyStats.ServerConnections) until letGo; false once close began (the
+// caller gives it back unused).
+func (p *proxy) hold(pc *pgconn.PgConn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	p.held.Add(1)
+	p.servers[pc] = struct{}{}
+	return true
+}
+
+func (p *proxy) letGo(pc *pgconn.PgConn) {
+	p.held.Add(-1)
+	p.mu.Lock()
+	delete(p.servers, pc)
+	p.mu.Unlock()
 }
 
 func (p *proxy) accept() {

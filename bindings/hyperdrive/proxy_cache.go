@@ -356,7 +356,7 @@ func (b *Binding) wireFillOn(ctx context.Context, ep *endpoint, st *statement, w
 	serverStmtsOf(conn).unnamed = nil
 	broken := true
 	defer func() {
-		b.proxy.held.Add(-1)
+		b.proxy.letGo(pc)
 		if broken {
 			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			_ = conn.Conn().Close(cctx)

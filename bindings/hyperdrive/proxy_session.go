@@ -716,8 +716,9 @@ func (b *Binding) acquireOn(ep *endpoint) (*pgxpool.Conn, error) {
 		return nil, errBreakerOpen
 	}
 	switch {
-	case err == nil:
-		b.proxy.held.Add(1) // given back by releaseServer or wireFillOn
+	case err == nil && !b.proxy.hold(conn.Conn().PgConn()): // let go by releaseServer or wireFillOn
+		conn.Release()
+		return nil, fmt.Errorf("%w: the local Hyperdrive is closing", ErrUnavailable)
 	case errors.Is(err, context.DeadlineExceeded):
 		b.proxy.acquireTimeouts.Add(1)
 	}
@@ -742,7 +743,7 @@ func (c *proxyClient) releaseServer(broken bool) {
 	c.pendingWrite, c.ddl = false, false
 	notified := false
 	if conn != nil {
-		c.p.held.Add(-1)
+		c.p.letGo(conn.Conn().PgConn())
 		if broken || c.txStatus != 'I' {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			_ = conn.Conn().Close(ctx)
