@@ -121,6 +121,29 @@ func startServerOn(t *testing.T, port int, mode, dir string, env []string, args 
 	}
 }
 
+// watchPeak runs count (a query answering one number) on conn every 5 ms
+// until stop is called, and keeps the largest answer.
+func watchPeak(conn *pgx.Conn, count string) (peak *atomic.Int64, stop func()) {
+	peak = new(atomic.Int64)
+	quit, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			var n int64
+			if err := conn.QueryRow(context.Background(), count).Scan(&n); err == nil {
+				for cur := peak.Load(); n > cur && !peak.CompareAndSwap(cur, n); cur = peak.Load() {
+				}
+			}
+		}
+	}()
+	return peak, func() { close(quit); <-watched }
+}
+
 func TestTenThousandConcurrentQueriesShareTheSmallPool(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	srv := startServer(t, "serve", fixture("hyperdrive-app"),
@@ -132,26 +155,8 @@ func TestTenThousandConcurrentQueriesShareTheSmallPool(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer watch.Close(context.Background())
-	var maxConns atomic.Int64
-	stop := make(chan struct{})
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			var n int64
-			if err := watch.QueryRow(context.Background(),
-				`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'edgerun' AND datname = current_database()`).Scan(&n); err == nil {
-				for cur := maxConns.Load(); n > cur && !maxConns.CompareAndSwap(cur, n); cur = maxConns.Load() {
-				}
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}()
+	maxConns, stopWatching := watchPeak(watch,
+		`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'edgerun' AND datname = current_database()`)
 
 	const n = 10000
 	client := &http.Client{
@@ -187,8 +192,7 @@ func TestTenThousandConcurrentQueriesShareTheSmallPool(t *testing.T) {
 	close(start)
 	wg.Wait()
 	elapsed := time.Since(began)
-	close(stop)
-	<-watched
+	stopWatching()
 	if f := failed.Load(); f > 0 {
 		t.Fatalf("%d of %d requests failed; first: %v\nlogs:\n%s", f, n, firstErr.Load(), srv.Logs())
 	}
