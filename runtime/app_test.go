@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"edgerun/bindings/localpg/pgtest"
+	"edgerun/bindings/r2/s3test"
 	"edgerun/runtime/config"
 )
 
@@ -347,5 +348,6 @@ func TestBadConfigNamesLine(t *testing.T) {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	pgtest.StopAll()
+	s3test.StopAll()
 	os.Exit(code)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"edgerun/bindings/localpg/pgtest"
+	"edgerun/bindings/r2/s3test"
 	"edgerun/runtime/config"
 )
 
@@ -94,5 +97,72 @@ func TestKVOnPostgresIsSharedByApps(t *testing.T) {
 	var n int
 	if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM edgerun_kv WHERE namespace = '4f2a0c7e9b1d4c3e8a6f5b2d1c0e9f8a'").Scan(&n); err != nil || n != 2 {
 		t.Fatalf("rows in edgerun_kv = %d, %v; want 2", n, err)
+	}
+}
+
+// An [[r2_buckets]] entry moved to S3 by EDGERUN_R2_ENDPOINT_<BINDING> (no
+// change to wrangler.toml): two apps, each with its own project directory,
+// share the bucket; an object put through one is read, whole and by range,
+// through the other, with its HTTP metadata.
+func TestR2OnS3SharedByTwoApps(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.NewBucket(t)
+	environ := map[string]string{
+		"EDGERUN_R2_ENDPOINT_UPLOADS":          srv.Endpoint,
+		"EDGERUN_R2_ACCESS_KEY_ID_UPLOADS":     srv.AccessKeyID,
+		"EDGERUN_R2_SECRET_ACCESS_KEY_UPLOADS": srv.SecretAccessKey,
+	}
+	getenv := func(k string) (string, bool) { v, ok := environ[k]; return v, ok }
+	inBucket := func(cfg *config.Config) { cfg.R2Buckets[0].S3Bucket = bucket } // a fresh bucket per test, not "uploads"
+	a := startAppWith(t, config.Options{Dir: copyFixture(t, "kv-app"), Getenv: getenv}, false, inBucket)
+	b := startAppWith(t, config.Options{Dir: copyFixture(t, "kv-app"), Getenv: getenv}, false, inBucket)
+	if resp, body := a.do(t, "PUT", "/files/notes.txt", strings.NewReader("my notes"), map[string]string{"Content-Type": "text/plain"}); resp.StatusCode != 200 ||
+		body != `{"key":"notes.txt","size":8,"etag":"97ec6ff9cda2fc868e879c4c7b47a242"}` {
+		t.Fatalf("PUT /files/notes.txt through A = %d %s", resp.StatusCode, body)
+	}
+	resp, body := b.do(t, "GET", "/files/notes.txt", nil, nil)
+	if resp.StatusCode != 200 || body != "my notes" || resp.Header.Get("Content-Type") != "text/plain" || resp.Header.Get("Etag") != `"97ec6ff9cda2fc868e879c4c7b47a242"` {
+		t.Fatalf("GET through B = %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	resp, body = b.do(t, "GET", "/files/notes.txt", nil, map[string]string{"Range": "bytes=3-7"})
+	if resp.StatusCode != 206 || body != "notes" || resp.Header.Get("Content-Range") != "bytes 3-7/8" {
+		t.Fatalf("ranged GET through B = %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	// Nothing went to either project's local state.
+	for _, app := range []*testApp{a, b} {
+		if _, err := os.Stat(filepath.Join(app.app.cfg.Dir, ".edgerun", "state", "r2")); !os.IsNotExist(err) {
+			t.Errorf("%s has local R2 state: %v", app.app.cfg.Dir, err)
+		}
+	}
+}
+
+// A bucket that is missing, or credentials the service refuses, are
+// warned about at start (the app still starts: the service may be down
+// for a moment), with the binding's name and never the secret.
+func TestR2OnS3WarnsAtStartAboutAnUnusableBucket(t *testing.T) {
+	srv := s3test.Start(t)
+	for _, tc := range []struct{ name, bucket, secret, want string }{
+		{"missing bucket", "no-such-bucket", srv.SecretAccessKey, "no such bucket"},
+		{"wrong secret", srv.NewBucket(t), "wrong-secret-for-the-test", "r2 on " + srv.Endpoint + ": check bucket"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			environ := map[string]string{
+				"EDGERUN_R2_ENDPOINT_UPLOADS":          srv.Endpoint,
+				"EDGERUN_R2_ACCESS_KEY_ID_UPLOADS":     srv.AccessKeyID,
+				"EDGERUN_R2_SECRET_ACCESS_KEY_UPLOADS": tc.secret,
+			}
+			getenv := func(k string) (string, bool) { v, ok := environ[k]; return v, ok }
+			a := startAppWith(t, config.Options{Dir: copyFixture(t, "kv-app"), Getenv: getenv}, false, func(cfg *config.Config) { cfg.R2Buckets[0].S3Bucket = tc.bucket })
+			logs := a.logs.String()
+			if !strings.Contains(logs, "r2 bucket not usable yet") || !strings.Contains(logs, "UPLOADS") || !strings.Contains(logs, tc.want) {
+				t.Fatalf("start-up log lacks the warning (%q):\n%s", tc.want, logs)
+			}
+			if strings.Contains(logs, tc.secret) || strings.Contains(logs, srv.SecretAccessKey) {
+				t.Fatalf("the secret is in the log:\n%s", logs)
+			}
+			if code, _ := a.get(t, "/visit?id=x"); code != 200 { // the rest of the worker serves
+				t.Fatalf("/visit = %d", code)
+			}
+		})
 	}
 }

@@ -16,8 +16,9 @@ func TestBindingsSummary(t *testing.T) {
 		Secrets:      map[string]string{"TOKEN": "s3cret-token"},
 		Hyperdrive:   []config.Hyperdrive{{Binding: "DB", LocalConnectionString: "postgres://app:pa55word@db.example.com:5432/shop"}, {Binding: "LOCAL"}},
 		KVNamespaces: []config.KVNamespace{{Binding: "SESSIONS"}},
-		R2Buckets:    []config.R2Bucket{{Binding: "UPLOADS"}},
-		Assets:       &config.Assets{Directory: "/p/public", Binding: "ASSETS"},
+		R2Buckets: []config.R2Bucket{{Binding: "UPLOADS"}, {Binding: "MEDIA", Store: config.R2StoreS3, Endpoint: "https://acct.r2.cloudflarestorage.com", S3Bucket: "media",
+			Credentials: config.R2Credentials{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "r2-s3cret-key"}}},
+		Assets: &config.Assets{Directory: "/p/public", Binding: "ASSETS"},
 	}
 	got := strings.Join(BindingsSummary(cfg), "\n")
 	want := strings.Join([]string{
@@ -25,6 +26,7 @@ func TestBindingsSummary(t *testing.T) {
 		"env.LOCAL     Hyperdrive    managed local PostgreSQL (.edgerun/state/postgres)",
 		"env.SESSIONS  KV Namespace  local (.edgerun/state/kv.db)",
 		"env.UPLOADS   R2 Bucket     local (.edgerun/state/r2)",
+		"env.MEDIA     R2 Bucket     S3 https://acct.r2.cloudflarestorage.com bucket media",
 		"env.ASSETS    Assets        public/",
 		`env.GREETING  Var           "hello"`,
 		`env.LIMITS    Var           {"max":3}`,
@@ -33,7 +35,7 @@ func TestBindingsSummary(t *testing.T) {
 	if got != want {
 		t.Fatalf("summary:\n%s\nwant:\n%s", got, want)
 	}
-	if strings.Contains(got, "pa55word") || strings.Contains(got, "s3cret") {
+	if strings.Contains(got, "pa55word") || strings.Contains(got, "s3cret") || strings.Contains(got, "AKIAEXAMPLE") {
 		t.Fatal("a password or a secret in the summary")
 	}
 	for in, want := range map[string]string{

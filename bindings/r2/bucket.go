@@ -22,21 +22,26 @@ var shimSource string
 var shimProgram = goja.MustCompile("edgerun:r2.js", shimSource, true)
 
 // Bucket is one [[r2_buckets]] binding: env[Name] in every isolate, its
-// objects kept in the store under ID.
+// objects kept in the store's bucket ID.
 type Bucket struct {
 	name  string
 	id    string
-	store *Store
+	store Store
 }
 
 var _ bindings.Binding = (*Bucket)(nil)
 
 // NewBucket binds bucket id of store to the env name.
-func NewBucket(store *Store, name, id string) *Bucket {
+func NewBucket(store Store, name, id string) *Bucket {
 	return &Bucket{name: name, id: id, store: store}
 }
 
 func (b *Bucket) Name() string { return b.name }
+
+// Store is where the bucket's objects live, and BucketID the bucket's name
+// there.
+func (b *Bucket) Store() Store     { return b.store }
+func (b *Bucket) BucketID() string { return b.id }
 
 // Close does nothing: the store belongs to whoever opened it.
 func (b *Bucket) Close(context.Context) error { return nil }
@@ -55,12 +60,30 @@ func (b *Bucket) Value(iso *isolates.Isolate) (goja.Value, error) {
 	_ = native.Set("put", func(c goja.FunctionCall) goja.Value { return b.jsPut(iso, c) })
 	_ = native.Set("delete", func(c goja.FunctionCall) goja.Value { return b.jsDelete(iso, c) })
 	_ = native.Set("list", func(c goja.FunctionCall) goja.Value { return b.jsList(iso, c) })
+	_ = native.Set("createMultipartUpload", func(c goja.FunctionCall) goja.Value { return b.jsCreateMultipart(iso, c) })
+	_ = native.Set("uploadPart", func(c goja.FunctionCall) goja.Value { return b.jsUploadPart(iso, c) })
+	_ = native.Set("completeMultipartUpload", func(c goja.FunctionCall) goja.Value { return b.jsComplete(iso, c) })
+	_ = native.Set("abortMultipartUpload", func(c goja.FunctionCall) goja.Value { return b.jsAbort(iso, c) })
 	fn, err := vm.RunProgram(shimProgram)
 	if err != nil {
 		return nil, err
 	}
 	f, _ := goja.AssertFunction(fn)
 	return f(goja.Undefined(), native)
+}
+
+// async runs work off the isolate and resolves with toJS of its result;
+// an R2 error rejects with op named in its message.
+func async[T any](iso *isolates.Isolate, op string, work func(context.Context) (T, error), toJS func(*goja.Runtime, T) goja.Value) goja.Value {
+	return iso.Runtime().ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
+		v, err := work(ctx)
+		return func(vm *goja.Runtime) (goja.Value, error) {
+			if err != nil {
+				return nil, withOp(op, err)
+			}
+			return toJS(vm, v), nil
+		}
+	}))
 }
 
 // bodyBytes is a string's UTF-8 or a Uint8Array's bytes (copied: the
@@ -76,9 +99,13 @@ func bodyBytes(vm *goja.Runtime, v goja.Value) []byte {
 	return bytes.Clone(b)
 }
 
-func metaJSON(o *Object) string {
+// metaValue is an object's metadata as JSON text, null for none.
+func metaValue(vm *goja.Runtime, o *Object) goja.Value {
+	if o == nil {
+		return goja.Null()
+	}
 	b, _ := json.Marshal(o)
-	return string(b)
+	return vm.ToValue(string(b))
 }
 
 func conditionsArg(v goja.Value) (*Conditions, error) {
@@ -90,23 +117,35 @@ func conditionsArg(v goja.Value) (*Conditions, error) {
 	if err := json.Unmarshal([]byte(s), &c); err != nil {
 		return nil, fmt.Errorf("r2: onlyIf: %w", err)
 	}
+	if len(c.EtagMatches)+len(c.EtagDoesNotMatch) == 0 && c.UploadedBefore == nil && c.UploadedAfter == nil {
+		return nil, nil // Headers without conditional ones: no condition (and no look first, on S3)
+	}
 	return &c, nil
+}
+
+// metadataArgs reads httpMetadata and customMetadata, JSON text both.
+func metadataArgs(httpArg, customArg goja.Value) (Metadata, error) {
+	var m Metadata
+	err := json.Unmarshal([]byte(httpArg.String()), &m.HTTP)
+	if err == nil {
+		err = json.Unmarshal([]byte(customArg.String()), &m.Custom)
+	}
+	if err == nil {
+		err = checkHTTPMetadata(m.HTTP)
+	}
+	return m, err
 }
 
 func (b *Bucket) jsHead(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	key := c.Argument(0).String()
-	return iso.Runtime().ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
-		o, err := b.store.Head(b.id, key)
-		return func(vm *goja.Runtime) (goja.Value, error) {
-			if err != nil {
-				return nil, err
-			}
-			if o == nil {
-				return goja.Null(), nil
-			}
-			return vm.ToValue(metaJSON(o)), nil
-		}
-	}))
+	return async(iso, "head", func(ctx context.Context) (*Object, error) { return b.store.Head(ctx, b.id, key) }, metaValue)
+}
+
+// got is a get's answer.
+type got struct {
+	o      *Object
+	body   []byte
+	offset int64
 }
 
 // jsGet(key, range|null, conditions) resolves to null, or {meta, body,
@@ -122,26 +161,23 @@ func (b *Bucket) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	if err != nil {
 		return vm.ToValue(iso.Rejected(err))
 	}
-	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
-		o, body, offset, err := b.store.Get(b.id, key, rng, cond)
-		return func(vm *goja.Runtime) (goja.Value, error) {
-			if err != nil {
-				return nil, err
-			}
-			if o == nil {
-				return goja.Null(), nil
-			}
-			out := vm.NewObject()
-			_ = out.Set("meta", metaJSON(o))
-			_ = out.Set("offset", offset)
-			if body == nil {
-				_ = out.Set("body", goja.Null())
-			} else {
-				_ = out.Set("body", iso.NewUint8Array(body))
-			}
-			return out, nil
+	return async(iso, "get", func(ctx context.Context) (got, error) {
+		o, body, offset, err := b.store.Get(ctx, b.id, key, rng, cond)
+		return got{o, body, offset}, err
+	}, func(vm *goja.Runtime, g got) goja.Value {
+		if g.o == nil {
+			return goja.Null()
 		}
-	}))
+		out := vm.NewObject()
+		_ = out.Set("meta", metaValue(vm, g.o))
+		_ = out.Set("offset", g.offset)
+		if g.body == nil {
+			_ = out.Set("body", goja.Null())
+		} else {
+			_ = out.Set("body", iso.NewUint8Array(g.body))
+		}
+		return out
+	})
 }
 
 // jsPut(key, bytes|string, httpMetadata JSON, customMetadata JSON,
@@ -151,15 +187,7 @@ func (b *Bucket) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	vm := iso.Runtime()
 	key := c.Argument(0).String()
 	body := bodyBytes(vm, c.Argument(1))
-	var httpMeta map[string]any
-	var custom map[string]string
-	err := json.Unmarshal([]byte(c.Argument(2).String()), &httpMeta)
-	if err == nil {
-		err = json.Unmarshal([]byte(c.Argument(3).String()), &custom)
-	}
-	if err == nil {
-		err = checkHTTPMetadata(httpMeta)
-	}
+	meta, err := metadataArgs(c.Argument(2), c.Argument(3))
 	var cond *Conditions
 	if err == nil {
 		cond, err = conditionsArg(c.Argument(4))
@@ -167,19 +195,12 @@ func (b *Bucket) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	if err != nil {
 		return vm.ToValue(iso.Rejected(err))
 	}
-	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
-		o, err := b.store.Put(b.id, key, body, httpMeta, custom, cond)
-		return func(vm *goja.Runtime) (goja.Value, error) {
-			if err != nil {
-				return nil, err
-			}
-			if o == nil {
-				return goja.Null(), nil
-			}
-			return vm.ToValue(metaJSON(o)), nil
-		}
-	}))
+	return async(iso, "put", func(ctx context.Context) (*Object, error) {
+		return b.store.Put(ctx, b.id, key, body, meta, cond)
+	}, metaValue)
 }
+
+func undefined(*goja.Runtime, struct{}) goja.Value { return goja.Undefined() }
 
 func (b *Bucket) jsDelete(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	vm := iso.Runtime()
@@ -187,15 +208,9 @@ func (b *Bucket) jsDelete(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 	if err := vm.ExportTo(c.Argument(0), &keys); err != nil {
 		panic(vm.NewTypeError("r2: delete: %v", err))
 	}
-	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
-		err := b.store.Delete(b.id, keys)
-		return func(*goja.Runtime) (goja.Value, error) {
-			if err != nil {
-				return nil, err
-			}
-			return goja.Undefined(), nil
-		}
-	}))
+	return async(iso, "delete", func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, b.store.Delete(ctx, b.id, keys)
+	}, undefined)
 }
 
 func (b *Bucket) jsList(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
@@ -204,19 +219,58 @@ func (b *Bucket) jsList(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	if err := json.Unmarshal([]byte(c.Argument(0).String()), &opts); err != nil {
 		panic(vm.NewTypeError("r2: list: %v", err))
 	}
-	return vm.ToValue(iso.Async(func(context.Context) func(*goja.Runtime) (goja.Value, error) {
-		res, err := b.store.List(b.id, opts)
-		return func(vm *goja.Runtime) (goja.Value, error) {
-			if err != nil {
-				return nil, err
-			}
-			text, err := json.Marshal(res)
-			if err != nil {
-				return nil, err
-			}
-			return vm.ToValue(string(text)), nil
+	return async(iso, "list", func(ctx context.Context) (string, error) {
+		res, err := b.store.List(ctx, b.id, opts)
+		if err != nil {
+			return "", err
 		}
-	}))
+		text, err := json.Marshal(res)
+		return string(text), err
+	}, func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(s) })
+}
+
+func stringValue(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(s) }
+
+// jsCreateMultipart(key, httpMetadata JSON, customMetadata JSON) resolves
+// to the upload's id.
+func (b *Bucket) jsCreateMultipart(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
+	key := c.Argument(0).String()
+	meta, err := metadataArgs(c.Argument(1), c.Argument(2))
+	if err != nil {
+		return iso.Runtime().ToValue(iso.Rejected(err))
+	}
+	return async(iso, "createMultipartUpload", func(ctx context.Context) (string, error) {
+		return b.store.CreateMultipartUpload(ctx, b.id, key, meta)
+	}, stringValue)
+}
+
+// jsUploadPart(key, uploadId, partNumber, bytes|string) resolves to the
+// part's etag.
+func (b *Bucket) jsUploadPart(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
+	key, id, n := c.Argument(0).String(), c.Argument(1).String(), int(c.Argument(2).ToInteger())
+	body := bodyBytes(iso.Runtime(), c.Argument(3))
+	return async(iso, "uploadPart", func(ctx context.Context) (string, error) {
+		return b.store.UploadPart(ctx, b.id, key, id, n, body)
+	}, stringValue)
+}
+
+// jsComplete(key, uploadId, parts JSON) resolves to the object's metadata.
+func (b *Bucket) jsComplete(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
+	key, id := c.Argument(0).String(), c.Argument(1).String()
+	var parts []Part
+	if err := json.Unmarshal([]byte(c.Argument(2).String()), &parts); err != nil {
+		return iso.Runtime().ToValue(iso.Rejected(fmt.Errorf("r2: complete: %w", err)))
+	}
+	return async(iso, "completeMultipartUpload", func(ctx context.Context) (*Object, error) {
+		return b.store.CompleteMultipartUpload(ctx, b.id, key, id, parts)
+	}, metaValue)
+}
+
+func (b *Bucket) jsAbort(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
+	key, id := c.Argument(0).String(), c.Argument(1).String()
+	return async(iso, "abortMultipartUpload", func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, b.store.AbortMultipartUpload(ctx, b.id, key, id)
+	}, undefined)
 }
 
 // checkHTTPMetadata refuses HTTP metadata that would be written into a

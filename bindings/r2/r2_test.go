@@ -1,23 +1,26 @@
 package r2
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"edgerun/bindings/r2/s3test"
 	"edgerun/isolates"
 	"edgerun/isolates/jstest"
 	"edgerun/isolates/webapi"
 )
 
-func isolateWith(t *testing.T, store *Store) *isolates.Isolate {
+func isolateWith(t *testing.T, store Store, buckets map[string]string) *isolates.Isolate {
 	t.Helper()
 	iso, err := isolates.New(isolates.Options{Setup: func(iso *isolates.Isolate) error {
 		if _, err := webapi.Install(iso, webapi.Options{}); err != nil {
 			return err
 		}
-		for name, id := range map[string]string{"bucket": "b1", "other": "b2"} {
+		for name, id := range buckets {
 			v, err := NewBucket(store, name, id).Value(iso)
 			if err != nil {
 				return err
@@ -35,32 +38,67 @@ func isolateWith(t *testing.T, store *Store) *isolates.Isolate {
 	return iso
 }
 
-func TestR2BucketAPI(t *testing.T) {
-	store, err := Open(t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	jstest.Run(t, isolateWith(t, store), "testdata/r2.js", nil)
+// stores are the stores every JS test file runs on, each made fresh per
+// test, with a function that makes an empty bucket in it.
+var stores = []struct {
+	name string
+	open func(t *testing.T) (Store, func() string)
+}{
+	{"local", func(t *testing.T) (Store, func() string) {
+		s, err := Open(t.TempDir(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, func() string { return randomHex(4) }
+	}},
+	{"s3", func(t *testing.T) (Store, func() string) {
+		srv := s3test.Start(t)
+		s, err := OpenS3(S3Config{Endpoint: srv.Endpoint, Region: srv.Region, AccessKeyID: srv.AccessKeyID, SecretAccessKey: srv.SecretAccessKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, func() string { return srv.NewBucket(t) }
+	}},
 }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	s3test.StopAll()
+	os.Exit(code)
+}
+
+func runOnEveryStore(t *testing.T, file string) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			store, newBucket := st.open(t)
+			jstest.Run(t, isolateWith(t, store, map[string]string{"bucket": newBucket(), "other": newBucket()}), file, nil)
+		})
+	}
+}
+
+func TestR2BucketAPI(t *testing.T) { runOnEveryStore(t, "testdata/r2.js") }
+
+func TestR2Multipart(t *testing.T) { runOnEveryStore(t, "testdata/multipart.js") }
 
 // Objects survive a restart; replaced and deleted bodies leave no files.
 func TestR2PersistsAndCleansUp(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	s, err := Open(dir, func() time.Time { return time.UnixMilli(1_700_000_000_000) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put("b", "a.txt", []byte("one"), map[string]any{"contentType": "text/plain"}, map[string]string{"k": "v"}, nil); err != nil {
+	if _, err := s.Put(ctx, "b", "a.txt", []byte("one"), Metadata{HTTP: map[string]any{"contentType": "text/plain"}, Custom: map[string]string{"k": "v"}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put("b", "a.txt", []byte("two"), nil, nil, nil); err != nil {
+	if _, err := s.Put(ctx, "b", "a.txt", []byte("two"), Metadata{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put("b", "gone.txt", []byte("x"), nil, nil, nil); err != nil {
+	if _, err := s.Put(ctx, "b", "gone.txt", []byte("x"), Metadata{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete("b", []string{"gone.txt", "never"}); err != nil {
+	if err := s.Delete(ctx, "b", []string{"gone.txt", "never"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -71,7 +109,7 @@ func TestR2PersistsAndCleansUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	o, body, _, err := s.Get("b", "a.txt", nil, nil)
+	o, body, _, err := s.Get(ctx, "b", "a.txt", nil, nil)
 	if err != nil || o == nil || string(body) != "two" || o.ETag != "b8a9f715dbb64fd5c56e7783c6820a61" || o.Uploaded != 1_700_000_000_000 {
 		t.Fatalf("after reopening: %+v %q %v", o, body, err)
 	}
@@ -84,6 +122,7 @@ func TestR2PersistsAndCleansUp(t *testing.T) {
 // A get racing overwrites and deletes of its key sees an object (old or
 // new) or none, never an error.
 func TestR2GetDuringOverwrites(t *testing.T) {
+	ctx := context.Background()
 	s, err := Open(t.TempDir(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -100,15 +139,15 @@ func TestR2GetDuringOverwrites(t *testing.T) {
 			default:
 			}
 			if i%5 == 4 {
-				_ = s.Delete("b", []string{"k"})
-			} else if _, err := s.Put("b", "k", []byte{byte(i)}, nil, nil, nil); err != nil {
+				_ = s.Delete(ctx, "b", []string{"k"})
+			} else if _, err := s.Put(ctx, "b", "k", []byte{byte(i)}, Metadata{}, nil); err != nil {
 				t.Error(err)
 				return
 			}
 		}
 	}()
 	for range 2000 {
-		if o, body, _, err := s.Get("b", "k", nil, nil); err != nil || (o != nil && len(body) != 1) {
+		if o, body, _, err := s.Get(ctx, "b", "k", nil, nil); err != nil || (o != nil && len(body) != 1) {
 			t.Fatalf("get during overwrites: %v, %v", o, err)
 		}
 	}
@@ -119,12 +158,13 @@ func TestR2GetDuringOverwrites(t *testing.T) {
 // Bodies a crash left behind (unfinished or no longer named) are removed
 // at the next start.
 func TestR2SweepsOrphansAtOpen(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	s, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put("b", "kept", []byte("x"), nil, nil, nil); err != nil {
+	if _, err := s.Put(ctx, "b", "kept", []byte("x"), Metadata{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -142,7 +182,56 @@ func TestR2SweepsOrphansAtOpen(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("after Open: %v; want only the kept object's body", files)
 	}
-	if _, body, _, err := s.Get("b", "kept", nil, nil); err != nil || string(body) != "x" {
+	if _, body, _, err := s.Get(ctx, "b", "kept", nil, nil); err != nil || string(body) != "x" {
 		t.Fatalf("kept = %q, %v", body, err)
+	}
+}
+
+// An unfinished upload's parts survive a restart (sweep keeps them); one
+// older than R2's 7-day lifetime is dropped with its parts.
+func TestR2UploadsSurviveRestartAndExpire(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.UnixMilli(1_700_000_000_000)
+	clock := func() time.Time { return now }
+	s, err := Open(dir, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.CreateMultipartUpload(ctx, "b", "k", Metadata{Custom: map[string]string{"a": "1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	etag, err := s.UploadPart(ctx, "b", "k", id, 1, []byte("part one"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(dir, clock); err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.CompleteMultipartUpload(ctx, "b", "k", id, []Part{{1, etag}})
+	if err != nil || o.Size != 8 || o.CustomMetadata["a"] != "1" {
+		t.Fatalf("complete after a restart: %+v, %v", o, err)
+	}
+	id2, _ := s.CreateMultipartUpload(ctx, "b", "k2", Metadata{})
+	if _, err := s.UploadPart(ctx, "b", "k2", id2, 1, []byte("stale")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	now = now.Add(uploadLifetime + time.Minute)
+	if s, err = Open(dir, clock); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.UploadPart(ctx, "b", "k2", id2, 2, []byte("late")); !errors.Is(err, ErrNoSuchUpload) {
+		t.Fatalf("uploadPart to an expired upload: %v, want NoSuchUpload", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "r2", "*"))
+	if len(files) != 1 {
+		t.Fatalf("body files after expiry: %v; want only the completed object's", files)
+	}
+	if _, body, _, err := s.Get(ctx, "b", "k", nil, nil); err != nil || string(body) != "part one" {
+		t.Fatalf("completed object = %q, %v", body, err)
 	}
 }

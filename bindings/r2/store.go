@@ -1,28 +1,26 @@
-// Package r2 is the R2 binding ([[r2_buckets]]), kept locally as
-// wrangler dev keeps it: object bodies as files and their metadata in a
-// bbolt index under the project's .edgerun/state, so objects survive
-// restarts. The JS API is Workers': head, get (ranges, conditions), put
-// (HTTP and custom metadata, conditions), delete (one key or many) and
-// list (prefix, cursor, startAfter, delimiter, include).
+// Package r2 is the R2 binding ([[r2_buckets]]). The JS API is Workers':
+// head, get (ranges, conditions), put (HTTP and custom metadata,
+// conditions), delete (one key or many), list (prefix, cursor, startAfter,
+// delimiter, include) and multipart uploads (createMultipartUpload,
+// resumeMultipartUpload, uploadPart, complete, abort), with R2's limits
+// and error messages.
+//
+// A bucket's objects live in a Store. LocalStore (local.go) keeps them as
+// wrangler dev keeps local R2: bodies as files and their metadata in a
+// bbolt index under the project's .edgerun/state, which one process owns.
+// S3Store (s3.go) keeps them in a bucket of an S3-compatible service (AWS
+// S3, R2's own S3 API, MinIO, …), so several edgerun processes share them.
+// Both pass the same test table (r2_test.go, testdata/r2.js).
 package r2
 
 import (
-	"bytes"
-	"crypto/md5"
-	"crypto/rand"
-	"encoding/base64"
+	"cmp"
+	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
-	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // R2's limits.
@@ -30,61 +28,80 @@ const (
 	MaxKeyBytes            = 1024
 	MaxCustomMetadataBytes = 2048
 	MaxListKeys            = 1000
+	// Multipart uploads: every part but the last is at least MinPartBytes
+	// and all of those are the same size; part numbers are 1 to MaxParts.
+	MinPartBytes = 5 << 20
+	MaxParts     = 10000
 )
 
-// Store holds every bucket of a project: metadata in one bbolt file, each
-// object's body in a file of its own under blobs.
-type Store struct {
-	db    *bolt.DB
-	blobs string
-	now   func() time.Time
+// Store holds the objects of buckets. Every method's bucket is the
+// bucket's name in that store.
+type Store interface {
+	// Head returns key's metadata, nil when there is no such object.
+	Head(ctx context.Context, bucket, key string) (*Object, error)
+	// Get returns key's metadata and, when cond holds, the bytes of rng
+	// (the whole body when rng is nil) and the offset they start at; body
+	// is nil when a condition failed, o is nil when there is no object.
+	Get(ctx context.Context, bucket, key string, rng *Range, cond *Conditions) (o *Object, body []byte, offset int64, err error)
+	// Put stores body under key when cond holds; nil when it does not.
+	Put(ctx context.Context, bucket, key string, body []byte, meta Metadata, cond *Conditions) (*Object, error)
+	// Delete removes keys (missing ones are not an error).
+	Delete(ctx context.Context, bucket string, keys []string) error
+	// List returns keys in byte order, as R2 lists them.
+	List(ctx context.Context, bucket string, opts ListOptions) (*ListResult, error)
+
+	// CreateMultipartUpload starts an upload of key whose object will
+	// have meta; it returns the upload's id.
+	CreateMultipartUpload(ctx context.Context, bucket, key string, meta Metadata) (string, error)
+	// UploadPart stores part number n of an upload and returns its etag.
+	UploadPart(ctx context.Context, bucket, key, uploadID string, n int, body []byte) (string, error)
+	// CompleteMultipartUpload makes the object of the parts (R2's checks:
+	// see checkParts) and ends the upload.
+	CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []Part) (*Object, error)
+	// AbortMultipartUpload drops an upload and its parts; an upload that
+	// has already ended is not an error.
+	AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error
+
+	// Close releases the store's file or connections.
+	Close() error
 }
 
-// Open opens (creating them if needed) the index at dir/r2.db and the
-// bodies under dir/r2. One process holds the index.
-func Open(dir string, now func() time.Time) (*Store, error) {
-	if now == nil {
-		now = time.Now
-	}
-	blobs := filepath.Join(dir, "r2")
-	if err := os.MkdirAll(blobs, 0o755); err != nil {
-		return nil, fmt.Errorf("r2: %w", err)
-	}
-	path := filepath.Join(dir, "r2.db")
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("r2: %s is in use by another process (another edgerun on this project?)", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("r2: opening %s: %w", path, err)
-	}
-	s := &Store{db: db, blobs: blobs, now: now}
-	if err := s.sweep(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("r2: %w", err)
-	}
-	return s, nil
-}
-
-// Close closes the index.
-func (s *Store) Close() error { return s.db.Close() }
+var (
+	_ Store = (*LocalStore)(nil)
+	_ Store = (*S3Store)(nil)
+)
 
 // Object is an object's metadata, as JSON for the JS side.
 type Object struct {
 	Key            string            `json:"key"`
 	Version        string            `json:"version"`
 	Size           int64             `json:"size"`
-	ETag           string            `json:"etag"`     // hex MD5 of the body
+	ETag           string            `json:"etag"`     // hex MD5 of the body; for a multipart object, S3's "<md5 of the parts' MD5s>-<parts>"
 	Uploaded       int64             `json:"uploaded"` // Unix milliseconds
 	HTTPMetadata   map[string]any    `json:"httpMetadata"`
 	CustomMetadata map[string]string `json:"customMetadata"`
+	Checksums      map[string]string `json:"checksums"` // hex; md5 for objects put whole, none for multipart ones (as R2)
 	Blob           string            `json:"-"`
 }
 
-// record is what the index keeps per key.
-type record struct {
-	Object
-	Blob string `json:"blob"`
+// Metadata is what a put or an upload gives its object: HTTP metadata
+// (contentType, contentLanguage, contentDisposition, contentEncoding,
+// cacheControl as strings, cacheExpiry as Unix ms) and custom metadata.
+type Metadata struct {
+	HTTP   map[string]any
+	Custom map[string]string
+}
+
+// Part is one part of complete(): its number and the etag uploadPart gave.
+type Part struct {
+	PartNumber int    `json:"partNumber"`
+	ETag       string `json:"etag"`
+}
+
+// Range is a byte range of a get: Offset and Length, or the last Suffix
+// bytes. Length -1 is "to the end".
+type Range struct {
+	Offset, Length, Suffix int64
 }
 
 // Conditions are put's and get's onlyIf.
@@ -141,200 +158,51 @@ func (c *Conditions) holds(o *Object) bool {
 	return true
 }
 
-func (s *Store) lookup(tx *bolt.Tx, bucket, key string) (*Object, error) {
-	b := tx.Bucket([]byte(bucket))
-	if b == nil {
-		return nil, nil
+// span is the part of an object of size bytes that rng asks for.
+func (rng *Range) span(size int64) (offset, length int64, err error) {
+	if rng == nil {
+		return 0, size, nil
 	}
-	v := b.Get([]byte(key))
-	if v == nil {
-		return nil, nil
-	}
-	return decodeRecord(key, v)
-}
-
-// decodeRecord reads an index entry: the object, with the name of its body
-// file (which the JS side never sees).
-func decodeRecord(key string, v []byte) (*Object, error) {
-	var r record
-	if err := json.Unmarshal(v, &r); err != nil {
-		return nil, fmt.Errorf("r2: corrupt index entry for %q: %w", key, err)
-	}
-	r.Object.Blob = r.Blob
-	return &r.Object, nil
-}
-
-// Head returns key's metadata, nil when there is no such object.
-func (s *Store) Head(bucket, key string) (*Object, error) {
-	var o *Object
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		o, err = s.lookup(tx, bucket, key)
-		return err
-	})
-	return o, err
-}
-
-// Range is a byte range of a get: Offset and Length, or the last Suffix
-// bytes. Length -1 is "to the end".
-type Range struct {
-	Offset, Length, Suffix int64
-}
-
-// ErrRangeNotSatisfiable is a range outside the object.
-var ErrRangeNotSatisfiable = errors.New("get: The requested range is not satisfiable. (10039)")
-
-// Get returns key's metadata and, when cond holds, the bytes of rng (the
-// whole body when rng is nil) and the range they are; body is nil when a
-// condition failed, o is nil when there is no such object.
-func (s *Store) Get(bucket, key string, rng *Range, cond *Conditions) (o *Object, body []byte, offset int64, err error) {
-	// A put or delete may replace the body between the index lookup and
-	// the open: look again (the new object, or none).
-	for attempt := 0; ; attempt++ {
-		o, body, offset, err = s.get(bucket, key, rng, cond)
-		if !errors.Is(err, fs.ErrNotExist) || attempt == 3 {
-			return o, body, offset, err
+	if rng.Suffix != 0 {
+		if rng.Suffix < 0 {
+			return 0, 0, ErrRangeNotSatisfiable
 		}
+		offset = max(0, size-rng.Suffix)
+		return offset, size - offset, nil
 	}
-}
-
-func (s *Store) get(bucket, key string, rng *Range, cond *Conditions) (o *Object, body []byte, offset int64, err error) {
-	o, err = s.Head(bucket, key)
-	if err != nil || o == nil || !cond.holds(o) {
-		return o, nil, 0, err
+	if rng.Offset < 0 || rng.Offset > size || rng.Offset == size && size > 0 || rng.Length < -1 {
+		return 0, 0, ErrRangeNotSatisfiable
 	}
-	offset, length := int64(0), o.Size
-	if rng != nil {
-		switch {
-		case rng.Suffix != 0:
-			if rng.Suffix < 0 {
-				return nil, nil, 0, ErrRangeNotSatisfiable
-			}
-			offset = max(0, o.Size-rng.Suffix)
-			length = o.Size - offset
-		default:
-			if rng.Offset < 0 || rng.Offset > o.Size || rng.Offset == o.Size && o.Size > 0 || rng.Length < -1 {
-				return nil, nil, 0, ErrRangeNotSatisfiable
-			}
-			offset = rng.Offset
-			length = o.Size - offset
-			if rng.Length >= 0 {
-				length = min(rng.Length, length)
-			}
-		}
+	length = size - rng.Offset
+	if rng.Length >= 0 {
+		length = min(rng.Length, length)
 	}
-	f, err := os.Open(filepath.Join(s.blobs, o.Blob))
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("r2: body of %q: %w", key, err)
-	}
-	defer f.Close()
-	body = make([]byte, length)
-	if _, err := f.ReadAt(body, offset); err != nil && !(errors.Is(err, io.EOF) && length == 0) {
-		return nil, nil, 0, fmt.Errorf("r2: body of %q: %w", key, err)
-	}
-	return o, body, offset, nil
-}
-
-// Put stores body under key when cond holds; nil when it does not.
-func (s *Store) Put(bucket, key string, body []byte, httpMetadata map[string]any, custom map[string]string, cond *Conditions) (*Object, error) {
-	sum := md5.Sum(body)
-	blob := randomHex(16)
-	tmp := filepath.Join(s.blobs, blob+".tmp")
-	if err := writeSynced(tmp, body); err != nil {
-		os.Remove(tmp)
-		return nil, fmt.Errorf("r2: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(s.blobs, blob)); err != nil {
-		os.Remove(tmp)
-		return nil, fmt.Errorf("r2: %w", err)
-	}
-	if httpMetadata == nil {
-		httpMetadata = map[string]any{}
-	}
-	if custom == nil {
-		custom = map[string]string{}
-	}
-	o := &Object{Key: key, Version: randomHex(16), Size: int64(len(body)), ETag: hex.EncodeToString(sum[:]),
-		Uploaded: s.now().UnixMilli(), HTTPMetadata: httpMetadata, CustomMetadata: custom, Blob: blob}
-	var old string
-	stored := false
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		prev, err := s.lookup(tx, bucket, key)
-		if err != nil {
-			return err
-		}
-		if !cond.holds(prev) {
-			return nil
-		}
-		b, err := tx.CreateBucketIfNotExists([]byte(bucket))
-		if err != nil {
-			return err
-		}
-		v, err := json.Marshal(record{Object: *o, Blob: blob})
-		if err != nil {
-			return err
-		}
-		if prev != nil {
-			old = prev.Blob
-		}
-		stored = true
-		return b.Put([]byte(key), v)
-	})
-	switch {
-	case err != nil || !stored:
-		os.Remove(filepath.Join(s.blobs, blob))
-		if err != nil {
-			return nil, fmt.Errorf("r2: %w", err)
-		}
-		return nil, nil
-	case old != "":
-		os.Remove(filepath.Join(s.blobs, old)) // readers holding it open keep reading
-	}
-	return o, nil
-}
-
-// Delete removes keys (missing ones are not an error).
-func (s *Store) Delete(bucket string, keys []string) error {
-	var blobs []string
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucket))
-		if b == nil {
-			return nil
-		}
-		for _, k := range keys {
-			r, err := s.lookup(tx, bucket, k)
-			if err != nil {
-				return err
-			}
-			if r == nil {
-				continue
-			}
-			blobs = append(blobs, r.Blob)
-			if err := b.Delete([]byte(k)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("r2: %w", err)
-	}
-	for _, b := range blobs {
-		os.Remove(filepath.Join(s.blobs, b))
-	}
-	return nil
+	return rng.Offset, length, nil
 }
 
 // ListOptions are list()'s.
 type ListOptions struct {
-	Prefix     string `json:"prefix"`
-	Cursor     string `json:"cursor"`
-	StartAfter string `json:"startAfter"`
-	Delimiter  string `json:"delimiter"`
-	Limit      int    `json:"limit"`
+	Prefix     string   `json:"prefix"`
+	Cursor     string   `json:"cursor"`
+	StartAfter string   `json:"startAfter"`
+	Delimiter  string   `json:"delimiter"`
+	Limit      int      `json:"limit"`
+	Include    []string `json:"include"` // "httpMetadata", "customMetadata": a store may skip reading what is not asked for
 }
 
-// ListResult is list()'s answer.
+// includes reports whether list() was asked for field.
+func (o ListOptions) includes(field string) bool {
+	for _, f := range o.Include {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// ListResult is list()'s answer: objects and, with a delimiter, the
+// common prefixes that stand for the objects under them; the limit counts
+// both.
 type ListResult struct {
 	Objects           []*Object `json:"objects"`
 	DelimitedPrefixes []string  `json:"delimitedPrefixes"`
@@ -342,129 +210,100 @@ type ListResult struct {
 	Cursor            string    `json:"cursor,omitempty"`
 }
 
-// ErrInvalidCursor is a cursor this store did not make.
-var ErrInvalidCursor = errors.New("list: The cursor is not valid. (10038)")
-
-// List returns keys of bucket in byte order, as R2 lists them: objects
-// and, with a delimiter, the common prefixes that stand for the objects
-// under them; Limit counts both.
-func (s *Store) List(bucket string, opts ListOptions) (*ListResult, error) {
-	res := &ListResult{Objects: []*Object{}, DelimitedPrefixes: []string{}}
-	after := opts.StartAfter
-	if opts.Cursor != "" {
-		c, err := base64.RawURLEncoding.DecodeString(opts.Cursor)
-		if err != nil {
-			return nil, ErrInvalidCursor
-		}
-		after = string(c)
-	}
-	limit := opts.Limit
-	if limit <= 0 || limit > MaxListKeys {
-		limit = MaxListKeys
-	}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucket))
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		start := []byte(opts.Prefix)
-		if after > opts.Prefix {
-			start = []byte(after)
-		}
-		last := ""
-		seenPrefix := map[string]bool{}
-		for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, []byte(opts.Prefix)); k, v = c.Next() {
-			key := string(k)
-			if after != "" && key <= after {
-				continue
-			}
-			if opts.Delimiter != "" {
-				rest := key[len(opts.Prefix):]
-				if i := strings.Index(rest, opts.Delimiter); i >= 0 {
-					p := opts.Prefix + rest[:i+len(opts.Delimiter)]
-					if seenPrefix[p] {
-						continue
-					}
-					if len(res.Objects)+len(res.DelimitedPrefixes) == limit {
-						res.Truncated = true
-						break
-					}
-					seenPrefix[p] = true
-					res.DelimitedPrefixes = append(res.DelimitedPrefixes, p)
-					// Skip the rest of this prefix: continue after its last key.
-					last = p + "\U0010FFFF"
-					continue
-				}
-			}
-			if len(res.Objects)+len(res.DelimitedPrefixes) == limit {
-				res.Truncated = true
-				break
-			}
-			o, err := decodeRecord(key, v)
-			if err != nil {
-				return err
-			}
-			res.Objects = append(res.Objects, o)
-			last = key
-		}
-		if res.Truncated {
-			res.Cursor = base64.RawURLEncoding.EncodeToString([]byte(last))
-		}
-		return nil
-	})
-	return res, err
+// Error is an R2 error: its message and code as Workers shows them
+// ("<operation>: <message> (<code>)"); bucket.go names the operation.
+type Error struct {
+	Op      string
+	Message string
+	Code    int
 }
 
-// writeSynced writes a body file and syncs it, so that the index (synced
-// by bbolt on commit) never names a body a crash left empty.
-func writeSynced(path string, body []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
+func (e *Error) Error() string {
+	if e.Op == "" {
+		return fmt.Sprintf("%s (%d)", e.Message, e.Code)
 	}
-	if _, err := f.Write(body); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return fmt.Sprintf("%s: %s (%d)", e.Op, e.Message, e.Code)
 }
 
-// sweep removes body files the index does not name: a put or delete a
-// crash interrupted, and unfinished .tmp files.
-func (s *Store) sweep() error {
-	named := map[string]bool{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
-			return b.ForEach(func(_, v []byte) error {
-				if o, err := decodeRecord("", v); err == nil {
-					named[o.Blob] = true
-				}
-				return nil
-			})
-		})
-	})
-	if err != nil {
-		return err
+// Is matches R2 errors by code, whatever the operation.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// R2's errors (their codes and messages as R2 and miniflare give them).
+var (
+	ErrRangeNotSatisfiable = &Error{Op: "get", Message: "The requested range is not satisfiable.", Code: 10039}
+	ErrInvalidCursor       = &Error{Op: "list", Message: "The cursor is not valid.", Code: 10038}
+	ErrNoSuchUpload        = &Error{Message: "The specified multipart upload does not exist.", Code: 10024}
+	ErrInvalidPart         = &Error{Message: "One or more of the specified parts could not be found.", Code: 10025}
+	ErrEntityTooSmall      = &Error{Message: "Your proposed upload is smaller than the minimum allowed object size.", Code: 10011}
+	ErrPartSizes           = &Error{Message: "All non-trailing parts must have the same length.", Code: 10048}
+)
+
+// withOp names the operation in an R2 error (other errors pass as they are).
+func withOp(op string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		c.Op = op
+		return &c
 	}
-	entries, err := os.ReadDir(s.blobs)
-	if err != nil {
-		return err
+	return err
+}
+
+// PartInfo is what a store knows of an uploaded part.
+type PartInfo struct {
+	Number int
+	Size   int64
+	ETag   string
+}
+
+// checkParts applies R2's rules to complete(parts) of an upload whose
+// parts are uploaded (by number), as miniflare does: each named part must
+// be there with that etag (ErrInvalidPart), every part but the last at
+// least MinPartBytes (ErrEntityTooSmall), and, in part-number order, all
+// but the last the same size and the last no bigger (ErrPartSizes). It
+// returns the parts in part-number order.
+func checkParts(parts []Part, uploaded map[int]PartInfo) ([]PartInfo, error) {
+	if len(parts) == 0 {
+		return nil, ErrInvalidPart
 	}
-	for _, e := range entries {
-		if !named[e.Name()] {
-			os.Remove(filepath.Join(s.blobs, e.Name()))
+	seen := map[int]bool{}
+	out := make([]PartInfo, 0, len(parts))
+	for _, p := range parts {
+		u, ok := uploaded[p.PartNumber]
+		if !ok || seen[p.PartNumber] || strings.Trim(p.ETag, `"`) != u.ETag {
+			return nil, ErrInvalidPart
+		}
+		seen[p.PartNumber] = true
+		out = append(out, u)
+	}
+	for _, u := range out[:len(out)-1] {
+		if u.Size < MinPartBytes {
+			return nil, ErrEntityTooSmall
 		}
 	}
-	return nil
+	slices.SortFunc(out, func(a, b PartInfo) int { return cmp.Compare(a.Number, b.Number) })
+	for _, u := range out[:len(out)-1] {
+		if u.Size < MinPartBytes || u.Size != out[0].Size {
+			return nil, ErrPartSizes
+		}
+	}
+	if len(out) > 1 && out[len(out)-1].Size > out[0].Size {
+		return nil, ErrPartSizes
+	}
+	return out, nil
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+// md5Checksum is the checksums of an object whose etag is a plain MD5 (put
+// whole); a multipart object's etag is no checksum of its body.
+func md5Checksum(etag string) map[string]string {
+	if len(etag) != 32 {
+		return map[string]string{}
+	}
+	if _, err := hex.DecodeString(etag); err != nil {
+		return map[string]string{}
+	}
+	return map[string]string{"md5": etag}
 }

@@ -150,7 +150,13 @@ type R2Bucket struct {
 	Binding           string // binding
 	BucketName        string // bucket_name (optional: the binding name stands in locally)
 	PreviewBucketName string // preview_bucket_name
-	Line              int
+	// edgerun's own keys (kind_r2.go): where the objects live.
+	Store       string // R2StoreLocal (default) or R2StoreS3
+	Endpoint    string // S3 service URL (endpoint, or EDGERUN_R2_ENDPOINT_<BINDING>)
+	S3Bucket    string // bucket: the S3 bucket (default bucket_name, else the binding name)
+	Region      string // region (default us-east-1; "auto" for R2's own S3 endpoints)
+	Credentials R2Credentials
+	Line        int
 }
 
 // KVNamespace is one [[kv_namespaces]] binding. Binding, ID and PreviewID
@@ -334,6 +340,7 @@ func load(abs, display string, src []byte, opts Options) (*Config, []Warning, er
 	r.resolveSSLRootCerts(cfg)
 	r.applyKVStores(cfg, getenv)
 	r.applyCronLock(cfg, getenv)
+	r.applyR2Stores(cfg, getenv, secrets)
 	if v, ok := getenv("NODE_EXTRA_CA_CERTS"); ok && strings.TrimSpace(v) != "" {
 		cfg.Edgerun.TrustedCAs = append(cfg.Edgerun.TrustedCAs, strings.TrimSpace(v))
 	}

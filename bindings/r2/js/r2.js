@@ -32,7 +32,7 @@
       for (const [field] of HTTP_FIELDS) if (h[field] !== undefined) this.httpMetadata[field] = h[field];
       if (h.cacheExpiry !== undefined) this.httpMetadata.cacheExpiry = new Date(h.cacheExpiry);
       this.customMetadata = meta.customMetadata || {};
-      this.checksums = { md5: hexBytes(meta.etag), toJSON() { return { md5: meta.etag }; } };
+      this.checksums = checksums(meta.checksums || {});
       this.storageClass = "Standard";
       if (meta.range) this.range = meta.range;
     }
@@ -59,6 +59,14 @@
     bytes() { return this[kBody].arrayBuffer().then((b) => new Uint8Array(b)); }
   }
   Object.defineProperty(R2ObjectBody.prototype, Symbol.toStringTag, { value: "R2ObjectBody" });
+
+  // R2Checksums: each algorithm's digest as an ArrayBuffer, hex in JSON.
+  function checksums(hex) {
+    const out = { toJSON() { return { ...hex }; } };
+    Object.defineProperty(out, "toJSON", { enumerable: false });
+    for (const [alg, h] of Object.entries(hex)) out[alg] = hexBytes(h);
+    return out;
+  }
 
   function hexBytes(hex) {
     const out = new Uint8Array(hex.length / 2);
@@ -140,6 +148,51 @@
     throw new TypeError("put: the value must be a ReadableStream, ArrayBuffer, ArrayBufferView, string, Blob or null.");
   }
 
+  function partNumber(n) {
+    n = Number(n);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 10000)) {
+      throw new TypeError(`Part number must be between 1 and 10000 (inclusive). Actual value was: ${n}`);
+    }
+    return n;
+  }
+
+  class R2MultipartUpload {
+    #key;
+    #uploadId;
+    constructor(key, uploadId) {
+      this.#key = key;
+      this.#uploadId = uploadId;
+    }
+    get key() { return this.#key; }
+    get uploadId() { return this.#uploadId; }
+    async uploadPart(n, value) {
+      n = partNumber(n);
+      const etag = await native.uploadPart(this.#key, this.#uploadId, n, await bytesOf(value));
+      return { partNumber: n, etag };
+    }
+    async complete(parts) {
+      if (!Array.isArray(parts)) throw new TypeError("complete: parts must be an array of { partNumber, etag }.");
+      const list = parts.map((p) => ({ partNumber: partNumber(p && p.partNumber), etag: String(p.etag) }));
+      const meta = await native.completeMultipartUpload(this.#key, this.#uploadId, JSON.stringify(list));
+      return new R2Object(JSON.parse(meta));
+    }
+    async abort() {
+      await native.abortMultipartUpload(this.#key, this.#uploadId);
+    }
+  }
+  Object.defineProperty(R2MultipartUpload.prototype, Symbol.toStringTag, { value: "R2MultipartUpload" });
+
+  function customMetadataOf(op, m) {
+    const custom = {};
+    if (m !== undefined && m !== null) {
+      for (const [k, v] of Object.entries(m)) custom[k] = String(v);
+    }
+    let size = 0; // R2 counts the keys' and values' bytes
+    for (const [k, v] of Object.entries(custom)) size += native.byteLength(k) + native.byteLength(v);
+    if (size > 2048) throw failure(op, "Your metadata headers exceed the maximum allowed metadata size.", 10012);
+    return JSON.stringify(custom);
+  }
+
   class R2Bucket {
     async head(key) {
       key = String(key);
@@ -162,14 +215,7 @@
       key = String(key);
       checkKey("put", key);
       options = options || {};
-      const custom = {};
-      if (options.customMetadata !== undefined && options.customMetadata !== null) {
-        for (const [k, v] of Object.entries(options.customMetadata)) custom[k] = String(v);
-      }
-      const customText = JSON.stringify(custom);
-      let size = 0; // R2 counts the keys' and values' bytes
-      for (const [k, v] of Object.entries(custom)) size += native.byteLength(k) + native.byteLength(v);
-      if (size > 2048) throw failure("put", "Your metadata headers exceed the maximum allowed metadata size.", 10012);
+      const customText = customMetadataOf("put", options.customMetadata);
       const bytes = await bytesOf(value);
       if (options.md5 !== undefined) {
         // The body must have this MD5 (hex string or ArrayBuffer), as R2 checks it.
@@ -197,6 +243,7 @@
         startAfter: options.startAfter === undefined ? "" : String(options.startAfter),
         delimiter: options.delimiter === undefined ? "" : String(options.delimiter),
         limit: Math.floor(limit),
+        include: include.map(String),
       })));
       const objects = res.objects.map((meta) => {
         const o = new R2Object(meta);
@@ -207,6 +254,18 @@
       const out = { objects, truncated: res.truncated, delimitedPrefixes: res.delimitedPrefixes };
       if (res.truncated) out.cursor = res.cursor;
       return out;
+    }
+    async createMultipartUpload(key, options) {
+      key = String(key);
+      checkKey("createMultipartUpload", key);
+      options = options || {};
+      const custom = customMetadataOf("createMultipartUpload", options.customMetadata);
+      const id = await native.createMultipartUpload(key, JSON.stringify(httpMetadataOf(options.httpMetadata)), custom);
+      return new R2MultipartUpload(key, id);
+    }
+    // As workerd's: no round trip; the upload is checked when it is used.
+    resumeMultipartUpload(key, uploadId) {
+      return new R2MultipartUpload(String(key), String(uploadId));
     }
   }
   Object.defineProperty(R2Bucket.prototype, Symbol.toStringTag, { value: "R2Bucket" });

@@ -53,6 +53,11 @@ test("ranges", async () => {
     eq((await rejects(bucket.get("r", { range }))).message, "get: The requested range is not satisfiable. (10039)");
   }
   eq(await (await bucket.get("r", { range: { offset: 8, length: 50 } })).text(), "89");
+  eq(await (await bucket.get("r", { range: { offset: 3, length: 0 } })).text(), "");
+  await bucket.put("nothing", "");
+  const none = await bucket.get("nothing", { range: { offset: 0 } });
+  eq([await none.text(), none.range], ["", { offset: 0, length: 0 }]);
+  eq(await (await bucket.get("nothing", { range: { suffix: 5 } })).text(), "");
 });
 
 test("conditions: onlyIf on get and put", async () => {
@@ -123,4 +128,14 @@ test("list: order, prefix, limit and cursor, startAfter, delimiter, include", as
   const rest = await other.list({ delimiter: "/", cursor: top.cursor });
   eq([rest.objects.map((o) => o.key), rest.delimitedPrefixes], [["readme.md", "zeta"], []]);
   eq((await rejects(other.list({ limit: 0 }))).message, "list: MaxKeys params must be positive integer <= 1000. (10022)");
+  eq((await rejects(other.list({ cursor: "not a cursor!" }))).message, "list: The cursor is not valid. (10038)");
+});
+
+test("keys with spaces, non-ASCII, URL syntax and plus signs", async () => {
+  const keys = ["odd/with space.txt", "odd/ünïcødé/ключ", "odd/q?x#y&z=1", "odd/plus+sign", "odd/percent%20not-a-space"];
+  for (const k of keys) await other.put(k, k);
+  for (const k of keys) eq([k, await (await other.get(k)).text()], [k, k]);
+  eq((await other.list({ prefix: "odd/" })).objects.map((o) => o.key), [...keys].sort());
+  await other.delete(keys);
+  eq((await other.list({ prefix: "odd/" })).objects, []);
 });

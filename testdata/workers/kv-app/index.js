@@ -22,11 +22,13 @@ export default {
         const o = await env.UPLOADS.put(key, request.body, { httpMetadata: request.headers });
         return Response.json({ key: o.key, size: o.size, etag: o.etag });
       }
-      const o = await env.UPLOADS.get(key);
+      const o = await env.UPLOADS.get(key, { range: request.headers });
       if (o === null) return new Response("no such file", { status: 404 });
       const headers = new Headers({ etag: o.httpEtag });
       o.writeHttpMetadata(headers);
-      return new Response(o.body, { headers });
+      if (!o.range) return new Response(o.body, { headers });
+      headers.set("content-range", `bytes ${o.range.offset}-${o.range.offset + o.range.length - 1}/${o.size}`);
+      return new Response(o.body, { status: 206, headers });
     }
     return new Response("not found", { status: 404 });
   },
