@@ -319,6 +319,7 @@ func (p *Pool) swap(old, fresh *Isolate) {
 // PoolStats is a snapshot for health and metrics.
 type PoolStats struct {
 	Isolates int   // live isolates
+	Busy     int   // isolates serving at least one request
 	InFlight int   // requests being served
 	Queued   int   // requests waiting for a slot
 	Replaced int64 // isolates replaced since start
@@ -330,7 +331,11 @@ func (p *Pool) Stats() PoolStats {
 	s := PoolStats{Queued: int(p.queued.Load()), Replaced: p.replaced.Load()}
 	for _, iso := range *p.isolates.Load() {
 		s.Isolates++
-		s.InFlight += iso.InFlight()
+		n := iso.InFlight()
+		s.InFlight += n
+		if n > 0 {
+			s.Busy++
+		}
 		s.Pending += iso.Pending()
 	}
 	return s

@@ -38,14 +38,28 @@ func (c *manualClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); 
 // an alert clock the test moves, and the admin endpoints on their own port.
 func startMonitoredApp(t *testing.T, dir string) *monitoredApp {
 	t.Helper()
-	cfg, _, err := config.Load(config.Options{Dir: dir})
+	clock := &manualClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
+	return startMonitoredAppWith(t, config.Options{Dir: dir}, nil, clock)
+}
+
+// startMonitoredAppWith is startMonitoredApp for opts, with edit applied to
+// the configuration before the app opens; a nil clock is the real one.
+func startMonitoredAppWith(t *testing.T, opts config.Options, edit func(*config.Config), clock *manualClock) *monitoredApp {
+	t.Helper()
+	cfg, _, err := config.Load(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if edit != nil {
+		edit(cfg)
+	}
 	logs := &logBuffer{}
 	log, _ := NewLogger(logs, "json", slog.LevelDebug)
-	clock := &manualClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
-	app, err := Open(context.Background(), AppOptions{Config: cfg, LogRequests: true, Log: log, AlertClock: clock.now})
+	var alertClock func() time.Time
+	if clock != nil {
+		alertClock = clock.now
+	}
+	app, err := Open(context.Background(), AppOptions{Config: cfg, LogRequests: true, Log: log, AlertClock: alertClock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"edgerun/bindings/hyperdrive/sqlscan"
+
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sony/gobreaker/v2"
 
@@ -162,7 +164,11 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 	r.servedBy = ep.role
 	r.writes = st.info.Writes
 	if d := r.duration; d > b.cfg.SlowQuery {
-		b.cfg.Log.Warn("slow query", "binding", b.cfg.Name, "duration_ms", d.Milliseconds(), "sql", truncate(st.raw, 200), "params", fmt.Sprintf("[%d redacted]", len(args)))
+		// The log line gets the same redacted shape as the dashboard: a
+		// literal in the SQL text can be as secret as a bound value.
+		shape := sqlscan.Redact(st.raw)
+		b.cfg.Log.Warn("slow query", "binding", b.cfg.Name, "duration_ms", d.Milliseconds(), "sql", truncate(shape, 200), "params", fmt.Sprintf("[%d redacted]", len(args)))
+		b.slow.add(SlowQuery{At: start.Add(d), Duration: d, SQL: shape, Params: len(args), Endpoint: ep.name})
 	}
 	return r, nil
 }

@@ -38,6 +38,7 @@ type Binding struct {
 	closeOnce   sync.Once
 	functions   *functionCatalog
 	invalidator *invalidator // nil unless caching.notify_channel is set
+	slow        slowLog      // the last slow statements (slowlog.go)
 }
 
 var _ bindings.Binding = (*Binding)(nil)

@@ -44,6 +44,10 @@ type Server struct {
 	opts Options
 	mux  *http.ServeMux
 	http *http.Server
+	dash *sampler // nil without Metrics
+
+	stopSample context.CancelFunc
+	sampleCtx  context.Context
 }
 
 // New returns the admin endpoints; Serve puts them on a listener.
@@ -70,6 +74,13 @@ func New(opts Options) *Server {
 		s.mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 		s.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	}
+	if opts.Metrics != nil {
+		s.dash = &sampler{metrics: opts.Metrics, now: time.Now}
+		s.mux.HandleFunc("GET /dashboard", s.dashboardPage)
+		s.mux.Handle("GET /dashboard/", dashboardAssets())
+		s.mux.HandleFunc("GET /dashboard.json", s.dashboardJSON)
+	}
+	s.sampleCtx, s.stopSample = context.WithCancel(context.Background())
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.http = &http.Server{
 		Handler:           s.mux,
@@ -84,6 +95,12 @@ func (s *Server) Handler() http.Handler { return s.mux }
 
 // Serve answers on ln until Shutdown; it returns nil after Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	if s.dash != nil {
+		// The dashboard's history starts when the listener does: one
+		// sample now, then one a second until Shutdown.
+		s.dash.take()
+		go every(s.sampleCtx, DashboardInterval, s.dash.take)
+	}
 	if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -93,6 +110,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // Shutdown closes the listener and waits for open admin requests until ctx
 // ends, then closes whatever is still open.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopSample()
 	err := s.http.Shutdown(ctx)
 	if err != nil {
 		_ = s.http.Close()
@@ -140,8 +158,14 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) index(w http.ResponseWriter, _ *http.Request) {
-	body := "edgerun admin\n\n/healthz  liveness\n/readyz   readiness (503 while starting or draining)\n/health   JSON: bindings healthy/degraded/unhealthy, pools, breakers, cache, alerts\n/metrics  Prometheus metrics\n"
+// index is the dashboard for a browser and a list of the endpoints for
+// anything else (curl).
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	if s.dash != nil && wantsHTML(r) {
+		s.dashboardPage(w, r)
+		return
+	}
+	body := "edgerun admin\n\n/dashboard  live dashboard (open in a browser)\n/healthz  liveness\n/readyz   readiness (503 while starting or draining)\n/health   JSON: bindings healthy/degraded/unhealthy, pools, breakers, cache, alerts\n/metrics  Prometheus metrics\n"
 	if s.opts.Profiling {
 		body += "/debug/pprof/  Go profiles (CPU, heap, goroutines)\n"
 	}

@@ -263,7 +263,10 @@ func (a *Alerts) Evaluate() {
 }
 
 // Run evaluates every interval until ctx ends.
-func (a *Alerts) Run(ctx context.Context, interval time.Duration) {
+func (a *Alerts) Run(ctx context.Context, interval time.Duration) { every(ctx, interval, a.Evaluate) }
+
+// every calls f every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -271,7 +274,7 @@ func (a *Alerts) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			a.Evaluate()
+			f()
 		}
 	}
 }

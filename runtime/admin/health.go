@@ -27,6 +27,9 @@ type Database interface {
 	CacheStats() hyperdrive.CacheStats
 	// ProxyStats is the local Hyperdrive listener's (Addr "" without one).
 	ProxyStats() hyperdrive.ProxyStats
+	// SlowQueries are the last statements slower than slow_query_ms,
+	// newest first, and how many there were since start.
+	SlowQueries() ([]hyperdrive.SlowQuery, int)
 }
 
 var _ Database = (*hyperdrive.Binding)(nil)
@@ -119,6 +122,12 @@ type CacheReport struct {
 	Invalidation string `json:"invalidation,omitempty"`
 }
 
+func proxyReport(ps hyperdrive.ProxyStats) *ProxyReport {
+	return &ProxyReport{Address: ps.Addr, Clients: ps.Clients, ClientsTotal: ps.ClientsTotal, Statements: ps.Queries,
+		CacheHits: ps.CacheHits, CacheMisses: ps.CacheMisses, ServerConnections: ps.ServerConnections,
+		AcquireTimeouts: ps.AcquireTimeouts, IdleTransactionTimeouts: ps.IdleTransactionTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused}
+}
+
 // check probes every database at once and builds the report.
 func check(ctx context.Context, dbs []Database, alerts *Alerts, pool func() isolates.PoolStats, timeout time.Duration) Report {
 	r := Report{Status: StatusHealthy, CheckedAt: time.Now().UTC(), Bindings: make([]BindingReport, len(dbs)), Alerts: []Alert{}}
@@ -159,9 +168,7 @@ func checkDatabase(ctx context.Context, db Database, alerts *Alerts) BindingRepo
 		br.Cache.HitRate = float64(cs.Hits) / float64(n)
 	}
 	if ps := db.ProxyStats(); ps.Addr != "" {
-		br.Proxy = &ProxyReport{Address: ps.Addr, Clients: ps.Clients, ClientsTotal: ps.ClientsTotal, Statements: ps.Queries,
-			CacheHits: ps.CacheHits, CacheMisses: ps.CacheMisses, ServerConnections: ps.ServerConnections,
-			AcquireTimeouts: ps.AcquireTimeouts, IdleTransactionTimeouts: ps.IdleTransactionTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused}
+		br.Proxy = proxyReport(ps)
 	}
 	critical := Defaults.ResponseTimeCritical
 	if alerts != nil {

@@ -77,6 +77,7 @@ type fakeDatabase struct {
 }
 
 func (f *fakeDatabase) ProxyStats() hyperdrive.ProxyStats            { return f.proxy }
+func (f *fakeDatabase) SlowQueries() ([]hyperdrive.SlowQuery, int)   { return nil, 0 }
 func (f *fakeDatabase) Name() string                                 { return f.name }
 func (f *fakeDatabase) Probe(context.Context) (time.Duration, error) { return f.took, f.err }
 func (f *fakeDatabase) Health() []hyperdrive.EndpointHealth          { return f.eps }

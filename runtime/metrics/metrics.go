@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 
 	"edgerun/bindings/hyperdrive"
 	"edgerun/isolates"
@@ -32,6 +33,10 @@ var statusClasses = [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}
 // pre-resolved series.
 type Metrics struct {
 	reg *prometheus.Registry
+	// own holds edgerun's collectors only (reg has them and the Go runtime's
+	// and the process's): Gather reads it once a second for the dashboard,
+	// which needs no runtime statistics.
+	own *prometheus.Registry
 
 	requests        [len(statusClasses)]prometheus.Counter
 	requestDuration prometheus.Histogram
@@ -55,7 +60,7 @@ var _ hyperdrive.Observer = (*Metrics)(nil)
 // New returns metrics registered on a fresh registry, with Go runtime and
 // process collectors alongside edgerun's own.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
+	m := &Metrics{reg: prometheus.NewRegistry(), own: prometheus.NewRegistry()}
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: namespace, Name: "http_requests_total",
 		Help: "HTTP requests served, by status class (1xx..5xx).",
@@ -106,6 +111,8 @@ func New() *Metrics {
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.register(
 		requests, m.requestDuration,
 		m.queries, m.queryDuration, m.acquireDuration, m.acquireFailures,
 		m.retries, m.breakerChanges, m.connFailures, m.consecutiveFailed,
@@ -113,6 +120,17 @@ func New() *Metrics {
 	)
 	return m
 }
+
+// register adds edgerun's own collectors to both registries. A collector
+// may sit in two registries: each Gather asks it for its current values.
+func (m *Metrics) register(cs ...prometheus.Collector) {
+	m.reg.MustRegister(cs...)
+	m.own.MustRegister(cs...)
+}
+
+// Gather returns edgerun's own metric families (edgerun_*), sorted by name,
+// with the values /metrics would show now.
+func (m *Metrics) Gather() ([]*dto.MetricFamily, error) { return m.own.Gather() }
 
 // Registry is where every metric of this app is registered; register more
 // collectors on it rather than on prometheus.DefaultRegisterer.
@@ -143,9 +161,11 @@ func (m *Metrics) WatchIsolates(stats func() isolates.PoolStats) {
 			return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: namespace, Name: name, Help: help},
 				func() float64 { return float64(v(stats())) })
 		}
-		m.reg.MustRegister(
+		m.register(
 			gauge("isolates", "Live isolates serving the current worker version.",
 				func(s isolates.PoolStats) int { return s.Isolates }),
+			gauge("isolates_busy", "Isolates serving at least one request.",
+				func(s isolates.PoolStats) int { return s.Busy }),
 			gauge("isolate_requests_in_flight", "Requests being served by isolates (including their waitUntil work).",
 				func(s isolates.PoolStats) int { return s.InFlight }),
 			gauge("isolate_requests_queued", "Requests waiting for a free isolate slot.",

@@ -112,13 +112,14 @@ func TestScrapeReadsLiveState(t *testing.T) {
 	}
 	m.WatchBinding(b)
 
-	stats = isolates.PoolStats{Isolates: 2, InFlight: 5, Queued: 1, Replaced: 3, Pending: 7}
+	stats = isolates.PoolStats{Isolates: 2, Busy: 1, InFlight: 5, Queued: 1, Replaced: 3, Pending: 7}
 	checks := []struct {
 		name   string
 		labels []string
 		want   float64
 	}{
 		{"edgerun_isolates", nil, 2},
+		{"edgerun_isolates_busy", nil, 1},
 		{"edgerun_isolate_requests_in_flight", nil, 5},
 		{"edgerun_isolate_requests_queued", nil, 1},
 		{"edgerun_isolates_replaced_total", nil, 3},
@@ -185,5 +186,35 @@ func TestEveryMetricIsEdgerunsOrTheRuntimes(t *testing.T) {
 	sort.Strings(names)
 	if len(names) > 0 {
 		t.Errorf("metrics outside edgerun_/go_/process_: %v", names)
+	}
+}
+
+func TestGatherIsEdgerunsOwnWithScrapeValues(t *testing.T) {
+	m := New()
+	m.WatchIsolates(func() isolates.PoolStats { return isolates.PoolStats{Isolates: 3, Busy: 2} })
+	m.ObserveRequest("GET", 200, time.Millisecond)
+	m.ObserveRequest("GET", 503, time.Millisecond)
+	own, err := m.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scraped := map[string]string{}
+	for _, f := range all {
+		scraped[f.GetName()] = f.String()
+	}
+	for _, f := range own {
+		if !strings.HasPrefix(f.GetName(), "edgerun_") {
+			t.Errorf("Gather returned %s", f.GetName())
+		}
+		if got := f.String(); got != scraped[f.GetName()] {
+			t.Errorf("%s: Gather %s, scrape %s", f.GetName(), got, scraped[f.GetName()])
+		}
+	}
+	if len(own) < 4 {
+		t.Fatalf("Gather returned %d families", len(own))
 	}
 }

@@ -77,3 +77,18 @@ next:
 	}
 	return 0
 }
+
+// Sum adds the values of every series of name carrying every label pair in
+// labels (a counter over all its other labels: requests of every class).
+func (fs Families) Sum(name string, labels ...string) float64 {
+	f := fs[name]
+	if f == nil {
+		return 0
+	}
+	total := 0.0
+	for _, m := range f.GetMetric() {
+		one := Families{name: &dto.MetricFamily{Name: f.Name, Type: f.Type, Metric: []*dto.Metric{m}}}
+		total += one.Value(name, labels...)
+	}
+	return total
+}
