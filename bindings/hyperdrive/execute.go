@@ -10,8 +10,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"edgerun/bindings/hyperdrive/sqlscan"
-
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sony/gobreaker/v2"
 
@@ -163,21 +161,8 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 	r.duration = time.Since(start)
 	r.servedBy = ep.role
 	r.writes = st.info.Writes
-	if d := r.duration; d > b.cfg.SlowQuery {
-		// The log line gets the same redacted shape as the dashboard: a
-		// literal in the SQL text can be as secret as a bound value.
-		shape := sqlscan.Redact(st.raw)
-		b.cfg.Log.Warn("slow query", "binding", b.cfg.Name, "duration_ms", d.Milliseconds(), "sql", truncate(shape, 200), "params", fmt.Sprintf("[%d redacted]", len(args)))
-		b.slow.add(SlowQuery{At: start.Add(d), Duration: d, SQL: shape, Params: len(args), Endpoint: ep.name})
-	}
+	b.noteSlow(start, r.duration, st.raw, len(args), ep.name, "binding")
 	return r, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // fillRunner runs a cacheable read for the cache: on the primary (or the

@@ -146,6 +146,12 @@ type proxyClient struct {
 	wrote                bool // this client wrote: its reads stay on the primary
 	pendingWrite         bool // a write ran during this hold: invalidate when it ends
 	ddl                  bool
+
+	// What the exchange under way executes, for the slow-query log: the
+	// last statement's text and its bound values' count (never the values).
+	runSQL    string
+	runParams int
+	bindCount int // the last Bind's parameter count, taken by its Execute
 }
 
 // Bounds of what a client may queue before Sync.
@@ -380,6 +386,9 @@ func ends(end byte, m pgproto3.BackendMessage) bool {
 // release and for the cache.
 func (c *proxyClient) note(st *statement) {
 	c.p.queries.Add(1)
+	if st != nil {
+		c.runSQL = st.raw
+	}
 	if st == nil {
 		c.srvDirty, c.pendingWrite = true, true
 		return
@@ -426,6 +435,7 @@ func (c *proxyClient) simpleQuery(sql string) bool {
 		}
 	}
 	c.note(st)
+	c.runParams = 0
 	wire, _ := (&pgproto3.Query{String: sql}).Encode(nil)
 	return c.exchange(wire, []step{{kind: forward, end: 'Q'}})
 }
@@ -435,6 +445,7 @@ func (c *proxyClient) simpleQuery(sql string) bool {
 func (c *proxyClient) group(sync bool) bool {
 	msgs := c.pending
 	c.pending, c.pendingBytes = nil, 0
+	c.runSQL = "" // set by the group's Execute, if it has one
 	ownSync := !sync && c.srv == nil && describesOnly(msgs)
 	if sync && c.srv == nil {
 		if handled, ok := c.cachedExtended(msgs); handled {
@@ -533,6 +544,7 @@ func (c *proxyClient) group(sync bool) bool {
 			b := *m
 			b.PreparedStatement = cs.server
 			c.portals[m.DestinationPortal] = cs
+			c.bindCount = len(m.Parameters)
 			put(&b, step{kind: forward, end: 'B'})
 		case *pgproto3.Describe:
 			if m.ObjectType == 'S' {
@@ -557,6 +569,7 @@ func (c *proxyClient) group(sync bool) bool {
 				}
 			}
 			c.note(st)
+			c.runParams = c.bindCount
 			put(m, step{kind: forward, end: 'E'})
 		case *pgproto3.Close:
 			if m.ObjectType == 'S' {
@@ -905,12 +918,17 @@ func (c *proxyClient) exchange(wire []byte, plan []step) bool {
 	c.mu.Lock()
 	c.running = false
 	c.mu.Unlock()
+	took := time.Since(start)
 	if o := c.b.cfg.Observer; o != nil {
 		kind := "read"
 		if c.pendingWrite {
 			kind = "write"
 		}
-		o.Query(c.b.cfg.Name, kind, "ok", c.ep.role, time.Since(start))
+		o.Query(c.b.cfg.Name, kind, "ok", c.ep.role, took)
+	}
+	if c.runSQL != "" {
+		c.b.noteSlow(start, took, c.runSQL, c.runParams, c.ep.name, "proxy")
+		c.runSQL = ""
 	}
 	if syncAt >= 0 && c.txStatus == 'I' {
 		c.releaseServer(false)

@@ -4,9 +4,12 @@ package hyperdrive
 // where a statement finishes (runOn), holding the statement's shape only.
 
 import (
+	"fmt"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"edgerun/bindings/hyperdrive/sqlscan"
 )
 
 // SlowLogSize is how many slow statements a binding keeps: enough to see
@@ -16,6 +19,21 @@ const SlowLogSize = 32
 // slowSQLMax bounds the text kept of one statement (in bytes, cut at a
 // character boundary).
 const slowSQLMax = 300
+
+// noteSlow logs and keeps a statement that ran longer than slow_query_ms.
+// via says which front door ran it: "binding" (prepare()) or "proxy" (a
+// driver through the local Hyperdrive; there d covers the whole exchange
+// the statement was sent in, as the proxy's query metric does). The log line
+// gets the same redacted shape as the dashboard: a literal in the SQL text
+// can be as secret as a bound value.
+func (b *Binding) noteSlow(start time.Time, d time.Duration, sql string, params int, endpoint, via string) {
+	if d <= b.cfg.SlowQuery {
+		return
+	}
+	shape := sqlscan.Redact(sql)
+	b.cfg.Log.Warn("slow query", "binding", b.cfg.Name, "via", via, "duration_ms", d.Milliseconds(), "sql", cut(shape, 200), "params", fmt.Sprintf("[%d redacted]", params))
+	b.slow.add(SlowQuery{At: start.Add(d), Duration: d, SQL: shape, Params: params, Endpoint: endpoint, Via: via})
+}
 
 // SlowQuery is one statement that took longer than Config.SlowQuery.
 type SlowQuery struct {
@@ -27,6 +45,7 @@ type SlowQuery struct {
 	SQL      string
 	Params   int
 	Endpoint string // the endpoint that ran it (primary, replica-1, fallback)
+	Via      string // "binding" (prepare()) or "proxy" (a driver through the local Hyperdrive)
 }
 
 // slowLog is a ring of the last SlowLogSize slow statements. Adding takes a

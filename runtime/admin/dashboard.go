@@ -300,6 +300,7 @@ type dashSlowQueryDoc struct {
 	SQL        string    `json:"sql"`
 	Params     int       `json:"params"`
 	Endpoint   string    `json:"endpoint"`
+	Via        string    `json:"via"` // binding (prepare()) or proxy (a driver's connection)
 }
 
 type thresholdsDoc struct {
@@ -440,7 +441,7 @@ func bindingDocument(db Database, smp []sample, window int) dashBindingDoc {
 	slow, total := db.SlowQueries()
 	bd.SlowTotal = total
 	for _, q := range slow {
-		bd.SlowQueries = append(bd.SlowQueries, dashSlowQueryDoc{At: q.At.UTC(), DurationMs: num(ms(q.Duration)), SQL: q.SQL, Params: q.Params, Endpoint: q.Endpoint})
+		bd.SlowQueries = append(bd.SlowQueries, dashSlowQueryDoc{At: q.At.UTC(), DurationMs: num(ms(q.Duration)), SQL: q.SQL, Params: q.Params, Endpoint: q.Endpoint, Via: q.Via})
 	}
 	return bd
 }

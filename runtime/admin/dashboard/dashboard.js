@@ -220,13 +220,13 @@ function renderBinding(doc, b) {
   const rows = b.slow_queries.slice(0, SLOW_ROWS);
   f("slow_note").textContent = b.slow_total ? `(${fmtInt(b.slow_total)} since start; the last ${rows.length} shown)` : "";
   if (!b.slow_queries.length) {
-    const tr = el("tr"); tr.appendChild(el("td", { colspan: 5, class: "empty" }, "No statement slower than slow_query_ms yet."));
+    const tr = el("tr"); tr.appendChild(el("td", { colspan: 6, class: "empty" }, "No statement slower than slow_query_ms yet."));
     slow.appendChild(tr);
   }
   for (const q of rows) {
     const tr = el("tr", { "data-slow": "" });
     tr.append(el("td", {}, new Date(q.at).toLocaleTimeString()), el("td", { class: "num" }, fmtMs(q.duration_ms)), el("td", {}, q.endpoint),
-      el("td", { class: "sql" }, q.sql), el("td", { class: "num" }, String(q.params)));
+      el("td", {}, q.via === "proxy" ? "driver" : "prepare()"), el("td", { class: "sql" }, q.sql), el("td", { class: "num" }, String(q.params)));
     slow.appendChild(tr);
   }
 }
