@@ -838,6 +838,49 @@ func TestConnectionStringFromEnvironment(t *testing.T) {
 	})
 }
 
+func TestFallbackAndReplicasFromEnvironment(t *testing.T) {
+	const (
+		fb   = "EDGERUN_HYPERDRIVE_FALLBACK_CONNECTION_STRING_HYPERDRIVE"
+		rp   = "EDGERUN_HYPERDRIVE_REPLICA_CONNECTION_STRING_HYPERDRIVE_"
+		toml = "postgres://app:s3cret@direct.example.com:5432/shop"
+	)
+	tomlReplicas := []string{"postgres://ro:pw1@replica1:5432/shop", "postgres://ro:pw2@replica2:5432/shop"}
+	tests := []struct {
+		name         string
+		environ      map[string]string
+		wantFallback string
+		wantReplicas []string
+	}{
+		{"the toml's", nil, toml, tomlReplicas},
+		{"the fallback from the environment", map[string]string{fb: "postgres://f:x@fb/shop"}, "postgres://f:x@fb/shop", tomlReplicas},
+		{"numbered replicas replace the toml's list", map[string]string{rp + "1": "postgres://r@a/shop", rp + "2": "host=b user=r dbname=shop"},
+			toml, []string{"postgres://r@a/shop", "host=b user=r dbname=shop"}},
+		{"numbering stops at the first gap", map[string]string{rp + "1": "postgres://r@a/shop", rp + "3": "postgres://r@c/shop"},
+			toml, []string{"postgres://r@a/shop"}},
+		{"without _1 nothing is taken", map[string]string{rp + "2": "postgres://r@b/shop"}, toml, tomlReplicas},
+		{"empty values count as unset", map[string]string{fb: "", rp + "1": ""}, toml, tomlReplicas},
+		{"other bindings' variables do not apply", map[string]string{"EDGERUN_HYPERDRIVE_FALLBACK_CONNECTION_STRING_ANALYTICS_DB": "postgres://o@h/x"}, toml, tomlReplicas},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, _ := mustLoad(t, Options{Dir: "testdata/full", Getenv: env(tt.environ)})
+			h := cfg.Hyperdrive[0]
+			if h.FallbackConnectionString != tt.wantFallback || !slices.Equal(h.ReplicaConnectionStrings, tt.wantReplicas) {
+				t.Errorf("fallback %q, replicas %q; want %q, %q", h.FallbackConnectionString, h.ReplicaConnectionStrings, tt.wantFallback, tt.wantReplicas)
+			}
+		})
+	}
+	t.Run("a bad string is named by its variable, never shown", func(t *testing.T) {
+		_, _, err := Load(Options{Dir: "testdata/full", Getenv: env(map[string]string{rp + "1": "postgres://r:topsecret@[bad/shop"})})
+		if err == nil || !strings.Contains(err.Error(), rp+"1: invalid PostgreSQL connection string") || strings.Contains(err.Error(), "topsecret") {
+			t.Fatalf("err = %v", err)
+		}
+		if !strings.Contains(err.Error(), "wrangler.toml:") {
+			t.Fatalf("err = %v; want the binding's file:line", err)
+		}
+	})
+}
+
 func TestRedactedConfigHidesSecrets(t *testing.T) {
 	cfg, _ := mustLoad(t, Options{Dir: "testdata/full"})
 	secrets := []string{"s3cret", "pw1", "pw2", "dev-key", "hello from .dev.vars"}

@@ -2,7 +2,9 @@
 // does: from wrangler.json, wrangler.jsonc or wrangler.toml (that precedence
 // within one directory, nearest directory first), with wrangler's field names,
 // its [env.<name>] inheritance rules, its .dev.vars / .env secrets files and
-// its CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_<BINDING> override.
+// its CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_<BINDING> override (and
+// edgerun's own EDGERUN_* overrides for the strings that hold passwords: a
+// binding's fallback and replicas, KV's and R2's stores, the cron lock).
 //
 // It owns:
 //   - finding and parsing the file (TOML, or JSON with comments and trailing

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"sort"
@@ -24,6 +25,13 @@ var (
 const (
 	connectionStringEnv           = "CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
 	connectionStringEnvDeprecated = "WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_"
+	// edgerun's own: the fallback and the replicas hold passwords too, and
+	// in a fleet they come from a Secret, not from the ConfigMap'd toml.
+	// Replicas are numbered from 1 (…_<BINDING>_1, _2, …, up to the first
+	// gap): a connection string may hold commas and spaces, so a list in
+	// one variable would need quoting rules of its own.
+	fallbackConnectionStringEnv = "EDGERUN_HYPERDRIVE_FALLBACK_CONNECTION_STRING_"
+	replicaConnectionStringEnv  = "EDGERUN_HYPERDRIVE_REPLICA_CONNECTION_STRING_"
 )
 
 func (r *resolver) hyperdrive(cfg *Config, v any, p keyPath) {
@@ -223,6 +231,7 @@ func (r *resolver) caching(c *Caching, v any, p keyPath) {
 func (r *resolver) applyConnectionStringEnv(cfg *Config, getenv func(string) (string, bool)) {
 	for i := range cfg.Hyperdrive {
 		h := &cfg.Hyperdrive[i]
+		r.applyFallbackAndReplicaEnv(h, getenv)
 		if v, ok := getenv(connectionStringEnv + h.Binding); ok && v != "" {
 			h.LocalConnectionString, h.ConnectionStringSource = v, connectionStringEnv+h.Binding
 			continue
@@ -232,6 +241,36 @@ func (r *resolver) applyConnectionStringEnv(cfg *Config, getenv func(string) (st
 			r.d.warnAt(r.d.doc.file, h.Line, "Using %s%s, which is deprecated; please use %s%s instead.",
 				connectionStringEnvDeprecated, h.Binding, connectionStringEnv, h.Binding)
 		}
+	}
+}
+
+// applyFallbackAndReplicaEnv lets EDGERUN_HYPERDRIVE_FALLBACK_CONNECTION_STRING_<BINDING>
+// replace fallback_connection_string, and EDGERUN_HYPERDRIVE_REPLICA_CONNECTION_STRING_<BINDING>_1,
+// _2, … replace replica_connection_strings as a whole (set, they are the
+// replicas; the toml's are not added to them). Empty counts as unset.
+func (r *resolver) applyFallbackAndReplicaEnv(h *Hyperdrive, getenv func(string) (string, bool)) {
+	check := func(name, v string) {
+		if reason := connStringProblem(v); reason != "" {
+			r.d.errorAt(r.d.doc.file, h.Line, "%s: invalid PostgreSQL connection string (%s; the string is not shown, it may hold a password).", name, reason)
+		}
+	}
+	fallback := fallbackConnectionStringEnv + h.Binding
+	if v, ok := getenv(fallback); ok && v != "" {
+		check(fallback, v)
+		h.FallbackConnectionString = v
+	}
+	var replicas []string
+	for i := 1; ; i++ {
+		name := fmt.Sprintf("%s%s_%d", replicaConnectionStringEnv, h.Binding, i)
+		v, ok := getenv(name)
+		if !ok || v == "" {
+			break
+		}
+		check(name, v)
+		replicas = append(replicas, v)
+	}
+	if len(replicas) > 0 {
+		h.ReplicaConnectionStrings = replicas
 	}
 }
 
