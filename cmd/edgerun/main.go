@@ -243,9 +243,13 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info(fmt.Sprintf("Ready on http://%s", ln.Addr()))
 	// Start-up's garbage (the bundler's syntax trees, the compiles) goes
-	// back to the OS now rather than over minutes by the scavenger: a
-	// server's idle footprint is what it holds, not what it once built.
-	go debug.FreeOSMemory()
+	// back to the OS now rather than over minutes by the scavenger, and the
+	// executable's pages only start-up ran are unmapped: a server's idle
+	// footprint is what it holds, not what it once built.
+	go func() {
+		debug.FreeOSMemory()
+		dropStartupPages()
+	}()
 	serveAdmin(app, adminListen, log)
 	_ = logOut.Sync() // the start-up lines, at once
 	stopCron := func() {}
