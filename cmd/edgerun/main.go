@@ -35,12 +35,11 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
-	if _, set := os.LookupEnv("GOGC"); !set {
+	if gcOwned() {
 		// goja allocates a JS object graph per request; at Go's default
-		// GOGC=100 the collector takes a large share of the CPU (measured with
-		// BenchmarkDispatchHello). Trading heap headroom for throughput is
-		// the right default for a server; GOGC in the environment still wins.
-		debug.SetGCPercent(400)
+		// GOGC=100 the collector takes a large share of the CPU (see gc.go).
+		// GOGC in the environment still wins.
+		debug.SetGCPercent(gcMaxPercent)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -221,6 +220,14 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	}
 	log.Debug(fmt.Sprintf("memory bound from the configuration: %s (README \"Memory\")", byteSize(int(bound))))
 
+	if gcOwned() {
+		// Start-up allocates tens of MB that are garbage by the time it is
+		// ready (syntax trees, compiles), and collecting them as they pile up
+		// cost a quarter of a hello start's CPU: the one collection is the
+		// forced one once ready (below). The soft memory limit still applies.
+		debug.SetGCPercent(-1)
+		defer tuneGC() // however serve ends, a failed start included
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app, err := runtime.Open(ctx, runtime.AppOptions{Config: cfg, Dev: dev, TestScheduled: *testScheduled, LogRequests: *accessLog, Log: log, Profiling: *profiling, Progress: prog})
@@ -245,9 +252,11 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	// Start-up's garbage (the bundler's syntax trees, the compiles) goes
 	// back to the OS now rather than over minutes by the scavenger, and the
 	// executable's pages only start-up ran are unmapped: a server's idle
-	// footprint is what it holds, not what it once built.
+	// footprint is what it holds, not what it once built. The collector
+	// then runs again, paced by the live heap (gc.go).
 	go func() {
 		debug.FreeOSMemory()
+		tuneGC()
 		dropStartupPages()
 	}()
 	serveAdmin(app, adminListen, log)
