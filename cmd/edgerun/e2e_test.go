@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"edgerun/bindings/localpg/pgtest"
+	"edgerun/bindings/r2/s3test"
 )
 
 var binary string
@@ -35,6 +36,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	pgtest.StopAll()
+	s3test.StopAll()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

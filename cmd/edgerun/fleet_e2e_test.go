@@ -56,7 +56,9 @@ func haproxyBinary(t *testing.T) string {
 // (a dead instance's refused port) is retried on another server; a request
 // that reached an instance is never re-sent, since it may have written.
 // http-server-close: one server connection per request, so no request is
-// sent on a kept-alive connection an instance is closing.
+// sent on a kept-alive connection an instance is closing. A request with
+// x-fleet-instance: <name> goes to that instance (the R2 checks pin their
+// requests so).
 func haproxyConfig(listen int, insts []*fleetInstance) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `global
@@ -81,6 +83,9 @@ backend instances
     http-check expect status 200
     default-server inter 100ms fall 1 rise 1
 `, listen)
+	for _, in := range insts {
+		fmt.Fprintf(&b, "    use-server %s if { req.hdr(x-fleet-instance) -m str %s }\n", in.name, in.name)
+	}
 	for _, in := range insts {
 		fmt.Fprintf(&b, "    server %s 127.0.0.1:%d check port %d\n", in.name, in.port, in.admin)
 	}
@@ -108,9 +113,11 @@ type fleetTick struct {
 // fleet and survives SIGKILL of its owner; under load one instance is
 // SIGKILLed and another restarted with SIGTERM (drained): no acknowledged
 // write is lost, and the only failed requests are ones in flight at the
-// SIGKILL. R2 on S3 is branch r2-s3's: see the TODO below.
+// SIGKILL. R2 is one bucket of a real S3 server (checkFleetR2), and no
+// process logs its credentials.
 func TestFleet(t *testing.T) {
 	haproxy := haproxyBinary(t)
+	s3 := newFleetR2(t)
 	ctx := context.Background()
 	dsn := pgtest.NewDatabase(t)
 	db, err := pgx.Connect(ctx, dsn)
@@ -126,22 +133,27 @@ func TestFleet(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	env := []string{"CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE=" + dsn}
+	env := append([]string{"CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE=" + dsn}, s3.env...)
 	var insts []*fleetInstance
 	for _, name := range []string{"a", "b", "c"} {
 		dir := t.TempDir()
 		if err := os.CopyFS(dir, os.DirFS(fixture("fleet"))); err != nil {
 			t.Fatal(err)
 		}
+		s3.configure(t, dir)
 		insts = append(insts, &fleetInstance{name: name, dir: dir, port: freePort(t), admin: freePort(t)})
 	}
 	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	defer client.CloseIdleConnections()
+	var started []*fleetInstance // each start's copy, for the logs
 	start := func(in *fleetInstance) {
 		t.Helper()
+		// debug: the credentials check reads everything a process can log.
 		in.srv = startServerOn(t, in.port, "serve", in.dir, env,
-			"--var", "INSTANCE:"+in.name, "--admin", fmt.Sprintf("127.0.0.1:%d", in.admin), "--log-level", "info",
+			"--var", "INSTANCE:"+in.name, "--admin", fmt.Sprintf("127.0.0.1:%d", in.admin), "--log-level", "debug",
 			"--shutdown-delay", "500ms") // > HAProxy's 100 ms check: it stops sending before the listener closes
+		run := *in
+		started = append(started, &run)
 		waitFor(t, 30*time.Second, in.srv, in.name+" ready", func() bool {
 			code, _ := fetch(fmt.Sprintf("http://127.0.0.1:%d/readyz", in.admin))
 			return code == http.StatusOK
@@ -217,6 +229,10 @@ func TestFleet(t *testing.T) {
 	if code, body, _ := do("GET", insts[1].srv.base+"/kv/never-put", ""); code != 404 {
 		t.Errorf("a missing key = %d %q", code, body)
 	}
+
+	// R2: objects, conditional puts, races, a multipart upload across the
+	// instances and listings, through HAProxy pinned to each instance.
+	r2 := checkFleetR2(t, lb, s3.srv.Endpoint, client, insts[0], insts[1], insts[2])
 
 	// Cache coherence: the reader's cache holds the value, a write goes
 	// through another instance, and the reader's next read (right after the
@@ -456,9 +472,7 @@ func TestFleet(t *testing.T) {
 		t.Errorf("only %d requests sent, %d ok: the load did not load", sent, ok)
 	}
 
-	// TODO(r2-s3): when branch r2-s3 (R2 on S3-compatible storage) lands,
-	// start its S3 server here, point [[r2_buckets]] at it, and check that an
-	// object put through one instance is read with a range through another.
+	r2.credentialsInTheLogs = s3.credentialsInLogs(t, started, hapLog.String())
 
 	var owned []string
 	for name, n := range owners {
@@ -471,6 +485,7 @@ func TestFleet(t *testing.T) {
 	t.Logf("\n%-6s %-6s %-7s %-20s %-20s %-12s\n%-6d %-6d %-7d %-20d %-20d %-12d",
 		"sent", "ok", "failed", "on killed, in flight", "acknowledged writes", "rows present",
 		sent, ok, len(failed), inFlightAtKill, len(acked), len(present))
+	t.Logf("\nR2 on S3 (versitygw), through HAProxy pinned to each instance:\n%s", r2.table())
 	if lost > 0 || t.Failed() {
 		t.Logf("haproxy's warnings:\n%s", grepLines(hapLog.String(), "WARNING"))
 		for _, in := range insts {
