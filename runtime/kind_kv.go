@@ -115,15 +115,7 @@ func (a *App) hyperdriveOrigin(name string) string {
 var kvKind = bindingKind{
 	section: "kv_namespaces",
 	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
-		list, closeStores, err := openKV(ctx, a.cfg, a.hyperdriveOrigin, a.log)
-		if err != nil || closeStores == nil {
-			return nil, nil, err
-		}
-		out := make([]bindings.Binding, len(list))
-		for i, ns := range list {
-			out[i] = ns
-		}
-		return out, []func(context.Context) error{closeStores}, nil
+		return openedBindings(openKV(ctx, a.cfg, a.hyperdriveOrigin, a.log))
 	},
 	summary: func(cfg *config.Config) (rows []summaryRow) {
 		for _, ns := range cfg.KVNamespaces {

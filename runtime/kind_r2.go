@@ -88,15 +88,10 @@ var r2Kind = bindingKind{
 	section: "r2_buckets",
 	open: func(ctx context.Context, a *App) ([]bindings.Binding, []func(context.Context) error, error) {
 		list, closeStore, err := openR2(a.cfg)
-		if err != nil || closeStore == nil {
-			return nil, nil, err
+		if err == nil {
+			checkR2Buckets(ctx, list, a.log)
 		}
-		checkR2Buckets(ctx, list, a.log)
-		out := make([]bindings.Binding, len(list))
-		for i, b := range list {
-			out[i] = b
-		}
-		return out, []func(context.Context) error{closeStore}, nil
+		return openedBindings(list, closeStore, err)
 	},
 	summary: func(cfg *config.Config) (rows []summaryRow) {
 		for _, b := range cfg.R2Buckets {

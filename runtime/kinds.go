@@ -27,6 +27,20 @@ type bindingKind struct {
 	summary func(cfg *config.Config) []summaryRow
 }
 
+// openedBindings is an open's answer for a kind whose bindings share one closer
+// (their stores'): list as bindings and closeAll as the closers; a nil
+// closeAll (no entries) or an error gives nothing.
+func openedBindings[B bindings.Binding](list []B, closeAll func(context.Context) error, err error) ([]bindings.Binding, []func(context.Context) error, error) {
+	if err != nil || closeAll == nil {
+		return nil, nil, err
+	}
+	out := make([]bindings.Binding, len(list))
+	for i, b := range list {
+		out[i] = b
+	}
+	return out, []func(context.Context) error{closeAll}, nil
+}
+
 // summaryRow is one line of the bindings summary: env.<name>, its kind,
 // and where it lives (never a secret or a password).
 type summaryRow struct{ name, kind, where string }

@@ -17,14 +17,9 @@ func (r *resolver) kvNamespaces(cfg *Config, v any, p keyPath) {
 		kv := KVNamespace{Binding: name, Line: r.d.doc.lineOf(ep)}
 		kv.ID = r.optionalString(m, ep, "id")
 		kv.PreviewID = r.optionalString(m, ep, "preview_id")
-		kv.Store = r.optionalString(m, ep, "store")
+		kv.Store = r.storeKey(m, ep, "KV", KVStoreLocal, KVStorePostgres)
 		kv.ConnectionString = r.optionalString(m, ep, "connection_string")
 		kv.Hyperdrive = r.optionalString(m, ep, "hyperdrive")
-		switch kv.Store {
-		case "", KVStoreLocal, KVStorePostgres:
-		default:
-			r.d.errorf(ep.child("store"), "%q: unknown KV store %q; use %q (the default) or %q.", ep.child("store").String(), kv.Store, KVStoreLocal, KVStorePostgres)
-		}
 		if kv.ConnectionString != "" {
 			r.d.checkConnString(ep.child("connection_string"), kv.ConnectionString)
 			kv.ConnectionStringSource = "connection_string"
@@ -107,6 +102,19 @@ func (r *resolver) bindingTables(v any, p keyPath, section, kind string, keys ma
 			each(m, ep, name)
 		}
 	}
+}
+
+// storeKey is the store key of a [[kv_namespaces]] or [[r2_buckets]]
+// entry (kind "KV" or "R2" in the error): "" (decided later, from the
+// other keys and the environment), local, or shared.
+func (r *resolver) storeKey(m map[string]any, ep keyPath, kind, local, shared string) string {
+	store := r.optionalString(m, ep, "store")
+	switch store {
+	case "", local, shared:
+	default:
+		r.d.errorf(ep.child("store"), "%q: unknown %s store %q; use %q (the default) or %q.", ep.child("store").String(), kind, store, local, shared)
+	}
+	return store
 }
 
 // optionalString is m[key] when it is a string ("" when absent; an error

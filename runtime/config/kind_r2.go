@@ -47,15 +47,10 @@ func (r *resolver) r2Buckets(cfg *Config, v any, p keyPath) {
 		b := R2Bucket{Binding: name, Line: r.d.doc.lineOf(ep)}
 		b.BucketName = r.optionalString(m, ep, "bucket_name")
 		b.PreviewBucketName = r.optionalString(m, ep, "preview_bucket_name")
-		b.Store = r.optionalString(m, ep, "store")
+		b.Store = r.storeKey(m, ep, "R2", R2StoreLocal, R2StoreS3)
 		b.Endpoint = r.optionalString(m, ep, "endpoint")
 		b.S3Bucket = r.optionalString(m, ep, "bucket")
 		b.Region = r.optionalString(m, ep, "region")
-		switch b.Store {
-		case "", R2StoreLocal, R2StoreS3:
-		default:
-			r.d.errorf(ep.child("store"), "%q: unknown R2 store %q; use %q (the default) or %q.", ep.child("store").String(), b.Store, R2StoreLocal, R2StoreS3)
-		}
 		if b.Endpoint != "" {
 			if msg := r2EndpointProblem(b.Endpoint); msg != "" {
 				r.d.errorf(ep.child("endpoint"), "%q: %s", ep.child("endpoint").String(), msg)

@@ -108,7 +108,7 @@ func TestR2ConfigErrors(t *testing.T) {
 		environ    map[string]string
 		want       string
 	}{
-		{"unknown store", `store = "gcs"`, nil, `unknown R2 store "gcs"`},
+		{"unknown store", `store = "gcs"`, nil, `"r2_buckets[0].store": unknown R2 store "gcs"; use "local" (the default) or "s3".`},
 		{"s3 without endpoint", `store = "s3"`, creds, `store = "s3" needs endpoint (or EDGERUN_R2_ENDPOINT_B)`},
 		{"no credentials", `endpoint = "https://s3.amazonaws.com"`, nil, "needs credentials: set EDGERUN_R2_ACCESS_KEY_ID_B and EDGERUN_R2_SECRET_ACCESS_KEY_B"},
 		{"half the credentials", `endpoint = "https://s3.amazonaws.com"`, map[string]string{"EDGERUN_R2_ACCESS_KEY_ID_B": "a"}, "needs credentials"},
