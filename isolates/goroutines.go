@@ -17,6 +17,15 @@ const maxIdleWorkers = 512
 
 var asyncGoroutines goroutinePool
 
+// Go runs f on a long-lived goroutine of the same pool as Async's work. For
+// I/O whose completion runs JavaScript through a RegisterCallback function:
+// the completion runs inline on that goroutine when the isolate is idle,
+// and a fresh goroutine would grow its stack by copying for every I/O
+// (cloudflare:sockets' reads and writes: a node-postgres request does
+// ~15, and the stack growth was ~18% of its instructions). f may block for
+// as long as its I/O does: a busy worker is never handed more work.
+func Go(f func()) { asyncGoroutines.Go(f) }
+
 // Go runs f on an idle worker, or on a new one.
 func (w *goroutinePool) Go(f func()) {
 	w.mu.Lock()

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // A socket's I/O once it is open: each read, write, half-close and TLS
@@ -32,7 +34,7 @@ func (st *sockets) read(s *sock) *goja.Promise {
 		if !iso.ChargeBuffer(readChunk) {
 			return iso.Rejected(errors.New("reading from the socket would take the worker past its memory limit"))
 		}
-		s.readBuf, s.readCharge = make([]byte, readChunk), readChunk
+		s.readBuf, s.readCharge = getReadBuf(), readChunk
 	}
 	p, resolve, reject := vm.NewPromise()
 	s.reading = true
@@ -41,7 +43,7 @@ func (st *sockets) read(s *sock) *goja.Promise {
 	upgrades := s.upgrades
 	buf := s.readBuf
 	done := iso.RegisterCallback()
-	go func() {
+	isolates.Go(func() {
 		n, rerr := conn.Read(buf)
 		var chunk []byte
 		charged := false
@@ -57,6 +59,7 @@ func (st *sockets) read(s *sock) *goja.Promise {
 			s.reading = false
 			if s.closed && s.readBuf != nil {
 				iso.UnchargeBuffer(s.readCharge)
+				putReadBuf(s.readBuf)
 				s.readBuf, s.readCharge = nil, 0
 			}
 			switch {
@@ -77,7 +80,7 @@ func (st *sockets) read(s *sock) *goja.Promise {
 				st.settle(s, reject, iso.NewError(errConnLost))
 			}
 		})
-	}()
+	})
 	return p
 }
 
@@ -107,7 +110,7 @@ func (st *sockets) write(s *sock, data []byte) *goja.Promise {
 	p, resolve, reject := vm.NewPromise()
 	s.writing = true
 	done := iso.RegisterCallback()
-	go func() {
+	isolates.Go(func() {
 		_, werr := conn.Write(data)
 		iso.UnchargeBuffer(n)
 		done(func() {
@@ -121,7 +124,7 @@ func (st *sockets) write(s *sock, data []byte) *goja.Promise {
 				st.settle(s, reject, iso.NewError(errConnLost))
 			}
 		})
-	}()
+	})
 	return p
 }
 
@@ -135,7 +138,7 @@ func (st *sockets) shutdown(s *sock) *goja.Promise {
 	}
 	p, resolve, _ := vm.NewPromise()
 	done := iso.RegisterCallback()
-	go func() {
+	isolates.Go(func() {
 		if tc, ok := conn.(*tls.Conn); ok {
 			_ = tc.CloseWrite() // close_notify
 			s.mu.Lock()
@@ -146,7 +149,7 @@ func (st *sockets) shutdown(s *sock) *goja.Promise {
 			_ = cw.CloseWrite()
 		}
 		done(func() { st.settle(s, resolve, goja.Undefined()) })
-	}()
+	})
 	return p
 }
 
@@ -176,7 +179,7 @@ func (st *sockets) startTLS(s *sock, serverName string) *goja.Promise {
 	cfg := st.tlsFor(serverName)
 	p, resolve, reject := vm.NewPromise()
 	done := iso.RegisterCallback()
-	go func() {
+	isolates.Go(func() {
 		if readDone != nil {
 			<-readDone
 		}
@@ -203,7 +206,7 @@ func (st *sockets) startTLS(s *sock, serverName string) *goja.Promise {
 				st.settle(s, resolve, goja.Undefined())
 			}
 		})
-	}()
+	})
 	return p
 }
 
