@@ -28,6 +28,12 @@ const kOps = {
 kOps.verify = kOps.sign;
 kOps.decrypt = kOps.encrypt;
 kOps.unwrapKey = kOps.wrapKey;
+// kNames: for each operation, its algorithms by upper-case name (names
+// match case-insensitively). A Map lookup, not a search with a closure:
+// drivers normalize an algorithm several times per connection (pg's SCRAM:
+// an importKey and a sign per HMAC).
+const kNames = {};
+for (const op of Object.keys(kOps)) kNames[op] = new Map(kOps[op].map((n) => [n.toUpperCase(), n]));
 
 // The parameters each (algorithm, operation) reads: [member, kind,
 // required]. Kinds: hash (a normalized digest algorithm), bytes (a copy of
@@ -51,6 +57,8 @@ for (const name of ["HMAC", "ECDSA", "ECDH", ...kRSA, "NODE-ED25519"]) kParams[n
 for (const name of kAES) (kParams[name] ||= {}).generateKey = kParams[name].getKeyLength = [["length", "number", true]];
 for (const name of kRSA) kParams[name].generateKey = [["modulusLength", "number", true], ["publicExponent", "bytes", true], ["hash", "hash", true]];
 
+const kNone = [];
+
 function normalizeAlgorithm(alg, op) {
   if (typeof alg === "string") alg = { name: alg };
   else if (alg === null || typeof alg !== "object") alg = { name: String(alg) };
@@ -59,10 +67,12 @@ function normalizeAlgorithm(alg, op) {
   // verify reads sign's parameters, decrypt encrypt's, and wrapping with
   // an encryption algorithm reads its encrypt parameters.
   const table = op === "verify" ? "sign" : op === "decrypt" || op === "wrapKey" || op === "unwrapKey" ? "encrypt" : op;
-  const name = kOps[op].find((n) => n.toUpperCase() === upper);
+  const name = kNames[op].get(upper);
   if (name === undefined) throw new DOMException("Unrecognized algorithm name", "NotSupportedError");
   const out = { name };
-  for (const [member, kind, required] of (kParams[name] && kParams[name][table]) || []) {
+  const params = (kParams[name] && kParams[name][table]) || kNone;
+  for (let i = 0; i < params.length; i++) {
+    const member = params[i][0], kind = params[i][1], required = params[i][2];
     const v = alg[member];
     if (v === undefined) {
       if (required) throw new TypeError(`${name}: the ${member} member is required`);

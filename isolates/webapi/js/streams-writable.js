@@ -29,6 +29,7 @@ class WritableStream {
   }
   _settleReady() {
     if (this._inflight >= 1 && this._state !== "errored") return;
+    if (this._readyWaiters.length === 0) return; // the common case: no array copied
     for (const w of this._readyWaiters.splice(0)) this._state === "errored" ? w.reject(this._error) : w.resolve();
   }
   get locked() { return this._locked; }

@@ -70,7 +70,8 @@ class Socket {
   #gone; // the connection is closed, or handed to the socket startTls made
   #readDone;
   #writeDone;
-  #writing; // the write in progress (never rejects), or undefined
+  #writing; // the last write's promise (settled() waits for it without its rejection), or undefined
+  #isOpen; // opened has resolved: a read needs no wait for it
 
   constructor(token, init) {
     if (token !== kToken) throw new TypeError("Illegal constructor");
@@ -86,8 +87,9 @@ class Socket {
     this.#readDone = false;
     this.#writeDone = false;
     this.#writing = undefined;
+    this.#isOpen = false;
     const info = { remoteAddress: init.address };
-    this.#opened = init.opened.then(() => info);
+    this.#opened = init.opened.then(() => { this.#isOpen = true; return info; });
     this.#opened.catch(noop);
     this.#closed = new Promise((resolve, reject) => { this.#resolveClosed = resolve; this.#rejectClosed = reject; });
     this.#closed.catch(noop);
@@ -115,31 +117,38 @@ class Socket {
   get upgraded() { return this.#upgraded; }
   get secureTransport() { return this.#secureTransport; }
 
+  // Once the connection is open a pull reads at once: a driver reads a
+  // chunk per message exchange, and waiting on opened cost a promise and a
+  // microtask turn each time.
   #pull(c) {
-    return this.#opened.then(() => {
-      if (this.#gone || this.#readDone) { safe(() => c.close()); return; }
-      return native.read(this.#id).then((chunk) => {
-        if (this.#gone) return; // closed or upgraded meanwhile: they ended the stream
-        if (chunk === null) {
-          this.#readDone = true;
-          safe(() => c.close());
-          this.#readEnded();
-        } else {
-          native.enqueue(this.#readable, chunk); // queued as it is, not moved or copied (cloudflare_sockets.go)
-        }
-      }, (e) => {
-        if (this.#gone) return;
-        c.error(e);
-        this.#lost(e);
-      });
-    }, () => safe(() => c.close())); // the connection failed: reads end (#failed reports it)
+    if (this.#isOpen) return this.#read(c);
+    return this.#opened.then(() => this.#read(c),
+      () => safe(() => c.close())); // the connection failed: reads end (#failed reports it)
+  }
+
+  #read(c) {
+    if (this.#gone || this.#readDone) { safe(() => c.close()); return; }
+    return native.read(this.#id).then((chunk) => {
+      if (this.#gone) return; // closed or upgraded meanwhile: they ended the stream
+      if (chunk === null) {
+        this.#readDone = true;
+        safe(() => c.close());
+        this.#readEnded();
+      } else {
+        native.enqueue(this.#readable, chunk); // queued as it is, not moved or copied (cloudflare_sockets.go)
+      }
+    }, (e) => {
+      if (this.#gone) return;
+      c.error(e);
+      this.#lost(e);
+    });
   }
 
   #write(chunk) {
     if (this.#closing) throw new TypeError("This WritableStream belongs to an object that is closing.");
     if (this.#gone || this.#writeDone) throw new TypeError("This WritableStream has been closed.");
     const p = native.write(this.#id, chunk);
-    this.#writing = p.then(noop, noop);
+    this.#writing = p; // the stream handles its rejection; settled() waits without it
     return p;
   }
 
@@ -152,7 +161,7 @@ class Socket {
   // once what is being written is written, and the socket is closed.
   #readEnded() {
     if (this.#allowHalfOpen) { this.#maybeFinish(); return; }
-    Promise.resolve(this.#writing).then(() => {
+    Promise.resolve(settled(this.#writing)).then(() => {
       if (this.#gone) return;
       this.#writeDone = true;
       safe(() => this.#writeController.error(new TypeError("This WritableStream has been closed.")));
@@ -195,7 +204,7 @@ class Socket {
     // As workerd: wait until the connection attempt is over, let the write
     // in progress finish, then end both streams and the connection.
     return this.#opened.then(noop, noop)
-      .then(() => this.#writing)
+      .then(() => settled(this.#writing))
       .then(() => {
         const closing = new TypeError("This WritableStream belongs to an object that is closing.");
         safe(() => this.#readController.close());
@@ -227,7 +236,7 @@ class Socket {
     // What this socket is writing is written first; then it lets the
     // connection go (its streams end, closed resolves with upgraded set)
     // and the new socket's opened waits for the handshake.
-    const handshake = this.#opened.then(() => this.#writing).then(() => {
+    const handshake = this.#opened.then(() => settled(this.#writing)).then(() => {
       if (this.#gone) throw new TypeError("The connection was closed before startTls completed.");
       this.#gone = true;
       this.#upgraded = true;
@@ -241,6 +250,12 @@ class Socket {
       domain: this.#domain, address: this.#address,
     });
   }
+}
+
+// settled is a promise that resolves once p (a write, or undefined) has
+// settled, whichever way.
+function settled(p) {
+  return p === undefined ? undefined : p.then(noop, noop);
 }
 
 // safe runs a stream controller call that throws when the stream is
