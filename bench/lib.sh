@@ -39,3 +39,19 @@ rps_cpu() {
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   CPU=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
 }
+
+# start_pg [MIGRATIONS_DIR] -> sets DSN: a throwaway PostgreSQL (bench/pgserver, built into
+# $BIN), with the directory's migrations applied; pgserver stops it and deletes its files on
+# SIGTERM (cleanup).
+start_pg() {
+  go build -o "$BIN/pgserver" ./bench/pgserver
+  "$BIN/pgserver" ${1:+-migrations "$1"} >"$BIN/pg.url" 2>"$BIN/pg.log" & PIDS+=($!)
+  local pg_pid=$!
+  for _ in $(seq 1 1200); do
+    [[ -s "$BIN/pg.url" ]] && break
+    kill -0 "$pg_pid" 2>/dev/null || { echo "bench: PostgreSQL did not start:" >&2; cat "$BIN/pg.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  DSN=$(head -n1 "$BIN/pg.url")
+  [[ -n "$DSN" ]] || { echo "bench: PostgreSQL did not start within 60s" >&2; cat "$BIN/pg.log" >&2; exit 1; }
+}

@@ -28,19 +28,9 @@ FIXTURE=testdata/workers/hyperdrive-app
 cd "$ROOT"
 go build -o "$BIN/edgerun" ./cmd/edgerun
 go build -o "$BIN/barequery" ./bench/barequery
-go build -o "$BIN/pgserver" ./bench/pgserver
 
-# Throwaway PostgreSQL with the fixture's migrations applied; pgserver stops it
-# and deletes its files on SIGTERM (lib.sh's cleanup).
-"$BIN/pgserver" -migrations "$FIXTURE/migrations" >"$BIN/pg.url" 2>"$BIN/pg.log" & PIDS+=($!)
-pg_pid=$!
-for _ in $(seq 1 1200); do
-  [[ -s "$BIN/pg.url" ]] && break
-  kill -0 "$pg_pid" 2>/dev/null || { echo "bench: PostgreSQL did not start:" >&2; cat "$BIN/pg.log" >&2; exit 1; }
-  sleep 0.05
-done
-DSN=$(head -n1 "$BIN/pg.url")
-[[ -n "$DSN" ]] || { echo "bench: PostgreSQL did not start within 60s" >&2; cat "$BIN/pg.log" >&2; exit 1; }
+# Throwaway PostgreSQL with the fixture's migrations applied (lib.sh).
+start_pg "$FIXTURE/migrations"
 
 mkdir "$BIN/nocache"
 cp -r "$FIXTURE/index.js" "$FIXTURE/migrations" "$BIN/nocache/"
