@@ -15,8 +15,11 @@
     const e = new Error(`${op}: ${message} (${code})`);
     return e;
   }
+  // R2's object names: 1 to 1024 bytes of UTF-8. The empty key is refused
+  // here, not by a store (bbolt and S3 cannot hold it, and would each say
+  // so in their own words).
   function checkKey(op, key) {
-    if (native.byteLength(key) > 1024) throw failure(op, "The specified object name is not valid.", 10020);
+    if (key === "" || native.byteLength(key) > 1024) throw failure(op, "The specified object name is not valid.", 10020);
   }
 
   class R2Object {

@@ -139,3 +139,18 @@ test("keys with spaces, non-ASCII, URL syntax and plus signs", async () => {
   await other.delete(keys);
   eq((await other.list({ prefix: "odd/" })).objects, []);
 });
+
+test("the empty key is not a valid object name, on every store and operation", async () => {
+  const want = (op) => `${op}: The specified object name is not valid. (10020)`;
+  eq((await rejects(bucket.put("", "x"))).message, want("put"));
+  eq((await rejects(bucket.get(""))).message, want("get"));
+  eq((await rejects(bucket.head(""))).message, want("head"));
+  eq((await rejects(bucket.delete(["a", ""]))).message, want("delete"));
+  eq((await rejects(bucket.createMultipartUpload(""))).message, want("createMultipartUpload"));
+  // Keys of characters file systems treat specially are keys like any
+  // other: the local store keeps them in its index, never in a path.
+  const odd = ["%2F", "a\\b", "Case", "case", "dot.", "dot", "tab\tx", "ctl\u0001"];
+  for (const k of odd) await bucket.put(k, "v:" + k);
+  for (const k of odd) eq([k, await (await bucket.get(k)).text()], [k, "v:" + k]);
+  await bucket.delete(odd);
+});
