@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -161,8 +162,12 @@ func (s *S3Store) get(ctx context.Context, bucket, key string, rng *Range, want 
 				return nil, nil, 0, err
 			}
 			return o, []byte{}, rng.Offset, nil
-		case rng.Length > 0:
+		case rng.Length > 0 && rng.Length <= math.MaxInt64-rng.Offset:
 			opts.Set("Range", fmt.Sprintf("bytes=%d-%d", rng.Offset, rng.Offset+rng.Length-1))
+		case rng.Length > 0:
+			// A length past any object's end (1e300, Infinity): offset+length
+			// would overflow into a range S3 ignores, sending the whole body.
+			opts.Set("Range", fmt.Sprintf("bytes=%d-", rng.Offset))
 		default:
 			opts.Set("Range", fmt.Sprintf("bytes=%d-", rng.Offset))
 		}

@@ -154,3 +154,11 @@ test("the empty key is not a valid object name, on every store and operation", a
   for (const k of odd) eq([k, await (await bucket.get(k)).text()], [k, "v:" + k]);
   await bucket.delete(odd);
 });
+
+test("a range whose length runs past the end reads to the end, however long", async () => {
+  await bucket.put("far", "0123456789");
+  for (const length of [1e300, Infinity, Number.MAX_SAFE_INTEGER, 2 ** 63]) {
+    const o = await bucket.get("far", { range: { offset: 8, length } });
+    eq([length, await o.text(), o.range], [length, "89", { offset: 8, length: 2 }]);
+  }
+});
