@@ -101,6 +101,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		s.dash.take()
 		go every(s.sampleCtx, DashboardInterval, s.dash.take)
 	}
+	s.http.Handler = s.guard(ln.Addr())
 	if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

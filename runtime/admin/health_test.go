@@ -1,9 +1,11 @@
 package admin
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -235,5 +237,95 @@ func TestProfilingIsOptIn(t *testing.T) {
 		if want := map[bool]int{false: 404, true: 200}[on]; resp.StatusCode != want {
 			t.Errorf("Profiling=%v: /debug/pprof/cmdline = %d, want %d", on, resp.StatusCode, want)
 		}
+	}
+}
+
+// On loopback the admin listener answers only requests addressed to
+// loopback: a page on another site that rebinds its own name to 127.0.0.1
+// makes the browser send that name as Host, and is refused before any
+// endpoint (the dashboard's slow SQL, /health's bindings) answers it.
+func TestLoopbackListenerRefusesOtherHosts(t *testing.T) {
+	base := serve(t, Options{Metrics: metrics.New()})
+	port := base[strings.LastIndex(base, ":")+1:]
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:" + port, 200},
+		{"localhost:" + port, 200},
+		{"LOCALHOST", 200},
+		{"dash.localhost:" + port, 200}, // *.localhost is loopback by definition (RFC 6761)
+		{"127.8.9.10", 200},
+		{"[::1]:" + port, 200},
+		{"evil.example:" + port, 403},
+		{"evil.example", 403},
+		{"localhost.evil.example", 403},
+		{"127.0.0.1.nip.io:" + port, 403},
+		{"10.0.0.5:" + port, 403},
+	} {
+		for _, path := range []string{"/dashboard.json", "/health", "/metrics", "/dashboard", "/"} {
+			req, _ := http.NewRequest("GET", base+path, nil)
+			req.Host = tc.host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Errorf("Host %q %s = %d, want %d", tc.host, path, resp.StatusCode, tc.want)
+			}
+			if tc.want == 403 && !strings.Contains(string(body), "answers only to localhost") {
+				t.Errorf("Host %q %s: refusal %q does not say why", tc.host, path, body)
+			}
+		}
+		// Liveness and readiness answer a load balancer's check whatever
+		// it names.
+		for _, path := range []string{"/healthz", "/readyz"} {
+			req, _ := http.NewRequest("GET", base+path, nil)
+			req.Host = tc.host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("Host %q %s = %d, want 200", tc.host, path, resp.StatusCode)
+			}
+		}
+	}
+	// HTTP/1.0 without Host, as HAProxy's httpchk sends it: no browser's.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /health HTTP/1.0\r\n\r\n")
+	status, _ := bufio.NewReader(conn).ReadString('\n')
+	if !strings.HasPrefix(status, "HTTP/1.0 200") {
+		t.Errorf("HTTP/1.0 /health without Host = %q, want 200", status)
+	}
+}
+
+// Bound elsewhere (the operator's choice: a Prometheus scrape, a kubelet
+// probe on the pod's IP) any Host is answered.
+func TestNonLoopbackListenerAnswersAnyHost(t *testing.T) {
+	if !isLoopbackAddr(&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}) || isLoopbackAddr(&net.TCPAddr{IP: net.IPv4zero}) ||
+		isLoopbackAddr(&net.TCPAddr{IP: net.IPv4(10, 0, 0, 5)}) || !isLoopbackAddr(&net.TCPAddr{IP: net.IPv6loopback}) {
+		t.Fatal("isLoopbackAddr misjudges an address")
+	}
+	s := New(Options{})
+	h := s.guard(&net.TCPAddr{IP: net.IPv4zero, Port: 9787})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
+	req.Host = "edgerun.internal:9787"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("Host edgerun.internal on 0.0.0.0 = %d, want 200", resp.StatusCode)
 	}
 }
