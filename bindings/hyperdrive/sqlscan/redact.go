@@ -13,7 +13,8 @@ const Redacted = "?"
 // identifiers, operators and placeholders are kept; whitespace and comments
 // between tokens become one space, so the text fits on one line. From an
 // unterminated literal or comment on, the rest is one Redacted: what it holds
-// is unknown.
+// is unknown; so too from a plain '…' string holding a backslash, whose end
+// depends on the server's standard_conforming_strings.
 func Redact(sql string) string {
 	s := scanner{src: sql}
 	var out strings.Builder
@@ -27,6 +28,13 @@ func Redact(sql string) string {
 		text := sql[t.start:t.end]
 		switch t.kind {
 		case tokError, tokString, tokNumber:
+			// A plain '…' string with a backslash ends after it only when
+			// standard_conforming_strings is on; off, the backslash escapes
+			// the next quote and the literal runs on. Not knowing which,
+			// the rest is one constant (as after an unterminated literal).
+			if t.kind == tokString && sql[t.start] == '\'' && strings.IndexByte(text, '\\') >= 0 {
+				t.kind = tokError
+			}
 			text = Redacted
 		}
 		// A space where the source had one (or a comment), and between a

@@ -18,6 +18,14 @@ func TestRedact(t *testing.T) {
 		{"SELECT 'unterminated secret", "SELECT ?"},
 		{"SELECT 1 /* unterminated secret", "SELECT ? ?"},
 		{"", ""},
+		// PostgreSQL 16's integers with underscores, after a base prefix too.
+		{"SELECT 0x_FF, 0o_17, 0b_1, 1_000, 0x1F", "SELECT ?, ?, ?, ?, ?"},
+		// A backslash in a plain string: with standard_conforming_strings off
+		// (still a server setting) it escapes the quote after it, so where the
+		// literal ends is unknown here; from it on, all is one constant.
+		{"SELECT 'it\\'s secret' FROM t", "SELECT ?"},
+		{"SELECT a FROM t WHERE b = 'x\\' AND c = 'secret'", "SELECT a FROM t WHERE b = ?"},
+		{"SELECT E'it\\'s', 'plain', U&'d\\0061t'", "SELECT ?, ?, ?"},
 	} {
 		if got := Redact(c.in); got != c.want {
 			t.Errorf("Redact(%q) = %q, want %q", c.in, got, c.want)

@@ -304,14 +304,19 @@ func scanNumber(src string, i int) int {
 		return j
 	}
 	isHex := func(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+	// After a base prefix the first digit may follow an underscore too
+	// (0x_FF is PostgreSQL 16's 255).
+	prefixed := func(ok func(byte) bool) bool {
+		return ok(src[i+2]) || src[i+2] == '_' && i+3 < len(src) && ok(src[i+3])
+	}
 	if src[i] == '0' && i+2 < len(src) {
 		switch src[i+1] | 0x20 {
 		case 'x':
-			if isHex(src[i+2]) {
+			if prefixed(isHex) {
 				return digits(i+2, isHex)
 			}
 		case 'o', 'b':
-			if isDigit(src[i+2]) {
+			if prefixed(isDigit) {
 				return digits(i+2, isDigit)
 			}
 		}
