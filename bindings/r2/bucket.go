@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/dop251/goja"
 
@@ -84,6 +86,24 @@ func async[T any](iso *isolates.Isolate, op string, work func(context.Context) (
 			return toJS(vm, v), nil
 		}
 	}))
+}
+
+// chargeBody counts a get's n body bytes against the isolate's memory
+// limit, as a fetch() body's are. Bodies already dropped but not yet
+// collected would refuse too soon, so a refusal is final only after a
+// collection.
+func chargeBody(iso *isolates.Isolate, n int) bool {
+	if iso.ChargeBuffer(int64(n)) {
+		return true
+	}
+	runtime.GC()
+	for range 20 { // cleanups give the bytes back on their own goroutine
+		if iso.ChargeBuffer(int64(n)) {
+			return true
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return false
 }
 
 // bodyBytes is a string's UTF-8 or a Uint8Array's bytes (copied: the
@@ -163,6 +183,9 @@ func (b *Bucket) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	}
 	return async(iso, "get", func(ctx context.Context) (got, error) {
 		o, body, offset, err := b.store.Get(ctx, b.id, key, rng, cond)
+		if err == nil && len(body) > 0 && !chargeBody(iso, len(body)) {
+			return got{}, fmt.Errorf("r2 get %q: the body's %d bytes would take the worker past its memory limit (memory_mb); read it in ranges", key, len(body))
+		}
 		return got{o, body, offset}, err
 	}, func(vm *goja.Runtime, g got) goja.Value {
 		if g.o == nil {
@@ -174,6 +197,7 @@ func (b *Bucket) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 		if g.body == nil {
 			_ = out.Set("body", goja.Null())
 		} else {
+			iso.KeepCharged(g.body, int64(len(g.body))) // charged until the script's ArrayBuffer is collected
 			_ = out.Set("body", iso.NewUint8Array(g.body))
 		}
 		return out

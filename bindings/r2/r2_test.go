@@ -235,3 +235,47 @@ func TestR2UploadsSurviveRestartAndExpire(t *testing.T) {
 		t.Fatalf("completed object = %q, %v", body, err)
 	}
 }
+
+// A get's body counts against the isolate's memory limit as a fetch()
+// body does: an object bigger than the limit is refused with an error
+// saying so (ranges of it still read), instead of being held outside
+// any budget however large it is.
+func TestR2GetBodiesAreCharged(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const mib = 1 << 20
+	if _, err := s.Put(ctx, "b", "big", make([]byte, 12*mib), Metadata{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	iso, err := isolates.New(isolates.Options{MemoryLimit: 8 * mib, Setup: func(iso *isolates.Isolate) error {
+		if _, err := webapi.Install(iso, webapi.Options{}); err != nil {
+			return err
+		}
+		v, err := NewBucket(s, "bucket", "b").Value(iso)
+		if err != nil {
+			return err
+		}
+		return iso.Runtime().Set("bucket", v)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { iso.Retire(nil); <-iso.Done() })
+	src := filepath.Join(t.TempDir(), "charged.js")
+	if err := os.WriteFile(src, []byte(`
+test("an object over the memory limit is refused; a range of it reads", async () => {
+  const e = await rejects(bucket.get("big"));
+  ok(e.message.includes("memory limit") && e.message.includes("12582912"), e.message);
+  const part = await bucket.get("big", { range: { offset: 0, length: 1 << 20 } });
+  eq((await part.arrayBuffer()).byteLength, 1 << 20);
+  eq((await bucket.head("big")).size, 12582912);
+});
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	jstest.Run(t, iso, src, nil)
+}
