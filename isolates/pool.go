@@ -13,8 +13,14 @@ import (
 
 // PoolOptions configure a Pool. Zero values take the documented defaults.
 type PoolOptions struct {
-	// Size is the number of isolates kept warm. Default: runtime.GOMAXPROCS(0).
+	// Size is the number of isolates the pool holds at most. Default:
+	// runtime.GOMAXPROCS(0).
 	Size int
+	// Warm is the number of isolates NewPool creates (1 to Size; 0 = Size).
+	// A pool with fewer grows by one isolate at a time, in the background,
+	// while every isolate it has is serving a request, up to Size: an idle
+	// server does not pay for isolates that only concurrency needs.
+	Warm int
 	// MaxInFlight caps the requests one isolate serves at once (interleaved
 	// at await points); beyond it requests wait for a slot. Default: 1000.
 	MaxInFlight int
@@ -40,8 +46,9 @@ var ErrPoolClosed = errors.New("isolate pool closed")
 // pool's drain time is over.
 var ErrClosedWhileRunning = errors.New("the worker was still running when the isolate pool closed")
 
-// Pool spreads requests over a fixed number of warm isolates, least
-// in-flight first, and replaces isolates that retire.
+// Pool spreads requests over its isolates, least in-flight first, grows
+// from Warm isolates to Size under concurrency, and replaces isolates that
+// retire.
 type Pool struct {
 	opts PoolOptions
 	log  *slog.Logger
@@ -62,6 +69,8 @@ type Pool struct {
 	// rebuilding counts replacements being created (the watchdog's soft
 	// memory limit waits for them).
 	rebuilding atomic.Int32
+	// growing is set while an isolate is being added (one at a time).
+	growing atomic.Bool
 
 	stopWatch   chan struct{}
 	watchDone   chan struct{}
@@ -69,11 +78,14 @@ type Pool struct {
 	releaseHeap func() // gives the pool's memory budget back
 }
 
-// NewPool creates opts.Size isolates. It fails if any isolate's Setup fails
+// NewPool creates opts.Warm isolates. It fails if any isolate's Setup fails
 // (a script that throws at top level, say).
 func NewPool(opts PoolOptions) (*Pool, error) {
 	if opts.Size <= 0 {
 		opts.Size = runtime.GOMAXPROCS(0) // a container's CPU limit, not the node's CPUs
+	}
+	if opts.Warm <= 0 || opts.Warm > opts.Size {
+		opts.Warm = opts.Size
 	}
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 1000
@@ -96,8 +108,8 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 		// now is the baseline their budget comes on top of.
 		p.releaseHeap = reserveHeap(opts.MemoryLimit * uint64(opts.Size))
 	}
-	isos := make([]*Isolate, opts.Size)
-	errs := make([]error, opts.Size)
+	isos := make([]*Isolate, opts.Warm)
+	errs := make([]error, opts.Warm)
 	var wg sync.WaitGroup
 	for i := range isos {
 		wg.Add(1)
@@ -212,6 +224,9 @@ func (p *Pool) tryAcquire() *Isolate {
 			return nil
 		}
 		if best.inflight.CompareAndSwap(bestN, bestN+1) {
+			if bestN > 0 {
+				p.grow() // no isolate was idle
+			}
 			return best
 		}
 	}
@@ -262,6 +277,50 @@ func (p *Pool) wakeAll() {
 	p.waiters = nil
 	p.mu.Unlock()
 }
+
+// grow adds an isolate in the background if the pool is below its size and
+// none is being added. A failed setup (the script's top level threw, say) is
+// logged, and the next attempt waits a second.
+func (p *Pool) grow() {
+	if len(*p.isolates.Load()) >= p.opts.Size || !p.growing.CompareAndSwap(false, true) {
+		return
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		p.growing.Store(false)
+		return
+	}
+	p.building.Add(1) // under mu: Close waits for it
+	p.mu.Unlock()
+	go func() {
+		defer p.building.Done()
+		defer p.growing.Store(false)
+		fresh, err := p.newIsolate()
+		if err != nil {
+			p.log.Error("adding an isolate", "error", err.Error())
+			select {
+			case <-time.After(time.Second):
+			case <-p.stopWatch: // closing
+			}
+			return
+		}
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			fresh.Retire(ErrPoolClosed)
+			return
+		}
+		cur := *p.isolates.Load()
+		next := append(append(make([]*Isolate, 0, len(cur)+1), cur...), fresh)
+		p.isolates.Store(&next)
+		p.mu.Unlock()
+		p.wakeAll()
+	}()
+}
+
+// Size is the number of isolates the pool may hold.
+func (p *Pool) Size() int { return p.opts.Size }
 
 // onRetired replaces a retired isolate with a fresh one.
 func (p *Pool) onRetired(old *Isolate, reason error) {

@@ -28,7 +28,8 @@ type VersionOptions struct {
 	Dir      string // project directory
 	Main     string // entry module
 	Bindings []bindings.Binding
-	// Isolates is the pool size (0 = number of CPUs); MaxInFlight the
+	// Isolates is the pool size (0 = GOMAXPROCS, reached under concurrency
+	// from one isolate: see warmIsolates); MaxInFlight the
 	// requests one isolate serves at once before requests queue.
 	Isolates    int
 	MaxInFlight int
@@ -126,6 +127,7 @@ func StartVersion(opts VersionOptions) (*Version, error) {
 	modes := make(chan string, 1)
 	pool, err := isolates.NewPool(isolates.PoolOptions{
 		Size:        opts.Isolates,
+		Warm:        warmIsolates(opts.Isolates),
 		MaxInFlight: opts.MaxInFlight,
 		CPULimit:    opts.CPULimit,
 		MemoryLimit: uint64(max(opts.MemoryMB, 0)) << 20,
@@ -151,6 +153,17 @@ func StartVersion(opts VersionOptions) (*Version, error) {
 	wk.Pool = pool
 	wk.Mode = <-modes
 	return wk, nil
+}
+
+// warmIsolates is how many isolates a pool of the configured size starts
+// with: without a configured count (0) one, the pool growing to GOMAXPROCS
+// under concurrency; a configured count is kept warm from the start (0 =
+// all of them).
+func warmIsolates(configured int) int {
+	if configured <= 0 {
+		return 1
+	}
+	return 0
 }
 
 func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts VersionOptions) (string, error) {

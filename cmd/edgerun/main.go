@@ -244,7 +244,7 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Serve(ln) }()
 	wk := app.Server().Version()
-	log.Info(fmt.Sprintf("%s: %s worker, %s, %d isolates", cfg.Name, wk.Mode, byteSize(wk.Size), wk.Pool.Stats().Isolates))
+	log.Info(fmt.Sprintf("%s: %s worker, %s, %s", cfg.Name, wk.Mode, byteSize(wk.Size), isolateCount(wk.Pool.Stats().Isolates, wk.Pool.Size())))
 	if lines := runtime.BindingsSummary(cfg); len(lines) > 0 {
 		log.Info("Your worker has access to the following bindings:\n  " + strings.Join(lines, "\n  "))
 	}
@@ -305,6 +305,15 @@ func serveCmd(mode string, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// isolateCount says how many isolates serve, and how many the pool may grow
+// to under concurrency.
+func isolateCount(n, size int) string {
+	if n < size {
+		return fmt.Sprintf("%d isolate(s), up to %d under load", n, size)
+	}
+	return fmt.Sprintf("%d isolates", n)
 }
 
 // serveAdmin starts the admin listener unless addr is "off" or empty. A
