@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -20,7 +21,9 @@ import (
 //go:embed js/binding.js
 var bindingSource string
 
-var bindingProgram = goja.MustCompile("edgerun:hyperdrive.js", bindingSource, true)
+// bindingProgram is compiled on first use, not at package init: a process
+// whose project has no such binding never pays for it.
+var bindingProgram = sync.OnceValue(func() *goja.Program { return goja.MustCompile("edgerun:hyperdrive.js", bindingSource, true) })
 
 // Query modes, as the JS shim numbers them.
 const (
@@ -53,7 +56,7 @@ func (b *Binding) Value(iso *isolates.Isolate) (goja.Value, error) {
 	_ = props.Set("user", b.props.User)
 	_ = props.Set("password", b.props.Password)
 	_ = props.Set("database", b.props.Database)
-	fn, err := vm.RunProgram(bindingProgram)
+	fn, err := vm.RunProgram(bindingProgram())
 	if err != nil {
 		return nil, err
 	}

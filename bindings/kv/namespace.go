@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -16,7 +17,9 @@ import (
 //go:embed js/kv.js
 var shimSource string
 
-var shimProgram = goja.MustCompile("edgerun:kv.js", shimSource, true)
+// shimProgram is compiled on first use, not at package init: a process
+// whose project has no such binding never pays for it.
+var shimProgram = sync.OnceValue(func() *goja.Program { return goja.MustCompile("edgerun:kv.js", shimSource, true) })
 
 // Namespace is one [[kv_namespaces]] binding: env[Name] in every isolate,
 // its keys kept in the store's bucket ID.
@@ -50,7 +53,7 @@ func (n *Namespace) Value(iso *isolates.Isolate) (goja.Value, error) {
 	_ = native.Set("put", func(c goja.FunctionCall) goja.Value { return n.jsPut(iso, c) })
 	_ = native.Set("delete", func(c goja.FunctionCall) goja.Value { return n.jsDelete(iso, c) })
 	_ = native.Set("list", func(c goja.FunctionCall) goja.Value { return n.jsList(iso, c) })
-	fn, err := vm.RunProgram(shimProgram)
+	fn, err := vm.RunProgram(shimProgram())
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -21,7 +22,9 @@ import (
 //go:embed js/r2.js
 var shimSource string
 
-var shimProgram = goja.MustCompile("edgerun:r2.js", shimSource, true)
+// shimProgram is compiled on first use, not at package init: a process
+// whose project has no such binding never pays for it.
+var shimProgram = sync.OnceValue(func() *goja.Program { return goja.MustCompile("edgerun:r2.js", shimSource, true) })
 
 // Bucket is one [[r2_buckets]] binding: env[Name] in every isolate, its
 // objects kept in the store's bucket ID.
@@ -66,7 +69,7 @@ func (b *Bucket) Value(iso *isolates.Isolate) (goja.Value, error) {
 	_ = native.Set("uploadPart", func(c goja.FunctionCall) goja.Value { return b.jsUploadPart(iso, c) })
 	_ = native.Set("completeMultipartUpload", func(c goja.FunctionCall) goja.Value { return b.jsComplete(iso, c) })
 	_ = native.Set("abortMultipartUpload", func(c goja.FunctionCall) goja.Value { return b.jsAbort(iso, c) })
-	fn, err := vm.RunProgram(shimProgram)
+	fn, err := vm.RunProgram(shimProgram())
 	if err != nil {
 		return nil, err
 	}

@@ -98,7 +98,7 @@ func TestPreludeErrorNamesFileAndLine(t *testing.T) {
 			t.Errorf("%v: error %v, want one naming %s", tc.files, err, tc.want)
 		}
 	}
-	if _, err := compilePrelude(preludeSource, preludeFiles); err != nil {
+	if _, err := compilePrelude(preludeSource()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -128,7 +128,8 @@ func TestPreludeFramesMapAndHide(t *testing.T) {
 	for _, c := range m[1] {
 		line = line*10 + int(c-'0')
 	}
-	if file, _ := preludeLine(preludeFiles, line); file != "headers.js" {
+	_, files := preludeSource()
+	if file, _ := preludeLine(files, line); file != "headers.js" {
 		t.Errorf("frame %s maps to %s, want headers.js (stack %q)", m[0], file, stack)
 	}
 	if clean := CleanStack(stack); strings.Contains(clean, "prelude") || !strings.Contains(clean, "Invalid header name") {

@@ -1,6 +1,7 @@
 package webapi
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -34,13 +35,13 @@ var jsFiles embed.FS
 const preludeName = "edgerun:prelude.js"
 
 // The prelude is the files of webAPIs in order, as the body of one
-// function, compiled once per process and run in every isolate.
-var preludeSource, preludeFiles = assemblePrelude(jsFiles, webAPIs)
+// function, compiled once per process and run in every isolate. It is
+// assembled (~280 KB) and compiled on first use, not at package init:
+// commands that start no isolate (version, build) do not pay for it, and
+// Prepare lets a server do both while it does other start-up work.
+var preludeSource = sync.OnceValues(func() (string, []preludeFile) { return assemblePrelude(jsFiles, webAPIs) })
 
-// preludeProgram is compiled on first use, not at package init: commands
-// that start no isolate (version, build) do not pay for it, and Prepare
-// lets a server compile it while it does other start-up work.
-var preludeProgram = sync.OnceValue(func() *goja.Program { return mustCompilePrelude(preludeSource, preludeFiles) })
+var preludeProgram = sync.OnceValue(func() *goja.Program { return mustCompilePrelude(preludeSource()) })
 
 // Prepare compiles the prelude now, in the background: call it early in
 // start-up so the first isolate does not wait for the compile.
@@ -56,22 +57,30 @@ type preludeFile struct {
 // into one script that evaluates to function (native, global), which
 // defines the globals and returns the hostEntries.
 func assemblePrelude(fsys fs.FS, apis []webAPI) (string, []preludeFile) {
-	var b strings.Builder
-	b.WriteString("(function (native, global) {\n\"use strict\";\n")
-	line := 3
-	files := make([]preludeFile, 0, len(apis))
-	for _, api := range apis {
+	srcs := make([][]byte, len(apis))
+	size := 64
+	for i, api := range apis {
 		src, err := fs.ReadFile(fsys, "js/"+api.file)
 		if err != nil {
 			panic("webapi: " + err.Error())
 		}
-		s := string(src)
-		if !strings.HasSuffix(s, "\n") {
-			s += "\n"
-		}
+		srcs[i] = src
+		size += len(src) + 1
+	}
+	var b strings.Builder
+	b.Grow(size + 16*len(hostEntries))
+	b.WriteString("(function (native, global) {\n\"use strict\";\n")
+	line := 3
+	files := make([]preludeFile, 0, len(apis))
+	for i, api := range apis {
+		src := srcs[i]
 		files = append(files, preludeFile{api.file, line})
-		b.WriteString(s)
-		line += strings.Count(s, "\n")
+		b.Write(src)
+		if !bytes.HasSuffix(src, []byte("\n")) {
+			b.WriteByte('\n')
+			line++
+		}
+		line += bytes.Count(src, []byte("\n"))
 	}
 	b.WriteString("return {")
 	for i, e := range hostEntries {

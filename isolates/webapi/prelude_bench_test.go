@@ -7,7 +7,7 @@ import "testing"
 func BenchmarkCompilePrelude(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
-		if _, err := compilePrelude(preludeSource, preludeFiles); err != nil {
+		if _, err := compilePrelude(preludeSource()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -29,7 +30,10 @@ func (b *Binding) Name() string { return b.name }
 // Close does nothing: the assets belong to the app.
 func (b *Binding) Close(context.Context) error { return nil }
 
-var fetcherProgram = goja.MustCompile("edgerun:assets.js", `(function (native) {
+// fetcherProgram is compiled on first use, not at package init: a process
+// whose project has no such binding never pays for it.
+var fetcherProgram = sync.OnceValue(func() *goja.Program {
+	return goja.MustCompile("edgerun:assets.js", `(function (native) {
   "use strict";
   class Fetcher {
     async fetch(input, init) {
@@ -43,13 +47,14 @@ var fetcherProgram = goja.MustCompile("edgerun:assets.js", `(function (native) {
   Object.defineProperty(Fetcher.prototype, Symbol.toStringTag, { value: "Fetcher" });
   return new Fetcher();
 })`, true)
+})
 
 // Value builds env[Name] for one isolate.
 func (b *Binding) Value(iso *isolates.Isolate) (goja.Value, error) {
 	vm := iso.Runtime()
 	native := vm.NewObject()
 	_ = native.Set("fetch", func(c goja.FunctionCall) goja.Value { return b.jsFetch(iso, c) })
-	fn, err := vm.RunProgram(fetcherProgram)
+	fn, err := vm.RunProgram(fetcherProgram())
 	if err != nil {
 		return nil, err
 	}
