@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"time"
 	"sync"
+	"time"
 
 	"github.com/dop251/goja"
 
