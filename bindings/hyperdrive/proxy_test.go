@@ -117,7 +117,8 @@ func TestProxyTransactionOnOneServerConnection(t *testing.T) {
 			}
 		}()
 	}
-	defer func() { close(stop); wg.Wait() }()
+	stopOthers := sync.OnceFunc(func() { close(stop); wg.Wait() })
+	defer stopOthers()
 	for range 5 {
 		tx, err := conn.Begin(ctx)
 		if err != nil {
@@ -137,16 +138,33 @@ func TestProxyTransactionOnOneServerConnection(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	seen := map[uint32]bool{}
-	for range 50 {
-		var pid uint32
-		if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+	// A statement outside a transaction does not keep its server
+	// connection: with the pool's 4 connections each held by another
+	// client's open transaction, one of them is the connection conn's
+	// statement ran on. (Had conn kept it, the fourth Begin would wait out
+	// the acquire timeout.) The background clients stop first, so nothing
+	// but these transactions holds a connection.
+	stopOthers()
+	var ran uint32
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&ran); err != nil {
+		t.Fatal(err)
+	}
+	held := map[uint32]bool{}
+	for range 4 {
+		other := proxyConnect(t, b, pgx.QueryExecModeCacheStatement)
+		tx, err := other.Begin(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
-		seen[pid] = true
+		defer tx.Rollback(ctx)
+		var pid uint32
+		if err := tx.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+			t.Fatalf("a transaction while conn holds nothing: %v", err)
+		}
+		held[pid] = true
 	}
-	if len(seen) < 2 {
-		t.Fatalf("50 statements outside a transaction all ran on one server connection: %v", seen)
+	if len(held) != 4 || !held[ran] {
+		t.Fatalf("4 open transactions hold server connections %v; conn's statement ran on %d, which it should have given back", held, ran)
 	}
 }
 
