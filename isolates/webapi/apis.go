@@ -26,7 +26,6 @@ var webAPIs = []webAPI{
 	{"intl.js", (*Worker).intlNatives},
 	{"microtask.js", nil},
 	{"structured-clone.js", nil},
-	{"urlpattern-regexp.js", nil},
 	{"urlpattern.js", (*Worker).urlpatternNatives},
 	{"events-wintertc.js", nil},
 	{"headers.js", nil},
@@ -50,6 +49,39 @@ var webAPIs = []webAPI{
 	{"html-rewriter.js", (*Worker).htmlRewriterNatives},
 	{"wasm.js", (*Worker).wasmNatives},
 	{"dispatch.js", (*Worker).dispatchNatives},
+}
+
+// lazyAPIs are the files compiled not with the prelude but on a process's
+// first use of their API, and run in an isolate the first time it reaches
+// them (lazy.go): the rarely used APIs whose compile would otherwise be a
+// large part of every start. A file of webAPIs, a stub, defines each one's
+// global and calls lazyAPI(name) when a script first reaches it; the files
+// see the prelude's declarations listed in imports (passed in, as they are
+// compiled apart from the prelude's scope), and the stub sees the names
+// listed in exports. TestLazyAPIsImportWhatTheyUse checks the lists.
+var lazyAPIs = []lazyAPI{
+	{
+		name:  "intl",
+		files: []string{"intl-impl.js"},
+		// format: console.js's, shadowed by locals of the same name (the
+		// check reads no scopes), is passed in only to keep it simple.
+		imports: []string{"intlNative", "objectCreate", "tag", "format"},
+		exports: []string{"buildIntl"},
+	},
+	{
+		name:    "urlpattern",
+		files:   []string{"urlpattern-regexp.js", "urlpattern-impl.js"},
+		imports: []string{"tag"},
+		exports: []string{"upBuild"},
+	},
+}
+
+// lazyAPI is one entry of lazyAPIs.
+type lazyAPI struct {
+	name    string   // what the stub passes to lazyAPI()
+	files   []string // under js/, in the order they run
+	imports []string // the prelude's top-level names the files use
+	exports []string // the files' top-level names the stub uses
 }
 
 // webAPI is one entry of webAPIs.

@@ -25,14 +25,34 @@ func TestEveryJSFileIsRegistered(t *testing.T) {
 		}
 		listed = append(listed, "js/"+api.file)
 	}
+	for _, api := range lazyAPIs {
+		for _, f := range api.files {
+			if slices.Contains(listed, "js/"+f) {
+				t.Errorf("%s is registered twice", f)
+			}
+			listed = append(listed, "js/"+f)
+		}
+	}
 	for _, f := range embedded {
 		if !slices.Contains(listed, f) {
-			t.Errorf("%s is not in webAPIs (apis.go): it never runs", f)
+			t.Errorf("%s is not in webAPIs or lazyAPIs (apis.go): it never runs", f)
 		}
 	}
 	if webAPIs[0].file != "internal.js" {
 		t.Errorf("the first file is %s, want internal.js (the others use it)", webAPIs[0].file)
 	}
+}
+
+// allJSFiles are webAPIs' files and lazyAPIs'.
+func allJSFiles() []string {
+	var files []string
+	for _, api := range webAPIs {
+		files = append(files, api.file)
+	}
+	for _, api := range lazyAPIs {
+		files = append(files, api.files...)
+	}
+	return files
 }
 
 var nativeUse = regexp.MustCompile(`\bnative\.(\w+)`)
@@ -54,15 +74,15 @@ func TestNativesRegisteredByTheirAPI(t *testing.T) {
 		})
 	}
 	used := map[string]bool{}
-	for _, api := range webAPIs {
-		src, err := fs.ReadFile(jsFiles, "js/"+api.file)
+	for _, file := range allJSFiles() {
+		src, err := fs.ReadFile(jsFiles, "js/"+file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range nativeUse.FindAllStringSubmatch(string(src), -1) {
 			used[m[1]] = true
 			if _, ok := owner[m[1]]; !ok {
-				t.Errorf("%s calls native.%s, which no API registers", api.file, m[1])
+				t.Errorf("%s calls native.%s, which no API registers", file, m[1])
 			}
 		}
 	}
@@ -92,7 +112,7 @@ func TestPreludeErrorNamesFileAndLine(t *testing.T) {
 		for _, f := range tc.files {
 			apis = append(apis, webAPI{file: f})
 		}
-		src, files := assemblePrelude(fsys, apis)
+		src, files := assemblePrelude(fsys, apis, nil)
 		_, err := compilePrelude(src, files)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want one naming %s", tc.files, err, tc.want)
@@ -144,17 +164,17 @@ func TestPreludeFramesMapAndHide(t *testing.T) {
 func TestPreludeFilesDeclareDistinctFunctions(t *testing.T) {
 	decl := regexp.MustCompile(`(?m)^(?:async\s+)?(?:function\*?\s+([A-Za-z_$][\w$]*)|var\s+([A-Za-z_$][\w$]*))`)
 	owner := map[string]string{}
-	for _, api := range webAPIs {
-		src, err := fs.ReadFile(jsFiles, "js/"+api.file)
+	for _, file := range allJSFiles() {
+		src, err := fs.ReadFile(jsFiles, "js/"+file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range decl.FindAllStringSubmatch(string(src), -1) {
 			name := m[1] + m[2]
-			if prev, ok := owner[name]; ok && prev != api.file {
-				t.Errorf("%s and %s both declare %s at top level", prev, api.file, name)
+			if prev, ok := owner[name]; ok && prev != file {
+				t.Errorf("%s and %s both declare %s at top level", prev, file, name)
 			}
-			owner[name] = api.file
+			owner[name] = file
 		}
 	}
 }

@@ -24,6 +24,15 @@
 // CleanStack hides from scripts' stacks; a syntax error names the file and
 // line it is in.
 //
+// The rarely used APIs' files (lazyAPIs in apis.go: Intl's machinery,
+// URLPattern's) are left out of the prelude and compiled on a process's
+// first use, then run in an isolate when it first reaches them (lazy.go):
+// most workers never format a locale or match a URL pattern, and their
+// compile was a third of the prelude's. A small stub file in webAPIs
+// defines the global (as an accessor, as these two already were, so a
+// script sees the same descriptors); their files see the prelude's
+// declarations they list as imports, passed in explicitly.
+//
 // Adding a Web API (or a global a node module needs) is one new file,
 // js/<api>.js, with <api>.go for its natives when it calls into Go
 // (a func (w *Worker) <api>Natives(set nativeSet)), and one line in

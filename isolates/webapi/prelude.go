@@ -39,7 +39,7 @@ const preludeName = "edgerun:prelude.js"
 // assembled (~280 KB) and compiled on first use, not at package init:
 // commands that start no isolate (version, build) do not pay for it, and
 // Prepare lets a server do both while it does other start-up work.
-var preludeSource = sync.OnceValues(func() (string, []preludeFile) { return assemblePrelude(jsFiles, webAPIs) })
+var preludeSource = sync.OnceValues(func() (string, []preludeFile) { return assemblePrelude(jsFiles, webAPIs, lazyAPIs) })
 
 var preludeProgram = sync.OnceValue(func() *goja.Program { return mustCompilePrelude(preludeSource()) })
 
@@ -55,8 +55,9 @@ type preludeFile struct {
 
 // assemblePrelude concatenates the files of apis (read from fsys's js/)
 // into one script that evaluates to function (native, global), which
-// defines the globals and returns the hostEntries.
-func assemblePrelude(fsys fs.FS, apis []webAPI) (string, []preludeFile) {
+// defines the globals and returns the hostEntries; lazy's files are left
+// out, loaded by the lazyAPI function it ends with (lazy.go).
+func assemblePrelude(fsys fs.FS, apis []webAPI, lazy []lazyAPI) (string, []preludeFile) {
 	srcs := make([][]byte, len(apis))
 	size := 64
 	for i, api := range apis {
@@ -82,6 +83,7 @@ func assemblePrelude(fsys fs.FS, apis []webAPI) (string, []preludeFile) {
 		}
 		line += bytes.Count(src, []byte("\n"))
 	}
+	writeLazyLoader(&b, lazy)
 	b.WriteString("return {")
 	for i, e := range hostEntries {
 		if i > 0 {
@@ -145,6 +147,7 @@ func preludeLine(files []preludeFile, line int) (string, int) {
 func (w *Worker) natives() *goja.Object {
 	o := w.vm.NewObject()
 	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = o.Set(name, fn) }
+	set("lazyAPI", w.lazyNative)
 	for _, api := range webAPIs {
 		if api.natives != nil {
 			api.natives(w, set)

@@ -1,0 +1,89 @@
+package webapi
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/dop251/goja"
+)
+
+// lazyPrograms compiles each of lazyAPIs once per process, on first use.
+var lazyPrograms = func() map[string]func() (*goja.Program, error) {
+	m := make(map[string]func() (*goja.Program, error), len(lazyAPIs))
+	for _, api := range lazyAPIs {
+		m[api.name] = sync.OnceValues(func() (*goja.Program, error) {
+			return compilePrelude(assembleLazy(jsFiles, api))
+		})
+	}
+	return m
+}()
+
+// assembleLazy concatenates api's files into one script that evaluates to
+// function (native, global, scope): scope holds api.imports (the prelude's
+// declarations, which a separately compiled program cannot see), and the
+// files run in a function of their own, so that their declarations shadow
+// the imports as they would shadow nothing in the prelude. It returns
+// api.exports. Its frames are named as the prelude's, which CleanStack
+// hides.
+func assembleLazy(fsys fs.FS, api lazyAPI) (string, []preludeFile) {
+	var b strings.Builder
+	b.WriteString("(function (native, global, scope) {\n\"use strict\";\nconst { ")
+	b.WriteString(strings.Join(api.imports, ", "))
+	b.WriteString(" } = scope;\nreturn (function () {\n")
+	line := 5
+	files := make([]preludeFile, 0, len(api.files))
+	for _, f := range api.files {
+		src, err := fs.ReadFile(fsys, "js/"+f)
+		if err != nil {
+			panic("webapi: " + err.Error())
+		}
+		files = append(files, preludeFile{f, line})
+		b.Write(src)
+		if !bytes.HasSuffix(src, []byte("\n")) {
+			b.WriteByte('\n')
+			line++
+		}
+		line += bytes.Count(src, []byte("\n"))
+	}
+	b.WriteString("return { " + strings.Join(api.exports, ", ") + " };\n})();\n})")
+	return b.String(), files
+}
+
+// writeLazyLoader writes the prelude's end: lazyAPI(name), which runs
+// api name's program in the isolate (once) and returns its exports, and
+// the scope each is given.
+func writeLazyLoader(b *strings.Builder, apis []lazyAPI) {
+	b.WriteString("var lazyLoaded;\nfunction lazyAPI(name) {\n" +
+		"  const l = lazyLoaded || (lazyLoaded = {});\n" +
+		"  return l[name] || (l[name] = native.lazyAPI(name)(native, global, lazyScope(name)));\n}\n" +
+		"function lazyScope(name) {\n  switch (name) {\n")
+	for _, api := range apis {
+		fmt.Fprintf(b, "  case %q: return { %s };\n", api.name, strings.Join(api.imports, ", "))
+	}
+	b.WriteString("  }\n}\n")
+}
+
+// lazyNative is native.lazyAPI: api name's function, compiled on the
+// process's first call, run in this isolate.
+func (w *Worker) lazyNative(c goja.FunctionCall) goja.Value {
+	name := c.Argument(0).String()
+	compile, ok := lazyPrograms[name]
+	if !ok {
+		panic(w.vm.NewTypeError("webapi: no lazy API " + name))
+	}
+	prg, err := compile()
+	if err != nil {
+		panic(w.vm.NewGoError(err))
+	}
+	v, err := w.vm.RunProgram(prg)
+	if err != nil {
+		if ex, ok := err.(*goja.Exception); ok {
+			panic(ex.Value())
+		}
+		panic(w.vm.NewGoError(fmt.Errorf("webapi: %s: %w", name, err)))
+	}
+	return v
+}
