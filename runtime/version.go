@@ -124,6 +124,8 @@ func StartVersion(opts VersionOptions) (*Version, error) {
 		opts.Log.Warn("bundle warning: " + w)
 	}
 	wk := &Version{Program: prg, Inputs: res.Inputs, Size: len(res.Code), Timeout: opts.Timeout}
+	// The rarely used Web APIs the script names are set up with the rest.
+	uses := webapi.ScanScript(res.Code)
 	modes := make(chan string, 1)
 	pool, err := isolates.NewPool(isolates.PoolOptions{
 		Size:        opts.Isolates,
@@ -136,7 +138,7 @@ func StartVersion(opts VersionOptions) (*Version, error) {
 			MaxCallStackSize: opts.MaxStack,
 			Log:              opts.Log,
 			Setup: func(iso *isolates.Isolate) error {
-				mode, err := setupIsolate(iso, prg, opts)
+				mode, err := setupIsolate(iso, prg, uses, opts)
 				if err == nil {
 					select {
 					case modes <- mode:
@@ -166,8 +168,8 @@ func warmIsolates(configured int) int {
 	return 0
 }
 
-func setupIsolate(iso *isolates.Isolate, prg *goja.Program, opts VersionOptions) (string, error) {
-	w, err := webapi.Install(iso, webapi.Options{Console: opts.Console, CF: devCF, Compat: opts.WebCompat})
+func setupIsolate(iso *isolates.Isolate, prg *goja.Program, uses webapi.ScriptUses, opts VersionOptions) (string, error) {
+	w, err := webapi.Install(iso, webapi.Options{Console: opts.Console, CF: devCF, Compat: opts.WebCompat, Uses: uses})
 	if err != nil {
 		return "", err
 	}

@@ -74,6 +74,18 @@ var lazyAPIs = []lazyAPI{
 		imports: []string{"tag"},
 		exports: []string{"upBuild"},
 	},
+	{
+		name:    "html-rewriter",
+		files:   []string{"html-rewriter-impl.js"},
+		imports: []string{"define", "tag", "toBytes", "kBody", "kHeaders", "kStatus", "kStatusText", "kUsed", "Headers", "ReadableStream", "Response"},
+		globals: []string{"HTMLRewriter"},
+	},
+	{
+		name:    "wasm",
+		files:   []string{"wasm-impl.js"},
+		imports: []string{"define", "tag"},
+		globals: []string{"WebAssembly"},
+	},
 }
 
 // lazyAPI is one entry of lazyAPIs.
@@ -82,6 +94,11 @@ type lazyAPI struct {
 	files   []string // under js/, in the order they run
 	imports []string // the prelude's top-level names the files use
 	exports []string // the files' top-level names the stub uses
+	// globals are those the files define, which the stub makes accessors
+	// that run them (lazyGlobals): Install runs them before the script
+	// instead when the script's source names one, so that a script that
+	// names the global sees it as it always was (a data property).
+	globals []string
 }
 
 // webAPI is one entry of webAPIs.

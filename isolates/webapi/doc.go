@@ -25,13 +25,20 @@
 // line it is in.
 //
 // The rarely used APIs' files (lazyAPIs in apis.go: Intl's machinery,
-// URLPattern's) are left out of the prelude and compiled on a process's
-// first use, then run in an isolate when it first reaches them (lazy.go):
-// most workers never format a locale or match a URL pattern, and their
-// compile was a third of the prelude's. A small stub file in webAPIs
-// defines the global (as an accessor, as these two already were, so a
-// script sees the same descriptors); their files see the prelude's
-// declarations they list as imports, passed in explicitly.
+// URLPattern, HTMLRewriter, WebAssembly) are left out of the prelude and
+// compiled on a process's first use, then run in an isolate when it needs
+// them (lazy.go): most workers never use them, and their compile was two
+// fifths of the prelude's. A small stub file in webAPIs defines each
+// global. Intl and URLPattern were accessors built on first touch already
+// and stay so. HTMLRewriter and WebAssembly are data properties made
+// before the script runs: Install still makes them so when the script's
+// source names them anywhere (ScanScript; Options.Uses), so such a script
+// sees what it always did. A script that does not name one (a computed
+// name, or getOwnPropertyDescriptors(globalThis)) sees an accessor until
+// it first reads it, which then makes the same object, set up after the
+// script's top level instead of before it. The files see the prelude's
+// declarations they list as imports, passed in explicitly; a global the
+// script set or deleted before the API ran is left as the script left it.
 //
 // Adding a Web API (or a global a node module needs) is one new file,
 // js/<api>.js, with <api>.go for its natives when it calls into Go

@@ -53,17 +53,68 @@ func assembleLazy(fsys fs.FS, api lazyAPI) (string, []preludeFile) {
 }
 
 // writeLazyLoader writes the prelude's end: lazyAPI(name), which runs
-// api name's program in the isolate (once) and returns its exports, and
-// the scope each is given.
+// api name's program in the isolate (once) and returns its exports, with
+// the scope each is given; lazyGlobals, the stubs' accessors; and
+// lazyDefine, the define a lazy API gets, which leaves alone a global the
+// script has set or deleted before the API ran.
 func writeLazyLoader(b *strings.Builder, apis []lazyAPI) {
-	b.WriteString("var lazyLoaded;\nfunction lazyAPI(name) {\n" +
-		"  const l = lazyLoaded || (lazyLoaded = {});\n" +
-		"  return l[name] || (l[name] = native.lazyAPI(name)(native, global, lazyScope(name)));\n}\n" +
-		"function lazyScope(name) {\n  switch (name) {\n")
+	b.WriteString(`var lazyLoaded, lazyStubs;
+const lazyDescriptor = Object.getOwnPropertyDescriptor;
+function lazyAPI(name) {
+  const l = lazyLoaded || (lazyLoaded = {});
+  return l[name] || (l[name] = native.lazyAPI(name)(native, global, lazyScope(name)));
+}
+function lazyGlobals(api, names) {
+  const stubs = lazyStubs || (lazyStubs = new Map());
+  for (const n of names) {
+    const get = function () {
+      lazyAPI(api);
+      const d = lazyDescriptor(global, n);
+      return d === undefined || d.get === get ? undefined : global[n];
+    };
+    stubs.set(n, get);
+    defineSlot(global, n, { get, set(v) { define(n, v); }, configurable: true, enumerable: false });
+  }
+}
+function lazyDefine(n, value) {
+  const stub = lazyStubs && lazyStubs.get(n);
+  if (stub !== undefined) {
+    const d = lazyDescriptor(global, n);
+    if (d === undefined || d.get !== stub) return;
+  }
+  define(n, value);
+}
+function lazyScope(name) {
+  switch (name) {
+`)
 	for _, api := range apis {
-		fmt.Fprintf(b, "  case %q: return { %s };\n", api.name, strings.Join(api.imports, ", "))
+		fields := make([]string, len(api.imports))
+		for i, n := range api.imports {
+			fields[i] = n
+			if n == "define" {
+				fields[i] = "define: lazyDefine"
+			}
+		}
+		fmt.Fprintf(b, "  case %q: return { %s };\n", api.name, strings.Join(fields, ", "))
 	}
 	b.WriteString("  }\n}\n")
+}
+
+// lazyNeeded is the lazy APIs with a global that script names anywhere
+// (as an identifier, in a string or a comment): Install runs them before
+// it, so that they are as they would be in the prelude. Others wait for
+// their accessor.
+func lazyNeeded(script string) []string {
+	var names []string
+	for _, api := range lazyAPIs {
+		for _, g := range api.globals {
+			if strings.Contains(script, g) {
+				names = append(names, api.name)
+				break
+			}
+		}
+	}
+	return names
 }
 
 // lazyNative is native.lazyAPI: api name's function, compiled on the

@@ -5,7 +5,10 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
+
+	"edgerun/isolates"
 
 	"github.com/dop251/goja/ast"
 	"github.com/dop251/goja/parser"
@@ -122,6 +125,8 @@ func TestLazyAPIsImportWhatTheyUse(t *testing.T) {
 		for _, n := range api.imports {
 			if _, ok := core[n]; !ok {
 				t.Errorf("lazy API %s imports %s, which the prelude does not declare", api.name, n)
+			} else if !used[n] {
+				t.Errorf("lazy API %s imports %s, which its files do not use", api.name, n)
 			}
 		}
 		for _, n := range api.exports {
@@ -134,5 +139,94 @@ func TestLazyAPIsImportWhatTheyUse(t *testing.T) {
 				t.Errorf("%v use %s, declared by lazy API %s, which they cannot see: export it and use lazyAPI(%q).%s", coreUsed[n], n, api.name, api.name, n)
 			}
 		}
+	}
+}
+
+// newLazyTestWorker is newTestWorker with the rarely used APIs that
+// script names set up at Install, as the runtime does for its bundle.
+func newLazyTestWorker(t *testing.T, script string) *isolates.Isolate {
+	t.Helper()
+	iso, err := isolates.New(isolates.Options{Setup: func(iso *isolates.Isolate) error {
+		_, err := Install(iso, Options{Uses: ScanScript(script)})
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { iso.Retire(nil); <-iso.Done() })
+	return iso
+}
+
+func runJS(t *testing.T, iso *isolates.Isolate, script string) string {
+	t.Helper()
+	var out string
+	err := iso.Do(func() error {
+		v, err := iso.Runtime().RunString(script)
+		if err == nil {
+			out = v.String()
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	return out
+}
+
+// describe is a global's descriptor as a string, and what it is.
+const describe = `const describe = (n) => {
+  const d = Object.getOwnPropertyDescriptor(globalThis, n);
+  const kind = "value" in d ? "data:" + typeof d.value : "accessor:" + typeof d.get + "/" + typeof d.set;
+  return n + " " + kind + " w=" + d.writable + " e=" + d.enumerable + " c=" + d.configurable;
+};
+`
+
+// The lazily set up globals look as they did when the prelude made them:
+// a script that names one sees the same descriptor (a data property,
+// writable, configurable, not enumerable) before it first uses it, and
+// the same object after; Intl and URLPattern stay accessors until first
+// reached, as they were.
+func TestLazyGlobalsKeepTheirDescriptors(t *testing.T) {
+	script := describe + `[
+  describe("HTMLRewriter"), describe("WebAssembly"), describe("Intl"), describe("URLPattern"),
+  typeof HTMLRewriter, typeof WebAssembly, String(globalThis.HTMLRewriter === HTMLRewriter),
+  String(new HTMLRewriter() instanceof HTMLRewriter), Object.prototype.toString.call(WebAssembly),
+  String(typeof WebAssembly.Module), String(Object.keys(globalThis).includes("HTMLRewriter")),
+  typeof Intl, describe("Intl"), typeof URLPattern, describe("URLPattern"),
+].join("\n")`
+	want := strings.Join([]string{
+		"HTMLRewriter data:function w=true e=false c=true",
+		"WebAssembly data:object w=true e=false c=true",
+		"Intl accessor:function/function w=undefined e=false c=true",
+		"URLPattern accessor:function/function w=undefined e=false c=true",
+		"function", "object", "true", "true", "[object WebAssembly]", "function", "false",
+		"object", "Intl data:object w=true e=false c=true",
+		"function", "URLPattern data:function w=true e=false c=true",
+	}, "\n")
+	if got := runJS(t, newLazyTestWorker(t, script), script); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A script that reaches a global without naming it (a computed name)
+// finds it set up on first use, with the same identity from then on; one
+// that sets or deletes it first keeps what it did.
+func TestLazyGlobalsWithoutTheirNames(t *testing.T) {
+	for _, tc := range []struct{ name, script, want string }{
+		{"computed", describe + `const n = "HTML" + "Rewrit" + "er";
+const before = describe(n), a = globalThis[n], b = globalThis[n];
+[before, describe(n), String(a === b), typeof a, String(new a() instanceof a), String(n in globalThis)].join("\n")`,
+			"HTMLRewriter accessor:function/function w=undefined e=false c=true\nHTMLRewriter data:function w=true e=false c=true\ntrue\nfunction\ntrue\ntrue"},
+		{"set first", `const n = "Web" + "Assembly"; globalThis[n] = 7; String(globalThis[n])`, "7"},
+		{"deleted first", `const n = "Web" + "Assembly"; delete globalThis[n]; String(n in globalThis) + " " + typeof globalThis[n]`, "false undefined"},
+		{"getter kept", describe + `const n = "Web" + "Assembly", get = Object.getOwnPropertyDescriptor(globalThis, n).get;
+const w = get(); [String(w === globalThis[n]), describe(n), String(get() === w)].join(" ")`,
+			"true WebAssembly data:object w=true e=false c=true true"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := runJS(t, newLazyTestWorker(t, tc.script), tc.script); got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
 	}
 }

@@ -91,7 +91,7 @@ func assemblePrelude(fsys fs.FS, apis []webAPI, lazy []lazyAPI) (string, []prelu
 		}
 		b.WriteString(" " + e.name)
 	}
-	b.WriteString(" };\n})")
+	b.WriteString(", lazyAPI };\n})")
 	return b.String(), files
 }
 

@@ -114,7 +114,20 @@ type Options struct {
 	// Compat is what the worker's compatibility date and flags change
 	// (CompatFor); the zero value is workerd's behaviour before those dates.
 	Compat Compat
+	// Uses is ScanScript of the worker's bundled source: the rarely used
+	// APIs (lazyAPIs) whose globals it names are set up before the script
+	// runs, as data properties; one it does not name is an accessor that
+	// sets it up when first reached. Nil: none is named.
+	Uses ScriptUses
 }
+
+// ScriptUses is what ScanScript found.
+type ScriptUses []string
+
+// ScanScript finds the rarely used Web APIs whose globals script names
+// anywhere (as an identifier, in a string or a comment); do it once per
+// bundle, not per isolate.
+func ScanScript(script string) ScriptUses { return lazyNeeded(script) }
 
 // Worker is the per-isolate glue between host requests and the script.
 type Worker struct {
@@ -167,6 +180,17 @@ func Install(iso *isolates.Isolate, opts Options) (*Worker, error) {
 			return nil, fmt.Errorf("webapi: prelude lacks %s", e.name)
 		}
 		*e.slot(w) = f
+	}
+	if needed := opts.Uses; len(needed) > 0 {
+		load, ok := goja.AssertFunction(api.Get("lazyAPI"))
+		if !ok {
+			return nil, errors.New("webapi: prelude lacks lazyAPI")
+		}
+		for _, name := range needed {
+			if _, err := load(goja.Undefined(), vm.ToValue(name)); err != nil {
+				return nil, fmt.Errorf("webapi: %s: %w", name, err)
+			}
+		}
 	}
 	cf := vm.ToValue(opts.CF)
 	if opts.CF == nil {
