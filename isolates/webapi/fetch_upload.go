@@ -2,6 +2,7 @@ package webapi
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -45,6 +46,12 @@ func (w *Worker) uploadNatives(set nativeSet) {
 			return w.vm.ToValue(false)
 		}
 		return s.push(w, c.Argument(1))
+	})
+	set("uploadBridge", func(c goja.FunctionCall) goja.Value {
+		if fn, ok := goja.AssertFunction(c.Argument(0)); ok && w.iso.Value(uploadBridgeKey{}) == nil {
+			w.iso.SetValue(uploadBridgeKey{}, &uploadBridge{w: w, start: fn})
+		}
+		return goja.Undefined()
 	})
 	set("uploadEnd", func(c goja.FunctionCall) goja.Value {
 		id := c.Argument(0).ToInteger()
@@ -107,3 +114,63 @@ func (r *uploadReader) Close() error {
 	r.s.Cancel()
 	return nil
 }
+
+// Other bindings read a script's ReadableStream the same way (R2's put of a
+// stream): fetch.js hands the Go side, once, a function that starts an
+// upload of a stream of known length; ReadStream calls it. The stream is
+// pumped chunk by chunk into a BodyStream, so at most streamBuffer bytes
+// wait for the reader and the script's stream is read only as fast as the
+// reader takes it. Nothing here is reachable from a script.
+
+type uploadBridgeKey struct{}
+
+type uploadBridge struct {
+	w     *Worker
+	start goja.Callable // (stream) → [upload id, length] | -1 (no known length)
+}
+
+// ErrUnknownLength is ReadStream's answer for a stream whose length is not
+// known (nothing of it is read).
+var ErrUnknownLength = errors.New("the stream's length is not known")
+
+// StreamUpload is a script's stream being read into the host.
+type StreamUpload struct {
+	s *BodyStream
+}
+
+// ReadStream starts reading the ReadableStream stream (on the isolate's
+// loop: a native the script called) and returns it with the length it is
+// known to have: a body over bytes (a Request's or Response's, Blob.stream()),
+// or FixedLengthStream's readable side. A stream of no known length is
+// ErrUnknownLength, a locked one the stream's TypeError.
+func ReadStream(iso *isolates.Isolate, stream goja.Value) (*StreamUpload, int64, error) {
+	b, _ := iso.Value(uploadBridgeKey{}).(*uploadBridge)
+	if b == nil {
+		return nil, 0, errors.New("Web Streams are not installed")
+	}
+	res, err := b.start(goja.Undefined(), stream)
+	if err != nil {
+		return nil, 0, err
+	}
+	arr, ok := res.(*goja.Object)
+	if !ok {
+		return nil, 0, ErrUnknownLength
+	}
+	s := b.w.uploads[arr.Get("0").ToInteger()]
+	if s == nil {
+		return nil, 0, errors.New("the stream's upload is gone")
+	}
+	return &StreamUpload{s: s}, arr.Get("1").ToInteger(), nil
+}
+
+// Reader reads the stream, off the loop: chunks as the script produces
+// them, io.EOF at its end, and its error (which rejects a promise with
+// the script's own error value, see isolates.JSError) if it errors. A read
+// waiting on the script gives up when ctx ends. Close cancels the script's
+// stream if it has not ended.
+func (u *StreamUpload) Reader(ctx context.Context) io.ReadCloser {
+	return &uploadReader{ctx: ctx, s: u.s}
+}
+
+// Cancel cancels the script's stream when the upload will not be read.
+func (u *StreamUpload) Cancel() { u.s.Cancel() }

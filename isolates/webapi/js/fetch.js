@@ -112,6 +112,16 @@ function startUpload(stream) {
   return id;
 }
 
+// Other bindings' streamed bodies (R2's put, fetch_upload.go's
+// ReadStream): the length the stream is known to have and the upload it
+// is pumped into, or -1 (nothing read) when its length is not known.
+native.uploadBridge((stream) => {
+  if (!(stream instanceof ReadableStream)) throw new TypeError("not a ReadableStream");
+  const n = stream[kLength];
+  if (n === undefined) return -1;
+  return [startUpload(stream), n];
+});
+
 // originStream is a fetched body: a ReadableStream whose pulls read the
 // origin's connection, one read at a time. onAbort(fn) makes an abort of
 // the request's signal call fn; done() drops that hook.

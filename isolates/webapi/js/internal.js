@@ -37,6 +37,9 @@ const kHeaders = Symbol("headers"); // a Headers, or on a Response the flat stri
 const kType = Symbol("contentType"); // default content-type, applied lazily
 const kStream = Symbol("stream");
 const kBuffered = Symbol("buffered"); // a body stream over bytes the isolate holds (body.js)
+// kLength is the byte length a stream is known to have: a stream over bytes
+// (bytesStream), FixedLengthStream's readable side. R2's put needs one.
+const kLength = Symbol("length");
 // request.js
 const kMethod = Symbol("method"), kURL = Symbol("url"), kCF = Symbol("cf"), kSignal = Symbol("signal"), kRedirect = Symbol("redirect");
 const kFlatHeaders = Symbol("flatHeaders");

@@ -263,6 +263,7 @@ tag(ReadableStreamDefaultReader, "ReadableStreamDefaultReader");
 // bodies are. The bytes are not copied (nor detached: a Blob keeps its own).
 function bytesStream(bytes) {
   const s = new ReadableStream({ type: "bytes" });
+  s[kLength] = bytes.length;
   if (bytes.length) byteEnqueue(s, bytes, false);
   s._closeOwn();
   return s;

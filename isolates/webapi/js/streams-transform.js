@@ -68,20 +68,50 @@ class TransformStreamDefaultController {
 }
 tag(TransformStreamDefaultController, "TransformStreamDefaultController");
 // Workers' own: a TransformStream that passes bytes through.
+// fixedLength is what FixedLengthStream's constructor hands the
+// IdentityTransformStream it builds on (never a script's).
+let fixedLength = -1;
 class IdentityTransformStream extends TransformStream {
   constructor() {
+    const expected = fixedLength;
+    fixedLength = -1;
+    let seen = 0;
     super({
       [kByteReadable]: true,
       transform(chunk, c) {
         if (!(chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk))) {
           throw new TypeError("This TransformStream is being used as a byte stream, but received an object of non-ArrayBuffer/ArrayBufferView type on its writable side.");
         }
+        if (expected >= 0) {
+          if (seen + chunk.byteLength > expected) throw new TypeError("Attempt to write too many bytes through a FixedLengthStream.");
+          seen += chunk.byteLength;
+        }
         c.enqueue(chunk instanceof ArrayBuffer ? new Uint8Array(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       },
+      flush() {
+        if (seen < expected) throw new TypeError("FixedLengthStream did not see all expected bytes before close().");
+      },
     });
+    if (expected >= 0) this[kReadable][kLength] = expected;
+  }
+}
+// Workers' FixedLengthStream: an IdentityTransformStream that passes
+// exactly expectedLength bytes, so that its readable side has a known
+// length (R2's put of a stream needs one). Too many bytes, or a close
+// before all of them, error both sides with workerd's TypeErrors.
+class FixedLengthStream extends IdentityTransformStream {
+  constructor(expectedLength) {
+    if (expectedLength === undefined) throw new TypeError("Failed to construct 'FixedLengthStream': constructor parameter 1 is not of type 'bigint'.");
+    const n = typeof expectedLength === "bigint" ? expectedLength : Number(expectedLength);
+    if (n < 0) throw new TypeError("The value cannot be converted because it is negative and this API expects a positive bigint.");
+    if (typeof n === "bigint" ? n >= 2n ** 53n : !(n < 2 ** 53)) throw new TypeError("FixedLengthStream requires an integer expected length less than 2^53.");
+    fixedLength = Math.trunc(Number(n));
+    super();
   }
 }
 
 define("TransformStream", TransformStream);
+define("FixedLengthStream", FixedLengthStream);
 define("IdentityTransformStream", IdentityTransformStream);
+define("FixedLengthStream", FixedLengthStream);
 define("TransformStreamDefaultController", TransformStreamDefaultController);

@@ -192,3 +192,36 @@ test("a pull that settles before its data arrives is not repeated at once", asyn
   eq(got, [1, 2, 3]);
   eq(pulls, 4);
 });
+
+// FixedLengthStream: workerd's answers (its constructor's checks, and the
+// errors of too many bytes or too few before close).
+test("FixedLengthStream passes exactly its length", async () => {
+  const read = async (s) => { const r = s.getReader(); let n = 0; for (;;) { const { value, done } = await r.read(); if (done) return n; n += value.byteLength; } };
+  const fixed = (n, sizes) => {
+    const f = new FixedLengthStream(n);
+    const w = f.writable.getWriter();
+    for (const s of sizes) w.write(new Uint8Array(s)).catch(() => {});
+    f.closed = w.close();
+    f.closed.catch(() => {});
+    return f;
+  };
+  const f = fixed(3, [1, 2]);
+  ok(f instanceof IdentityTransformStream && f instanceof TransformStream, "a TransformStream");
+  eq(await read(f.readable), 3);
+  eq(await read(fixed(3n, [3]).readable), 3);
+  eq((await rejects(read(fixed(10, [3]).readable))).message, "FixedLengthStream did not see all expected bytes before close().");
+  eq((await rejects(read(fixed(2, [3]).readable))).message, "Attempt to write too many bytes through a FixedLengthStream.");
+  const short = fixed(10, [3]);
+  read(short.readable).catch(() => {});
+  eq((await rejects(short.closed)).message, "FixedLengthStream did not see all expected bytes before close().");
+  for (const [arg, msg] of [
+    [undefined, "Failed to construct 'FixedLengthStream': constructor parameter 1 is not of type 'bigint'."],
+    [-1, "The value cannot be converted because it is negative and this API expects a positive bigint."],
+    [2 ** 53, "FixedLengthStream requires an integer expected length less than 2^53."],
+  ]) {
+    let err;
+    try { new FixedLengthStream(arg); } catch (x) { err = x; }
+    ok(err instanceof TypeError, String(arg));
+    eq(err.message, msg);
+  }
+});
