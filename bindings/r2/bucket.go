@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"edgerun/bindings"
 	"edgerun/isolates"
+	"edgerun/isolates/webapi"
 )
 
 //go:embed js/r2.js
@@ -56,10 +58,6 @@ func (b *Bucket) Value(iso *isolates.Isolate) (goja.Value, error) {
 	vm := iso.Runtime()
 	native := vm.NewObject()
 	_ = native.Set("byteLength", func(s string) int { return len(s) })
-	_ = native.Set("md5", func(c goja.FunctionCall) goja.Value {
-		sum := md5.Sum(bodyBytes(vm, c.Argument(0)))
-		return vm.ToValue(hex.EncodeToString(sum[:]))
-	})
 	_ = native.Set("head", func(c goja.FunctionCall) goja.Value { return b.jsHead(iso, c) })
 	_ = native.Set("get", func(c goja.FunctionCall) goja.Value { return b.jsGet(iso, c) })
 	_ = native.Set("put", func(c goja.FunctionCall) goja.Value { return b.jsPut(iso, c) })
@@ -110,7 +108,7 @@ func chargeBody(iso *isolates.Isolate, n int) bool {
 }
 
 // bodyBytes is a string's UTF-8 or a Uint8Array's bytes (copied: the
-// script may change its array afterwards).
+// script may change its array while a store writes them).
 func bodyBytes(vm *goja.Runtime, v goja.Value) []byte {
 	if s, ok := v.Export().(string); ok {
 		return []byte(s)
@@ -120,6 +118,52 @@ func bodyBytes(vm *goja.Runtime, v goja.Value) []byte {
 		panic(vm.NewTypeError("r2: %v", err))
 	}
 	return bytes.Clone(b)
+}
+
+// errUnknownLength is workerd's refusal of a stream whose length is not
+// known: R2 needs it before the first byte.
+const errUnknownLength = "Provided readable stream must have a known length (request/response body or readable half of FixedLengthStream)"
+
+// putBody is a put's or an uploadPart's body: bytes held whole, or a
+// script's stream read as the store writes it.
+type putBody struct {
+	body Body
+	up   *webapi.StreamUpload
+}
+
+// bodyArg reads a body argument (loop only): a string, bytes (one copy),
+// or a ReadableStream of known length, whose reading starts now and goes
+// at the store's pace (webapi.ReadStream: at most 1 MiB waits). A stream
+// of unknown length throws workerd's TypeError.
+func bodyArg(iso *isolates.Isolate, v goja.Value) putBody {
+	vm := iso.Runtime()
+	if obj, ok := v.(*goja.Object); ok && !iso.IsArrayBuffer(obj) && !iso.IsView(obj) {
+		up, n, err := webapi.ReadStream(iso, obj)
+		if errors.Is(err, webapi.ErrUnknownLength) {
+			panic(vm.NewTypeError(errUnknownLength))
+		}
+		if err != nil {
+			panic(iso.ToJSError(err))
+		}
+		return putBody{body: Body{Size: n}, up: up}
+	}
+	return putBody{body: BytesBody(bodyBytes(vm, v))}
+}
+
+// open is the body to hand the store, off the loop.
+func (p putBody) open(ctx context.Context) Body {
+	if p.up != nil {
+		p.body.R = p.up.Reader(ctx)
+	}
+	return p.body
+}
+
+// done cancels the script's stream if the store did not read it all (a
+// failed condition, an error).
+func (p putBody) done() {
+	if p.up != nil {
+		p.up.Cancel()
+	}
 }
 
 // metaValue is an object's metadata as JSON text, null for none.
@@ -207,23 +251,31 @@ func (b *Bucket) jsGet(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	})
 }
 
-// jsPut(key, bytes|string, httpMetadata JSON, customMetadata JSON,
-// conditions) resolves to the object's metadata JSON, or null when a
+// jsPut(key, bytes|string|stream, md5 hex|null, httpMetadata JSON,
+// customMetadata JSON, conditions) resolves to the object's metadata JSON, or null when a
 // condition failed.
 func (b *Bucket) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	vm := iso.Runtime()
 	key := c.Argument(0).String()
-	body := bodyBytes(vm, c.Argument(1))
-	meta, err := metadataArgs(c.Argument(2), c.Argument(3))
+	meta, err := metadataArgs(c.Argument(3), c.Argument(4))
 	var cond *Conditions
 	if err == nil {
-		cond, err = conditionsArg(c.Argument(4))
+		cond, err = conditionsArg(c.Argument(5))
+	}
+	var want []byte
+	if m := c.Argument(2); err == nil && !goja.IsNull(m) && !goja.IsUndefined(m) {
+		if want, err = hex.DecodeString(m.String()); err != nil || len(want) != md5.Size {
+			want, err = []byte("not an MD5"), nil // matches no body: R2's mismatch error
+		}
 	}
 	if err != nil {
 		return vm.ToValue(iso.Rejected(err))
 	}
+	body := bodyArg(iso, c.Argument(1))
+	body.body.MD5 = want
 	return async(iso, "put", func(ctx context.Context) (*Object, error) {
-		return b.store.Put(ctx, b.id, key, body, meta, cond)
+		defer body.done()
+		return b.store.Put(ctx, b.id, key, body.open(ctx), meta, cond)
 	}, metaValue)
 }
 
@@ -271,13 +323,14 @@ func (b *Bucket) jsCreateMultipart(iso *isolates.Isolate, c goja.FunctionCall) g
 	}, stringValue)
 }
 
-// jsUploadPart(key, uploadId, partNumber, bytes|string) resolves to the
+// jsUploadPart(key, uploadId, partNumber, bytes|string|stream) resolves to the
 // part's etag.
 func (b *Bucket) jsUploadPart(iso *isolates.Isolate, c goja.FunctionCall) goja.Value {
 	key, id, n := c.Argument(0).String(), c.Argument(1).String(), int(c.Argument(2).ToInteger())
-	body := bodyBytes(iso.Runtime(), c.Argument(3))
+	body := bodyArg(iso, c.Argument(3))
 	return async(iso, "uploadPart", func(ctx context.Context) (string, error) {
-		return b.store.UploadPart(ctx, b.id, key, id, n, body)
+		defer body.done()
+		return b.store.UploadPart(ctx, b.id, key, id, n, body.open(ctx))
 	}, stringValue)
 }
 

@@ -5,7 +5,6 @@ package r2
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -138,15 +137,27 @@ func (s *LocalStore) get(ctx context.Context, bucket, key string, rng *Range, co
 	return o, body, offset, nil
 }
 
-// Put stores body under key when cond holds; nil when it does not.
-func (s *LocalStore) Put(_ context.Context, bucket, key string, body []byte, meta Metadata, cond *Conditions) (*Object, error) {
-	sum := md5.Sum(body)
-	blob, err := s.writeBlob(func(w io.Writer) error { _, err := w.Write(body); return err })
+// Put stores body under key when cond holds; nil when it does not. The
+// body is written to a file of its own as it is read (its MD5 computed on
+// the way), and named in the index only once it is all there and checked.
+func (s *LocalStore) Put(ctx context.Context, bucket, key string, body Body, meta Metadata, cond *Conditions) (*Object, error) {
+	if cond != nil {
+		// A condition that fails now is not worth reading the body for
+		// (it is judged again when the index is written).
+		prev, err := s.Head(ctx, bucket, key)
+		if err != nil {
+			return nil, err
+		}
+		if !cond.holds(prev) {
+			return nil, nil
+		}
+	}
+	blob, sum, err := s.writeBody(body)
 	if err != nil {
 		return nil, err
 	}
-	etag := hex.EncodeToString(sum[:])
-	o := s.newObject(key, int64(len(body)), etag, meta, blob)
+	etag := hex.EncodeToString(sum)
+	o := s.newObject(key, body.Size, etag, meta, blob)
 	o.Checksums = map[string]string{"md5": etag}
 	var old string
 	stored := false
@@ -225,6 +236,17 @@ func (s *LocalStore) writeBlob(fill func(io.Writer) error) (string, error) {
 		return "", fmt.Errorf("r2: %w", err)
 	}
 	return blob, nil
+}
+
+// writeBody writes body to a new body file (writeBlob) and returns its name
+// and the body's MD5; a body that fails leaves no file.
+func (s *LocalStore) writeBody(body Body) (string, []byte, error) {
+	r := newBodyReader(body)
+	blob, err := s.writeBlob(func(w io.Writer) error {
+		_, err := io.CopyBuffer(w, r, make([]byte, 64<<10))
+		return err
+	})
+	return blob, r.sum, err
 }
 
 // removeBlobs removes body files no index entry names any more (readers

@@ -100,13 +100,12 @@ func (s *LocalStore) CreateMultipartUpload(_ context.Context, bucket, key string
 
 // UploadPart stores part n (replacing an earlier part n) and returns its
 // etag, the part's hex MD5.
-func (s *LocalStore) UploadPart(_ context.Context, bucket, key, uploadID string, n int, body []byte) (string, error) {
-	sum := md5.Sum(body)
-	blob, err := s.writeBlob(func(w io.Writer) error { _, err := w.Write(body); return err })
+func (s *LocalStore) UploadPart(_ context.Context, bucket, key, uploadID string, n int, body Body) (string, error) {
+	blob, sum, err := s.writeBody(body)
 	if err != nil {
 		return "", err
 	}
-	etag := hex.EncodeToString(sum[:])
+	etag := hex.EncodeToString(sum)
 	var old string
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		u, err := liveUpload(tx, bucket, key, uploadID)
@@ -114,7 +113,7 @@ func (s *LocalStore) UploadPart(_ context.Context, bucket, key, uploadID string,
 			return err
 		}
 		old = u.Parts[strconv.Itoa(n)].Blob
-		u.Parts[strconv.Itoa(n)] = localPart{Blob: blob, Size: int64(len(body)), MD5: etag}
+		u.Parts[strconv.Itoa(n)] = localPart{Blob: blob, Size: body.Size, MD5: etag}
 		return putUpload(tx, uploadID, u)
 	})
 	if err != nil {

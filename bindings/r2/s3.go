@@ -219,7 +219,7 @@ func (s *S3Store) emptyRange(ctx context.Context, bucket, key string, rng *Range
 // that honours conditional writes (AWS S3 since 2024, R2, MinIO,
 // versitygw); one that ignores them leaves a window between the look and
 // the write.
-func (s *S3Store) Put(ctx context.Context, bucket, key string, body []byte, meta Metadata, cond *Conditions) (*Object, error) {
+func (s *S3Store) Put(ctx context.Context, bucket, key string, body Body, meta Metadata, cond *Conditions) (*Object, error) {
 	opts := putOptions(meta)
 	if cond != nil {
 		prev, err := s.Head(ctx, bucket, key)
@@ -235,20 +235,52 @@ func (s *S3Store) Put(ctx context.Context, bucket, key string, body []byte, meta
 			opts.SetMatchETag(prev.ETag)
 		}
 	}
-	sum := md5.Sum(body) // sent as Content-MD5: the service checks the body it got
-	up, err := s.core.PutObject(ctx, bucket, key, bytes.NewReader(body), int64(len(body)), base64.StdEncoding.EncodeToString(sum[:]), "", opts)
+	r := newBodyReader(body)
+	up, err := s.core.PutObject(ctx, bucket, key, r, body.Size, contentMD5(body), "", opts)
 	if cond != nil && preconditionFailed(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s.fail("put", bucket, key, err)
+		return nil, s.bodyFailed("put", bucket, key, r, err)
 	}
-	o, err := s.readBack(ctx, bucket, key, up, meta, int64(len(body)))
+	o, err := s.readBack(ctx, bucket, key, up, meta, body.Size)
 	if err != nil {
 		return nil, err
 	}
-	o.Checksums = map[string]string{"md5": hex.EncodeToString(sum[:])} // known here, whatever the service's etags are
+	o.Checksums = map[string]string{"md5": hex.EncodeToString(r.sum)} // known here, whatever the service's etags are
 	return o, nil
+}
+
+// contentMD5 is the Content-MD5 to send with body, so that the service
+// checks what it got: the MD5 it must have, or that of a body in memory;
+// none for a stream (whose MD5 is known only at its end, where bodyReader
+// checks it before the last bytes go).
+func contentMD5(body Body) string {
+	sum := body.MD5
+	if br, ok := body.R.(*bytes.Reader); ok && sum == nil && br.Len() == int(body.Size) {
+		h := md5.New()
+		if _, err := io.Copy(h, io.NewSectionReader(br, 0, body.Size)); err != nil {
+			return ""
+		}
+		sum = h.Sum(nil)
+	}
+	if sum == nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(sum)
+}
+
+// bodyFailed is a write's error: the body's own as it is (the script's
+// stream errored, it was not its length, its MD5 was not the one given),
+// the service's with context.
+func (s *S3Store) bodyFailed(op, bucket, key string, r *bodyReader, err error) error {
+	if r.err != nil {
+		return r.err
+	}
+	if c := s3Code(err); c == "BadDigest" || c == "InvalidDigest" {
+		return ErrBadDigest
+	}
+	return s.fail(op, bucket, key, err)
 }
 
 // readBack is the object a write just made, as a head will show it (its

@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/md5"
-	"encoding/base64"
 	"slices"
 
 	"github.com/minio/minio-go/v7"
@@ -25,15 +23,15 @@ func (s *S3Store) CreateMultipartUpload(ctx context.Context, bucket, key string,
 }
 
 // UploadPart uploads part n.
-func (s *S3Store) UploadPart(ctx context.Context, bucket, key, uploadID string, n int, body []byte) (string, error) {
-	sum := md5.Sum(body) // Content-MD5: the service checks the part it got
-	p, err := s.core.PutObjectPart(ctx, bucket, key, uploadID, n, bytes.NewReader(body), int64(len(body)),
-		minio.PutObjectPartOptions{Md5Base64: base64.StdEncoding.EncodeToString(sum[:])})
+func (s *S3Store) UploadPart(ctx context.Context, bucket, key, uploadID string, n int, body Body) (string, error) {
+	r := newBodyReader(body)
+	p, err := s.core.PutObjectPart(ctx, bucket, key, uploadID, n, r, body.Size,
+		minio.PutObjectPartOptions{Md5Base64: contentMD5(body)})
 	if noSuchUpload(err) {
 		return "", ErrNoSuchUpload
 	}
 	if err != nil {
-		return "", s.fail("uploadPart", bucket, key, err)
+		return "", s.bodyFailed("uploadPart", bucket, key, r, err)
 	}
 	return trimETag(p.ETag), nil
 }

@@ -42,13 +42,13 @@ func TestS3ConditionalPutLosesNoWrite(t *testing.T) {
 	racing := openTestS3(t, srv, srv.SecretAccessKey, beforeTransport{func(r *http.Request) {
 		if r.Method == http.MethodPut && (r.Header.Get("If-Match") != "" || r.Header.Get("If-None-Match") != "") {
 			once.Do(func() {
-				if _, err := other.Put(ctx, bucket, r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], []byte("theirs"), Metadata{}, nil); err != nil {
+				if _, err := other.Put(ctx, bucket, r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], BytesBody([]byte("theirs")), Metadata{}, nil); err != nil {
 					t.Error(err)
 				}
 			})
 		}
 	}})
-	first, err := other.Put(ctx, bucket, "k", []byte("v1"), Metadata{}, nil)
+	first, err := other.Put(ctx, bucket, "k", BytesBody([]byte("v1")), Metadata{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestS3ConditionalPutLosesNoWrite(t *testing.T) {
 		{"fresh", Conditions{EtagDoesNotMatch: []string{"*"}}}, // create only if absent
 	} {
 		once = sync.Once{}
-		o, err := racing.Put(ctx, bucket, tc.key, []byte("mine"), Metadata{}, &tc.cond)
+		o, err := racing.Put(ctx, bucket, tc.key, BytesBody([]byte("mine")), Metadata{}, &tc.cond)
 		if err != nil || o != nil {
 			t.Fatalf("%s: conditional put raced by another write = %+v, %v; want null", tc.key, o, err)
 		}
@@ -71,7 +71,7 @@ func TestS3ConditionalPutLosesNoWrite(t *testing.T) {
 	}
 	// Without a race the same condition writes.
 	now, _ := other.Head(ctx, bucket, "k")
-	if o, err := other.Put(ctx, bucket, "k", []byte("mine"), Metadata{}, &Conditions{EtagMatches: []string{now.ETag}}); err != nil || o == nil {
+	if o, err := other.Put(ctx, bucket, "k", BytesBody([]byte("mine")), Metadata{}, &Conditions{EtagMatches: []string{now.ETag}}); err != nil || o == nil {
 		t.Fatalf("unraced conditional put = %+v, %v", o, err)
 	}
 }
@@ -105,7 +105,7 @@ func TestS3MetadataRoundTrip(t *testing.T) {
 	s := openTestS3(t, srv, srv.SecretAccessKey, nil)
 	meta := Metadata{HTTP: map[string]any{"contentType": "text/plain; charset=utf-8", "contentDisposition": `attachment; filename="a.txt"`,
 		"contentLanguage": "fr", "cacheExpiry": float64(1_800_000_000_000)}, Custom: map[string]string{"Owner": "Zoë ✓", "plain": "x"}}
-	if _, err := s.Put(ctx, bucket, "m", []byte("x"), meta, nil); err != nil {
+	if _, err := s.Put(ctx, bucket, "m", BytesBody([]byte("x")), meta, nil); err != nil {
 		t.Fatal(err)
 	}
 	o, err := s.Head(ctx, bucket, "m")
@@ -135,13 +135,13 @@ func TestS3PutAnswersForItsOwnWrite(t *testing.T) {
 	racing := openTestS3(t, srv, srv.SecretAccessKey, beforeTransport{func(r *http.Request) {
 		if r.Method == http.MethodHead && r.Header.Get("If-Match") != "" {
 			once.Do(func() {
-				if _, err := other.Put(ctx, bucket, "k", []byte("theirs, longer"), Metadata{}, nil); err != nil {
+				if _, err := other.Put(ctx, bucket, "k", BytesBody([]byte("theirs, longer")), Metadata{}, nil); err != nil {
 					t.Error(err)
 				}
 			})
 		}
 	}})
-	o, err := racing.Put(ctx, bucket, "k", []byte("mine"), Metadata{HTTP: map[string]any{"contentType": "text/plain"}, Custom: map[string]string{"by": "me"}}, nil)
+	o, err := racing.Put(ctx, bucket, "k", BytesBody([]byte("mine")), Metadata{HTTP: map[string]any{"contentType": "text/plain"}, Custom: map[string]string{"by": "me"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestS3PutAnswersForItsOwnWrite(t *testing.T) {
 		t.Fatalf("the later write is %q", body)
 	}
 	// Unraced, put's answer is what a head shows.
-	o, err = other.Put(ctx, bucket, "k2", []byte("x"), Metadata{Custom: map[string]string{"a": "b"}}, nil)
+	o, err = other.Put(ctx, bucket, "k2", BytesBody([]byte("x")), Metadata{Custom: map[string]string{"a": "b"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,15 +10,28 @@
 // bbolt index under the project's .edgerun/state, which one process owns.
 // S3Store (s3.go) keeps them in a bucket of an S3-compatible service (AWS
 // S3, R2's own S3 API, MinIO, …), so several edgerun processes share them.
-// Both pass the same test table (r2_test.go, testdata/r2.js).
+// Both pass the same test table (r2_test.go, testdata/*.js).
+//
+// Bodies flow to a store as a Body: a reader and its length. A script's
+// ReadableStream (of known length, as R2 requires) is read chunk by chunk
+// through webapi.ReadStream, the machinery of fetch()'s streamed uploads,
+// as the store writes it; strings and bytes are one copy read in place.
+// bodyReader computes the MD5 on the way and fails the store's writer
+// before the last bytes when the body is not its length or its md5, so a
+// failed body is never stored. Get bodies are still read whole (charged to
+// the isolate's memory limit).
 package r2
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"slices"
 	"strings"
 )
@@ -43,8 +56,11 @@ type Store interface {
 	// (the whole body when rng is nil) and the offset they start at; body
 	// is nil when a condition failed, o is nil when there is no object.
 	Get(ctx context.Context, bucket, key string, rng *Range, cond *Conditions) (o *Object, body []byte, offset int64, err error)
-	// Put stores body under key when cond holds; nil when it does not.
-	Put(ctx context.Context, bucket, key string, body []byte, meta Metadata, cond *Conditions) (*Object, error)
+	// Put stores body under key when cond holds; nil when it does not
+	// (then body may be left unread). A body that fails (its reader's
+	// error, a length other than its Size, an MD5 other than its MD5)
+	// stores nothing and fails the put with that error.
+	Put(ctx context.Context, bucket, key string, body Body, meta Metadata, cond *Conditions) (*Object, error)
 	// Delete removes keys (missing ones are not an error).
 	Delete(ctx context.Context, bucket string, keys []string) error
 	// List returns keys in byte order, as R2 lists them.
@@ -54,7 +70,8 @@ type Store interface {
 	// have meta; it returns the upload's id.
 	CreateMultipartUpload(ctx context.Context, bucket, key string, meta Metadata) (string, error)
 	// UploadPart stores part number n of an upload and returns its etag.
-	UploadPart(ctx context.Context, bucket, key, uploadID string, n int, body []byte) (string, error)
+	// A failed body stores nothing, as Put's.
+	UploadPart(ctx context.Context, bucket, key, uploadID string, n int, body Body) (string, error)
 	// CompleteMultipartUpload makes the object of the parts (R2's checks:
 	// see checkParts) and ends the upload.
 	CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []Part) (*Object, error)
@@ -90,6 +107,96 @@ type Object struct {
 type Metadata struct {
 	HTTP   map[string]any
 	Custom map[string]string
+}
+
+// Body is what a put or an uploadPart stores: Size bytes read from R, as
+// they come (a script's stream is read as the store writes it, never held
+// whole). MD5, when set, is the MD5 the body must have (put's md5 option).
+type Body struct {
+	R    io.Reader
+	Size int64
+	MD5  []byte
+}
+
+// BytesBody is a body held in memory (not copied).
+func BytesBody(b []byte) Body { return Body{R: bytes.NewReader(b), Size: int64(len(b))} }
+
+// bodyReader reads a Body for a store: exactly Size bytes, its MD5
+// computed on the way. Before it hands over the last bytes it reads on to
+// see that the body ends there and checks the MD5, so that the store's
+// writer (a file, an HTTP request) fails before it has the whole body: a
+// body of another length, or not of the MD5 it must have, is never
+// stored.
+type bodyReader struct {
+	b    Body
+	n    int64
+	h    hash.Hash
+	sum  []byte // the MD5, once all is read
+	done bool
+	err  error // why the body failed, if it did
+}
+
+func newBodyReader(b Body) *bodyReader { return &bodyReader{b: b, h: md5.New()} }
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	n, err := r.read(p)
+	if err != nil && !errors.Is(err, io.EOF) && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+func (r *bodyReader) read(p []byte) (int, error) {
+	if r.done {
+		return 0, io.EOF
+	}
+	if rest := r.b.Size - r.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	var n int
+	var err error
+	if len(p) > 0 {
+		n, err = r.b.R.Read(p)
+		r.n += int64(n)
+		r.h.Write(p[:n])
+	}
+	if errors.Is(err, io.EOF) && r.n < r.b.Size {
+		return n, fmt.Errorf("r2: the body ended after %d of its %d bytes", r.n, r.b.Size)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, err
+	}
+	if r.n < r.b.Size {
+		return n, nil
+	}
+	if err := r.end(); err != nil {
+		return n, err
+	}
+	r.done = true
+	return n, nil
+}
+
+// end checks a body whose Size bytes are all read: nothing more comes, and
+// its MD5 is the one it must have.
+func (r *bodyReader) end() error {
+	var one [1]byte
+	for {
+		n, err := r.b.R.Read(one[:])
+		if n > 0 {
+			return fmt.Errorf("r2: the body is longer than its %d bytes", r.b.Size)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	r.sum = r.h.Sum(nil)
+	if r.b.MD5 != nil && !bytes.Equal(r.sum, r.b.MD5) {
+		return ErrBadDigest
+	}
+	return nil
 }
 
 // Part is one part of complete(): its number and the etag uploadPart gave.
@@ -239,6 +346,7 @@ var (
 	ErrInvalidPart         = &Error{Message: "One or more of the specified parts could not be found.", Code: 10025}
 	ErrEntityTooSmall      = &Error{Message: "Your proposed upload is smaller than the minimum allowed object size.", Code: 10011}
 	ErrPartSizes           = &Error{Message: "All non-trailing parts must have the same length.", Code: 10048}
+	ErrBadDigest           = &Error{Op: "put", Message: "The MD5 checksum you specified did not match what we received.", Code: 10037}
 )
 
 // withOp names the operation in an R2 error (other errors pass as they are).

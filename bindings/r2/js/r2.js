@@ -142,13 +142,18 @@
     return out;
   }
 
-  async function bytesOf(value) {
+  // bodyOf is a put's value as native.put takes it: a string, bytes (not
+  // copied here), or a stream the Go side reads as it stores it (it must
+  // have a known length, as on R2: a body over bytes, a Blob's, or
+  // FixedLengthStream's readable side).
+  function bodyOf(op, value) {
     if (value === null || value === undefined) return new Uint8Array(0);
     if (typeof value === "string") return value;
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
     if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    if (value instanceof ReadableStream || value instanceof Blob) return new Uint8Array(await new Response(value).arrayBuffer());
-    throw new TypeError("put: the value must be a ReadableStream, ArrayBuffer, ArrayBufferView, string, Blob or null.");
+    if (value instanceof Blob) return value.stream();
+    if (value instanceof ReadableStream) return value;
+    throw new TypeError(`${op}: the value must be a ReadableStream, ArrayBuffer, ArrayBufferView, string, Blob or null.`);
   }
 
   function partNumber(n) {
@@ -170,7 +175,7 @@
     get uploadId() { return this.#uploadId; }
     async uploadPart(n, value) {
       n = partNumber(n);
-      const etag = await native.uploadPart(this.#key, this.#uploadId, n, await bytesOf(value));
+      const etag = await native.uploadPart(this.#key, this.#uploadId, n, bodyOf("uploadPart", value));
       return { partNumber: n, etag };
     }
     async complete(parts) {
@@ -219,14 +224,15 @@
       checkKey("put", key);
       options = options || {};
       const customText = customMetadataOf("put", options.customMetadata);
-      const bytes = await bytesOf(value);
+      const body = bodyOf("put", value);
+      let md5 = null;
       if (options.md5 !== undefined) {
-        // The body must have this MD5 (hex string or ArrayBuffer), as R2 checks it.
-        const want = typeof options.md5 === "string" ? options.md5.toLowerCase()
+        // The body must have this MD5 (hex string or ArrayBuffer): the
+        // store checks it as it writes, and stores nothing if it differs.
+        md5 = typeof options.md5 === "string" ? options.md5.toLowerCase()
           : Array.from(new Uint8Array(options.md5), (b) => b.toString(16).padStart(2, "0")).join("");
-        if (native.md5(bytes) !== want) throw failure("put", "The MD5 checksum you specified did not match what we received.", 10037);
       }
-      const meta = await native.put(key, bytes, JSON.stringify(httpMetadataOf(options.httpMetadata)), customText, conditions(options.onlyIf));
+      const meta = await native.put(key, body, md5, JSON.stringify(httpMetadataOf(options.httpMetadata)), customText, conditions(options.onlyIf));
       return meta === null ? null : new R2Object(JSON.parse(meta));
     }
     async delete(keys) {
