@@ -2,14 +2,20 @@ package r2
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/md5"
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -357,4 +363,57 @@ func heapBytes() uint64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
 	return s[0].Value.Uint64()
+}
+
+// A fetched body is put as it arrives when its length is known (a
+// Content-Length, not decoded), as on Workers; a chunked one, or one
+// decoded from gzip, has none and is refused with workerd's TypeError.
+// (A short body read with the head is bytes, of known length even when
+// decoded, where workerd would refuse a decoded one.)
+func TestR2PutsAFetchedBody(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB: streamed, not read with the head
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/sized":
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			_, _ = w.Write(body)
+		case "/chunked":
+			_, _ = w.Write(body[:100])
+			w.(http.Flusher).Flush()
+			_, _ = w.Write(body[100:])
+		case "/gzip":
+			// Random bytes: compressed, still more than is read with the head.
+			var z bytes.Buffer
+			zw := gzip.NewWriter(&z)
+			_, _ = io.CopyN(zw, rand.Reader, 1<<20)
+			_ = zw.Close()
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Header().Set("Content-Length", strconv.Itoa(z.Len()))
+			_, _ = w.Write(z.Bytes())
+		}
+	}))
+	defer srv.Close()
+	s, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sum := md5.Sum(body)
+	src := filepath.Join(t.TempDir(), "fetched.js")
+	if err := os.WriteFile(src, []byte(`
+test("a fetched body of known length is put; one of unknown length is refused", async () => {
+  const o = await bucket.put("f", (await fetch(origin + "/sized")).body);
+  eq([o.size, o.etag], [1 << 20, "`+hex.EncodeToString(sum[:])+`"]);
+  for (const path of ["/chunked", "/gzip"]) {
+    const e = await rejects(bucket.put("g", (await fetch(origin + path)).body));
+    eq(e.message, "Provided readable stream must have a known length (request/response body or readable half of FixedLengthStream)");
+  }
+  eq(await bucket.head("g"), null);
+});
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	jstest.Run(t, isolateWith(t, s, map[string]string{"bucket": "b"}), src, func(iso *isolates.Isolate) error {
+		return iso.Runtime().Set("origin", srv.URL)
+	})
 }

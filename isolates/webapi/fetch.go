@@ -124,6 +124,7 @@ type fetchResult struct {
 	// stream, when not nil, is the body still to read (decoder decodes
 	// it when not nil); cancel ends the request.
 	stream  io.ReadCloser
+	length  int64 // stream's length: its Content-Length, -1 when not known (chunked, or decoded)
 	decoder *zcodec.Stream
 	format  zcodec.Format
 	cancel  context.CancelFunc
@@ -231,8 +232,9 @@ func doFetch(ctx context.Context, iso *isolates.Isolate, method, url, headers st
 		resp.Body.Close()
 	case resp.ContentLength < 0 || resp.ContentLength > fetchReadChunk:
 		// Streamed: the script reads it as it arrives.
-		res.stream = resp.Body
+		res.stream, res.length = resp.Body, resp.ContentLength
 		if decode {
+			res.length = -1
 			res.decoder, res.format = zcodec.NewDecompressor(format, zcodec.Options{Multistream: true}), format
 		}
 	default:

@@ -115,6 +115,9 @@ func (w *Worker) newOriginBody(res *fetchResult) goja.Value {
 	_ = obj.Set("read", func(goja.FunctionCall) goja.Value { return vm.ToValue(b.read()) })
 	_ = obj.Set("readAll", func(goja.FunctionCall) goja.Value { return vm.ToValue(b.readAll()) })
 	_ = obj.Set("cancel", func(goja.FunctionCall) goja.Value { b.close(); return goja.Undefined() })
+	if res.length >= 0 {
+		_ = obj.Set("length", res.length) // a known length, as workerd's (R2's put takes the body)
+	}
 	return obj
 }
 

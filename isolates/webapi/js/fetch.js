@@ -145,6 +145,7 @@ function originStream(src, signal, onAbort, done) {
   };
   const stream = new ReadableStream(source);
   stream[kOrigin] = source;
+  if (src.length !== undefined) stream[kLength] = src.length; // its Content-Length, not decoded
   onAbort((reason) => {
     done();
     src.cancel();

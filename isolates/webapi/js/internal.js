@@ -38,7 +38,8 @@ const kType = Symbol("contentType"); // default content-type, applied lazily
 const kStream = Symbol("stream");
 const kBuffered = Symbol("buffered"); // a body stream over bytes the isolate holds (body.js)
 // kLength is the byte length a stream is known to have: a stream over bytes
-// (bytesStream), FixedLengthStream's readable side. R2's put needs one.
+// (bytesStream), FixedLengthStream's readable side, a fetched body of known
+// Content-Length that is not decoded. R2's put needs one.
 const kLength = Symbol("length");
 // request.js
 const kMethod = Symbol("method"), kURL = Symbol("url"), kCF = Symbol("cf"), kSignal = Symbol("signal"), kRedirect = Symbol("redirect");
