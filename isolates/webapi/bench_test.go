@@ -2,6 +2,7 @@ package webapi
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -111,5 +112,65 @@ func BenchmarkInstall(b *testing.B) {
 		}
 		iso.Retire(nil)
 		<-iso.Done()
+	}
+}
+
+// BenchmarkWebAPIOps prices single Web API operations of the request path,
+// each run b.N times in one JavaScript loop (no dispatch around it), so a
+// change to one of them shows in its own number (callgrind: instructions
+// per op with GOMAXPROCS=1).
+func BenchmarkWebAPIOps(b *testing.B) {
+	ops := []struct{ name, body string }{
+		{"empty", `i`},
+		{"response", `new Response("Hello World!")`},
+		{"response-empty-init", `new Response("Hello World!", {})`},
+		{"response-status", `new Response("not found", { status: 404 })`},
+		{"response-headers", `new Response("Hello World!", { headers: { "content-type": "text/plain" } })`},
+		{"response-json", `Response.json({ id: 5, name: "item-5" })`},
+		{"headers-record", `new Headers({ "content-type": "text/plain" })`},
+		{"headers-get", `h.get("user-agent")`},
+		{"url", `new URL("http://127.0.0.1:8787/item?id=5")`},
+		{"url-pathname", `new URL("http://127.0.0.1:8787/item?id=5").pathname`},
+		{"request-url", `req.url`},
+	}
+	if body := os.Getenv("WEBAPI_OP"); body != "" { // an ad hoc expression, as the sub-benchmark "adhoc"
+		ops = append(ops, struct{ name, body string }{"adhoc", body})
+	}
+	for _, op := range ops {
+		b.Run(op.name, func(b *testing.B) {
+			iso, _, _ := benchHandlerIsolate(b, `({ default: { fetch() { return new Response("") } } })`)
+			var loop goja.Callable
+			err := iso.Do(func() error {
+				v, err := iso.Runtime().RunString(`(function () {
+					const h = new Headers({ "user-agent": "bench", host: "127.0.0.1:8787" });
+					const req = new Request("http://127.0.0.1:8787/item?id=5");
+					const E = {}, H = { headers: { "content-type": "text/plain" } }, R = { "content-type": "text/plain" };
+					return function (n) { let x; for (let i = 0; i < n; i++) x = ` + op.body + `; return x; };
+				})()`)
+				if err != nil {
+					return err
+				}
+				loop, _ = goja.AssertFunction(v)
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if out := os.Getenv("JSPROF"); out != "" && b.N > 1 { // goja's JavaScript profile: go tool pprof -top -lines
+				f, err := os.Create(out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := goja.StartProfile(f); err != nil {
+					b.Fatal(err)
+				}
+				defer func() { goja.StopProfile(); f.Close() }()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			if err := iso.Do(func() error { _, err := loop(goja.Undefined(), iso.Runtime().ToValue(b.N)); return err }); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }

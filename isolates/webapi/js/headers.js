@@ -87,7 +87,7 @@ function fill(h, init) {
     if (h === null) h = objectCreate(Headers.prototype);
     const m = h[kMap] = new Map();
     for (const [k, vs] of materialize(init)) m.set(k, vs.slice());
-  } else if (typeof init === "object" && typeof init[Symbol.iterator] === "function") {
+  } else if (typeof init === "object" && typeof init[symIterator] === "function") {
     if (h === null) h = objectCreate(Headers.prototype);
     h[kMap] = new Map();
     for (const pair of init) {
@@ -127,10 +127,17 @@ const headersInit = (init) => fill(null, init);
 // named (the Response constructor asks).
 let recordHasType = false, recordFolded = false;
 function fromRecord(init) {
-  const keys = Object.keys(init);
+  const keys = objectKeys(init);
   let flat = "", folded = false, hasType = false;
   for (let i = 0; i < keys.length; i++) {
-    const k = keys[i], name = normName(k), value = normValue(init[k]);
+    // normName and normValue's caches are asked here first: a name from
+    // Object.keys is a string already, and a string value is its own
+    // String(); a call costs goja more than the lookup.
+    const k = keys[i], v = init[k];
+    let name = normNames.get(k);
+    if (name === undefined) name = normName(k);
+    let value = typeof v === "string" ? normValues.get(v) : undefined;
+    if (value === undefined) value = normValue(v);
     if (name !== k) folded = true;
     if (name === "content-type") hasType = true;
     flat = i === 0 ? name + "\0" + value : flat + "\0" + name + "\0" + value;

@@ -8,7 +8,10 @@
 
 // Intrinsics the host's request path uses, taken before any script runs
 // (a script may replace the globals).
-const objectCreate = Object.create, defineSlot = Object.defineProperty;
+const objectCreate = Object.create, defineSlot = Object.defineProperty, objectKeys = Object.keys;
+// A global's name is looked up through every enclosing scope at each use in
+// goja; a constant of the prelude's scope is one indexed load.
+const symIterator = Symbol.iterator;
 // define makes a global as Workers' are: writable, configurable, not enumerable.
 const define = (name, value) =>
   Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });

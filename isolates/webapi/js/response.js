@@ -5,33 +5,39 @@
 const withType = (flat, type) => flat === "" ? "content-type\0" + type : flat + "\0content-type\0" + type;
 const nullBodyStatus = new Set([101, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
+const badStatusTextRe = /[^\t\x20-\x7e\x80-\xff]/;
 class Response {
   constructor(body, init) {
     let hasType = false; // whether a record init named a content-type (headers.js fromRecord)
     if (init !== undefined && init !== null) {
       if (typeof init !== "object") init = noInit;
-      const ws = init.webSocket !== undefined && init.webSocket !== null;
-      if (init.status !== undefined || ws) {
-        const status = init.status === undefined ? 200 : Number(init.status);
+      // Each member is read once, in workerd's order (its InitializerDict's),
+      // before any is checked: a getter or a Proxy sees what workerd shows
+      // it, and a plain object costs six lookups.
+      const st = init.status, text = init.statusText, hs = init.headers, cf = init.cf, ws = init.webSocket, enc = init.encodeBody;
+      const hasWS = ws !== undefined && ws !== null;
+      if (st !== undefined || hasWS) {
+        const status = st === undefined ? 200 : Number(st);
         // websocket.js: a 101 carries a WebSocket, and only a 101 does.
-        if (ws ? status !== 101 : status === 101)
-          throw new RangeError(ws ? "Responses with a WebSocket must have status code 101." : "Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
+        if (hasWS ? status !== 101 : status === 101)
+          throw new RangeError(hasWS ? "Responses with a WebSocket must have status code 101." : "Responses may only be constructed with status codes in the range 200 to 599, inclusive.");
         if (!Number.isInteger(status) || ((status < 200 || status > 599) && status !== 101))
-          throw new RangeError(`Response constructor: Invalid response status code ${init.status}`);
+          throw new RangeError(`Response constructor: Invalid response status code ${st}`);
         if (status !== 200) this[kStatus] = status;
         if (body !== null && body !== undefined && nullBodyStatus.has(status))
           throw new TypeError("Response with null body status cannot have body");
       }
-      if (init.statusText !== undefined) {
-        const text = String(init.statusText);
-        if (/[^\t\x20-\x7e\x80-\xff]/.test(text)) throw new TypeError("Response constructor: Invalid statusText");
-        this[kStatusText] = text;
+      if (text !== undefined) {
+        const t = String(text);
+        if (badStatusTextRe.test(t)) throw new TypeError("Response constructor: Invalid statusText");
+        this[kStatusText] = t;
       }
-      if (init.headers !== undefined) { this[kHeaders] = headersInit(init.headers); hasType = recordHasType; }
-      if (init.webSocket) this.webSocket = init.webSocket;
-      if (init[kIsResponse] === true) { if (init[kEncodeBody] === "manual") this[kEncodeBody] = "manual"; }
-      else if (init.encodeBody !== undefined && bodyEncoding("encodeBody", init.encodeBody) === "manual") this[kEncodeBody] = "manual";
-      if (init.cf !== undefined) this.cf = init.cf;
+      if (hs !== undefined) { this[kHeaders] = headersInit(hs); hasType = recordHasType; }
+      if (ws) this.webSocket = ws;
+      // A Response as the init has no encodeBody member: its slot is read.
+      if (enc !== undefined) { if (bodyEncoding("encodeBody", enc) === "manual") this[kEncodeBody] = "manual"; }
+      else if (init[kIsResponse] === true && init[kEncodeBody] === "manual") this[kEncodeBody] = "manual";
+      if (cf !== undefined) this.cf = cf;
     }
     if (typeof body === "string") {
       this[kBody] = body;

@@ -111,3 +111,25 @@ test("a Response's record headers read later, cloned, and with other bodies", as
   eq([...folded.headers], [["content-type", "text/plain;charset=UTF-8"], ["x-a", "1, 2"]]);
   eq(await new Response(null, { status: 204, headers: { a: "1" } }).text(), "");
 });
+test("a Response reads each init member once, in workerd's order, before checking any", () => {
+  const reads = [];
+  const init = new Proxy({ status: 999, headers: { "x-a": "1" } }, {
+    get(t, k, r) { if (typeof k === "string") reads.push(k); return Reflect.get(t, k, r); },
+  });
+  let err;
+  try { new Response("x", init); } catch (e) { err = e; }
+  eq(err instanceof RangeError, true);
+  eq(reads, ["status", "statusText", "headers", "cf", "webSocket", "encodeBody"]);
+});
+test("a record init: cached and uncached names and values give the same headers", () => {
+  const v = { toString: () => "obj" };
+  for (let i = 0; i < 2; i++) { // the second round finds both caches filled
+    const r = new Response("x", { headers: { "X-Mixed": " padded\t", "x-n": 5, "x-o": v, "content-type": "text/html" } });
+    eq([...r.headers], [["content-type", "text/html"], ["x-mixed", "padded"], ["x-n", "5"], ["x-o", "obj"]]);
+  }
+  let err;
+  try { new Headers({ "bad name": "1" }); } catch (e) { err = e; }
+  eq(String(err), 'TypeError: Invalid header name: "bad name"');
+  try { new Headers({ "x-a": "a\nb" }); } catch (e) { err = e; }
+  eq(String(err), 'TypeError: Invalid header value: "a\nb"');
+});
