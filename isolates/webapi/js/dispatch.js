@@ -30,7 +30,12 @@ define("navigator", Object.freeze({ userAgent: "Cloudflare-Workers", hardwareCon
 // property, symbol or proxy reaches it, and a context cannot be made for
 // another request (the constructor wants a token only the prelude has).
 const ctxToken = Symbol("ExecutionContext");
-const newState = (id) => ({ id, waits: 0, responded: false, passThrough: false, props: undefined, result: undefined });
+// Its fields start on a shared prototype (a property costs goja a map
+// insert per object): a record gets its id at once and its own copy of a
+// field only when one is written. The prototype's own data properties are
+// what a write finds first, so no setter on Object.prototype sees one.
+const stateDefaults = { waits: 0, responded: false, passThrough: false, props: undefined, result: undefined };
+const newState = (id) => ({ __proto__: stateDefaults, id });
 class ExecutionContext {
   #s;
   constructor(token, state) {
