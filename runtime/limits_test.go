@@ -407,7 +407,7 @@ var sandboxGlobals = []string{
 	// Web and Workers APIs (isolates/webapi, isolates timers).
 	"AbortController", "AbortSignal", "Blob", "DOMException", "Event", "EventTarget", "File", "FormData",
 	"Headers", "ReadableStream", "Request", "Response", "TextDecoder", "TextEncoder", "URL", "URLSearchParams",
-	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "TextEncoderStream", "TextDecoderStream",
+	"WritableStream", "WritableStreamDefaultWriter", "TransformStream", "IdentityTransformStream", "FixedLengthStream", "TextEncoderStream", "TextDecoderStream",
 	"CompressionStream", "DecompressionStream",
 	"caches", "Cache", "CacheStorage", "Performance", "performance", "CryptoKey", "SubtleCrypto",
 	"HTMLRewriter",
