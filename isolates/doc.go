@@ -17,6 +17,10 @@
 //   - [Isolate.Scope] is the request the running JavaScript belongs to, tracked
 //     across await points, so a binding can attach per-request state (such as
 //     "this request has written, keep its reads on the primary").
+//   - [ServeInProcess] lets a server of this process (the local Hyperdrive's
+//     listener) take the scripts' connections to its address over an
+//     in-memory pipe (isolates/pipe) instead of TCP; cloudflare:sockets asks
+//     [DialInProcess] before it dials.
 //
 // Nothing but the current owner ever touches an isolate's goja.Runtime.
 package isolates

@@ -367,9 +367,14 @@ func TestDriverApps(t *testing.T) {
 			// The drivers went through the local Hyperdrive (connectionString names it).
 			for _, b := range a.app.Bindings() {
 				if hd, ok := b.(*hyperdrive.Binding); ok {
-					if s := hd.ProxyStats(); s.ClientsTotal == 0 || s.Queries == 0 || s.CacheHits == 0 {
+					s := hd.ProxyStats()
+					switch {
+					case s.ClientsTotal == 0 || s.Queries == 0 || s.CacheHits == 0:
 						t.Errorf("%s: no client of the local Hyperdrive, or no read it cached: %+v", app.name, s)
-					} else {
+					case s.TCPConnections != 0 || s.InProcessConnections < s.ClientsTotal:
+						// The worker's sockets reach the listener in memory, never by TCP.
+						t.Errorf("%s: the driver's connections came over TCP, not in-process: %+v", app.name, s)
+					default:
 						t.Logf("%s: local Hyperdrive %+v", app.name, s)
 					}
 				}

@@ -11,6 +11,13 @@ package hyperdrive
 // This file: the listener, its credentials (a random user and password per
 // process, SCRAM-SHA-256, proxy_auth.go), TLS on SSLRequest with a
 // certificate made at start, the startup exchange, and CancelRequest.
+//
+// Two doors: the TCP listener, for anything (psql, pgx, Node, a worker of
+// another process), and an in-process one for this process's own scripts
+// (isolates.ServeInProcess on the listener's address): a worker's connect()
+// to connectionString gets an in-memory pipe served by the same code,
+// asked for its password in clear (AuthenticationCleartextPassword)
+// instead of SCRAM. See authenticateCleartext for why that is as safe.
 
 import (
 	"context"
@@ -29,6 +36,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"edgerun/isolates"
 )
 
 // proxy is a binding's listener.
@@ -51,6 +60,8 @@ type proxy struct {
 	servers map[*pgconn.PgConn]struct{}
 	closed  bool
 	wg      sync.WaitGroup
+	// stopInProcess ends the in-process door (isolates.ServeInProcess).
+	stopInProcess func()
 
 	params atomic.Pointer[[]pgproto3.ParameterStatus] // what the origin reported
 
@@ -59,6 +70,8 @@ type proxy struct {
 	// fills) hold now; acquireTimeouts: acquires that waited
 	// acquire_timeout in vain (58000 to the client).
 	held, acquireTimeouts, idleTimeouts atomic.Int64
+	// Connections by door, since start (cancel requests included).
+	tcpConns, inProcessConns atomic.Int64
 }
 
 // startupTimeout bounds a client's TLS handshake, startup and
@@ -106,6 +119,12 @@ func (b *Binding) startProxy(addr string) (*proxy, error) {
 	b.proxy = p
 	p.wg.Add(1)
 	go p.accept()
+	p.stopInProcess = isolates.ServeInProcess(ln.Addr().String(), func(nc net.Conn) {
+		p.inProcessConns.Add(1)
+		if p.track(nc) {
+			p.serveTracked(nc, true)
+		}
+	})
 	return p, nil
 }
 
@@ -136,6 +155,7 @@ func sslmodeOf(connString string) string {
 // connection held for one (what they wait for fails at once), and waits
 // for the clients' goroutines.
 func (p *proxy) close() {
+	p.stopInProcess()
 	p.mu.Lock()
 	p.closed = true
 	p.ln.Close()
@@ -186,26 +206,38 @@ func (p *proxy) accept() {
 			}
 			return
 		}
-		p.mu.Lock()
-		if p.closed {
-			p.mu.Unlock()
-			nc.Close()
+		p.tcpConns.Add(1)
+		if !p.track(nc) {
 			return
 		}
-		p.conns[nc] = struct{}{}
-		p.wg.Add(1)
-		p.mu.Unlock()
-		go func() {
-			defer p.wg.Done()
-			defer func() {
-				p.mu.Lock()
-				delete(p.conns, nc)
-				p.mu.Unlock()
-				nc.Close()
-			}()
-			p.serve(nc)
-		}()
+		go p.serveTracked(nc, false)
 	}
+}
+
+// track counts nc among the connections close ends (and waits for), or
+// closes it and says false once close began.
+func (p *proxy) track(nc net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		nc.Close()
+		return false
+	}
+	p.conns[nc] = struct{}{}
+	p.wg.Add(1)
+	return true
+}
+
+// serveTracked serves a tracked connection and then forgets and closes it.
+func (p *proxy) serveTracked(nc net.Conn, inProcess bool) {
+	defer p.wg.Done()
+	defer func() {
+		p.mu.Lock()
+		delete(p.conns, nc)
+		p.mu.Unlock()
+		nc.Close()
+	}()
+	p.serve(nc, inProcess)
 }
 
 // maxClientMessage bounds one frontend message (a Bind with its values, a
@@ -215,8 +247,9 @@ func (p *proxy) maxClientMessage() int {
 }
 
 // serve runs one client connection: startup, authentication, then the
-// session (proxy_session.go).
-func (p *proxy) serve(nc net.Conn) {
+// session (proxy_session.go). inProcess: nc is a pipe from a script of
+// this process, which gives its password in clear.
+func (p *proxy) serve(nc net.Conn, inProcess bool) {
 	_ = nc.SetDeadline(time.Now().Add(startupTimeout))
 	var conn net.Conn = nc
 	be := pgproto3.NewBackend(conn, conn)
@@ -262,7 +295,11 @@ func (p *proxy) serve(nc net.Conn) {
 	if db == "" {
 		db = user
 	}
-	if err := p.authenticate(be, user); err != nil {
+	authenticate := p.authenticate
+	if inProcess {
+		authenticate = p.authenticateCleartext
+	}
+	if err := authenticate(be, user); err != nil {
 		p.refused.Add(1)
 		fatal("28P01", fmt.Sprintf("password authentication failed for user %q", user))
 		return
@@ -444,6 +481,10 @@ type ProxyStats struct {
 	AcquireTimeouts         int64 // acquires that waited acquire_timeout in vain
 	IdleTransactionTimeouts int64 // clients disconnected idle in a transaction (IdleTransactionTimeout)
 	AuthenticationsRefused  int64
+	// Connections since start by door (cancel requests and refused ones
+	// included): TCPConnections accepted by the listener, and
+	// InProcessConnections from this process's scripts, over a pipe.
+	TCPConnections, InProcessConnections int64
 }
 
 // ProxyStats reports the listener's counters (zero without a listener).
@@ -454,7 +495,8 @@ func (b *Binding) ProxyStats() ProxyStats {
 	}
 	return ProxyStats{Addr: p.ln.Addr().String(), Clients: p.active.Load(), ClientsTotal: p.total.Load(),
 		Queries: p.queries.Load(), CacheHits: p.cacheHits.Load(), CacheMisses: p.cacheMisses.Load(),
-		ServerConnections: p.held.Load(), AcquireTimeouts: p.acquireTimeouts.Load(), IdleTransactionTimeouts: p.idleTimeouts.Load(), AuthenticationsRefused: p.refused.Load()}
+		ServerConnections: p.held.Load(), AcquireTimeouts: p.acquireTimeouts.Load(), IdleTransactionTimeouts: p.idleTimeouts.Load(), AuthenticationsRefused: p.refused.Load(),
+		TCPConnections: p.tcpConns.Load(), InProcessConnections: p.inProcessConns.Load()}
 }
 
 // ProxyCACertPEM is the listener's CA certificate (PEM), which clients

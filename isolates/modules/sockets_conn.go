@@ -85,8 +85,8 @@ type sock struct {
 
 	// mu guards conn and dead against the I/O goroutines and retirement.
 	mu     sync.Mutex
-	conn   net.Conn // the connection the script reads and writes: TCP, or TLS over it
-	raw    net.Conn // the TCP connection
+	conn   net.Conn // the connection the script reads and writes: raw, or TLS over it
+	raw    net.Conn // TCP, or an in-process pipe (isolates.DialInProcess)
 	dead   bool     // closed: a dial or handshake that finishes now closes what it made
 	cancel context.CancelFunc
 
@@ -179,8 +179,14 @@ func (st *sockets) dial(s *sock) {
 	useTLS := s.tls
 	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
 	isolates.Go(func() {
-		var d net.Dialer
-		raw, err := d.DialContext(ctx, "tcp", addr)
+		// A server of this process (the local Hyperdrive) is reached
+		// through memory; anything else over TCP.
+		raw := isolates.DialInProcess(addr)
+		var err error
+		if raw == nil {
+			var d net.Dialer
+			raw, err = d.DialContext(ctx, "tcp", addr)
+		}
 		conn := raw
 		var tlsErr error
 		if err == nil && useTLS {

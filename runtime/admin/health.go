@@ -90,6 +90,10 @@ type ProxyReport struct {
 	// (idle_transaction_timeout_ms).
 	IdleTransactionTimeouts int64 `json:"idle_transaction_timeouts"`
 	AuthenticationsRefused  int64 `json:"authentications_refused"`
+	// Connections since start by door: TCP, and this process's workers
+	// over an in-memory pipe (cancel requests and refused ones included).
+	TCPConnections       int64 `json:"tcp_connections"`
+	InProcessConnections int64 `json:"in_process_connections"`
 }
 
 // EndpointReport is one endpoint's breaker and pool.
@@ -125,7 +129,8 @@ type CacheReport struct {
 func proxyReport(ps hyperdrive.ProxyStats) *ProxyReport {
 	return &ProxyReport{Address: ps.Addr, Clients: ps.Clients, ClientsTotal: ps.ClientsTotal, Statements: ps.Queries,
 		CacheHits: ps.CacheHits, CacheMisses: ps.CacheMisses, ServerConnections: ps.ServerConnections,
-		AcquireTimeouts: ps.AcquireTimeouts, IdleTransactionTimeouts: ps.IdleTransactionTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused}
+		AcquireTimeouts: ps.AcquireTimeouts, IdleTransactionTimeouts: ps.IdleTransactionTimeouts, AuthenticationsRefused: ps.AuthenticationsRefused,
+		TCPConnections: ps.TCPConnections, InProcessConnections: ps.InProcessConnections}
 }
 
 // check probes every database at once and builds the report.

@@ -40,6 +40,7 @@ var (
 	proxyAcquireTimeoutsDesc = bindingDesc("proxy_acquire_timeouts_total", "Local Hyperdrive waits for a pooled connection that hit acquire_timeout_ms.")
 	proxyIdleTxTimeoutsDesc  = bindingDesc("proxy_idle_transaction_timeouts_total", "Local Hyperdrive clients disconnected idle in a transaction (idle_transaction_timeout_ms).")
 	proxyRefusedDesc         = bindingDesc("proxy_authentications_refused_total", "Local Hyperdrive clients refused (wrong password, user or database).")
+	proxyConnectionsDesc     = bindingDesc("proxy_connections_total", "Connections to the local Hyperdrive by door: tcp, or in_process (this process's workers, over an in-memory pipe).", "door")
 )
 
 var breakerStates = [...]string{"closed", "half-open", "open"}
@@ -64,7 +65,7 @@ func (c *bindingCollector) Describe(ch chan<- *prometheus.Desc) {
 		cacheHitsDesc, cacheMissesDesc, cacheStaleDesc, cacheEvictionsDesc, cacheTooLargeDesc,
 		cacheEntriesDesc, cacheBytesDesc,
 		proxyClientsDesc, proxyClientsTotalDesc, proxyStatementsDesc, proxyCacheHitsDesc, proxyCacheMissesDesc,
-		proxyServerConnsDesc, proxyAcquireTimeoutsDesc, proxyIdleTxTimeoutsDesc, proxyRefusedDesc,
+		proxyServerConnsDesc, proxyAcquireTimeoutsDesc, proxyIdleTxTimeoutsDesc, proxyRefusedDesc, proxyConnectionsDesc,
 	} {
 		ch <- d
 	}
@@ -122,6 +123,8 @@ func (c *bindingCollector) Collect(ch chan<- prometheus.Metric) {
 			counter(proxyAcquireTimeoutsDesc, float64(ps.AcquireTimeouts), name)
 			counter(proxyIdleTxTimeoutsDesc, float64(ps.IdleTransactionTimeouts), name)
 			counter(proxyRefusedDesc, float64(ps.AuthenticationsRefused), name)
+			counter(proxyConnectionsDesc, float64(ps.TCPConnections), name, "tcp")
+			counter(proxyConnectionsDesc, float64(ps.InProcessConnections), name, "in_process")
 		}
 	}
 }

@@ -19,6 +19,8 @@ export default {
           return await transfer(env, ctx, await request.json());
         case "GET /ssl":
           return await ssl(env, ctx);
+        case "GET /cancel":
+          return await cancelSleep(env, ctx);
         default:
           return Response.json({ error: "not found" }, { status: 404 });
       }
@@ -107,5 +109,37 @@ async function ssl(env, ctx) {
     return Response.json(result.rows[0]);
   } finally {
     ctx.waitUntil(client.end());
+  }
+}
+
+// pg cancels a running query as libpq does: a second connection to the same server sends a
+// CancelRequest with the first one's key (Client#cancel).
+async function cancelSleep(env, ctx) {
+  const connectionString = env.HYPERDRIVE.connectionString;
+  const client = new Client({ connectionString });
+  const watcher = new Client({ connectionString });
+  await Promise.all([client.connect(), watcher.connect()]);
+  try {
+    const sleeping = client.query("SELECT pg_sleep(20) AS slept");
+    sleeping.catch(() => {}); // awaited below
+    // A cancel that arrives before the server runs the query cancels nothing (as with
+    // PostgreSQL itself), so wait until it runs; random() keeps the poll out of the cache.
+    for (let i = 0; ; i++) {
+      const { rows } = await watcher.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20) AS slept' AND state = 'active' AND random() >= 0",
+      );
+      if (rows[0].n > 0) break;
+      if (i === 500) return Response.json({ error: "the query never started" }, { status: 500 });
+      await scheduler.wait(10);
+    }
+    new Client({ connectionString }).cancel(client, client.activeQuery);
+    try {
+      await sleeping;
+      return Response.json({ cancelled: false });
+    } catch (e) {
+      return Response.json({ cancelled: true, code: e.code ?? null });
+    }
+  } finally {
+    ctx.waitUntil(Promise.all([client.end(), watcher.end()]));
   }
 }
