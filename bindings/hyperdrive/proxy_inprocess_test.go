@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"edgerun/isolates"
@@ -148,45 +147,6 @@ func TestProxyInProcessClients(t *testing.T) {
 	}
 	if got := b.ProxyStats().AuthenticationsRefused - after.AuthenticationsRefused; got != 8 {
 		t.Fatalf("refused +%d, want 8", got)
-	}
-}
-
-// A CancelRequest through the in-process door (pgx dials it with the
-// same DialFunc, at the connection's RemoteAddr) reaches the server
-// connection running the in-process client's statement.
-func TestProxyInProcessCancelRequest(t *testing.T) {
-	b, _ := openTest(t, Config{Cache: CacheConfig{Disabled: true}})
-	cc, err := pgx.ParseConfig(b.Properties().ConnectionString)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc.DialFunc = dialInProcess
-	// pgx's default gives up on the connection (a deadline); this sends
-	// a CancelRequest at once and waits long for the server's answer.
-	cc.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
-		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: time.Minute}
-	}
-	conn, err := pgx.ConnectConfig(context.Background(), cc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	before := b.ProxyStats()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err = conn.Exec(ctx, "SELECT pg_sleep(20)")
-	var pg *pgconn.PgError
-	if !errors.As(err, &pg) || pg.Code != "57014" {
-		t.Fatalf("pg_sleep(20) after a CancelRequest: %v, want the server's 57014", err)
-	}
-	after := b.ProxyStats()
-	if after.InProcessConnections != before.InProcessConnections+1 || after.TCPConnections != before.TCPConnections {
-		t.Fatalf("the cancel's connection: in-process %d -> %d, TCP %d -> %d", before.InProcessConnections,
-			after.InProcessConnections, before.TCPConnections, after.TCPConnections)
-	}
-	var n int
-	if err := conn.QueryRow(context.Background(), "SELECT 7").Scan(&n); err != nil || n != 7 {
-		t.Fatalf("the session after the cancel: %d %v", n, err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"edgerun/bindings/localpg/pgtest"
@@ -48,26 +49,51 @@ func TestProxyAcquireTimeout(t *testing.T) {
 	}
 }
 
-// A CancelRequest reaches the server connection running the client's query.
+// A CancelRequest reaches the server connection running the client's
+// query, through either door: pgx dials it with the connection's
+// DialFunc at its RemoteAddr, so an in-process client's cancel comes
+// in-process too.
 func TestProxyCancelRequest(t *testing.T) {
 	b, _ := openTest(t, Config{Cache: CacheConfig{Disabled: true}})
-	conn := proxyConnect(t, b, pgx.QueryExecModeCacheStatement)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := conn.Exec(ctx, "SELECT pg_sleep(20)")
-	if err == nil {
-		t.Fatal("pg_sleep(20) finished")
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("cancel took %s", d)
-	}
-	// pgx cancels with a CancelRequest (its default) and the session
-	// goes on; a new connection is made if pgx closed this one.
-	conn2 := proxyConnect(t, b, pgx.QueryExecModeCacheStatement)
-	var n int
-	if err := conn2.QueryRow(context.Background(), "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'").Scan(&n); err != nil || n != 0 {
-		t.Fatalf("the sleep still runs on the server: %d %v", n, err)
+	for _, inProcess := range []bool{false, true} {
+		t.Run(map[bool]string{false: "tcp", true: "in-process"}[inProcess], func(t *testing.T) {
+			cc, err := pgx.ParseConfig(b.Properties().ConnectionString)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inProcess {
+				cc.DialFunc = dialInProcess
+			}
+			// pgx's default gives up on the connection (a deadline, then a
+			// cancel sent as it closes); this sends the CancelRequest at once
+			// and waits for the server's answer, so the 57014 below can only
+			// come from the cancel reaching the server.
+			cc.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
+				return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: time.Minute}
+			}
+			conn, err := pgx.ConnectConfig(context.Background(), cc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(context.Background())
+			before := b.ProxyStats()
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			_, err = conn.Exec(ctx, "SELECT pg_sleep(20)")
+			var pg *pgconn.PgError
+			if !errors.As(err, &pg) || pg.Code != "57014" {
+				t.Fatalf("pg_sleep(20) after a CancelRequest: %v, want the server's 57014", err)
+			}
+			after := b.ProxyStats()
+			tcp, inproc := after.TCPConnections-before.TCPConnections, after.InProcessConnections-before.InProcessConnections
+			if (inProcess && (tcp != 0 || inproc != 1)) || (!inProcess && (tcp != 1 || inproc != 0)) {
+				t.Fatalf("the cancel's connection: +%d TCP, +%d in-process", tcp, inproc)
+			}
+			var n int
+			if err := conn.QueryRow(context.Background(), "SELECT 7").Scan(&n); err != nil || n != 7 {
+				t.Fatalf("the session after the cancel: %d %v", n, err)
+			}
+		})
 	}
 }
 
