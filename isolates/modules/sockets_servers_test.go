@@ -71,8 +71,11 @@ type testServer struct {
 	ln   net.Listener
 	mu   sync.Mutex
 	open int
-	seen int
-	gone chan struct{} // a connection ended
+	seen int // TCP connections accepted
+	// inProcess: connections served through isolates.ServeInProcess
+	// (startServer with inProcess set).
+	inProcess int
+	gone      chan struct{} // a connection ended
 }
 
 func (s *testServer) addr() string { return s.ln.Addr().String() }
@@ -84,6 +87,14 @@ func (s *testServer) counts() (open, seen int) {
 }
 
 func startServer(t *testing.T, handle func(net.Conn)) *testServer {
+	t.Helper()
+	return startServerDoors(t, handle, false)
+}
+
+// startServerDoors is startServer; with inProcess, scripts' connections
+// to its address are also served in-process (isolates.ServeInProcess),
+// over a pipe instead of TCP, as the local Hyperdrive's are.
+func startServerDoors(t *testing.T, handle func(net.Conn), inProcess bool) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -98,25 +109,38 @@ func startServer(t *testing.T, handle func(net.Conn)) *testServer {
 				return
 			}
 			s.mu.Lock()
-			s.open++
 			s.seen++
 			s.mu.Unlock()
-			go func() {
-				defer func() {
-					c.Close()
-					s.mu.Lock()
-					s.open--
-					s.mu.Unlock()
-					select {
-					case s.gone <- struct{}{}:
-					default:
-					}
-				}()
-				handle(c)
-			}()
+			go s.serve(c, handle)
 		}
 	}()
+	if inProcess {
+		stop := isolates.ServeInProcess(s.addr(), func(c net.Conn) {
+			s.mu.Lock()
+			s.inProcess++
+			s.mu.Unlock()
+			s.serve(c, handle)
+		})
+		t.Cleanup(stop)
+	}
 	return s
+}
+
+func (s *testServer) serve(c net.Conn, handle func(net.Conn)) {
+	s.mu.Lock()
+	s.open++
+	s.mu.Unlock()
+	defer func() {
+		c.Close()
+		s.mu.Lock()
+		s.open--
+		s.mu.Unlock()
+		select {
+		case s.gone <- struct{}{}:
+		default:
+		}
+	}()
+	handle(c)
 }
 
 // echo copies what it reads back until the client ends its side.
@@ -126,8 +150,8 @@ func echo(c net.Conn) { _, _ = io.Copy(c, c) }
 // client ends its own: a peer that half-closes first.
 func sayBye(c net.Conn) {
 	_, _ = c.Write([]byte("bye"))
-	if tc, ok := c.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
+	if cw, ok := c.(interface{ CloseWrite() error }); ok { // TCP, or a pipe
+		_ = cw.CloseWrite()
 	}
 	_, _ = io.Copy(io.Discard, c)
 }

@@ -17,20 +17,42 @@ import (
 )
 
 // TestSocketsJS runs testdata/sockets.js (cloudflare:sockets) and
-// testdata/net.js (node:net, node:tls) against real servers.
+// testdata/net.js (node:net, node:tls) against real servers, reached over
+// TCP and, the same scripts again, in-process (isolates.ServeInProcess:
+// an in-memory pipe with its backpressure, half-close, TLS and startTls).
 func TestSocketsJS(t *testing.T) {
 	for _, file := range []string{"sockets.js", "net.js"} {
-		t.Run(file, func(t *testing.T) { runSocketsJS(t, "testdata/"+file) })
+		for _, door := range []string{"tcp", "in-process"} {
+			t.Run(file+"/"+door, func(t *testing.T) { runSocketsJS(t, "testdata/"+file, door == "in-process") })
+		}
 	}
 }
 
-func runSocketsJS(t *testing.T, file string) {
+func runSocketsJS(t *testing.T, file string, inProcess bool) {
 	ca := newTestCA(t)
-	echoSrv := startServer(t, echo)
-	tlsSrv := startServer(t, tlsEcho(ca))
-	startSrv := startServer(t, starttls(ca))
-	byeSrv := startServer(t, sayBye)
+	echoSrv := startServerDoors(t, echo, inProcess)
+	tlsSrv := startServerDoors(t, tlsEcho(ca), inProcess)
+	startSrv := startServerDoors(t, starttls(ca), inProcess)
+	byeSrv := startServerDoors(t, sayBye, inProcess)
 	refused := closedPort(t)
+	defer func() {
+		// Each door took what it should: in-process, every connection to a
+		// server's exact address (only sockets.js's "TLS to localhost by
+		// name" dials another name, over TCP); over TCP, none in-process.
+		for name, srv := range map[string]*testServer{"echo": echoSrv, "tls": tlsSrv, "starttls": startSrv, "bye": byeSrv} {
+			srv.mu.Lock()
+			tcp, inproc := srv.seen, srv.inProcess
+			srv.mu.Unlock()
+			byName := 0
+			if inProcess && name == "tls" && strings.HasSuffix(file, "sockets.js") {
+				byName = 1
+			}
+			used := tcp+inproc > 0
+			if inProcess && (tcp != byName || used && inproc == 0) || !inProcess && inproc != 0 {
+				t.Errorf("%s server: %d TCP, %d in-process connections", name, tcp, inproc)
+			}
+		}
+	}()
 	iso, _ := newSocketIsolate(t, Options{TLSRoots: ca.pool}, 0)
 	jstest.Run(t, iso, file, func(iso *isolates.Isolate) error {
 		vm := iso.Runtime()

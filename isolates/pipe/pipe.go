@@ -71,6 +71,27 @@ func newStream() *stream {
 	return &stream{readable: make(chan struct{}, 1), writable: make(chan struct{}, 1)}
 }
 
+// take moves unread bytes into b. s.mu is held.
+func (s *stream) take(b []byte) int {
+	n := copy(b, s.buf[s.off:])
+	s.off += n
+	if s.off == len(s.buf) {
+		s.buf, s.off = s.buf[:0], 0
+	}
+	return n
+}
+
+// put appends b, which fits within BufferSize, to the unread bytes,
+// moving them down rather than growing the buffer past BufferSize. s.mu
+// is held.
+func (s *stream) put(b []byte) {
+	if s.off > 0 && len(s.buf)+len(b) > cap(s.buf) {
+		m := copy(s.buf, s.buf[s.off:])
+		s.buf, s.off = s.buf[:m], 0
+	}
+	s.buf = append(s.buf, b...)
+}
+
 func signal(ch chan struct{}) {
 	select {
 	case ch <- struct{}{}:
@@ -121,11 +142,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 		}
 		s.mu.Lock()
 		if s.off < len(s.buf) {
-			n := copy(b, s.buf[s.off:])
-			s.off += n
-			if s.off == len(s.buf) {
-				s.buf, s.off = s.buf[:0], 0
-			}
+			n := s.take(b)
 			s.mu.Unlock()
 			signal(s.writable)
 			return n, nil
@@ -175,13 +192,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 		}
 		if room := BufferSize - (len(s.buf) - s.off); room > 0 {
 			k := min(room, len(b))
-			if s.off > 0 && len(s.buf)+k > cap(s.buf) {
-				// Move the unread bytes down rather than grow past
-				// BufferSize.
-				m := copy(s.buf, s.buf[s.off:])
-				s.buf, s.off = s.buf[:m], 0
-			}
-			s.buf = append(s.buf, b[:k]...)
+			s.put(b[:k])
 			b, n = b[k:], n+k
 			s.mu.Unlock()
 			signal(s.readable)
