@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"edgerun/bindings/hyperdrive"
+	"edgerun/bindings/localpg/pgtest"
+	"edgerun/runtime/config"
 )
 
 // node-postgres on connectionString reaches the local Hyperdrive through the in-process door
@@ -33,5 +35,39 @@ func TestDriverAppPgCancelsInProcess(t *testing.T) {
 	}
 	if after.TCPConnections != before.TCPConnections {
 		t.Errorf("TCP connections %d -> %d: the worker's sockets went over TCP", before.TCPConnections, after.TCPConnections)
+	}
+}
+
+// With local_port = -1 connectionString names the origin, as wrangler dev's does: the drivers
+// then authenticate to PostgreSQL itself over TCP with SCRAM-SHA-256, in JavaScript (pg through
+// crypto.subtle, postgres.js through its cf build's crypto.subtle polyfill), which the in-process
+// door skips.
+func TestDriverAppsScramToTheOrigin(t *testing.T) {
+	requireDriverApps(t)
+	for _, app := range dbApps {
+		if app.name != "pg" && app.name != "postgres" {
+			continue
+		}
+		t.Run(app.name, func(t *testing.T) {
+			t.Parallel()
+			plain := pgtest.NewDatabase(t)
+			dsn, err := pgtest.WithSSLMode(plain, app.sslmode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := driverAppConfig(t, pgtest.CACertPEM(t))
+			a := startAppWith(t, driverAppOptions(app.appDir(), dsn, app.vars), true, func(cfg *config.Config) {
+				base(cfg)
+				for i := range cfg.Hyperdrive {
+					cfg.Hyperdrive[i].LocalPort = -1
+				}
+			})
+			for _, b := range a.app.Bindings() {
+				if hd, ok := b.(*hyperdrive.Binding); ok && hd.ProxyStats().Addr != "" {
+					t.Fatalf("local_port = -1 still runs a listener: %+v", hd.ProxyStats())
+				}
+			}
+			checkDBApp(t, app, a, plain)
+		})
 	}
 }
