@@ -172,6 +172,13 @@ func (c *Conn) Write(b []byte) (int, error) {
 	s := c.out
 	n := 0
 	for {
+		// Done first: once every byte is buffered the write succeeded,
+		// even if the peer has already read them and closed (a fast
+		// server's reply-and-hang-up must not turn a delivered write
+		// into an error).
+		if n > 0 && len(b) == 0 {
+			return n, nil
+		}
 		if c.closed() {
 			return n, c.opError("write", net.ErrClosed)
 		}

@@ -128,3 +128,24 @@ func TestPastDeadlineCutsAWaitingRead(t *testing.T) {
 		t.Fatalf("addresses: %v %v", cli.RemoteAddr(), srv.LocalAddr())
 	}
 }
+
+// A write whose bytes were all buffered succeeded, even when the peer
+// reads them and closes before the write returns: a server that answers
+// a message and hangs up (a refused login) must not make the client's
+// delivered write an error. The race is narrow, so it is run many times.
+func TestDeliveredWriteSucceedsWhenThePeerClosesAtOnce(t *testing.T) {
+	msg := []byte("password message")
+	for i := 0; i < 20000; i++ {
+		cli, srv := New("x:1")
+		go func() {
+			buf := make([]byte, len(msg))
+			_, _ = io.ReadFull(srv, buf)
+			srv.Close()
+		}()
+		n, err := cli.Write(msg)
+		if err != nil || n != len(msg) {
+			t.Fatalf("round %d: wrote %d of %d: %v", i, n, len(msg), err)
+		}
+		cli.Close()
+	}
+}
