@@ -80,6 +80,9 @@ type Config struct {
 	// noSessionReset turns the reset of released connections off
 	// (session.go); only the benchmark that measures its cost sets it.
 	noSessionReset bool
+	// noPipeline turns statement pipelining off (pipeline.go), for tests
+	// and benchmarks that compare.
+	noPipeline bool
 }
 
 // CacheConfig is Hyperdrive's caching, plus memory bounds.

@@ -33,6 +33,9 @@ type endpoint struct {
 	// pooler: it looks like a transaction-mode pooler.
 	connString string
 	pooler     bool
+	// pipe queues reads waiting for a connection (pipeline.go); nil where
+	// statements are not pipelined.
+	pipe *pipeQueue
 	// failing counts connection-level failures since the last success, so
 	// that only the success ending a run is reported to the Observer (every
 	// statement reporting success cost a locked map update in the alerts).
@@ -102,11 +105,16 @@ func (b *Binding) newEndpoint(role, connString string) (*endpoint, error) {
 		registerTypes(c.TypeMap())
 		return nil
 	}
+	var pipe *pipeQueue
+	if cc.DefaultQueryExecMode == pgx.QueryExecModeCacheStatement && !b.cfg.noPipeline {
+		pipe = newPipeQueue()
+		pc.BeforeClose = pipe.forget
+	}
 	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
 	if err != nil {
 		return nil, fmt.Errorf("hyperdrive %q: %s: %s", b.cfg.Name, role, b.redact(err.Error()))
 	}
-	return &endpoint{role: role, name: name, pool: pool, breaker: b.newBreaker(name), connString: connString, pooler: pooler}, nil
+	return &endpoint{role: role, name: name, pool: pool, breaker: b.newBreaker(name), connString: connString, pooler: pooler, pipe: pipe}, nil
 }
 
 // detectPooler strips the pgbouncer=true hint (Prisma's convention, which

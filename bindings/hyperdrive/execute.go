@@ -126,6 +126,11 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 	start := time.Now()
 	qctx, cancel := context.WithTimeout(ctx, b.cfg.QueryTimeout)
 	defer cancel()
+	if ep.pipe != nil && st.pipelinable() {
+		if r, err, ok := ep.pipe.run(b, ep, st, args, qctx); ok {
+			return b.ran(ctx, qctx, ep, st, args, start, r, err)
+		}
+	}
 	actx, acancel := context.WithTimeout(qctx, b.cfg.AcquireTimeout)
 	conn, err := ep.pool.Acquire(actx)
 	acancel()
@@ -149,14 +154,21 @@ func (b *Binding) runOn(ctx context.Context, ep *endpoint, st *statement, args [
 		}
 		r, err = collect(qctx, conn.Conn(), st.sql, args, b.cfg.MaxResultBytes)
 	}
+	if err == nil && b.invalidator != nil && (st.info.Writes || !st.info.ReadOnly) {
+		r.notified = b.invalidator.notifyOn(qctx, conn.Conn())
+	}
+	return b.ran(ctx, qctx, ep, st, args, start, r, err)
+}
+
+// ran is what runOn does with a statement's outcome, alone or pipelined:
+// a run past query_timeout is named so, a result gets its metadata and the
+// slow-query log sees it.
+func (b *Binding) ran(ctx, qctx context.Context, ep *endpoint, st *statement, args []any, start time.Time, r *result, err error) (*result, error) {
 	if err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
 			return nil, fmt.Errorf("%w: %w: %w", context.DeadlineExceeded, errStatementTimeout, err)
 		}
 		return nil, err
-	}
-	if b.invalidator != nil && (st.info.Writes || !st.info.ReadOnly) {
-		r.notified = b.invalidator.notifyOn(qctx, conn.Conn())
 	}
 	r.duration = time.Since(start)
 	r.servedBy = ep.role

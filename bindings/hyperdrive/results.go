@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // result is one statement's outcome, decoded off the loop.
@@ -62,22 +63,14 @@ func collect(ctx context.Context, q querier, sql string, args []any, limit int64
 	var size int64
 	for rows.Next() {
 		raw := rows.RawValues()
-		size += rowOverhead + 4*int64(len(raw))
-		for _, v := range raw {
-			size += int64(len(v))
-		}
-		if size > limit {
+		if size += rowSize(raw); size > limit {
 			cancel()
 			rows.Close()
 			return nil, resultTooLarge(limit)
 		}
-		row := make([]any, len(fields))
-		for i := range fields {
-			v, err := decodeColumn(m, fields[i], raw[i])
-			if err != nil {
-				return nil, &codedError{CodeDataException, fmt.Errorf("decoding column %q: %w", fields[i].Name, err)}
-			}
-			row[i] = v
+		row, err := decodeRow(m, fields, raw)
+		if err != nil {
+			return nil, err
 		}
 		r.rows = append(r.rows, row)
 	}
@@ -90,6 +83,35 @@ func collect(ctx context.Context, q querier, sql string, args []any, limit int64
 		r.rowsAffected = tag.RowsAffected()
 	}
 	return r, nil
+}
+
+// rowSize is what a row counts against the limit: its wire size.
+func rowSize(raw [][]byte) int64 {
+	size := rowOverhead + 4*int64(len(raw))
+	for _, v := range raw {
+		size += int64(len(v))
+	}
+	return size
+}
+
+// decodeRow converts one row's raw values (which the driver reuses after
+// the next row: decodeColumn copies what it keeps).
+func decodeRow(m *pgtype.Map, fields []pgconn.FieldDescription, raw [][]byte) ([]any, error) {
+	row := make([]any, len(fields))
+	for i := range fields {
+		v, err := decodeColumn(m, fields[i], raw[i])
+		if err != nil {
+			return nil, &codedError{CodeDataException, fmt.Errorf("decoding column %q: %w", fields[i].Name, err)}
+		}
+		row[i] = v
+	}
+	return row, nil
+}
+
+// isTooLarge: a result refused for its size.
+func isTooLarge(err error) bool {
+	var c *codedError
+	return errors.As(err, &c) && c.code == CodeResultTooLarge
 }
 
 func resultTooLarge(limit int64) error {
