@@ -30,6 +30,12 @@
 //     statement: the retry loop (only where nothing can have been applied),
 //     the breaker accounting, one run on one endpoint; batch.go runs batch()
 //     in one transaction and exec() by the simple protocol.
+//     pipeline.go: a cacheable read that would wait for a pooled connection
+//     (on a direct endpoint) queues instead; the oldest waiter acquires one
+//     and runs up to 16 waiting statements in one pgconn pipeline, a Sync
+//     after each (its own implicit transaction), each with its own
+//     timeout, result limit and errors; a statement that failed for
+//     another's sake runs again alone.
 //   - endpoints.go: one pgxpool and circuit breaker per database server
 //     (primary, fallback, replicas) and where a statement goes (pick).
 //     session.go resets what a released connection's session may hold
