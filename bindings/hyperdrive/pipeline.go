@@ -17,10 +17,16 @@ package hyperdrive
 // waiter leads: it alone waits in the pool's Acquire, and with the
 // connection it gets takes up to maxPipeline waiting statements (itself
 // first) and runs them in one pipeline; the next waiter leads the rest.
-// Each statement is prepared once per connection (pgx's Conn.Prepare, under
-// a name of its SQL's digest; at most maxPipelinePrepared per connection,
-// then DEALLOCATE ALL), bound with pgx's own encoding, and read with the
-// same decoding and result-size limit as collect.
+// Each statement is prepared once per connection (pgconn's Prepare, under
+// a name of its own, "edgerun_pipe_" and its SQL's digest, and not in pgx's
+// Conn.Prepare map: pgx's Query would run a statement named there instead
+// of its statement cache's, and never re-prepare it when its plan goes
+// stale; at most maxPipelinePrepared per connection, then DEALLOCATE ALL),
+// bound with pgx's own encoding, and read with the same decoding and
+// result-size limit as collect. The leader runs the pipeline in a goroutine
+// of its own: each caller, the leader too, gets its result as soon as it is
+// read, and one whose context ends before its statement is read returns
+// at once (its result is read and dropped).
 //
 // What each statement keeps: its query_timeout (and its caller's context):
 // when it expires while it is the one being read, the pipeline's context is
@@ -44,6 +50,8 @@ package hyperdrive
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -79,11 +87,18 @@ type pipeQueue struct {
 	pipelines, piped atomic.Int64
 
 	prepMu   sync.Mutex
-	prepared map[*pgx.Conn]map[string]struct{} // what pipelining prepared, per connection
+	prepared map[*pgx.Conn]map[string]*pgconn.StatementDescription // what pipelining prepared, per connection, by SQL
 }
 
 func newPipeQueue() *pipeQueue {
-	return &pipeQueue{prepared: make(map[*pgx.Conn]map[string]struct{})}
+	return &pipeQueue{prepared: make(map[*pgx.Conn]map[string]*pgconn.StatementDescription)}
+}
+
+// pipeStatementName names a pipelined statement on the server: never one
+// of pgx's statement cache's names (stmtcache_…, stmt_…).
+func pipeStatementName(sql string) string {
+	digest := sha256.Sum256([]byte(sql))
+	return "edgerun_pipe_" + hex.EncodeToString(digest[:24])
 }
 
 // pipeCall is one waiting statement. Its fields after wake are written by
@@ -188,7 +203,10 @@ func (q *pipeQueue) handOn() {
 // lead acquires a connection for the queue's oldest statements (c first)
 // and runs them; c's failure to acquire fails c alone.
 func (q *pipeQueue) lead(b *Binding, ep *endpoint, c *pipeCall) {
-	actx, acancel := context.WithTimeout(c.qctx, b.cfg.AcquireTimeout)
+	// acquire_timeout counts from when c queued, not from when it came to
+	// lead: otherwise each waiter behind a leader that timed out would
+	// wait a whole acquire_timeout more, and the k-th k of them.
+	actx, acancel := context.WithDeadline(c.qctx, c.enqueued.Add(b.cfg.AcquireTimeout))
 	conn, err := ep.pool.Acquire(actx)
 	acancel()
 	now := time.Now()
@@ -226,12 +244,19 @@ func (q *pipeQueue) lead(b *Binding, ep *endpoint, c *pipeCall) {
 			o.Acquire(b.cfg.Name, ep.name, now.Sub(w.enqueued), nil)
 		}
 	}
-	q.runBatch(b, ep, conn, batch)
+	// In a goroutine of its own: c's caller gets c's result when it is
+	// read, not when the last of the others' is.
+	go q.runBatch(b, ep, conn, batch)
 }
 
-// settle hands w its outcome.
+// settle hands w its outcome, once: a statement settled early (its
+// context ended before it was read) is not settled again when it is read.
 func (q *pipeQueue) settle(w *pipeCall, r *result, err error) {
 	q.mu.Lock()
+	if w.done {
+		q.mu.Unlock()
+		return
+	}
 	w.done, w.r, w.err = true, r, err
 	q.mu.Unlock()
 	w.wake <- struct{}{}
@@ -287,26 +312,38 @@ func (q *pipeQueue) runBatch(b *Binding, ep *endpoint, conn *pgxpool.Conn, batch
 func (q *pipeQueue) prepare(pc *pgx.Conn, w *pipeCall) (*pgconn.StatementDescription, error) {
 	q.prepMu.Lock()
 	names := q.prepared[pc]
-	_, known := names[w.st.sql]
+	sd := names[w.st.sql]
 	q.prepMu.Unlock()
-	if !known && len(names) >= maxPipelinePrepared {
-		if err := pc.DeallocateAll(w.qctx); err != nil {
+	if sd != nil {
+		return sd, nil
+	}
+	if len(names) >= maxPipelinePrepared {
+		if err := pc.DeallocateAll(w.qctx); err != nil { // pgx's statement cache with them
 			return nil, err
 		}
 		q.prepMu.Lock()
 		clear(names)
 		q.prepMu.Unlock()
 	}
-	sd, err := pc.Prepare(w.qctx, w.st.sql, w.st.sql) // a no-op once prepared
-	if err != nil || known {
-		return sd, err
+	name := pipeStatementName(w.st.sql)
+	sd, err := pc.PgConn().Prepare(w.qctx, name, w.st.sql, nil)
+	if err != nil {
+		var pe *pgconn.PrepareError
+		if errors.As(err, &pe) && pe.ParseComplete && !pc.IsClosed() {
+			// The server has it, undescribed: drop it, or preparing it
+			// again would fail (42P05).
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = pc.PgConn().Deallocate(ctx, name)
+			cancel()
+		}
+		return nil, err
 	}
 	q.prepMu.Lock()
 	if names == nil {
-		names = make(map[string]struct{})
+		names = make(map[string]*pgconn.StatementDescription)
 		q.prepared[pc] = names
 	}
-	names[w.st.sql] = struct{}{}
+	names[w.st.sql] = sd
 	q.prepMu.Unlock()
 	return sd, nil
 }
@@ -348,8 +385,13 @@ func (q *pipeQueue) pipeline(b *Binding, pc *pgx.Conn, live []*pipeCall) {
 	stops := make([]func() bool, len(sent))
 	for i, w := range sent {
 		stops[i] = context.AfterFunc(w.qctx, func() {
-			if head.Load() == int64(i) {
+			switch h := head.Load(); {
+			case h == int64(i):
 				cancel()
+			case h < int64(i):
+				// Not read yet: its caller need not wait for the
+				// statements before it.
+				q.settle(w, nil, w.qctx.Err())
 			}
 		})
 	}
@@ -358,7 +400,7 @@ func (q *pipeQueue) pipeline(b *Binding, pc *pgx.Conn, live []*pipeCall) {
 			stop()
 		}
 	}()
-	var stale []string
+	var stale []*pipeCall
 	err := p.Flush()
 	broken := err != nil // nothing more can be read
 	for i, w := range sent {
@@ -382,7 +424,7 @@ func (q *pipeQueue) pipeline(b *Binding, pc *pgx.Conn, live []*pipeCall) {
 		case w.qctx.Err() != nil:
 			// its own timeout or caller: runOn names it
 		case staleStatement(err):
-			stale = append(stale, w.st.sql)
+			stale = append(stale, w)
 			err = errRerun
 		case cancelled.Load() && (canceledByUs(err) || broken && !isTooLarge(err)):
 			err = errRerun // another statement's cancel reached it
@@ -390,14 +432,14 @@ func (q *pipeQueue) pipeline(b *Binding, pc *pgx.Conn, live []*pipeCall) {
 		q.settle(w, r, err)
 	}
 	_ = p.Close()
-	for _, sql := range stale {
+	for _, w := range stale {
 		if !pc.IsClosed() {
 			ctx, c := context.WithTimeout(context.Background(), time.Second)
-			_ = pc.Deallocate(ctx, sql)
+			_ = pc.PgConn().Deallocate(ctx, w.sd.Name)
 			c()
 		}
 		q.prepMu.Lock()
-		delete(q.prepared[pc], sql)
+		delete(q.prepared[pc], w.st.sql)
 		q.prepMu.Unlock()
 	}
 }
