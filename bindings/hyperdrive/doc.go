@@ -45,10 +45,11 @@
 //     Config.MaxResultBytes while it is read, and converting values:
 //     values_bind.go and values_encode.go JS → PostgreSQL, values_decode.go
 //     PostgreSQL → JS. errors.go turns failures into *Error.
-//   - proxy.go, proxy_auth.go, proxy_session.go, proxy_cache.go: the local
-//     Hyperdrive, the PostgreSQL-wire listener connectionString names (the
-//     binding's second front door, on the same pools, cache, breakers and
-//     Observer): the listener, its credentials (random per process, or
+//   - proxy*.go: the local Hyperdrive (proxy.go, proxy_auth.go; a client's
+//     session: proxy_session.go, proxy_extended.go, proxy_exchange.go,
+//     proxy_hold.go, proxy_copy.go, proxy_cache.go), the PostgreSQL-wire
+//     listener connectionString names (the binding's second front door, on
+//     the same pools, cache, breakers and Observer): the listener, its credentials (random per process, or
 //     Config.ProxyUser/ProxyPassword for edgerun proxy) and SCRAM, TLS and
 //     CancelRequest. It has two doors: TCP, where the password is checked
 //     with SCRAM-SHA-256, and the in-process one (isolates.ServeInProcess

@@ -4,7 +4,7 @@ package hyperdrive
 // (sqlscan's rules, as prepare()'s) run outside a transaction, by the simple
 // protocol or as one [Parse] [Describe] Bind [Describe] Execute Sync
 // sequence (postgres.js's Bind Execute Sync after a described statement
-// among them, proxy_session.go's describesOnly), is
+// among them, proxy_extended.go's describesOnly), is
 // answered from the binding's cache (cache.go: the same generations,
 // max_age, stale_while_revalidate, memory bound and singleflight as
 // prepare()'s reads). An entry holds the answer's wire messages: the
