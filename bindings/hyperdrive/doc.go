@@ -45,22 +45,23 @@
 //     Config.MaxResultBytes while it is read, and converting values:
 //     values_bind.go and values_encode.go JS → PostgreSQL, values_decode.go
 //     PostgreSQL → JS. errors.go turns failures into *Error.
-//   - proxy*.go: the local Hyperdrive (proxy.go, proxy_auth.go; a client's
-//     session: proxy_session.go, proxy_extended.go, proxy_exchange.go,
-//     proxy_hold.go, proxy_copy.go, proxy_cache.go), the PostgreSQL-wire
-//     listener connectionString names (the binding's second front door, on
-//     the same pools, cache, breakers and Observer): the listener, its credentials (random per process, or
+//   - proxy*.go: the local Hyperdrive (proxy.go, proxy_startup.go,
+//     proxy_auth.go; a client's session: proxy_session.go, proxy_extended.go,
+//     proxy_exchange.go, proxy_hold.go, proxy_copy.go, proxy_cache.go), the
+//     PostgreSQL-wire listener connectionString names (the binding's second
+//     front door, on the same pools, cache, breakers and Observer): the
+//     listener, its credentials (random per process, or
 //     Config.ProxyUser/ProxyPassword for edgerun proxy) and SCRAM, TLS and
-//     CancelRequest. It has two doors: TCP, where the password is checked
-//     with SCRAM-SHA-256, and the in-process one (isolates.ServeInProcess
-//     on the listener's address), where this process's scripts arrive over
-//     an in-memory pipe and give the password in clear, checked as exactly
-//     (proxy_auth.go's authenticateCleartext says why that is as safe).
-//     Then one client's session in transaction-mode pooling, with
+//     CancelRequest. It has two doors: TCP, where the password is checked with
+//     SCRAM-SHA-256, and the in-process one (isolates.ServeInProcess on the
+//     listener's address), where this process's scripts arrive over an
+//     in-memory pipe and give the password in clear, checked as exactly
+//     (proxy_auth.go's authenticateCleartext says why that is as safe). Then
+//     one client's session in transaction-mode pooling, with
 //     Config.IdleTransactionTimeout bounding a transaction left idle;
 //     cacheable reads answered with the server's own wire messages. A write
-//     through it invalidates the cache and is announced on notify_channel
-//     on its own server connection, as prepare()'s are. ProxyStats is what
+//     through it invalidates the cache and is announced on notify_channel on
+//     its own server connection, as prepare()'s are. ProxyStats is what
 //     /health and /metrics show of it.
 //
 // Only failures before a statement reached the server count toward an

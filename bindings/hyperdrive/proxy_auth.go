@@ -2,7 +2,9 @@ package hyperdrive
 
 // The listener's credentials: a random user and password per process,
 // checked with SCRAM-SHA-256 (RFC 5802, RFC 7677; PostgreSQL's SASL
-// exchange), and the self-signed certificate offered on SSLRequest.
+// exchange: authenticate) or in clear on the in-process door
+// (authenticateCleartext), and the self-signed certificate offered on
+// SSLRequest.
 
 import (
 	"bytes"
@@ -76,6 +78,51 @@ type scramExchange struct {
 var errSCRAM = errors.New("SCRAM authentication failed")
 
 var errPassword = errors.New("password authentication failed")
+
+// authenticate runs SCRAM-SHA-256 for user. An unknown user goes through
+// the same exchange and fails at its end, as PostgreSQL's does.
+func (p *proxy) authenticate(be *pgproto3.Backend, user string) error {
+	be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
+	if err := be.Flush(); err != nil {
+		return err
+	}
+	_ = be.SetAuthType(pgproto3.AuthTypeSASL)
+	msg, err := be.Receive()
+	if err != nil {
+		return err
+	}
+	initial, ok := msg.(*pgproto3.SASLInitialResponse)
+	if !ok || initial.AuthMechanism != "SCRAM-SHA-256" {
+		return errSCRAM
+	}
+	ex := &scramExchange{secret: p.secret}
+	serverFirst, err := ex.first(initial.Data)
+	if err != nil {
+		return err
+	}
+	be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)})
+	if err := be.Flush(); err != nil {
+		return err
+	}
+	_ = be.SetAuthType(pgproto3.AuthTypeSASLContinue)
+	if msg, err = be.Receive(); err != nil {
+		return err
+	}
+	resp, ok := msg.(*pgproto3.SASLResponse)
+	if !ok {
+		return errSCRAM
+	}
+	serverFinal, err := ex.final(resp.Data)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(user), []byte(p.user)) != 1 {
+		return errSCRAM
+	}
+	_ = be.SetAuthType(pgproto3.AuthTypeOk)
+	be.Send(&pgproto3.AuthenticationSASLFinal{Data: []byte(serverFinal)})
+	return nil
+}
 
 // authenticateCleartext checks user and the password a client of the
 // in-process door sends in clear (AuthenticationCleartextPassword), with
