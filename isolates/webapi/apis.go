@@ -20,6 +20,8 @@ var webAPIs = []webAPI{
 	{"performance.js", nil},
 	{"encoding.js", (*Worker).encodingNatives},
 	{"crypto-key.js", nil},
+	{"crypto-subtle-algorithms.js", nil},
+	{"crypto-subtle-keys.js", nil},
 	{"crypto-subtle.js", (*Worker).subtleNatives},
 	{"crypto.js", (*Worker).cryptoNatives},
 	{"console.js", (*Worker).consoleNatives},

@@ -23,9 +23,9 @@ import (
 	"edgerun/isolates"
 )
 
-// subtleNatives are crypto-subtle.js's: the secret-key algorithms (HMAC,
-// PBKDF2, HKDF, AES) here, the key-pair ones in crypto_keypair.go (their
-// JWK form in crypto_jwk.go). The
+// subtleNatives are crypto-subtle.js's (and crypto-subtle-keys.js's, the
+// files before it): the secret-key algorithms (HMAC, PBKDF2, HKDF, AES)
+// here, the key-pair ones and their JWK form in crypto_keypair.go. The
 // JavaScript side has normalized the algorithm and checked the key's
 // usages; these check what reaches Go again (sizes, lengths), so a bad
 // argument is a DOMException, never a panic.
