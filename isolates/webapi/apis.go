@@ -72,7 +72,7 @@ var lazyAPIs = []lazyAPI{
 	},
 	{
 		name:    "urlpattern",
-		files:   []string{"urlpattern-regexp.js", "urlpattern-impl.js"},
+		files:   []string{"urlpattern-regexp.js", "urlpattern-parser.js", "urlpattern-impl.js"},
 		imports: []string{"tag"},
 		exports: []string{"upBuild"},
 	},
