@@ -305,17 +305,9 @@ func (p *Pool) grow() {
 			}
 			return
 		}
-		p.mu.Lock()
-		if p.closed {
-			p.mu.Unlock()
-			fresh.Retire(ErrPoolClosed)
-			return
-		}
-		cur := *p.isolates.Load()
-		next := append(append(make([]*Isolate, 0, len(cur)+1), cur...), fresh)
-		p.isolates.Store(&next)
-		p.mu.Unlock()
-		p.wakeAll()
+		p.install(fresh, func(cur []*Isolate) []*Isolate {
+			return append(append(make([]*Isolate, 0, len(cur)+1), cur...), fresh)
+		})
 	}()
 }
 
@@ -355,21 +347,32 @@ func (p *Pool) onRetired(old *Isolate, reason error) {
 	}()
 }
 
+// swap puts fresh in old's place.
 func (p *Pool) swap(old, fresh *Isolate) {
+	p.install(fresh, func(cur []*Isolate) []*Isolate {
+		next := make([]*Isolate, 0, len(cur))
+		for _, iso := range cur {
+			if iso == old {
+				iso = fresh
+			}
+			next = append(next, iso)
+		}
+		return next
+	})
+}
+
+// install publishes the list edit makes of the current one, with fresh in
+// it, and wakes the waiters. It is where grow and swap check for Close:
+// once it began, a closing pool takes no more isolates, and fresh is
+// retired instead.
+func (p *Pool) install(fresh *Isolate, edit func(cur []*Isolate) []*Isolate) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 		fresh.Retire(ErrPoolClosed)
 		return
 	}
-	cur := *p.isolates.Load()
-	next := make([]*Isolate, 0, len(cur))
-	for _, iso := range cur {
-		if iso == old {
-			iso = fresh
-		}
-		next = append(next, iso)
-	}
+	next := edit(*p.isolates.Load())
 	p.isolates.Store(&next)
 	p.mu.Unlock()
 	p.wakeAll()
