@@ -9,8 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,56 +106,23 @@ disabled = true
 	// retried after 1, 3, 7 s…: fasthttp's 3 s dial timeout is too short.
 	client := &fasthttp.Client{MaxConnsPerHost: n, ReadTimeout: 5 * time.Minute, WriteTimeout: time.Minute,
 		Dial: func(addr string) (net.Conn, error) { return fasthttp.DialTimeout(addr, 2*time.Minute) }}
-	var wg sync.WaitGroup
-	var done atomic.Int64
-	var failed atomic.Int64
-	var firstErr atomic.Value
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer done.Add(1)
-			id := ids[i%users]
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
-			req.SetRequestURI(fmt.Sprintf("%s/pg?id=%d", srv.base, id))
-			<-start
-			if err := client.Do(req, resp); err != nil {
-				failed.Add(1)
-				firstErr.CompareAndSwap(nil, err.Error())
-				return
-			}
-			if resp.StatusCode() != 200 || !sameJSON(resp.Body(), want[id]) {
-				failed.Add(1)
-				firstErr.CompareAndSwap(nil, fmt.Sprintf("id %d: %d %.300s, want %s", id, resp.StatusCode(), resp.Body(), want[id]))
-			}
-		}()
-	}
-	began := time.Now()
-	finished, progress := make(chan struct{}), make(chan struct{})
-	go func() { // a run this long says how it goes
-		defer close(progress)
-		tick := time.NewTicker(10 * time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-finished:
-				return
-			case <-tick.C:
-				t.Logf("%v: %d answered", time.Since(began).Round(time.Second), done.Load())
-			}
+	elapsed, failed, first := fanOut(t, n, func(i int) string {
+		id := ids[i%users]
+		req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(resp)
+		req.SetRequestURI(fmt.Sprintf("%s/pg?id=%d", srv.base, id))
+		if err := client.Do(req, resp); err != nil {
+			return err.Error()
 		}
-	}()
-	close(start)
-	wg.Wait()
-	elapsed := time.Since(began)
-	close(finished)
-	<-progress
+		if resp.StatusCode() != 200 || !sameJSON(resp.Body(), want[id]) {
+			return fmt.Sprintf("id %d: %d %.300s, want %s", id, resp.StatusCode(), resp.Body(), want[id])
+		}
+		return ""
+	})
 	stopWatching()
-	if f := failed.Load(); f > 0 {
-		t.Fatalf("%d of %d requests failed; first: %v\nlogs:\n%.3000s", f, n, firstErr.Load(), srv.Logs())
+	if failed > 0 {
+		t.Fatalf("%d of %d requests failed; first: %v\nlogs:\n%.3000s", failed, n, first, srv.Logs())
 	}
 	stats := proxyStats(t, "http://"+adminAddr)
 	t.Logf("%d concurrent requests, each its own pg client, in %s (%.0f requests/s); peak %d server connections (origin_connection_limit %d); local Hyperdrive: %s",

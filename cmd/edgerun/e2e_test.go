@@ -146,6 +146,51 @@ func watchPeak(conn *pgx.Conn, count string) (peak *atomic.Int64, stop func()) {
 	return peak, func() { close(quit); <-watched }
 }
 
+// fanOut sends n requests at once: one(i) runs in n goroutines released
+// together, and says what was wrong with its answer ("" when it was right).
+// A run this long says how it goes: every 10 s, how many have answered. It
+// returns how long the n took, how many failed, and the first failure.
+func fanOut(t *testing.T, n int, one func(i int) string) (elapsed time.Duration, failed int64, first string) {
+	var wg sync.WaitGroup
+	var done, failures atomic.Int64
+	var firstErr atomic.Value
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer done.Add(1)
+			<-start
+			if msg := one(i); msg != "" {
+				failures.Add(1)
+				firstErr.CompareAndSwap(nil, msg)
+			}
+		}()
+	}
+	began := time.Now()
+	finished, progress := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(progress)
+		tick := time.NewTicker(10 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-finished:
+				return
+			case <-tick.C:
+				t.Logf("%v: %d answered", time.Since(began).Round(time.Second), done.Load())
+			}
+		}
+	}()
+	close(start)
+	wg.Wait()
+	elapsed = time.Since(began)
+	close(finished)
+	<-progress
+	first, _ = firstErr.Load().(string)
+	return elapsed, failures.Load(), first
+}
+
 func TestTenThousandConcurrentQueriesShareTheSmallPool(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
 	srv := startServer(t, "serve", fixture("hyperdrive-app"),
@@ -165,38 +210,22 @@ func TestTenThousandConcurrentQueriesShareTheSmallPool(t *testing.T) {
 		Timeout:   120 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: -1, DisableKeepAlives: true},
 	}
-	var wg sync.WaitGroup
-	var failed atomic.Int64
-	var firstErr atomic.Value
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			id := i%1000 + 1
-			resp, err := client.Get(fmt.Sprintf("%s/item?id=%d", srv.base, id))
-			if err != nil {
-				failed.Add(1)
-				firstErr.CompareAndSwap(nil, err.Error())
-				return
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			want := fmt.Sprintf(`{"id":%d,"name":"item-%d"}`, id, id)
-			if resp.StatusCode != 200 || string(body) != want {
-				failed.Add(1)
-				firstErr.CompareAndSwap(nil, fmt.Sprintf("%d %s", resp.StatusCode, body))
-			}
-		}()
-	}
-	began := time.Now()
-	close(start)
-	wg.Wait()
-	elapsed := time.Since(began)
+	elapsed, failed, first := fanOut(t, n, func(i int) string {
+		id := i%1000 + 1
+		resp, err := client.Get(fmt.Sprintf("%s/item?id=%d", srv.base, id))
+		if err != nil {
+			return err.Error()
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := fmt.Sprintf(`{"id":%d,"name":"item-%d"}`, id, id); resp.StatusCode != 200 || string(body) != want {
+			return fmt.Sprintf("%d %s", resp.StatusCode, body)
+		}
+		return ""
+	})
 	stopWatching()
-	if f := failed.Load(); f > 0 {
-		t.Fatalf("%d of %d requests failed; first: %v\nlogs:\n%s", f, n, firstErr.Load(), srv.Logs())
+	if failed > 0 {
+		t.Fatalf("%d of %d requests failed; first: %v\nlogs:\n%s", failed, n, first, srv.Logs())
 	}
 	peak := maxConns.Load()
 	t.Logf("%d concurrent requests in %s; peak PostgreSQL connections held by the binding: %d", n, elapsed.Round(time.Millisecond), peak)
