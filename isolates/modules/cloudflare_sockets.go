@@ -19,7 +19,11 @@ import (
 //	connect(host, port, tls, address) → {id, opened}: opened settles when the
 //	                                    connection (and, for tls, its handshake) is up
 //	read(id)                          → Promise<Uint8Array | null> (null: end of stream)
-//	write(id, bytes | string)         → Promise, settled once the bytes are on the connection
+//	write(id, bytes | string)         → undefined once the bytes are queued for the connection,
+//	                                    or a Promise settled once they are written when the
+//	                                    queue is full (sockets_io.go); a failed write is the
+//	                                    next one's rejection
+//	drained(id)                       → undefined, or a Promise resolved once the queue is written
 //	shutdown(id)                      → Promise: the write side is closed (FIN), reads go on
 //	startTls(id, serverName)          → Promise: the connection speaks TLS from now on
 //	close(id)                         → closes the connection now
@@ -98,7 +102,18 @@ func socketsNatives(r *Registry, set NativeSet) {
 			}
 			data = []byte(str) // UTF-8, as workerd writes a string
 		}
-		return vm.ToValue(st.write(s, data))
+		if p := st.write(s, data); p != nil {
+			return vm.ToValue(p)
+		}
+		return goja.Undefined()
+	})
+	set("drained", func(c goja.FunctionCall) goja.Value {
+		if s, ok := st.byID[c.Argument(0).ToInteger()]; ok {
+			if p := st.drained(s); p != nil {
+				return vm.ToValue(p)
+			}
+		}
+		return goja.Undefined()
 	})
 	set("shutdown", func(c goja.FunctionCall) goja.Value {
 		s, ok := st.byID[c.Argument(0).ToInteger()]

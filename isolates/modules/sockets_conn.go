@@ -98,7 +98,12 @@ type sock struct {
 	reading    bool
 	readDone   chan struct{} // closed when the outstanding read's Read has returned
 	upgrades   int           // startTls calls: a read begun before one ends the old stream
-	writing    bool
+	wq         []byte        // written by the script, not yet handed to the connection (sockets_io.go)
+	wqCharge   int64         // of wq, charged to the isolate
+	wwait      []waiter      // writes past writeBuffer, settled when wq is written
+	flushing   bool          // a flush is scheduled or writing
+	afterFlush []func()      // run when the flush ends (drained, shutdown)
+	werr       int           // writeClosed or writeLost once a write failed
 	readBuf    []byte
 	readCharge int64
 }

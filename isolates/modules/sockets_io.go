@@ -84,47 +84,138 @@ func (st *sockets) read(s *sock) *goja.Promise {
 	return p
 }
 
-// write puts data on the connection; the promise settles once it is all
-// written (so a peer that does not read holds the script's writes back).
-// The bytes are copied (the script may reuse its buffer) and the copy is
-// charged to the isolate until it is written.
+// writeBuffer is how many bytes a socket takes from the script ahead of the
+// connection before a write waits: what a kernel's send buffer is to a TCP
+// write. Below it a write is done at once.
+const writeBuffer = 64 << 10
+
+// Write failures kept for the writes after the one that failed.
+const (
+	writeOK = iota
+	writeClosed
+	writeLost
+)
+
+// write queues data for the connection. The bytes are copied (the script
+// may reuse its buffer) and charged to the isolate until written. It
+// returns nil when the queue had room (the write is done, as a TCP write
+// that fits the send buffer), else a promise that settles once the queue's
+// bytes are on the connection (so a peer that does not read holds the
+// script's writes back). Writes made in one turn of the loop go out as one
+// write on the connection: node-postgres writes Parse, Bind, Describe,
+// Execute and Sync separately, and each had its goroutine hop, its pipe or
+// TCP write and its wake-up of the peer. A failure is the next write's (or
+// close's) error.
 func (st *sockets) write(s *sock, data []byte) *goja.Promise {
 	iso, vm := st.iso, st.iso.Runtime()
-	conn, err := st.connOf(s)
-	if err != nil {
+	if _, err := st.connOf(s); err != nil {
 		return iso.Rejected(err)
 	}
-	if s.writing {
-		return iso.Rejected(errors.New("a write is already in progress on this socket"))
+	if s.werr != writeOK {
+		p, _, reject := vm.NewPromise()
+		_ = reject(st.writeError(s.werr))
+		return p
 	}
 	n := int64(len(data))
 	if n == 0 {
-		p, resolve, _ := vm.NewPromise()
-		_ = resolve(goja.Undefined())
-		return p
+		return nil
 	}
 	if !iso.ChargeBuffer(n) {
 		return iso.Rejected(errors.New("writing to the socket would take the worker past its memory limit"))
 	}
-	data = append([]byte(nil), data...)
+	s.wq = append(s.wq, data...)
+	s.wqCharge += n
+	if !s.flushing {
+		// Flushed once this turn's microtasks have run: the job queued
+		// runs after the current one.
+		s.flushing = true
+		done := iso.RegisterCallback()
+		done(func() { st.flush(s) })
+	}
+	if len(s.wq) <= writeBuffer {
+		return nil
+	}
 	p, resolve, reject := vm.NewPromise()
-	s.writing = true
+	s.wwait = append(s.wwait, waiter{resolve, reject})
+	return p
+}
+
+type waiter struct{ resolve, reject func(any) error }
+
+func (st *sockets) writeError(kind int) goja.Value {
+	if kind == writeClosed {
+		return st.iso.Runtime().NewTypeError(errSocketClosed)
+	}
+	return st.iso.NewError(errConnLost)
+}
+
+// flush writes the queue on a goroutine of the pool, then what was queued
+// meanwhile, until the queue is empty or a write fails. Loop-only.
+func (st *sockets) flush(s *sock) {
+	iso := st.iso
+	data, charge, waiters := s.wq, s.wqCharge, s.wwait
+	s.wq, s.wqCharge, s.wwait = nil, 0, nil
+	conn, err := st.connOf(s)
+	if err != nil {
+		iso.UnchargeBuffer(charge)
+		st.flushed(s, waiters, writeClosed)
+		return
+	}
 	done := iso.RegisterCallback()
 	isolates.Go(func() {
 		_, werr := conn.Write(data)
-		iso.UnchargeBuffer(n)
+		iso.UnchargeBuffer(charge)
 		done(func() {
-			s.writing = false
 			switch {
 			case werr == nil:
-				st.settle(s, resolve, goja.Undefined())
+				for _, w := range waiters {
+					st.settle(s, w.resolve, goja.Undefined())
+				}
+				switch {
+				case s.closed: // what was queued meanwhile goes nowhere
+					st.flushed(s, nil, writeClosed)
+				case len(s.wq) > 0:
+					st.flush(s)
+				default:
+					st.flushed(s, nil, writeOK)
+				}
 			case s.closed || errors.Is(werr, net.ErrClosed):
-				st.settle(s, reject, vm.NewTypeError(errSocketClosed))
+				st.flushed(s, waiters, writeClosed)
 			default:
-				st.settle(s, reject, iso.NewError(errConnLost))
+				st.flushed(s, waiters, writeLost)
 			}
 		})
 	})
+}
+
+// flushed ends a flush: waiters (and, after a failure, what is still
+// queued) fail with kind, and what waited for the queue to drain runs.
+func (st *sockets) flushed(s *sock, waiters []waiter, kind int) {
+	if kind != writeOK {
+		s.werr = kind
+		st.iso.UnchargeBuffer(s.wqCharge)
+		waiters = append(waiters, s.wwait...)
+		s.wq, s.wqCharge, s.wwait = nil, 0, nil
+		for _, w := range waiters {
+			st.settle(s, w.reject, st.writeError(kind))
+		}
+	}
+	s.flushing = false
+	after := s.afterFlush
+	s.afterFlush = nil
+	for _, fn := range after {
+		fn()
+	}
+}
+
+// drained is a promise that resolves once the queued writes are on the
+// connection (or have failed), or nil when nothing is queued.
+func (st *sockets) drained(s *sock) *goja.Promise {
+	if !s.flushing {
+		return nil
+	}
+	p, resolve, _ := st.iso.Runtime().NewPromise()
+	s.afterFlush = append(s.afterFlush, func() { st.settle(s, resolve, goja.Undefined()) })
 	return p
 }
 
@@ -137,7 +228,16 @@ func (st *sockets) shutdown(s *sock) *goja.Promise {
 		return iso.Rejected(err)
 	}
 	p, resolve, _ := vm.NewPromise()
-	done := iso.RegisterCallback()
+	if s.flushing { // what was written goes first
+		s.afterFlush = append(s.afterFlush, func() { st.closeWrite(s, conn, resolve) })
+	} else {
+		st.closeWrite(s, conn, resolve)
+	}
+	return p
+}
+
+func (st *sockets) closeWrite(s *sock, conn net.Conn, resolve func(any) error) {
+	done := st.iso.RegisterCallback()
 	isolates.Go(func() {
 		if tc, ok := conn.(*tls.Conn); ok {
 			_ = tc.CloseWrite() // close_notify
@@ -150,7 +250,6 @@ func (st *sockets) shutdown(s *sock) *goja.Promise {
 		}
 		done(func() { st.settle(s, resolve, goja.Undefined()) })
 	})
-	return p
 }
 
 // startTLS upgrades s in place: the read the old stream may still have

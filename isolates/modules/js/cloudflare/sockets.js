@@ -3,8 +3,10 @@
 // to the request that opened it and is closed when that request ends. Here
 // it becomes two streams: readable pulls one chunk from the connection per
 // read its consumer asks for (a consumer that stops reading stops the
-// reads, and TCP holds the peer back); writable's writes settle once their
-// bytes are on the connection.
+// reads, and TCP holds the peer back); writable's writes are done once their
+// bytes are queued for the connection, up to 64 KiB ahead of it, as a TCP
+// write is once it fits the kernel's send buffer (sockets_io.go). close,
+// startTls and the end of writes wait for the queue to be written.
 "use strict";
 
 const kToken = Symbol("Socket");
@@ -147,9 +149,17 @@ class Socket {
   #write(chunk) {
     if (this.#closing) throw new TypeError("This WritableStream belongs to an object that is closing.");
     if (this.#gone || this.#writeDone) throw new TypeError("This WritableStream has been closed.");
-    const p = native.write(this.#id, chunk);
+    const p = native.write(this.#id, chunk); // undefined: queued, done
     this.#writing = p; // the stream handles its rejection; settled() waits without it
     return p;
+  }
+
+  // written resolves once the last write has settled and the queue is on
+  // the connection, whichever way either went.
+  #written() {
+    const p = settled(this.#writing);
+    if (p === undefined) return native.drained(this.#id);
+    return p.then(() => native.drained(this.#id));
   }
 
   #endWrites() {
@@ -161,7 +171,7 @@ class Socket {
   // once what is being written is written, and the socket is closed.
   #readEnded() {
     if (this.#allowHalfOpen) { this.#maybeFinish(); return; }
-    Promise.resolve(settled(this.#writing)).then(() => {
+    Promise.resolve(this.#written()).then(() => {
       if (this.#gone) return;
       this.#writeDone = true;
       safe(() => this.#writeController.error(new TypeError("This WritableStream has been closed.")));
@@ -204,7 +214,7 @@ class Socket {
     // As workerd: wait until the connection attempt is over, let the write
     // in progress finish, then end both streams and the connection.
     return this.#opened.then(noop, noop)
-      .then(() => settled(this.#writing))
+      .then(() => this.#written())
       .then(() => {
         const closing = new TypeError("This WritableStream belongs to an object that is closing.");
         safe(() => this.#readController.close());
@@ -236,7 +246,7 @@ class Socket {
     // What this socket is writing is written first; then it lets the
     // connection go (its streams end, closed resolves with upgraded set)
     // and the new socket's opened waits for the handshake.
-    const handshake = this.#opened.then(() => settled(this.#writing)).then(() => {
+    const handshake = this.#opened.then(() => this.#written()).then(() => {
       if (this.#gone) throw new TypeError("The connection was closed before startTls completed.");
       this.#gone = true;
       this.#upgraded = true;
