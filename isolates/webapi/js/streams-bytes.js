@@ -8,7 +8,7 @@
 // least it needs. An enqueue, or the source's byobRequest.respond, fills the first; a
 // descriptor filled enough is answered with a new view over the same memory. A default
 // reader's read waits with autoAllocateChunkSize bytes of its own (4096 unless the source
-// says, as in workerd), and takes what is queued, up to that size, in one chunk.
+// says, as in workerd; made when first needed: bufferOf), and takes what is queued, up to that size, in one chunk.
 
 const kReq = Symbol("byobRequest");
 const viewTypes = [Uint8Array, Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
@@ -31,6 +31,13 @@ function viewOf(d) {
   const buf = transferBuffer(d.buffer); // the source's byobRequest.view is detached
   return d.byob ? new d.ctor(buf, d.offset, n / d.el) : new Uint8Array(buf, 0, n);
 }
+// bufferOf is d's memory. A default read's autoAllocateChunkSize bytes are made when first
+// needed (a byobRequest, a script's enqueue copied in): the Web APIs' own chunks (a socket's
+// reads) go to a default read as they are, and a driver's every read made 4 KiB of garbage.
+function bufferOf(d) {
+  if (d.buffer === null) d.buffer = new ArrayBuffer(d.length);
+  return d.buffer;
+}
 const isReady = (d) => d.filled >= d.min && d.filled % d.el === 0;
 function invalidate(b) {
   if (b.request !== null) { b.request[kReq].d = null; b.request = null; }
@@ -52,7 +59,7 @@ function fillView(stream, d) {
   let n = Math.min(b.total, d.length - d.filled);
   const aligned = d.filled + n - ((d.filled + n) % d.el);
   if (aligned >= d.min) n = aligned - d.filled;
-  const dest = new Uint8Array(d.buffer, d.offset + d.filled, n);
+  const dest = new Uint8Array(bufferOf(d), d.offset + d.filled, n);
   let at = 0;
   while (at < n) {
     const head = q[0], take = Math.min(head.length, n - at);
@@ -169,7 +176,7 @@ function byteRead(stream) {
     return Promise.resolve({ value, done: false });
   }
   if (stream._closed) return Promise.resolve({ value: undefined, done: true });
-  return waitFor(stream, { buffer: new ArrayBuffer(b.auto), offset: 0, length: b.auto, filled: 0, el: 1, min: 1, ctor: Uint8Array, byob: false });
+  return waitFor(stream, { buffer: null, offset: 0, length: b.auto, filled: 0, el: 1, min: 1, ctor: Uint8Array, byob: false });
 }
 // byobRead reads into view (checked by the reader) at least min elements.
 function byobRead(stream, view, min) {
@@ -220,7 +227,7 @@ class ReadableStreamBYOBRequest {
   constructor(token, stream, d) {
     if (token !== kToken) throw illegalConstructor();
     this[kSlot] = stream;
-    this[kReq] = { d, view: new Uint8Array(d.buffer, d.offset + d.filled, d.length - d.filled) };
+    this[kReq] = { d, view: new Uint8Array(bufferOf(d), d.offset + d.filled, d.length - d.filled) };
   }
   get view() {
     slotOf(this, ReadableStreamBYOBRequest);
