@@ -48,6 +48,13 @@ export const probes = {
   "buffer: from array-likes": () => [hex(Buffer.from([1, 256, -1, 1.7, "3", "x", null])), hex(Buffer.from(new Uint16Array([1, 256, 0x1234]))),
     hex(Buffer.from({ length: 2, 0: 5, 1: 6 })), hex(Buffer.from({ type: "Buffer", data: [7, 8] })), hex(Buffer.from(new Float32Array([1.5, -2]))),
     hex(Buffer.from(new String("ab"))), hex(Buffer.from(Buffer.from("xy"))), hex(Buffer.of(1, 2, 3))],
+  "buffer: from a Uint8Array copies it": () => {
+    const u = new Uint8Array([1, 2, 3, 4, 5]).subarray(1, 4), b = Buffer.from(u);
+    u[0] = 9;
+    const own = new Uint8Array([1, 2]);
+    own.valueOf = () => "ab";
+    return [hex(b), b.length, Buffer.isBuffer(b), b.buffer === u.buffer, hex(Buffer.from(own)), hex(Buffer.from(Buffer.from([7, 8]).subarray(1)))];
+  },
   "buffer: from ArrayBuffer shares memory": () => {
     const ab = new ArrayBuffer(8);
     const b = Buffer.from(ab, 2, 4);

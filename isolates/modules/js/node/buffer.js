@@ -85,8 +85,20 @@ Buffer.allocUnsafe = function allocUnsafe(size) {
 };
 Buffer.allocUnsafeSlow = Buffer.allocUnsafe;
 
+// A Uint8Array (a Buffer, a socket's chunk: pg-cloudflare copies each one) is copied by the
+// typed array constructor, in Go: Node's general path below reads valueOf, length and set off
+// the array, and goja parses every property name read on a typed array as an index first. Its
+// valueOf (Object.prototype's, returning the array) would change nothing, so the path is only
+// taken while that is so.
+const u8Proto = Uint8Array.prototype, objectValueOf = Object.prototype.valueOf;
+function plainValueOf(v) {
+  const p = Object.getPrototypeOf(v);
+  return (p === FastBuffer.prototype || p === u8Proto) && p.valueOf === objectValueOf && !Object.hasOwn(v, "valueOf");
+}
+
 Buffer.from = function from(value, encodingOrOffset, length) {
   if (typeof value === "string") return fromString(value, encodingOrOffset);
+  if (value instanceof Uint8Array && plainValueOf(value)) return new FastBuffer(value);
   if (typeof value === "object" && value !== null) {
     if (value instanceof ArrayBuffer || isSharedArrayBuffer(value)) return fromArrayBuffer(value, encodingOrOffset, length);
     const valueOf = value.valueOf && value.valueOf();
