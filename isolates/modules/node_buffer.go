@@ -71,6 +71,29 @@ func bufferNatives(r *Registry, set NativeSet) {
 		}
 		return vm.ToValue(n)
 	})
+	// slice(view, enc, start, end) → Buffer.prototype.toString's string: start
+	// and end as Node clamps them (undefined: the whole view), "" for an empty
+	// range whatever enc is, null for a non-empty one when enc is -1 (an
+	// unknown encoding, which buffer.js then throws for).
+	set("slice", func(c goja.FunctionCall) goja.Value {
+		b := viewArg(vm, c.Argument(0))
+		n := int64(len(b))
+		start, end := int64(0), n
+		if v := c.Argument(2); !goja.IsUndefined(v) {
+			start = max(0, min(v.ToInteger(), n))
+		}
+		if v := c.Argument(3); !goja.IsUndefined(v) {
+			end = max(0, min(v.ToInteger(), n))
+		}
+		if end <= start {
+			return vm.ToValue("")
+		}
+		enc := c.Argument(1).ToInteger()
+		if enc == -1 {
+			return goja.Null()
+		}
+		return decodeBytes(vm, b[start:end], encodingArg(vm, c.Argument(1)))
+	})
 	// decode(view, enc, start, end) → string of view[start:end].
 	set("decode", func(c goja.FunctionCall) goja.Value {
 		b := rangeArg(vm, c, 0, 2)

@@ -134,6 +134,17 @@ export const probes = {
       b.toString("utf8", 20), b.toString("utf8", 1.7, 3.2), b.toString("utf8", "1", "3"), b.toString("latin1", NaN, 3), Buffer.from([0xc3, 0xa9]).toString("utf8", 1)];
   },
   "buffer: toString bad encoding": () => Buffer.from("a").toString("bogus"),
+  "buffer: toString bounds and encodings": () => {
+    const b = Buffer.from("hello");
+    return all([() => b.toString("bogus", 5), () => b.toString("bogus", 2, 2), () => b.toString("UTF-8", 1), () => b.toString("utf8", -Infinity, Infinity),
+      () => b.toString("utf8", Infinity), () => b.toString("utf8", 1, -Infinity), () => b.toString("utf8", null, null), () => b.toString("utf8", 0, null),
+      () => b.toString(null), () => b.toString(undefined, undefined, 3), () => b.toString("bogus", 0, 1)]);
+  },
+  "buffer: read offsets at the edges": () => {
+    const b = Buffer.from([1, 2, 3, 4, 5]);
+    return all([() => b.readInt32BE(-0), () => b.readInt32BE(1), () => b.readInt32BE(2), () => b.readInt32BE(NaN), () => b.readInt16LE(3.5), () => b.readUInt16BE(Infinity),
+      () => b.readUInt8(4), () => b.readUInt8(5), () => b.readUInt8(-0.5), () => Buffer.alloc(0).readUInt8(), () => b.subarray(1).readInt32BE(0), () => b.subarray(1).readInt32BE(1)]);
+  },
   "buffer: slice and subarray share memory": () => {
     const b = Buffer.from("abcdef");
     const s = b.slice(1, 3), u = b.subarray(2), n = b.slice(-2), m = b.slice(4, 2), o = b.subarray(-3, -1);

@@ -280,17 +280,14 @@ Object.defineProperty(proto, "offset", {
   get() { return this instanceof Buffer ? this.byteOffset : undefined; },
 });
 
+// toString clamps start and end as Node does (native.slice), and an empty range is "" whatever
+// the encoding. No arguments object, no this.length: pg decodes every field and name with it.
 proto.toString = function toString(encoding, start, end) {
-  if (arguments.length === 0) return native.decode(this, UTF8, 0, this.length);
-  const len = this.length;
-  if (start <= 0) start = 0;
-  else if (start >= len) return "";
-  else start = Math.trunc(start) || 0;
-  if (end === undefined || end > len) end = len;
-  else end = Math.trunc(end) || 0;
-  if (end <= start) return "";
-  const enc = encoding === undefined ? UTF8 : encodingOrThrow(encoding);
-  return native.decode(this, enc, start, end);
+  let enc = UTF8;
+  if (encoding !== undefined && encoding !== "utf8" && encoding !== "utf-8") enc = encoding === null ? undefined : encodingOf(encoding); // null is unknown here, as in Node
+  const s = native.slice(this, enc === undefined ? -1 : enc, start, end);
+  if (s === null) throw E.unknownEncoding(encoding);
+  return s;
 };
 proto.toLocaleString = proto.toString;
 
@@ -567,6 +564,10 @@ for (const [name, enc] of [["utf8", UTF8], ["hex", HEX], ["base64", BASE64], ["b
 function checkOffset(buf, offset, byteLength) {
   if (offset === undefined) offset = 0;
   else if (typeof offset !== "number") throw E.argType("offset", "of type number", offset);
+  // An integer offset is in range when its value's first and last bytes exist: two index
+  // reads, where buf.length is a named property, which goja parses as an index first
+  // (allocating the parse's error) on every read of a typed array's property.
+  if (buf[offset] !== undefined && buf[offset + byteLength - 1] !== undefined) return offset;
   const last = buf.length - byteLength;
   if (!(offset >= 0 && offset <= last) || Math.floor(offset) !== offset) boundsError(offset, last);
   return offset;
