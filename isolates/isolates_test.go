@@ -57,12 +57,14 @@ func TestTimersFireInOrderAndClear(t *testing.T) {
 	iso := newIsolate(t)
 	run(t, iso, `
 		var order = [];
-		setTimeout(() => order.push("b"), 20);
+		// b's 150 ms leaves the interval's three 2 ms turns room on a loaded
+		// machine: a loop woken late fires an interval once and re-arms it.
+		setTimeout(() => order.push("b"), 150);
 		setTimeout((x) => order.push(x), 1, "a");
 		var cleared = setTimeout(() => order.push("never"), 5);
 		clearTimeout(cleared);
 		var n = 0, iv = setInterval(() => { if (++n === 3) { clearInterval(iv); order.push("i3"); } }, 2);
-		setTimeout(() => { globalThis.done = order.join(","); }, 60);
+		setTimeout(() => { globalThis.done = order.join(","); }, 200);
 	`)
 	if got := waitGlobal(t, iso, "done"); got != "a,i3,b" {
 		t.Fatalf("timer order = %v, want a,i3,b", got)
