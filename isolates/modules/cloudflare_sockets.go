@@ -18,7 +18,9 @@ import (
 //	parseAddress(str)                 → [hostname, port], or throws workerd's TypeError
 //	connect(host, port, tls, address) → {id, opened}: opened settles when the
 //	                                    connection (and, for tls, its handshake) is up
-//	read(id)                          → Promise<Uint8Array | null> (null: end of stream)
+//	read(id, onRead)                  → undefined once started, or the error it could not
+//	                                    start with; then onRead(Uint8Array), onRead(null) at
+//	                                    the end of the stream, or onRead(undefined, error)
 //	write(id, bytes | string)         → undefined once the bytes are queued for the connection,
 //	                                    or a Promise settled once they are written when the
 //	                                    queue is full (sockets_io.go); a failed write is the
@@ -75,11 +77,18 @@ func socketsNatives(r *Registry, set NativeSet) {
 		return out
 	})
 	set("read", func(c goja.FunctionCall) goja.Value {
+		onRead, ok := goja.AssertFunction(c.Argument(1))
+		if !ok {
+			panic(vm.NewTypeError("read needs a callback"))
+		}
 		s, ok := st.byID[c.Argument(0).ToInteger()]
 		if !ok {
-			return vm.ToValue(st.closedPromise())
+			return vm.NewTypeError(errSocketClosed)
 		}
-		return vm.ToValue(st.read(s))
+		if e := st.read(s, onRead); e != nil {
+			return e
+		}
+		return goja.Undefined()
 	})
 	set("write", func(c goja.FunctionCall) goja.Value {
 		s, ok := st.byID[c.Argument(0).ToInteger()]

@@ -17,26 +17,29 @@ import (
 // upgrade runs on a goroutine of its own and settles on the loop (see
 // sockets_conn.go).
 
-// read hands the script the next chunk the peer sent (at most readChunk
-// bytes), or null at the end of the stream. One read at a time: the
-// stream's consumer pulls, so a consumer that stops reading stops the
-// reads, and TCP's flow control holds the peer back.
-func (st *sockets) read(s *sock) *goja.Promise {
+// read starts reading the next chunk the peer sends (at most readChunk
+// bytes) and calls back onRead(chunk) with it, onRead(null) at the end of
+// the stream, or onRead(undefined, error). One read at a time: the stream's
+// consumer pulls, so a consumer that stops reading stops the reads, and
+// TCP's flow control holds the peer back. A callback, not a promise: a
+// driver reads a chunk per message exchange, and a promise and its then
+// were two promises, their resolving functions and two closures per read.
+// The error is returned at once when the read cannot start (nil: started).
+func (st *sockets) read(s *sock, onRead goja.Callable) goja.Value {
 	iso, vm := st.iso, st.iso.Runtime()
 	conn, err := st.connOf(s)
 	if err != nil {
-		return iso.Rejected(err)
+		return vm.NewTypeError(err.Error())
 	}
 	if s.reading {
-		return iso.Rejected(errors.New("a read is already in progress on this socket"))
+		return iso.NewError("a read is already in progress on this socket")
 	}
 	if s.readBuf == nil {
 		if !iso.ChargeBuffer(readChunk) {
-			return iso.Rejected(errors.New("reading from the socket would take the worker past its memory limit"))
+			return iso.NewError("reading from the socket would take the worker past its memory limit")
 		}
 		s.readBuf, s.readCharge = getReadBuf(), readChunk
 	}
-	p, resolve, reject := vm.NewPromise()
 	s.reading = true
 	readDone := make(chan struct{})
 	s.readDone = readDone
@@ -64,24 +67,33 @@ func (st *sockets) read(s *sock) *goja.Promise {
 			}
 			switch {
 			case n > 0 && !charged:
-				st.settle(s, reject, iso.NewError("reading from the socket would take the worker past its memory limit"))
+				st.call(s, onRead, goja.Undefined(), iso.NewError("reading from the socket would take the worker past its memory limit"))
 			case n > 0:
 				iso.KeepCharged(chunk, int64(n))
-				st.settle(s, resolve, iso.NewUint8Array(chunk))
+				st.call(s, onRead, iso.NewUint8Array(chunk), goja.Undefined())
 			case s.closed || s.upgrades != upgrades || errors.Is(rerr, net.ErrClosed):
 				// closed by the script or its request, or cut for startTls: the
 				// stream just ends
-				st.settle(s, resolve, goja.Null())
+				st.call(s, onRead, goja.Null(), goja.Undefined())
 			case rerr == nil:
-				st.settle(s, resolve, iso.NewUint8Array(nil))
+				st.call(s, onRead, iso.NewUint8Array(nil), goja.Undefined())
 			case isEOF(rerr):
-				st.settle(s, resolve, goja.Null())
+				st.call(s, onRead, goja.Null(), goja.Undefined())
 			default:
-				st.settle(s, reject, iso.NewError(errConnLost))
+				st.call(s, onRead, goja.Undefined(), iso.NewError(errConnLost))
 			}
 		})
 	})
-	return p
+	return nil
+}
+
+// call runs a script's callback as the request that owns s.
+func (st *sockets) call(s *sock, fn goja.Callable, args ...goja.Value) {
+	prev := st.iso.Scope()
+	st.iso.SetScope(s.scope)
+	_, err := fn(goja.Undefined(), args...)
+	st.iso.Check(err)
+	st.iso.SetScope(prev)
 }
 
 // writeBuffer is how many bytes a socket takes from the script ahead of the

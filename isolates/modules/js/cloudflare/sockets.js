@@ -74,6 +74,8 @@ class Socket {
   #writeDone;
   #writing; // the last write's promise (settled() waits for it without its rejection), or undefined
   #isOpen; // opened has resolved: a read needs no wait for it
+  #reading; // a read is under way: a pull meanwhile has nothing to start
+  #onRead; // #readResult, bound once: what native.read calls back
 
   constructor(token, init) {
     if (token !== kToken) throw new TypeError("Illegal constructor");
@@ -90,6 +92,8 @@ class Socket {
     this.#writeDone = false;
     this.#writing = undefined;
     this.#isOpen = false;
+    this.#reading = false;
+    this.#onRead = (chunk, e) => this.#readResult(chunk, e);
     const info = { remoteAddress: init.address };
     this.#opened = init.opened.then(() => { this.#isOpen = true; return info; });
     this.#opened.catch(noop);
@@ -128,22 +132,32 @@ class Socket {
       () => safe(() => c.close())); // the connection failed: reads end (#failed reports it)
   }
 
+  // A pull starts one read and returns: the read calls #onRead back, whose
+  // enqueue answers the waiting read and pulls again while reads still wait.
   #read(c) {
     if (this.#gone || this.#readDone) { safe(() => c.close()); return; }
-    return native.read(this.#id).then((chunk) => {
-      if (this.#gone) return; // closed or upgraded meanwhile: they ended the stream
-      if (chunk === null) {
-        this.#readDone = true;
-        safe(() => c.close());
-        this.#readEnded();
-      } else {
-        native.enqueue(this.#readable, chunk); // queued as it is, not moved or copied (cloudflare_sockets.go)
-      }
-    }, (e) => {
-      if (this.#gone) return;
-      c.error(e);
+    if (this.#reading) return;
+    this.#reading = true;
+    const e = native.read(this.#id, this.#onRead);
+    if (e !== undefined) this.#onRead(undefined, e);
+  }
+
+  #readResult(chunk, e) {
+    this.#reading = false;
+    if (this.#gone) return; // closed or upgraded meanwhile: they ended the stream
+    const c = this.#readController;
+    if (e !== undefined) {
+      safe(() => c.error(e));
       this.#lost(e);
-    });
+    } else if (chunk === null) {
+      this.#readDone = true;
+      safe(() => c.close());
+      this.#readEnded();
+    } else if (chunk[0] === undefined) { // empty (an index read: see node:buffer's checkOffset)
+      this.#read(c);
+    } else {
+      native.enqueue(this.#readable, chunk); // queued as it is, not moved or copied (cloudflare_sockets.go)
+    }
   }
 
   #write(chunk) {
