@@ -79,15 +79,21 @@ var errSCRAM = errors.New("SCRAM authentication failed")
 
 var errPassword = errors.New("password authentication failed")
 
+// ask sends an authentication request and reads the client's answer, which
+// pgproto3 decodes by the request's type (authType).
+func ask(be *pgproto3.Backend, request pgproto3.BackendMessage, authType uint32) (pgproto3.FrontendMessage, error) {
+	be.Send(request)
+	if err := be.Flush(); err != nil {
+		return nil, err
+	}
+	_ = be.SetAuthType(authType)
+	return be.Receive()
+}
+
 // authenticate runs SCRAM-SHA-256 for user. An unknown user goes through
 // the same exchange and fails at its end, as PostgreSQL's does.
 func (p *proxy) authenticate(be *pgproto3.Backend, user string) error {
-	be.Send(&pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}})
-	if err := be.Flush(); err != nil {
-		return err
-	}
-	_ = be.SetAuthType(pgproto3.AuthTypeSASL)
-	msg, err := be.Receive()
+	msg, err := ask(be, &pgproto3.AuthenticationSASL{AuthMechanisms: []string{"SCRAM-SHA-256"}}, pgproto3.AuthTypeSASL)
 	if err != nil {
 		return err
 	}
@@ -100,12 +106,7 @@ func (p *proxy) authenticate(be *pgproto3.Backend, user string) error {
 	if err != nil {
 		return err
 	}
-	be.Send(&pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)})
-	if err := be.Flush(); err != nil {
-		return err
-	}
-	_ = be.SetAuthType(pgproto3.AuthTypeSASLContinue)
-	if msg, err = be.Receive(); err != nil {
+	if msg, err = ask(be, &pgproto3.AuthenticationSASLContinue{Data: []byte(serverFirst)}, pgproto3.AuthTypeSASLContinue); err != nil {
 		return err
 	}
 	resp, ok := msg.(*pgproto3.SASLResponse)
@@ -141,12 +142,7 @@ func (p *proxy) authenticate(be *pgproto3.Backend, user string) error {
 // PBKDF2, HMACs and base64 in JavaScript (a quarter of node-postgres'
 // per-connection JavaScript, bench/README.md).
 func (p *proxy) authenticateCleartext(be *pgproto3.Backend, user string) error {
-	be.Send(&pgproto3.AuthenticationCleartextPassword{})
-	if err := be.Flush(); err != nil {
-		return err
-	}
-	_ = be.SetAuthType(pgproto3.AuthTypeCleartextPassword)
-	msg, err := be.Receive()
+	msg, err := ask(be, &pgproto3.AuthenticationCleartextPassword{}, pgproto3.AuthTypeCleartextPassword)
 	if err != nil {
 		return err
 	}
