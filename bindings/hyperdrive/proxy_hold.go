@@ -6,8 +6,8 @@ package hyperdrive
 // transaction is over (reset or closed, session.go), with the write
 // bookkeeping a hold carries (cache invalidation, notify_channel); closed
 // with its transaction rolled back when the client idles past
-// IdleTransactionTimeout; and cancelled under a statement that outruns
-// QueryTimeout.
+// IdleTransactionTimeout; and its running statement cancelled (the
+// client's CancelRequest, or QueryTimeout).
 
 import (
 	"context"
