@@ -30,7 +30,7 @@ var webAPIs = []webAPI{
 	{"structured-clone.js", nil},
 	{"urlpattern.js", (*Worker).urlpatternNatives},
 	{"events-wintertc.js", nil},
-	{"headers.js", nil},
+	{"headers.js", (*Worker).headersNatives},
 	{"blob.js", nil},
 	{"formdata.js", (*Worker).formDataNatives},
 	{"queuing-strategies.js", nil},

@@ -57,24 +57,8 @@ func cut0(s string) (before, after string, found bool) {
 
 // validName: an RFC 9110 token in lower case (the form Headers keeps).
 func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case c >= 'A' && c <= 'Z':
-			return false
-		default:
-			switch c {
-			case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-			default:
-				return false
-			}
-		}
-	}
-	return true
+	token, upper := tokenCase(s)
+	return token && !upper
 }
 
 // validValue: no CR, LF or NUL (the Fetch standard's header value).

@@ -147,6 +147,7 @@ type Worker struct {
 	nextUpload int64
 	nextID     int64
 	methods    map[string]goja.Value
+	headerBuf  []byte // headers.go's scratch for a record's flat list
 }
 
 // Install defines the Web API globals on iso. Call it from the isolate's

@@ -79,7 +79,7 @@ const append = Headers.prototype.append;
 // Headers made only if needed: a Response's headers init (headersInit).
 // A Headers has no guard slot unless it is immutable (checkMutable), and
 // one filled from a record has no Map until it is read (fromRecord).
-function fill(h, init) {
+function fill(h, init, defaultType) {
   if (init === undefined || init === null) {
     if (h === null) h = objectCreate(Headers.prototype);
     h[kMap] = new Map();
@@ -97,7 +97,7 @@ function fill(h, init) {
     }
   } else if (typeof init === "object") {
     if ((h === null ? Headers.prototype.append : h.append) === append) {
-      const flat = fromRecord(init);
+      const flat = fromRecord(init, h === null ? defaultType : null);
       if (h === null && !recordFolded) return flat;
       if (h === null) h = objectCreate(Headers.prototype);
       h[kFlat] = flat;
@@ -115,7 +115,7 @@ function fill(h, init) {
 // headersInit is new Headers(init) for a Response, except that a record
 // init comes back as its flat string (below), which the Response keeps in
 // its headers slot until the script reads its headers (headersOf).
-const headersInit = (init) => fill(null, init);
+const headersInit = (init, defaultType) => fill(null, init, defaultType);
 // fromRecord reads and checks a plain-object init ({ "content-type":
 // "text/plain" }, what most handlers pass) as append() would, every name
 // and value now, in the same order, with the same errors, and returns them
@@ -125,8 +125,23 @@ const headersInit = (init) => fill(null, init);
 // differed only in case: the Map is then built at once, so that flatten
 // keeps append()'s grouping; recordHasType says whether a content-type was
 // named (the Response constructor asks).
+//
+// The loop runs in Go (headers.go's headersRecord) when defaultType is a
+// string, a Response's string body's type, which Go appends when no
+// content-type was named, as withType would (recordHasType is then true),
+// or null, a Headers' init, which needs no type. It answers undefined,
+// having run no script code, for what only this loop does exactly (a
+// proxy, an invalid name, names folded by case); so does a Response
+// whose body's type is not known yet (undefined), which needs
+// recordHasType.
 let recordHasType = false, recordFolded = false;
-function fromRecord(init) {
+function fromRecord(init, defaultType) {
+  const done = defaultType === undefined ? undefined : native.headersRecord(init, defaultType, normValue);
+  if (done !== undefined) {
+    recordHasType = defaultType !== null;
+    recordFolded = false;
+    return done;
+  }
   const keys = objectKeys(init);
   let flat = "", folded = false, hasType = false;
   for (let i = 0; i < keys.length; i++) {

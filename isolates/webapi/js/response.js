@@ -3,6 +3,7 @@
 // withType is a flat header list with a content-type added at the end, as
 // Headers.set adds a name it does not have.
 const withType = (flat, type) => flat === "" ? "content-type\0" + type : flat + "\0content-type\0" + type;
+const textType = "text/plain;charset=UTF-8";
 const nullBodyStatus = new Set([101, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);
 const badStatusTextRe = /[^\t\x20-\x7e\x80-\xff]/;
@@ -32,7 +33,9 @@ class Response {
         if (badStatusTextRe.test(t)) throw new TypeError("Response constructor: Invalid statusText");
         this[kStatusText] = t;
       }
-      if (hs !== undefined) { this[kHeaders] = headersInit(hs); hasType = recordHasType; }
+      // A string body's type is known now: a record init gets it appended
+      // at once (headers.js fromRecord), unless it names one.
+      if (hs !== undefined) { this[kHeaders] = headersInit(hs, typeof body === "string" ? textType : undefined); hasType = recordHasType; }
       if (ws) this.webSocket = ws;
       // A Response as the init has no encodeBody member: its slot is read.
       if (enc !== undefined) { if (bodyEncoding("encodeBody", enc) === "manual") this[kEncodeBody] = "manual"; }
@@ -42,9 +45,9 @@ class Response {
     if (typeof body === "string") {
       this[kBody] = body;
       const h = this[kHeaders];
-      if (h === undefined) this[kType] = "text/plain;charset=UTF-8";
-      else if (typeof h === "string") { if (!hasType) this[kHeaders] = withType(h, "text/plain;charset=UTF-8"); }
-      else if (!h.has("content-type")) h.set("content-type", "text/plain;charset=UTF-8");
+      if (h === undefined) this[kType] = textType;
+      else if (typeof h === "string") { if (!hasType) this[kHeaders] = withType(h, textType); }
+      else if (!h.has("content-type")) h.set("content-type", textType);
       return;
     }
     if (body === undefined || body === null) return;

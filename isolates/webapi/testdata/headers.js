@@ -133,3 +133,34 @@ test("a record init: cached and uncached names and values give the same headers"
   try { new Headers({ "x-a": "a\nb" }); } catch (e) { err = e; }
   eq(String(err), 'TypeError: Invalid header value: "a\nb"');
 });
+// A Response with a string body reads a record init in Go (headers.go);
+// what the script sees must be what the JavaScript loop shows it.
+test("a string-bodied Response's record init: getters, errors, non-ASCII text, proxies", () => {
+  const seen = [];
+  const init = { get a() { seen.push("a"); return "1"; }, get b() { seen.push("b"); throw new RangeError("from b"); }, get c() { seen.push("c"); return "3"; } };
+  throws(() => new Response("x", { headers: init }), RangeError);
+  eq(seen, ["a", "b"]);
+  let err;
+  try { new Response("x", { headers: { "x-ok": "1", "x-bad": " a\rb " } }); } catch (e) { err = e; }
+  eq(String(err), 'TypeError: Invalid header value: "a\rb"');
+  try { new Response("x", { headers: { "x-ok": "1", "bad name": "1" } }); } catch (e) { err = e; }
+  eq(String(err), 'TypeError: Invalid header name: "bad name"');
+  const text = new Response("x", { headers: { "x-u": " caf\u00e9 \ud800 ", "x-s": new String(" s "), "x-n": 1.5, "x-y": Symbol("y") } });
+  eq(text.headers.get("x-u"), "caf\u00e9 \ud800");
+  eq(text.headers.get("x-s"), "s");
+  eq(text.headers.get("x-n"), "1.5");
+  eq(text.headers.get("x-y"), "Symbol(y)");
+  eq(text.headers.get("content-type"), "text/plain;charset=UTF-8");
+  const upper = new Response("x", { headers: { "Content-Type": "text/html" } });
+  eq([...upper.headers], [["content-type", "text/html"]]);
+  const traps = [];
+  const proxied = new Proxy({ "x-p": "1" }, {
+    ownKeys(t) { traps.push("ownKeys"); return Reflect.ownKeys(t); },
+    get(t, k, r) { if (typeof k === "string") traps.push("get " + k); return Reflect.get(t, k, r); },
+  });
+  const p = new Response("x", { headers: proxied });
+  eq(traps, ["ownKeys", "get x-p"]);
+  eq(p.headers.get("x-p"), "1");
+  class Rec { constructor() { this["x-c"] = "2"; } }
+  eq(new Response("x", { headers: new Rec() }).headers.get("x-c"), "2");
+});
