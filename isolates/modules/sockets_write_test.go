@@ -72,6 +72,7 @@ func TestSocketWriteWaitsForTheReader(t *testing.T) {
 // A write the connection refused fails the next write: the peer is gone.
 func TestSocketWriteAfterThePeerLeft(t *testing.T) {
 	srv := startServer(t, func(c net.Conn) {
+		_, _ = c.Read(make([]byte, 1)) // the client is connected
 		if tc, ok := c.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0) // a reset, so that writes fail at once
 		}
@@ -82,7 +83,8 @@ func TestSocketWriteAfterThePeerLeft(t *testing.T) {
 		const w = s.writable.getWriter();
 		(async () => {
 			await s.opened;
-			await s.readable.getReader().read(); // the server has closed
+			await w.write(new Uint8Array(1));
+			await s.readable.getReader().read().catch(() => {}); // the server has closed (or reset)
 			for (let i = 0; i < 100; i++) await w.write(new Uint8Array(1000)).then(() => new Promise((r) => setTimeout(r, 1)));
 			globalThis.err = "100 writes to a closed connection succeeded";
 		})().catch((e) => { globalThis.failed = e.message; });
