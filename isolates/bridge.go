@@ -3,6 +3,7 @@ package isolates
 import (
 	"context"
 	"errors"
+	"reflect"
 	"runtime"
 	"sync/atomic"
 
@@ -70,9 +71,13 @@ func (iso *Isolate) IsArrayBuffer(v goja.Value) bool {
 	if !ok {
 		return false
 	}
-	_, ok = obj.Export().(goja.ArrayBuffer)
-	return ok
+	// ExportType, not Export: exporting a typed array computes a pointer
+	// to its first element, which for an empty view at its buffer's end
+	// lies past the allocation (checkptr aborts a -race build on it).
+	return obj.ExportType() == arrayBufferType
 }
+
+var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 
 // IsView is the intrinsic ArrayBuffer.isView: v is a typed array or a
 // DataView.
