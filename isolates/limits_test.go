@@ -164,7 +164,14 @@ func TestMemoryRuleBlamesTheLatestSliceThroughTheGrowth(t *testing.T) {
 	if a.doomed.Load() != nil || b.doomed.Load() != nil {
 		t.Fatal("interrupted at the limit")
 	}
+	// Past the limit with both slices still running, the watchdog waits
+	// for one to end by itself, up to twice the limit.
 	w.check(now, heapSample{live: base + 64<<20 + 1})
+	w.check(now, heapSample{live: base + 128<<20})
+	if a.doomed.Load() != nil || b.doomed.Load() != nil {
+		t.Fatal("interrupted a slice while another ran through the same growth, before twice the limit")
+	}
+	w.check(now, heapSample{live: base + 128<<20 + 1})
 	if a.doomed.Load() != nil || b.doomed.Load() == nil {
 		t.Fatalf("doomed: first slice %v, latest slice %v; want only the latest", a.doomed.Load(), b.doomed.Load())
 	}
@@ -176,11 +183,53 @@ func TestMemoryRuleBlamesTheLatestSliceThroughTheGrowth(t *testing.T) {
 	releaseB()
 	<-b.Done()
 	var mem *MemoryLimitError
-	if !errors.As(reason, &mem) || mem.Grew != 64<<20+1 || !strings.Contains(reason.Error(), "exceeded memory limit (64 MiB)") {
+	if !errors.As(reason, &mem) || mem.Grew != 128<<20+1 || !strings.Contains(reason.Error(), "exceeded memory limit (64 MiB)") {
 		t.Fatalf("retire reason = %v", reason)
 	}
 	if !errors.Is(reason, ErrResourceLimit) {
 		t.Fatal("a memory limit error is not an ErrResourceLimit")
+	}
+}
+
+// The soak's flake: a short handler that the machine held up for over
+// hardLimitMinSlice overlapped an allocation loop and was interrupted for
+// the loop's growth. Of two slices through the same growth, the one that
+// ends by itself was not a loop; the other must then grow on its own.
+func TestMemoryRuleSparesTheSliceThatEndsByItself(t *testing.T) {
+	for _, innocent := range []string{"the later slice", "the earlier slice"} {
+		t.Run(innocent, func(t *testing.T) {
+			p := newQuietPool(t, 2)
+			p.opts.MemoryLimit = 64 << 20
+			w := newWatchdogState(p)
+			a, b := p.Isolates()[0], p.Isolates()[1]
+			startA, releaseA := holdSlice(t, a)
+			startB, releaseB := holdSlice(t, b)
+			ends, endsRelease, loop := b, releaseB, a
+			if innocent == "the earlier slice" {
+				ends, endsRelease, loop = a, releaseA, b
+			}
+			now := at(max(startA, startB), hardLimitMinSlice)
+			base := uint64(100 << 20)
+			w.check(now, heapSample{live: base})
+			w.check(now, heapSample{live: base + 100<<20})
+			if a.doomed.Load() != nil || b.doomed.Load() != nil {
+				t.Fatal("interrupted one of two slices through the same growth below twice the limit")
+			}
+			endsRelease()
+			waitUntil(t, "the slice to end", func() bool { return ends.sliceStart.Load() == 0 })
+			w.check(now, heapSample{live: base + 110<<20})
+			if loop.doomed.Load() != nil || ends.doomed.Load() != nil {
+				t.Fatal("blamed the slice still running for growth it shared with one that ended")
+			}
+			w.check(now, heapSample{live: base + 110<<20 + 64<<20})
+			if loop.doomed.Load() != nil {
+				t.Fatal("interrupted at the limit of its own growth")
+			}
+			w.check(now, heapSample{live: base + 110<<20 + 64<<20 + 1})
+			if loop.doomed.Load() == nil {
+				t.Fatal("the slice that kept growing on its own past the limit was not interrupted")
+			}
+		})
 	}
 }
 

@@ -25,10 +25,14 @@ import (
 //     arriving is not a slice's: each request more in flight or queued in
 //     the pool excuses perRequestHeap of it, so a burst of thousands of
 //     connections that grows the heap while a slice waits for a CPU blames
-//     no one. Attribution is by elimination: the
-//     heap is shared, so when two long slices run through the same growth,
-//     the one that started last (the narrowest window that explains it) is
-//     interrupted first, and the other must then show growth of its own.
+//     no one. Attribution is by elimination: the heap is shared, so when
+//     two long slices run through the same growth, the watchdog first waits
+//     for one of them to end by itself (an allocation loop does not; a
+//     short handler that the OS or the collector held up does), and then
+//     each must show growth of its own. Only when the growth passes twice
+//     the limit with both still running is the one that started last (the
+//     narrowest window that explains it) interrupted, and the other must
+//     then show growth of its own.
 //
 //   - Soft limit, process-wide. When the live heap exceeds the baseline
 //     (the heap when the first pool with a memory limit was made) plus the

@@ -72,6 +72,9 @@ type sliceWatch struct {
 	start    int64  // the slice's sliceStart
 	live     uint64 // live heap when the watchdog first saw it
 	requests int64  // the pool's requests in flight and queued then
+	// contested: the slice was one of several through the same growth,
+	// and the watchdog is waiting to see which of them ends by itself.
+	contested bool
 }
 
 // perRequestHeap is the heap growth each additional request in flight or
@@ -118,6 +121,8 @@ func (w *watchdogState) check(now time.Time, heap heapSample) {
 	}
 	var suspect *Isolate
 	var suspectSlice *sliceWatch
+	var suspects []*sliceWatch
+	contestedEnded := false
 	for _, iso := range isos {
 		if iso.doomed.Load() != nil {
 			settled = false
@@ -131,6 +136,9 @@ func (w *watchdogState) check(now time.Time, heap heapSample) {
 		}
 		start := iso.sliceStart.Load()
 		if start == 0 {
+			if sw := w.slices[iso]; sw != nil && sw.contested {
+				contestedEnded = true
+			}
 			delete(w.slices, iso)
 			continue
 		}
@@ -148,6 +156,9 @@ func (w *watchdogState) check(now time.Time, heap heapSample) {
 		}
 		sw := w.slices[iso]
 		if sw == nil || sw.start != start {
+			if sw != nil && sw.contested {
+				contestedEnded = true
+			}
 			w.slices[iso] = &sliceWatch{start: start, live: heap.live, requests: requests}
 			continue
 		}
@@ -155,9 +166,33 @@ func (w *watchdogState) check(now time.Time, heap heapSample) {
 		// under a burst of connections it grows while short slices come
 		// and go (a 10,000-request burst grew it by 184 MiB across one
 		// slice that the OS had descheduled for a few milliseconds).
-		if age >= hardLimitMinSlice.Nanoseconds() && sw.grewBeyond(heap.live, requests, memLimit) && (suspect == nil || start > suspectSlice.start) {
-			suspect, suspectSlice = iso, sw
+		if age >= hardLimitMinSlice.Nanoseconds() && sw.grewBeyond(heap.live, requests, memLimit) {
+			suspects = append(suspects, sw)
+			if suspect == nil || start > suspectSlice.start {
+				suspect, suspectSlice = iso, sw
+			}
 		}
+	}
+	switch {
+	case contestedEnded:
+		// One of several slices through the same growth ended by itself,
+		// which an allocation loop does not do: the growth is not clearly
+		// any one's, so every slice must now show growth of its own. A
+		// loop among them is caught once it has (another limit's worth).
+		for _, sw := range w.slices {
+			sw.live, sw.requests, sw.contested = heap.live, requests, false
+		}
+		suspect = nil
+	case len(suspects) > 1 && !suspectSlice.grewBeyond(heap.live, requests, 2*memLimit):
+		// Several long slices ran through the growth and the heap (known
+		// only after a collection) cannot say whose it is. The usual
+		// innocent one is a short handler the OS or the collector held up,
+		// and it ends soon; so wait for one to end, up to twice the limit,
+		// rather than interrupt a request that did nothing wrong.
+		for _, sw := range suspects {
+			sw.contested = true
+		}
+		suspect = nil
 	}
 	if suspect != nil {
 		reason := &MemoryLimitError{Limit: memLimit, Grew: heap.live - suspectSlice.live}
@@ -165,7 +200,7 @@ func (w *watchdogState) check(now time.Time, heap heapSample) {
 			settled = false
 			// Any other slice must now show growth of its own.
 			for _, sw := range w.slices {
-				sw.live, sw.requests = heap.live, requests
+				sw.live, sw.requests, sw.contested = heap.live, requests, false
 			}
 		}
 	}
