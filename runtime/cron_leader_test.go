@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -126,4 +127,28 @@ func TestCronsFireOncePerFleet(t *testing.T) {
 		}
 	}
 	t.Logf("%s led for %d ticks, then %s for %d", leader, stoppedAt, next, len(ticks)-stoppedAt)
+}
+
+// The election's session asks the server to probe it (TCP keepalives after
+// 5 s idle, every 2 s, 3 times): a leader whose machine is lost sends no
+// FIN, and with the kernel's defaults (two hours) the server would keep
+// its session and lock, and no process would fire the crons, that long.
+func TestCronLeaderSessionIsProbedByTheServer(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	l := startCronLeader(t.Context(), db, "probed", slog.New(slog.DiscardHandler))
+	t.Cleanup(l.close)
+	if !l.leading() {
+		t.Fatal("the only process did not take the lock")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for name, want := range map[string]string{"tcp_keepalives_idle": "5", "tcp_keepalives_interval": "2", "tcp_keepalives_count": "3"} {
+		var got string
+		if err := l.conn.QueryRow(t.Context(), "SELECT current_setting($1)", name).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("the election's session has %s = %s, want %s", name, got, want)
+		}
+	}
 }
