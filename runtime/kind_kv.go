@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"edgerun/bindings"
 	"edgerun/bindings/hyperdrive"
@@ -15,14 +16,36 @@ import (
 // kvStores opens the stores of the [[kv_namespaces]] entries: the local
 // ones share one bbolt file under the project's .edgerun/state (as
 // wrangler dev keeps its local KV under .wrangler/state); the "postgres"
-// ones share one store per database. Expired keys are purged at start.
+// ones share one store per database. Expired keys are purged at start and
+// then every kvPurgeEvery.
 type kvStores struct {
 	local    *kv.BoltStore
 	postgres map[string]*kv.PostgresStore // by connection string
 	closers  []func(context.Context) error
+	opens    []openedStore
+	stop     chan struct{} // closed by close: ends the purger
+	done     chan struct{} // closed when the purger has ended
 }
 
+type openedStore struct {
+	store kv.Store
+	where string
+}
+
+// kvPurgeEvery is how often expired keys are deleted while the process
+// runs. Expired keys are never read, but a serve process may run for
+// months, and a namespace used as a cache (expirationTtl on every put)
+// would otherwise grow its file or table, and a fleet's shared table, until
+// a restart. Every process of a fleet purges; the DELETE of what another
+// purged is a no-op.
+var kvPurgeEvery = 10 * time.Minute
+
 func (s *kvStores) close(ctx context.Context) error {
+	if s.stop != nil { // the app may close its bindings twice
+		close(s.stop)
+		<-s.done
+		s.stop = nil
+	}
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		_ = s.closers[i](ctx)
 	}
@@ -31,6 +54,7 @@ func (s *kvStores) close(ctx context.Context) error {
 
 func (s *kvStores) opened(store kv.Store, log *slog.Logger, where string) error {
 	s.closers = append(s.closers, func(context.Context) error { return store.Close() })
+	s.opens = append(s.opens, openedStore{store, where})
 	n, err := store.Purge()
 	if err != nil {
 		return fmt.Errorf("kv (%s): %w", where, err)
@@ -39,6 +63,32 @@ func (s *kvStores) opened(store kv.Store, log *slog.Logger, where string) error 
 		log.Debug("kv: removed expired keys", "store", where, "count", n)
 	}
 	return nil
+}
+
+// startPurging purges every store each kvPurgeEvery until close; a
+// failed purge is logged and tried again at the next turn.
+func (s *kvStores) startPurging(log *slog.Logger) {
+	s.stop, s.done = make(chan struct{}), make(chan struct{})
+	every := kvPurgeEvery
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+			for _, o := range s.opens {
+				if n, err := o.store.Purge(); err != nil {
+					log.Warn(fmt.Sprintf("kv (%s): removing expired keys failed (tried again in %s): %v", o.where, every, err))
+				} else if n > 0 {
+					log.Debug("kv: removed expired keys", "store", o.where, "count", n)
+				}
+			}
+		}
+	}()
 }
 
 // storeFor is the store of namespace ns; hyperdriveConn looks up the
@@ -97,6 +147,7 @@ func openKV(ctx context.Context, cfg *config.Config, hyperdriveConn func(string)
 		}
 		list = append(list, kv.NewNamespace(store, ns.Binding, id))
 	}
+	stores.startPurging(log)
 	return list, stores.close, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,48 @@ func TestR2OnS3WarnsAtStartAboutAnUnusableBucket(t *testing.T) {
 				t.Fatalf("/visit = %d", code)
 			}
 		})
+	}
+}
+
+// Expired keys are deleted while the process runs, not only at its next
+// start: a serve process runs for months, and a namespace used as a cache
+// would otherwise grow the fleet's shared table until a restart.
+func TestKVPurgesExpiredKeysWhileRunning(t *testing.T) {
+	saved := kvPurgeEvery
+	kvPurgeEvery = 50 * time.Millisecond
+	t.Cleanup(func() { kvPurgeEvery = saved })
+	db := pgtest.NewDatabase(t)
+	getenv := func(k string) (string, bool) { return db, k == "EDGERUN_KV_CONNECTION_STRING_SESSIONS" }
+	startAppWith(t, config.Options{Dir: copyFixture(t, "kv-app"), Getenv: getenv}, false, nil)
+	conn, err := pgx.Connect(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// Rows as a put with expirationTtl leaves them: one past its time, one
+	// not yet, one with none.
+	now := time.Now().Unix()
+	if _, err := conn.Exec(t.Context(), `INSERT INTO edgerun_kv (namespace, key, value, expiration) VALUES
+		('4f2a0c7e9b1d4c3e8a6f5b2d1c0e9f8a', 'gone', 'x', $1), ('4f2a0c7e9b1d4c3e8a6f5b2d1c0e9f8a', 'later', 'x', $2),
+		('4f2a0c7e9b1d4c3e8a6f5b2d1c0e9f8a', 'kept', 'x', NULL)`, now-1, now+3600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second) // a bound on a purger that never runs, not a measurement
+	for {
+		rows, err := conn.Query(t.Context(), "SELECT convert_from(key, 'UTF8') FROM edgerun_kv ORDER BY key")
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Equal(keys, []string{"kept", "later"}) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rows left in edgerun_kv: %q; want the expired one deleted, the others kept", keys)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
