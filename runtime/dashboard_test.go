@@ -190,7 +190,19 @@ func TestDashboardInABrowser(t *testing.T) {
 		`.binding [data-field=queries_total]`:                int64(m.Sum("edgerun_hyperdrive_queries_total", "binding=HYPERDRIVE")),
 		`.binding [data-field=cache_hits]`:                   int64(value(m, "edgerun_hyperdrive_cache_hits_total", "binding=HYPERDRIVE")),
 		`.binding [data-field=cache_misses]`:                 int64(value(m, "edgerun_hyperdrive_cache_misses_total", "binding=HYPERDRIVE")),
+		`.binding tr[data-endpoint=primary] td:nth-child(3)`: int64(value(m, "edgerun_hyperdrive_pool_acquired_connections", "binding=HYPERDRIVE", "endpoint=primary")),
+		`.binding tr[data-endpoint=primary] td:nth-child(4)`: int64(value(m, "edgerun_hyperdrive_pool_idle_connections", "binding=HYPERDRIVE", "endpoint=primary")),
 		`.binding tr[data-endpoint=primary] td:nth-child(5)`: int64(value(m, "edgerun_hyperdrive_pool_max_connections", "endpoint=primary")),
+		`[data-metric=isolates_replaced]`:                    int64(value(m, "edgerun_isolates_replaced_total")),
+	}
+	// The status classes: the load's 404s are 4xx, the rest 2xx.
+	var byClass []string
+	for _, c := range []string{"2xx", "3xx", "4xx", "5xx"} {
+		byClass = append(byClass, fmt.Sprintf("%s %s", c, thousands(int64(m.Sum("edgerun_http_requests_total", "class="+c)))))
+	}
+	wantByClass := strings.Join(byClass, " · ")
+	if m.Sum("edgerun_http_requests_total", "class=4xx") == 0 || want[`.binding tr[data-endpoint=primary] td:nth-child(4)`] == 0 {
+		t.Fatalf("/metrics counts no 4xx (the load sent 404s) or no idle connection: %s", wantByClass)
 	}
 	if want[`[data-metric=requests_total]`] != sent.Load() || want[`.binding [data-field=cache_hits]`] == 0 {
 		t.Fatalf("/metrics counts %d requests (the load sent %d) and %d cache hits", want[`[data-metric=requests_total]`], sent.Load(), want[`.binding [data-field=cache_hits]`])
@@ -202,6 +214,9 @@ func TestDashboardInABrowser(t *testing.T) {
 			if got := pageNumber(t, ctx, sel); got != w {
 				diffs = append(diffs, fmt.Sprintf("%s shows %d, /metrics %d", sel, got, w))
 			}
+		}
+		if got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-metric=by_class]`))); err != nil || got != wantByClass {
+			diffs = append(diffs, fmt.Sprintf("status classes shown %q (%v), /metrics %q", got, err, wantByClass))
 		}
 		if len(diffs) == 0 {
 			break
@@ -264,4 +279,13 @@ func TestDashboardInABrowser(t *testing.T) {
 		}
 	}
 	t.Logf("screenshot: %s", filepath.Join(dirs[len(dirs)-1], "dashboard.png"))
+}
+
+// thousands spells n as the page does (en-US grouping).
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
