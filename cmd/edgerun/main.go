@@ -336,7 +336,7 @@ func serveAdmin(app interface{ ServeAdmin(net.Listener) error }, addr string, lo
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		log.Warn(fmt.Sprintf("admin endpoints listen on %s, beyond loopback: whoever reaches it sees /health and /metrics; put it behind your network policy", ln.Addr()))
 	}
-	log.Info(fmt.Sprintf("Admin on http://%s (/healthz /readyz /health /metrics)", ln.Addr()))
+	log.Info(fmt.Sprintf("Admin on http://%s (the dashboard at /; /healthz /readyz /health /metrics)", ln.Addr()))
 }
 
 func listenAddr(cfg *config.Config, ip string, port int) string {

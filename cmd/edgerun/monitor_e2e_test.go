@@ -447,8 +447,8 @@ func TestAdminAddressFromConfigAndOff(t *testing.T) {
 			code, body := fetch("http://" + adminAddr + "/healthz")
 			return code == 200 && body == "ok\n"
 		})
-		if !strings.Contains(srv.Logs(), "Admin on http://"+adminAddr) {
-			t.Errorf("startup log does not name the admin address:\n%s", srv.Logs())
+		if !strings.Contains(srv.Logs(), "Admin on http://"+adminAddr+" (the dashboard at /;") {
+			t.Errorf("startup log does not name the admin address and its dashboard:\n%s", srv.Logs())
 		}
 	})
 	t.Run("off", func(t *testing.T) {
