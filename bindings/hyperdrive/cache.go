@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
@@ -40,7 +40,10 @@ type queryCache struct {
 }
 
 type cacheEntry struct {
-	res        *result
+	res *result
+	// served is res as a cache hit answers it (servedFromCache), made once
+	// at put: hits share it, and nothing changes a result once made.
+	served     *result
 	size       uint32
 	stored     time.Time
 	gen        uint64 // the write generation before the query ran
@@ -104,7 +107,7 @@ func (c *queryCache) put(key string, r *result, gen uint64) {
 		c.uncacheableSize.Add(1)
 		return
 	}
-	c.store.Set(key, &cacheEntry{res: r, size: uint32(size), stored: c.now(), gen: gen})
+	c.store.Set(key, &cacheEntry{res: r, served: servedFromCache(r), size: uint32(size), stored: c.now(), gen: gen})
 }
 
 // CacheStats is a snapshot of the cache's counters.
@@ -128,64 +131,58 @@ func (c *queryCache) stats() CacheStats {
 // cacheKey identifies a read: the database, the SQL text, and every
 // parameter with its type (so 1 and "1" differ).
 func cacheKey(db, sql string, args []any) string {
-	var b strings.Builder
-	b.Grow(len(db) + len(sql) + 16*len(args) + 2)
-	b.WriteString(db)
-	b.WriteByte(0)
-	b.WriteString(sql)
-	for _, a := range args {
-		b.WriteByte(0)
-		writeKeyValue(&b, a)
-	}
-	return b.String()
+	return string(appendCacheKey(make([]byte, 0, len(db)+len(sql)+16*len(args)+2), db, sql, args))
 }
 
-func writeKeyValue(b *strings.Builder, a any) {
+// appendCacheKey appends cacheKey's bytes to dst: a cache hit looks the key
+// up in a reused buffer and makes no string of it (cacheHit).
+func appendCacheKey(dst []byte, db, sql string, args []any) []byte {
+	dst = append(dst, db...)
+	dst = append(dst, 0)
+	dst = append(dst, sql...)
+	for _, a := range args {
+		dst = append(dst, 0)
+		dst = appendKeyValue(dst, a)
+	}
+	return dst
+}
+
+func appendKeyValue(b []byte, a any) []byte {
 	switch x := a.(type) {
 	case nil:
-		b.WriteString("n")
+		return append(b, 'n')
 	case jsInt:
-		b.WriteString("i")
-		b.WriteString(strconv.FormatInt(int64(x), 10))
+		return strconv.AppendInt(append(b, 'i'), int64(x), 10)
 	case jsFloat:
-		b.WriteString("f")
-		b.WriteString(strconv.FormatFloat(float64(x), 'g', -1, 64))
+		return strconv.AppendFloat(append(b, 'f'), float64(x), 'g', -1, 64)
 	case jsBool:
 		if x {
-			b.WriteString("t")
-		} else {
-			b.WriteString("F")
+			return append(b, 't')
 		}
+		return append(b, 'F')
 	case string:
-		b.WriteString("s")
-		b.WriteString(strconv.Itoa(len(x)))
-		b.WriteByte(':')
-		b.WriteString(x)
+		b = strconv.AppendInt(append(b, 's'), int64(len(x)), 10)
+		return append(append(b, ':'), x...)
 	case []byte:
-		b.WriteString("x")
-		b.WriteString(hex.EncodeToString(x))
+		return hex.AppendEncode(append(b, 'x'), x)
 	case time.Time:
-		b.WriteString("d")
-		b.WriteString(strconv.FormatInt(x.UnixNano(), 10))
+		return strconv.AppendInt(append(b, 'd'), x.UnixNano(), 10)
 	case *jsArray:
-		writeKeyValue(b, x.elems)
+		b = appendKeyValue(b, x.elems)
 		if x.json != "" { // [{a: 1}] and ['{"a":1}'] have the same elements, not the same JSON
-			b.WriteString("j")
-			b.WriteString(strconv.Itoa(len(x.json)))
-			b.WriteByte(':')
-			b.WriteString(x.json)
+			b = strconv.AppendInt(append(b, 'j'), int64(len(x.json)), 10)
+			b = append(append(b, ':'), x.json...)
 		}
+		return b
 	case []any:
-		b.WriteString("a")
-		b.WriteString(strconv.Itoa(len(x)))
-		b.WriteByte('[')
+		b = strconv.AppendInt(append(b, 'a'), int64(len(x)), 10)
+		b = append(b, '[')
 		for _, e := range x {
-			writeKeyValue(b, e)
-			b.WriteByte(',')
+			b = append(appendKeyValue(b, e), ',')
 		}
-		b.WriteByte(']')
+		return append(b, ']')
 	default:
-		fmt.Fprintf(b, "?%T:%v", x, x)
+		return fmt.Appendf(b, "?%T:%v", x, x)
 	}
 }
 
@@ -258,24 +255,32 @@ func (b *Binding) wrote(ctx context.Context, notified bool) {
 // cacheHit returns the cached result for a cacheable read if there is a
 // fresh one (or a stale one within stale_while_revalidate, whose refresh it
 // starts), without running anything: the binding answers such reads on the
-// isolate's own goroutine, with no query goroutine at all.
-func (b *Binding) cacheHit(st *statement, args []any) (*result, bool) {
+// isolate's own goroutine, with no query goroutine at all. keyBuf is the
+// isolate's buffer for the key: a hit makes no key string (the cache keeps
+// no key it is asked for, only those it stores).
+func (b *Binding) cacheHit(st *statement, args []any, keyBuf *[]byte) (*result, bool) {
 	c := b.cache
 	if !st.info.Cacheable || !b.cacheTrusted() || b.strictCoherence() {
 		return nil, false
 	}
-	key := cacheKey(b.dbID, st.raw, args)
-	e, state := c.lookup(key)
+	buf := appendCacheKey((*keyBuf)[:0], b.dbID, st.raw, args)
+	if cap(buf) <= maxKeyBuf { // a huge parameter's key is not kept for the isolate's life
+		*keyBuf = buf
+	}
+	e, state := c.lookup(unsafe.String(unsafe.SliceData(buf), len(buf)))
 	if state == miss {
 		return nil, false
 	}
 	if state == staleOK {
 		c.stale.Add(1)
-		b.refresh(e, key, st, args)
+		b.refresh(e, string(buf), st, args)
 	}
 	c.hits.Add(1)
-	return servedFromCache(e.res), true
+	return e.served, true
 }
+
+// maxKeyBuf bounds the key buffer an isolate keeps between reads.
+const maxKeyBuf = 4 << 10
 
 // refresh re-runs a stale entry's query once, in the background.
 func (b *Binding) refresh(e *cacheEntry, key string, st *statement, args []any) {
@@ -304,7 +309,7 @@ func (b *Binding) cachedRead(ctx context.Context, st *statement, args []any) (*r
 				b.refresh(e, key, st, args)
 			}
 			c.hits.Add(1)
-			return servedFromCache(e.res), nil
+			return e.served, nil
 		}
 	}
 	c.misses.Add(1)

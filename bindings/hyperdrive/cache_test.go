@@ -3,6 +3,7 @@ package hyperdrive
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -353,5 +354,61 @@ func TestCacheMemoryBounds(t *testing.T) {
 	}
 	if s := b.CacheStats(); s.Bytes > 64<<10 || s.Evictions == 0 {
 		t.Fatalf("cache holds %d bytes with %d evictions; budget 64 KiB", s.Bytes, s.Evictions)
+	}
+}
+
+// TestCacheHitsOnTheIsolateKeepTheirKeys: the isolate's cache hits build
+// their keys in one reused buffer (cacheHit); a stale hit's refresh must
+// keep its own key after the next reads have overwritten that buffer, and a
+// parameter too long for the kept buffer hits all the same.
+func TestCacheHitsOnTheIsolateKeepTheirKeys(t *testing.T) {
+	clock := &fakeClock{}
+	clock.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	b, dsn := openTest(t, Config{Now: clock.now, Cache: CacheConfig{MaxAge: 60 * time.Second, StaleWhileRevalidate: 15 * time.Second}})
+	long := strings.Repeat("x", 2*maxKeyBuf)
+	direct(t, dsn, "CREATE TABLE kv (k text PRIMARY KEY, v int)")
+	direct(t, dsn, "INSERT INTO kv VALUES ('a', 1), ('b', 10), ($1, 100)", long)
+	iso := isolateWith(t, b)
+	// reads answers [v of a, v of b, v of long], read in one turn, as JSON.
+	reads := func() string {
+		t.Helper()
+		out := make(chan string, 1)
+		err := iso.Do(func() error {
+			vm := iso.Runtime()
+			_ = vm.Set("__out", func(s string) { out <- s })
+			_ = vm.Set("LONG", long)
+			_, err := vm.RunString(`{
+				const read = (k) => db.prepare("SELECT v FROM kv WHERE k = ?").bind(k).first("v");
+				Promise.all([read("a"), read("b"), read(LONG)]).then(r => __out(JSON.stringify(r)), e => __out(String(e)));
+			}`)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return <-out
+	}
+	if got := reads(); got != "[1,10,100]" {
+		t.Fatalf("first reads = %s", got)
+	}
+	hits := b.CacheStats().Hits
+	direct(t, dsn, "UPDATE kv SET v = v + 1")
+	if got := reads(); got != "[1,10,100]" || b.CacheStats().Hits != hits+3 {
+		t.Fatalf("cached reads = %s, hits %d → %d, want the cached [1,10,100] as 3 hits", got, hits, b.CacheStats().Hits)
+	}
+	clock.advance(64 * time.Second) // stale: served, each refreshed behind under its own key
+	if got := reads(); got != "[1,10,100]" {
+		t.Fatalf("stale reads = %s, want the stale [1,10,100]", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := reads()
+		if got == "[2,11,101]" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stale entries were not all revalidated: %s", got)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -39,7 +39,7 @@ func openTest(t testing.TB, cfg Config) (*Binding, string) {
 }
 
 // isolateWith makes an isolate whose global `db` is b's JS value.
-func isolateWith(t *testing.T, b *Binding) *isolates.Isolate {
+func isolateWith(t testing.TB, b *Binding) *isolates.Isolate {
 	t.Helper()
 	iso, err := isolates.New(isolates.Options{Setup: func(iso *isolates.Isolate) error {
 		if _, err := webapi.Install(iso, webapi.Options{}); err != nil {

@@ -38,6 +38,7 @@ const (
 type isolateState struct {
 	handles map[string]goja.Value // prepared statement handles by SQL text
 	bind    binder                // bound values → Go
+	keyBuf  []byte                // cacheHit's key, reused
 }
 
 // Value builds env[Name] for one isolate.
@@ -119,29 +120,13 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 		}
 		return b.rejected(iso, err)
 	}
-	scope := iso.Scope()
-	settle := func(r *result) (goja.Value, error) {
-		var v goja.Value
-		var err error
-		if column != "" {
-			v, err = r.firstColumn(iso, column)
-		} else {
-			v, err = r.toJS(iso, mode)
-		}
-		var ex *goja.Exception
-		if err != nil && !errors.As(err, &ex) { // a JS exception (from JSON.parse) stays as it is
-			return nil, b.wrapError(err, -1) // "Column not found" gets its code
-		}
-		return v, err
-	}
 	if !noCache {
-		hit, ok := b.cacheHit(b.resolvedNow(stmt), args)
-		if ok {
+		if hit, ok := b.cacheHit(b.resolvedNow(stmt), args, &st.keyBuf); ok {
 			if o := b.cfg.Observer; o != nil {
 				o.Query(b.cfg.Name, "read", "cached", "cache", 0)
 			}
 			p, resolve, reject := vm.NewPromise()
-			if v, err := settle(hit); err != nil {
+			if v, err := b.settle(iso, hit, mode, column); err != nil {
 				iso.Check(reject(iso.ToJSError(err)))
 			} else {
 				iso.Check(resolve(v))
@@ -149,15 +134,33 @@ func (b *Binding) jsQuery(iso *isolates.Isolate, st *isolateState, c goja.Functi
 			return vm.ToValue(p)
 		}
 	}
+	scope := iso.Scope()
 	return vm.ToValue(iso.Async(func(ctx context.Context) func(*goja.Runtime) (goja.Value, error) {
 		r, err := b.execute(ctx, stmt, args, scope, noCache)
 		return func(vm *goja.Runtime) (goja.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			return settle(r)
+			return b.settle(iso, r, mode, column)
 		}
 	}))
+}
+
+// settle is a statement's answer as JavaScript sees it: first(column)'s
+// value, or the mode's result.
+func (b *Binding) settle(iso *isolates.Isolate, r *result, mode int, column string) (goja.Value, error) {
+	var v goja.Value
+	var err error
+	if column != "" {
+		v, err = r.firstColumn(iso, column)
+	} else {
+		v, err = r.toJS(iso, mode)
+	}
+	var ex *goja.Exception
+	if err != nil && !errors.As(err, &ex) { // a JS exception (from JSON.parse) stays as it is
+		return nil, b.wrapError(err, -1) // "Column not found" gets its code
+	}
+	return v, err
 }
 
 func (b *Binding) rejected(iso *isolates.Isolate, err error) goja.Value {
