@@ -20,7 +20,10 @@
 //   - [ServeInProcess] lets a server of this process (the local Hyperdrive's
 //     listener) take the scripts' connections to its address over an
 //     in-memory pipe (isolates/pipe) instead of TCP; cloudflare:sockets asks
-//     [DialInProcess] before it dials.
+//     [DialInProcessSecure] before it dials. A door registered with
+//     [ServeInProcessSecure] is one whose TLS the scripts' sockets skip (the
+//     pipe is private and its server known), checking its certificate chain
+//     against the expected name as a handshake would.
 //
 // Nothing but the current owner ever touches an isolate's goja.Runtime.
 package isolates

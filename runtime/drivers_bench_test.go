@@ -19,7 +19,8 @@ import (
 // BenchmarkDriverRoute compares one SELECT by primary key through node-postgres (a new Client
 // per request on env.HYPERDRIVE.connectionString: connect, SCRAM, query, end) with the same
 // query through env.HYPERDRIVE.prepare(), served over real HTTP (testdata/apps/bench): pg
-// connects to the local Hyperdrive (connectionString), pg-direct to PostgreSQL itself (what
+// connects to the local Hyperdrive (connectionString), pg-ssl the same with ssl: true (TLS
+// asked for; in-process, the door skips it), pg-direct to PostgreSQL itself (what
 // wrangler dev hands a driver). It reports the server sessions PostgreSQL opened per request
 // (pg_stat_database.sessions).
 //
@@ -40,7 +41,7 @@ func BenchmarkDriverRoute(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	for _, route := range []string{"prepare", "pg", "pg-direct"} {
+	for _, route := range []string{"prepare", "pg", "pg-ssl", "pg-direct"} {
 		b.Run(route, func(b *testing.B) {
 			before := sessions(b, conn)
 			b.ReportAllocs()

@@ -53,10 +53,12 @@
 //     listener, its credentials (random per process, or
 //     Config.ProxyUser/ProxyPassword for edgerun proxy) and SCRAM, TLS and
 //     CancelRequest. It has two doors: TCP, where the password is checked with
-//     SCRAM-SHA-256, and the in-process one (isolates.ServeInProcess on the
-//     listener's address), where this process's scripts arrive over an
+//     SCRAM-SHA-256, and the in-process one (isolates.ServeInProcessSecure on
+//     the listener's address), where this process's scripts arrive over an
 //     in-memory pipe and give the password in clear, checked as exactly
-//     (proxy_auth.go's authenticateCleartext says why that is as safe). Then
+//     (proxy_auth.go's authenticateCleartext says why that is as safe), and
+//     skip TLS: their sockets check the listener's certificate and go on in
+//     clear after its 'S' (proxy_startup.go). Then
 //     one client's session in transaction-mode pooling, with
 //     Config.IdleTransactionTimeout bounding a transaction left idle;
 //     cacheable reads answered with the server's own wire messages. A write

@@ -20,6 +20,9 @@ package hyperdrive
 // to connectionString gets an in-memory pipe served by the same code,
 // asked for its password in clear (AuthenticationCleartextPassword)
 // instead of SCRAM. See authenticateCleartext for why that is as safe.
+// Its TLS is skipped likewise (isolates.ServeInProcessSecure): a worker's
+// socket that starts TLS there checks the listener's certificate and goes
+// on in clear, which serve takes after its 'S' (proxy_startup.go).
 
 import (
 	"crypto/rand"
@@ -120,7 +123,12 @@ func (b *Binding) startProxy(addr string) (*proxy, error) {
 	b.proxy = p
 	p.wg.Add(1)
 	go p.accept()
-	p.stopInProcess = isolates.ServeInProcess(ln.Addr().String(), func(nc net.Conn) {
+	chain, err := certChain(tlsConf)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	p.stopInProcess = isolates.ServeInProcessSecure(ln.Addr().String(), chain, func(nc net.Conn) {
 		p.inProcessConns.Add(1)
 		if p.track(nc) {
 			p.serveTracked(nc, true)

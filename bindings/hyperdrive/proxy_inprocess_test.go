@@ -2,7 +2,11 @@ package hyperdrive
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"testing"
@@ -169,4 +173,90 @@ func TestProxyCloseEndsTheInProcessDoor(t *testing.T) {
 		c.Close()
 		t.Fatal("the in-process door is still open after close")
 	}
+}
+
+// TLS on each door: after its 'S', the TCP door handshakes whatever
+// follows (a client sending its startup in clear is dropped), while the
+// in-process one takes the startup in clear (a worker's socket skips TLS
+// there: isolates.ServeInProcessSecure) and still handshakes with a client
+// that does speak TLS (pgx, sslmode=require and verify-full against the
+// door's certificate, as registered for the workers' sockets).
+func TestProxyDoorsAndTLS(t *testing.T) {
+	b, _ := openTest(t, Config{Cache: CacheConfig{Disabled: true}})
+	props := b.Properties()
+	addr := b.ProxyStats().Addr
+	cleartextAfterS := func(nc net.Conn) (pgproto3.BackendMessage, error) {
+		defer nc.Close()
+		_ = nc.SetDeadline(time.Now().Add(10 * time.Second))
+		fe := pgproto3.NewFrontend(nc, nc)
+		fe.Send(&pgproto3.SSLRequest{})
+		if err := fe.Flush(); err != nil {
+			return nil, err
+		}
+		var answer [1]byte
+		if _, err := io.ReadFull(nc, answer[:]); err != nil || answer[0] != 'S' {
+			return nil, fmt.Errorf("SSLRequest answered %q, %v", answer, err)
+		}
+		fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersionNumber,
+			Parameters: map[string]string{"user": props.User, "database": props.Database}})
+		if err := fe.Flush(); err != nil {
+			return nil, err
+		}
+		return fe.Receive()
+	}
+	tcp, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := cleartextAfterS(tcp); err == nil {
+		t.Fatalf("TCP door: cleartext after 'S' answered %#v", msg)
+	}
+	pc, _ := dialInProcess(context.Background(), "", addr)
+	if msg, err := cleartextAfterS(pc); err != nil {
+		t.Fatalf("in-process door: cleartext after 'S': %v", err)
+	} else if _, ok := msg.(*pgproto3.AuthenticationCleartextPassword); !ok {
+		t.Fatalf("in-process door: cleartext after 'S' answered %#v", msg)
+	}
+
+	_, chain := isolates.DialInProcessSecure(addr)
+	if len(chain) != 2 || chain[0].VerifyHostname("127.0.0.1") != nil {
+		t.Fatalf("the door's chain: %d certificates", len(chain))
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(b.ProxyCACertPEM()) || !roots.Equal(poolOf(chain[1])) {
+		t.Fatal("the door's chain is not signed by the listener's CA")
+	}
+	ctx := context.Background()
+	for _, mode := range []string{"require", "verify-full"} {
+		u, _ := url.Parse(props.ConnectionString)
+		u.RawQuery = "sslmode=" + mode
+		cc, err := pgx.ParseConfig(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc.DialFunc = dialInProcess
+		if cc.TLSConfig == nil {
+			t.Fatalf("%s: no TLS", mode)
+		}
+		cc.TLSConfig.RootCAs = roots
+		cc.Fallbacks = nil // TLS or nothing
+		conn, err := pgx.ConnectConfig(ctx, cc)
+		if err != nil {
+			t.Fatalf("%s over the in-process door: %v", mode, err)
+		}
+		if _, ok := conn.PgConn().Conn().(*tls.Conn); !ok {
+			t.Fatalf("%s: connection is a %T, want TLS", mode, conn.PgConn().Conn())
+		}
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT 41 + 1").Scan(&n); err != nil || n != 42 {
+			t.Fatalf("%s: %d %v", mode, n, err)
+		}
+		conn.Close(ctx)
+	}
+}
+
+func poolOf(c *x509.Certificate) *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(c)
+	return p
 }

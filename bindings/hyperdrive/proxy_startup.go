@@ -7,7 +7,9 @@ package hyperdrive
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -44,7 +46,27 @@ func (p *proxy) serve(nc net.Conn, inProcess bool) {
 			if _, err := conn.Write([]byte{'S'}); err != nil {
 				return
 			}
-			tc := tls.Server(nc, p.tls)
+			var under net.Conn = nc
+			if inProcess {
+				// A worker's socket skips TLS on this door
+				// (isolates.ServeInProcessSecure) and goes on in clear; any
+				// other TLS client over the pipe (a test's pgx, a script's
+				// own TLS) sends a handshake record first (0x16), which a
+				// startup message, its length below 2^24 first, never begins
+				// with.
+				var first [1]byte
+				if _, err := io.ReadFull(nc, first[:]); err != nil {
+					return
+				}
+				under = &replayConn{Conn: nc, first: first[:]}
+				if first[0] != tlsHandshakeRecord {
+					conn, tlsDone = under, true
+					be = pgproto3.NewBackend(conn, conn)
+					be.SetMaxBodyLen(64 << 10)
+					continue
+				}
+			}
+			tc := tls.Server(under, p.tls)
 			if err := tc.Handshake(); err != nil {
 				return
 			}
@@ -102,6 +124,42 @@ func (p *proxy) serve(nc net.Conn, inProcess bool) {
 	}
 	_ = nc.SetDeadline(time.Time{})
 	c.run()
+}
+
+// tlsHandshakeRecord is the content type of a TLS record carrying a
+// handshake message (a ClientHello first).
+const tlsHandshakeRecord = 0x16
+
+// replayConn is a connection whose first bytes were read to tell what
+// they begin (serve's look after an in-process 'S'): Read gives them
+// again, then reads on.
+type replayConn struct {
+	net.Conn
+	first []byte
+}
+
+func (c *replayConn) Read(b []byte) (int, error) {
+	if len(c.first) > 0 {
+		n := copy(b, c.first)
+		c.first = c.first[n:]
+		return n, nil
+	}
+	return c.Conn.Read(b)
+}
+
+// certChain is the certificates cfg's server presents, leaf first (the
+// in-process door's, which the workers' sockets verify instead of a
+// handshake).
+func certChain(cfg *tls.Config) ([]*x509.Certificate, error) {
+	var chain []*x509.Certificate
+	for _, der := range cfg.Certificates[0].Certificate {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Errorf("local Hyperdrive certificate: %w", err)
+		}
+		chain = append(chain, c)
+	}
+	return chain, nil
 }
 
 // parameterStatuses are the origin's (learnt from the first server

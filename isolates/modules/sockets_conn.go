@@ -3,6 +3,7 @@ package modules
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"strconv"
@@ -57,6 +58,9 @@ type sockets struct {
 	iso   *isolates.Isolate
 	limit int
 	tls   *tls.Config // the base client config (roots, verification)
+	// verified: in-process doors' chains verified for a name (doorKey),
+	// read and written by the dials' goroutines (sockets_tls.go).
+	verified sync.Map
 
 	// Loop-only.
 	next    int64
@@ -84,10 +88,13 @@ type sock struct {
 	tls   bool
 
 	// mu guards conn and dead against the I/O goroutines and retirement.
-	mu     sync.Mutex
-	conn   net.Conn // the connection the script reads and writes: raw, or TLS over it
-	raw    net.Conn // TCP, or an in-process pipe (isolates.DialInProcess)
-	dead   bool     // closed: a dial or handshake that finishes now closes what it made
+	mu   sync.Mutex
+	conn net.Conn // the connection the script reads and writes: raw, or TLS over it
+	raw  net.Conn // TCP, or an in-process pipe (isolates.DialInProcessSecure)
+	// door: the certificate chain of the in-process door raw reaches, whose
+	// TLS is skipped (sockets_tls.go); set with raw, before opened settles.
+	door   []*x509.Certificate
+	dead   bool // closed: a dial or handshake that finishes now closes what it made
 	cancel context.CancelFunc
 
 	// Loop-only.
@@ -186,7 +193,7 @@ func (st *sockets) dial(s *sock) {
 	isolates.Go(func() {
 		// A server of this process (the local Hyperdrive) is reached
 		// through memory; anything else over TCP.
-		raw := isolates.DialInProcess(addr)
+		raw, door := isolates.DialInProcessSecure(addr)
 		var err error
 		if raw == nil {
 			var d net.Dialer
@@ -194,7 +201,15 @@ func (st *sockets) dial(s *sock) {
 		}
 		conn := raw
 		var tlsErr error
-		if err == nil && useTLS {
+		switch {
+		case err != nil || !useTLS:
+		case door != nil:
+			// A door whose TLS is skipped: its certificate is checked, the
+			// bytes go in clear (sockets_tls.go).
+			if tlsErr = st.verifyDoor(door, cfg); tlsErr != nil {
+				raw.Close()
+			}
+		default:
 			tc := tls.Client(raw, cfg)
 			if tlsErr = tc.HandshakeContext(ctx); tlsErr != nil {
 				raw.Close()
@@ -204,7 +219,7 @@ func (st *sockets) dial(s *sock) {
 		s.mu.Lock()
 		dead := s.dead
 		if err == nil && tlsErr == nil && !dead {
-			s.conn, s.raw = conn, raw
+			s.conn, s.raw, s.door = conn, raw, door
 		} else if err == nil && tlsErr == nil {
 			conn.Close()
 		}

@@ -275,7 +275,7 @@ func (st *sockets) startTLS(s *sock, serverName string) *goja.Promise {
 	}
 	s.upgrades++
 	s.mu.Lock()
-	raw := s.raw
+	raw, door := s.raw, s.door
 	s.mu.Unlock()
 	var readDone chan struct{}
 	if s.reading {
@@ -295,12 +295,21 @@ func (st *sockets) startTLS(s *sock, serverName string) *goja.Promise {
 			<-readDone
 		}
 		_ = raw.SetReadDeadline(time.Time{})
-		tc := tls.Client(raw, cfg)
-		herr := tc.HandshakeContext(ctx)
+		var herr error
+		var conn net.Conn = raw
+		if door != nil {
+			// The in-process door: its certificate checked, no handshake
+			// (sockets_tls.go); the connection goes on as it is.
+			herr = st.verifyDoor(door, cfg)
+		} else {
+			tc := tls.Client(raw, cfg)
+			herr = tc.HandshakeContext(ctx)
+			conn = tc
+		}
 		s.mu.Lock()
 		dead := s.dead
 		if herr == nil && !dead {
-			s.conn = tc
+			s.conn = conn
 		}
 		s.mu.Unlock()
 		if herr != nil || dead {

@@ -13,10 +13,12 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"edgerun/isolates"
+	"edgerun/isolates/pipe"
 	"edgerun/isolates/webapi"
 )
 
@@ -28,7 +30,48 @@ import (
 type testCA struct {
 	pool   *x509.CertPool
 	server tls.Certificate
+	chain  []*x509.Certificate // the server's, leaf first
+
+	// sniff: the servers take cleartext where TLS could begin on a pipe
+	// whose first byte is no TLS handshake record, as the local
+	// Hyperdrive's in-process door does (isolates.ServeInProcessSecure).
+	sniff bool
+	// Handshakes the servers began, by transport, and the pipes that
+	// went on in clear.
+	tcpHandshakes, pipeHandshakes, cleartext atomic.Int32
 }
+
+// serverTLS is the TLS server side of c (see sniff).
+func (ca *testCA) serverTLS(c net.Conn) net.Conn {
+	_, isPipe := c.(*pipe.Conn)
+	if isPipe && ca.sniff {
+		pc := &peekedConn{Conn: c, r: bufio.NewReader(c)}
+		first, err := pc.r.Peek(1)
+		if err != nil {
+			return c
+		}
+		c = pc
+		if first[0] != 0x16 {
+			ca.cleartext.Add(1)
+			return c
+		}
+	}
+	// Counted as begun, before the client can see the handshake end.
+	if isPipe {
+		ca.pipeHandshakes.Add(1)
+	} else {
+		ca.tcpHandshakes.Add(1)
+	}
+	return tls.Server(c, &tls.Config{Certificates: []tls.Certificate{ca.server}})
+}
+
+// peekedConn reads through r, which has looked ahead.
+type peekedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *peekedConn) Read(b []byte) (int, error) { return c.r.Read(b) }
 
 func newTestCA(t *testing.T) *testCA {
 	t.Helper()
@@ -45,7 +88,10 @@ func newTestCA(t *testing.T) *testCA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caCert, _ := x509.ParseCertificate(caDER)
+	caCert, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -60,9 +106,13 @@ func newTestCA(t *testing.T) *testCA {
 	if err != nil {
 		t.Fatal(err)
 	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pool := x509.NewCertPool()
 	pool.AddCert(caCert)
-	return &testCA{pool: pool, server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}}
+	return &testCA{pool: pool, server: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, chain: []*x509.Certificate{leaf, caCert}}
 }
 
 // testServer accepts on loopback and runs handle for each connection;
@@ -93,8 +143,10 @@ func startServer(t *testing.T, handle func(net.Conn)) *testServer {
 
 // startServerDoors is startServer; with inProcess, scripts' connections
 // to its address are also served in-process (isolates.ServeInProcess),
-// over a pipe instead of TCP, as the local Hyperdrive's are.
-func startServerDoors(t *testing.T, handle func(net.Conn), inProcess bool) *testServer {
+// over a pipe instead of TCP, as the local Hyperdrive's are; given a
+// certificate chain, through isolates.ServeInProcessSecure with it (the
+// scripts' TLS to the door is skipped).
+func startServerDoors(t *testing.T, handle func(net.Conn), inProcess bool, chain ...*x509.Certificate) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -115,7 +167,7 @@ func startServerDoors(t *testing.T, handle func(net.Conn), inProcess bool) *test
 		}
 	}()
 	if inProcess {
-		stop := isolates.ServeInProcess(s.addr(), func(c net.Conn) {
+		stop := isolates.ServeInProcessSecure(s.addr(), chain, func(c net.Conn) {
 			s.mu.Lock()
 			s.inProcess++
 			s.mu.Unlock()
@@ -173,18 +225,14 @@ func starttls(ca *testCA) func(net.Conn) {
 			if _, err := c.Write([]byte("GO\n")); err != nil {
 				return
 			}
-			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{ca.server}})
-			echo(tc)
+			echo(ca.serverTLS(c))
 			return
 		}
 	}
 }
 
 func tlsEcho(ca *testCA) func(net.Conn) {
-	return func(c net.Conn) {
-		tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{ca.server}})
-		echo(tc)
-	}
+	return func(c net.Conn) { echo(ca.serverTLS(c)) }
 }
 
 // newSocketIsolate is an isolate with the Web APIs and the built-in

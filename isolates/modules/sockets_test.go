@@ -2,6 +2,7 @@ package modules
 
 import (
 	"context"
+	"crypto/x509"
 	"io"
 	"net"
 	"strconv"
@@ -19,38 +20,63 @@ import (
 // TestSocketsJS runs testdata/sockets.js (cloudflare:sockets) and
 // testdata/net.js (node:net, node:tls) against real servers, reached over
 // TCP and, the same scripts again, in-process (isolates.ServeInProcess:
-// an in-memory pipe with its backpressure, half-close, TLS and startTls).
+// an in-memory pipe with its backpressure, half-close, TLS and startTls),
+// and in-process through a door whose TLS is skipped
+// (isolates.ServeInProcessSecure, the local Hyperdrive's): the scripts
+// see the same sockets, upgraded state and certificate errors, while the
+// servers see no handshake on a pipe.
 func TestSocketsJS(t *testing.T) {
 	for _, file := range []string{"sockets.js", "net.js"} {
-		for _, door := range []string{"tcp", "in-process"} {
-			t.Run(file+"/"+door, func(t *testing.T) { runSocketsJS(t, "testdata/"+file, door == "in-process") })
+		for _, door := range []string{"tcp", "in-process", "in-process-secure"} {
+			t.Run(file+"/"+door, func(t *testing.T) { runSocketsJS(t, "testdata/"+file, door) })
 		}
 	}
 }
 
-func runSocketsJS(t *testing.T, file string, inProcess bool) {
+func runSocketsJS(t *testing.T, file, door string) {
 	ca := newTestCA(t)
-	echoSrv := startServerDoors(t, echo, inProcess)
-	tlsSrv := startServerDoors(t, tlsEcho(ca), inProcess)
-	startSrv := startServerDoors(t, starttls(ca), inProcess)
-	byeSrv := startServerDoors(t, sayBye, inProcess)
+	inProcess := door != "tcp"
+	var chain []*x509.Certificate
+	if door == "in-process-secure" {
+		chain, ca.sniff = ca.chain, true
+	}
+	echoSrv := startServerDoors(t, echo, inProcess, chain...)
+	tlsSrv := startServerDoors(t, tlsEcho(ca), inProcess, chain...)
+	startSrv := startServerDoors(t, starttls(ca), inProcess, chain...)
+	byeSrv := startServerDoors(t, sayBye, inProcess, chain...)
 	refused := closedPort(t)
+	byName := strings.HasSuffix(file, "sockets.js") // its "TLS to localhost by name" dials TCP
 	defer func() {
 		// Each door took what it should: in-process, every connection to a
-		// server's exact address (only sockets.js's "TLS to localhost by
-		// name" dials another name, over TCP); over TCP, none in-process.
+		// server's exact address (only the TLS to localhost by name dials
+		// another name, over TCP); over TCP, none in-process.
 		for name, srv := range map[string]*testServer{"echo": echoSrv, "tls": tlsSrv, "starttls": startSrv, "bye": byeSrv} {
 			srv.mu.Lock()
 			tcp, inproc := srv.seen, srv.inProcess
 			srv.mu.Unlock()
-			byName := 0
-			if inProcess && name == "tls" && strings.HasSuffix(file, "sockets.js") {
-				byName = 1
+			wantTCP := 0
+			if inProcess && name == "tls" && byName {
+				wantTCP = 1
 			}
 			used := tcp+inproc > 0
-			if inProcess && (tcp != byName || used && inproc == 0) || !inProcess && inproc != 0 {
+			if inProcess && (tcp != wantTCP || used && inproc == 0) || !inProcess && inproc != 0 {
 				t.Errorf("%s server: %d TCP, %d in-process connections", name, tcp, inproc)
 			}
+		}
+		// TLS: handshakes over TCP always; over a pipe unless the door is
+		// secure, where the scripts went on in clear instead.
+		tcpTLS, pipeTLS, clear := ca.tcpHandshakes.Load(), ca.pipeHandshakes.Load(), ca.cleartext.Load()
+		var bad bool
+		switch door {
+		case "tcp":
+			bad = tcpTLS == 0 || pipeTLS != 0 || clear != 0
+		case "in-process":
+			bad = pipeTLS == 0 || clear != 0 || byName != (tcpTLS == 1)
+		default:
+			bad = pipeTLS != 0 || clear == 0 || byName != (tcpTLS == 1)
+		}
+		if bad {
+			t.Errorf("%s: %d TLS handshakes over TCP, %d over pipes, %d pipes in clear", door, tcpTLS, pipeTLS, clear)
 		}
 	}()
 	iso, _ := newSocketIsolate(t, Options{TLSRoots: ca.pool}, 0)
