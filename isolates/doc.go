@@ -17,6 +17,10 @@
 //   - [Isolate.Scope] is the request the running JavaScript belongs to, tracked
 //     across await points, so a binding can attach per-request state (such as
 //     "this request has written, keep its reads on the primary").
+//   - [Export] and [ViewBytes] are goja's Export and ExportTo(&[]byte) made
+//     safe for an empty ArrayBuffer view at its buffer's end (goja points past
+//     the buffer for it, which a -race build aborts on): host code exporting
+//     a value a script handed it goes through them.
 //   - [ServeInProcess] lets a server of this process (the local Hyperdrive's
 //     listener) take the scripts' connections to its address over an
 //     in-memory pipe (isolates/pipe) instead of TCP; cloudflare:sockets asks

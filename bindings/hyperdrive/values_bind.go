@@ -125,7 +125,7 @@ func (c binder) param(v goja.Value, depth int) (any, error) {
 	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Array" {
 		return c.array(obj, depth)
 	}
-	switch x := v.Export().(type) {
+	switch x := isolates.Export(v).(type) {
 	case string:
 		return x, nil
 	case bool:
@@ -249,8 +249,8 @@ func typedArrayBytes(iso *isolates.Isolate, obj *goja.Object) []byte {
 	if !iso.IsView(obj) {
 		return nil
 	}
-	var b []byte
-	if err := iso.Runtime().ExportTo(obj, &b); err != nil {
+	b, err := isolates.ViewBytes(iso.Runtime(), obj)
+	if err != nil {
 		return nil
 	}
 	return append([]byte{}, b...)

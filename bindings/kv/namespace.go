@@ -107,9 +107,10 @@ func (n *Namespace) jsPut(iso *isolates.Isolate, c goja.FunctionCall) goja.Value
 	vm := iso.Runtime()
 	key := c.Argument(0).String()
 	var value []byte
-	if s, ok := c.Argument(1).Export().(string); ok {
+	var err error
+	if s, ok := isolates.Export(c.Argument(1)).(string); ok {
 		value = []byte(s)
-	} else if err := vm.ExportTo(c.Argument(1), &value); err != nil {
+	} else if value, err = isolates.ViewBytes(vm, c.Argument(1)); err != nil {
 		return vm.ToValue(iso.Rejected(fmt.Errorf("KV put(): %w", err)))
 	} else {
 		value = bytes.Clone(value) // the script may change its array afterwards

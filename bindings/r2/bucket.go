@@ -110,11 +110,11 @@ func chargeBody(iso *isolates.Isolate, n int) bool {
 // bodyBytes is a string's UTF-8 or a Uint8Array's bytes (copied: the
 // script may change its array while a store writes them).
 func bodyBytes(vm *goja.Runtime, v goja.Value) []byte {
-	if s, ok := v.Export().(string); ok {
+	if s, ok := isolates.Export(v).(string); ok {
 		return []byte(s)
 	}
-	var b []byte
-	if err := vm.ExportTo(v, &b); err != nil {
+	b, err := isolates.ViewBytes(vm, v)
+	if err != nil {
 		panic(vm.NewTypeError("r2: %v", err))
 	}
 	return bytes.Clone(b)

@@ -101,7 +101,8 @@ func socketsNatives(r *Registry, set NativeSet) {
 		case iso.IsArrayBuffer(v):
 			data = v.Export().(goja.ArrayBuffer).Bytes()
 		case iso.IsView(v):
-			if err := vm.ExportTo(v, &data); err != nil {
+			var err error
+			if data, err = isolates.ViewBytes(vm, v); err != nil {
 				panic(vm.NewTypeError(errNotBytes))
 			}
 		default:

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
-	"reflect"
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
 
+	"edgerun/isolates"
 	"edgerun/isolates/webapi"
 )
 
@@ -189,22 +189,15 @@ func encodingArg(vm *goja.Runtime, v goja.Value) int {
 
 // viewArg is the bytes a Uint8Array argument views (shared, not copied);
 // buffer.js passes other views as Uint8Arrays over the same memory.
+// isolates.Export answers an empty view (which goja's Export would point
+// past its buffer's end) without reading its "length": that named read was
+// a failed index parse, an allocated error, on every call.
 func viewArg(vm *goja.Runtime, v goja.Value) []byte {
-	if o, ok := v.(*goja.Object); ok && o.ExportType() == bytesType {
-		// An empty view is answered without Export: goja's export of a
-		// view at its buffer's very end makes a pointer past the
-		// allocation (checkptr aborts on it; the collector may too).
-		if o.Get("length").ToInteger() == 0 {
-			return nil
-		}
-		if b, ok := o.Export().([]byte); ok {
-			return b
-		}
+	if b, ok := isolates.Export(v).([]byte); ok {
+		return b
 	}
 	panic(vm.NewTypeError("argument must be a Uint8Array"))
 }
-
-var bytesType = reflect.TypeOf([]byte(nil))
 
 // rangeArg is view argument i clamped to [start, end) from arguments
 // at and at+1.

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // cipherNatives are node:internal/crypto/cipher's: Cipheriv/Decipheriv
@@ -152,7 +154,7 @@ func (r *Registry) osslError(hex, library, reason string) *goja.Object {
 }
 
 func (r *Registry) cipherArg(v goja.Value) *cipherState {
-	s, ok := v.Export().(*cipherState)
+	s, ok := isolates.Export(v).(*cipherState)
 	if !ok {
 		panic(r.vm.NewTypeError("not a cipher"))
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // hashNatives are node:internal/crypto/hash's: Hash and Hmac states as Go
@@ -125,7 +127,7 @@ type hashState struct {
 }
 
 func (r *Registry) hashArg(v goja.Value) *hashState {
-	s, ok := v.Export().(*hashState)
+	s, ok := isolates.Export(v).(*hashState)
 	if !ok {
 		panic(r.vm.NewTypeError("not a hash"))
 	}

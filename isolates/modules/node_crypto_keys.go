@@ -11,6 +11,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"edgerun/isolates"
 	"edgerun/isolates/cryptokeys"
 	"edgerun/isolates/webapi"
 )
@@ -178,7 +179,7 @@ func cryptoKeyNatives(r *Registry, set NativeSet) {
 }
 
 func (r *Registry) keyArg(v goja.Value) *cryptokeys.Key {
-	k, ok := v.Export().(*cryptokeys.Key)
+	k, ok := isolates.Export(v).(*cryptokeys.Key)
 	if !ok {
 		panic(r.vm.NewTypeError("not a key"))
 	}

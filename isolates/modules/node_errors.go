@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // Node's errors carry a code ("ERR_INVALID_ARG_TYPE") that code tests
@@ -123,7 +125,7 @@ func typeOf(v goja.Value) string {
 	case goja.IsBigInt(v):
 		return "bigint"
 	}
-	if _, ok := v.Export().(bool); ok {
+	if _, ok := isolates.Export(v).(bool); ok {
 		return "boolean"
 	}
 	return "symbol"

@@ -4,6 +4,8 @@ import (
 	"math/big"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // typesNatives are util/types.js's: what only the engine knows about a
@@ -19,7 +21,7 @@ func typesNatives(r *Registry, set NativeSet) {
 		if !ok {
 			return vm.ToValue("")
 		}
-		switch x := o.Export().(type) {
+		switch x := isolates.Export(o).(type) {
 		case goja.Proxy:
 			return vm.ToValue("Proxy")
 		case *goja.Promise:
@@ -45,7 +47,7 @@ func utilNatives(r *Registry, set NativeSet) {
 		if !ok {
 			return goja.Undefined()
 		}
-		p, ok := o.Export().(*goja.Promise)
+		p, ok := isolates.Export(o).(*goja.Promise)
 		if !ok {
 			return goja.Undefined()
 		}
@@ -63,7 +65,7 @@ func utilNatives(r *Registry, set NativeSet) {
 		if !ok {
 			return goja.Undefined()
 		}
-		p, ok := o.Export().(goja.Proxy)
+		p, ok := isolates.Export(o).(goja.Proxy)
 		if !ok {
 			return goja.Undefined()
 		}

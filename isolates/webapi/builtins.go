@@ -4,6 +4,8 @@ import (
 	"weak"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // builtinsNatives are builtins.js's: the call stack for
@@ -85,7 +87,7 @@ func (w *Worker) builtinsNatives(set nativeSet) {
 // arrayBufferArg is v as an ArrayBuffer, or a TypeError.
 func (w *Worker) arrayBufferArg(v goja.Value) goja.ArrayBuffer {
 	if obj, ok := v.(*goja.Object); ok {
-		if ab, ok := obj.Export().(goja.ArrayBuffer); ok {
+		if ab, ok := isolates.Export(obj).(goja.ArrayBuffer); ok {
 			return ab
 		}
 	}

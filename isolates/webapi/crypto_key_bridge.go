@@ -51,10 +51,10 @@ func CryptoKeyMaterial(iso *isolates.Isolate, v goja.Value) (typ string, secret 
 	arr := res.ToObject(iso.Runtime())
 	typ = arr.Get("0").String()
 	material := arr.Get("1")
-	if k, isKey := material.Export().(*cryptokeys.Key); isKey {
+	if k, isKey := isolates.Export(material).(*cryptokeys.Key); isKey {
 		return typ, nil, k, true
 	}
-	if bytes, isBytes := material.Export().([]byte); isBytes {
+	if bytes, isBytes := isolates.Export(material).([]byte); isBytes {
 		return typ, append([]byte(nil), bytes...), nil, true
 	}
 	return "", nil, nil, false

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"edgerun/isolates"
 	"edgerun/isolates/cryptokeys"
 )
 
@@ -40,7 +41,7 @@ func (w *Worker) keyPairNatives(set nativeSet) {
 }
 
 func (w *Worker) keyArg(v goja.Value) *keyPair {
-	k, ok := v.Export().(*keyPair)
+	k, ok := isolates.Export(v).(*keyPair)
 	if !ok {
 		panic(w.vm.NewTypeError("not a key"))
 	}

@@ -59,7 +59,7 @@ func (w *Worker) nativeFetch(c goja.FunctionCall) goja.Value {
 	var body []byte
 	var upload *BodyStream
 	if b := c.Argument(3); !goja.IsNull(b) && !goja.IsUndefined(b) {
-		if id, ok := b.Export().(int64); ok {
+		if id, ok := isolates.Export(b).(int64); ok {
 			upload = w.uploads[id]
 		} else {
 			body = append([]byte(nil), w.bytesArg(b)...)

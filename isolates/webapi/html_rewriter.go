@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"edgerun/isolates"
 )
 
 // hrMaxPending bounds the input the rewriter holds while a token is cut
@@ -19,7 +21,7 @@ func (w *Worker) htmlRewriterNatives(set nativeSet) {
 	vm := w.vm
 	typeError := func(msg string) { panic(vm.NewTypeError(msg)) }
 	rwArg := func(c goja.FunctionCall) *hrRewriter {
-		r, ok := c.Argument(0).Export().(*hrRewriter)
+		r, ok := isolates.Export(c.Argument(0)).(*hrRewriter)
 		if !ok {
 			typeError("Illegal invocation")
 		}
@@ -54,7 +56,7 @@ func (w *Worker) htmlRewriterNatives(set nativeSet) {
 		n := int(arr.Get("length").ToInteger())
 		for i := 0; i < n; i++ {
 			entry := arr.Get(itoa(i)).ToObject(vm)
-			sel, ok := entry.Get("0").Export().(*hrSelector)
+			sel, ok := isolates.Export(entry.Get("0")).(*hrSelector)
 			if !ok {
 				typeError("Illegal invocation")
 			}

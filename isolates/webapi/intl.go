@@ -9,6 +9,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"edgerun/isolates"
 	"edgerun/isolates/webapi/intl"
 )
 
@@ -74,7 +75,7 @@ func (w *Worker) intlFunctions(set nativeSet) {
 		return map[string]any{"locale": intl.WithKeywords(res.Locale, kw), "dataLocale": res.Data.Name}
 	}
 	decimalArg := func(v goja.Value) intl.Decimal {
-		if s, ok := v.Export().(string); ok {
+		if s, ok := isolates.Export(v).(string); ok {
 			d, ok := intl.FromString(s)
 			if !ok {
 				return intl.Decimal{NaN: true}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
+
+	"edgerun/isolates"
 )
 
 // hostEntries are the prelude's functions the host calls: the prelude
@@ -164,11 +166,11 @@ func (w *Worker) bytesArg(v goja.Value) []byte {
 	if goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil
 	}
-	if ab, ok := v.Export().(goja.ArrayBuffer); ok {
+	if ab, ok := isolates.Export(v).(goja.ArrayBuffer); ok {
 		return ab.Bytes()
 	}
-	var b []byte
-	if err := w.vm.ExportTo(v, &b); err != nil {
+	b, err := isolates.ViewBytes(w.vm, v)
+	if err != nil {
 		panic(w.vm.NewTypeError("expected an ArrayBuffer or ArrayBufferView"))
 	}
 	return b

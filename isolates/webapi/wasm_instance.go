@@ -17,6 +17,8 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
+
+	"edgerun/isolates"
 )
 
 // wasmIsolate is an isolate's side of WebAssembly: the error classes and
@@ -219,21 +221,21 @@ func (st *wasmIsolate) bufferSource(v goja.Value, who string) []byte {
 }
 
 func (st *wasmIsolate) module(v goja.Value) *wasmCompiled {
-	if m, ok := v.Export().(*wasmCompiled); ok {
+	if m, ok := isolates.Export(v).(*wasmCompiled); ok {
 		return m
 	}
 	panic(st.w.vm.NewTypeError("WebAssembly.Instance(): Argument 0 must be a WebAssembly.Module"))
 }
 
 func (st *wasmIsolate) memory(v goja.Value) *wasmMemory {
-	if m, ok := v.Export().(*wasmMemory); ok {
+	if m, ok := isolates.Export(v).(*wasmMemory); ok {
 		return m
 	}
 	panic(st.w.vm.NewTypeError("Receiver is not a WebAssembly.Memory"))
 }
 
 func (st *wasmIsolate) global(v goja.Value) *wasmGlobal {
-	if g, ok := v.Export().(*wasmGlobal); ok {
+	if g, ok := isolates.Export(v).(*wasmGlobal); ok {
 		return g
 	}
 	panic(st.w.vm.NewTypeError("Receiver is not a WebAssembly.Global"))
@@ -569,9 +571,9 @@ func (st *wasmIsolate) toBigInt(v goja.Value) *big.Int {
 		}
 	}
 	if v.ExportType() == typeBigInt {
-		return v.Export().(*big.Int)
+		return isolates.Export(v).(*big.Int)
 	}
-	switch x := v.Export().(type) {
+	switch x := isolates.Export(v).(type) {
 	case bool:
 		if x {
 			return big.NewInt(1)

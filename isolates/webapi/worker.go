@@ -260,7 +260,7 @@ func (w *Worker) awaitHandler(state *goja.Object) error {
 	if result == nil || goja.IsUndefined(result) {
 		return nil // answered already, or failed
 	}
-	if p, ok := result.Export().(*goja.Promise); ok {
+	if p, ok := isolates.Export(result).(*goja.Promise); ok {
 		switch p.State() {
 		case goja.PromiseStateFulfilled:
 			_, err := w.settled(goja.Undefined(), state, w.vm.ToValue(true), p.Result())
