@@ -18,7 +18,11 @@ type Scope struct {
 	// ID is unique within the process.
 	ID uint64
 
-	mu     sync.Mutex
+	mu sync.Mutex
+	// A request keeps one or two values (the server's end-of-request
+	// func, a binding's state): they sit here, and only more go to a map,
+	// which would cost two allocations per request.
+	first  [2]scopeValue
 	values map[any]any
 
 	// Loop-only: the timers the request set that have not fired or been
@@ -40,7 +44,17 @@ func (s *Scope) Value(key any) any {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for i := range s.first {
+		if s.first[i].set && s.first[i].key == key {
+			return s.first[i].value
+		}
+	}
 	return s.values[key]
+}
+
+type scopeValue struct {
+	key, value any
+	set        bool
 }
 
 // SetValue stores per-request state; bindings use a private key type.
@@ -50,6 +64,12 @@ func (s *Scope) SetValue(key, value any) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for i := range s.first {
+		if f := &s.first[i]; !f.set || f.key == key {
+			*f = scopeValue{key, value, true}
+			return
+		}
+	}
 	if s.values == nil {
 		s.values = make(map[any]any, 2)
 	}

@@ -148,6 +148,8 @@ type Worker struct {
 	nextID     int64
 	methods    map[string]goja.Value
 	headerBuf  []byte // headers.go's scratch for a record's flat list
+	// dispatchArgs is Fetch's argument slice, reused (nil while in use).
+	dispatchArgs []goja.Value
 }
 
 // Install defines the Web API globals on iso. Call it from the isolate's
@@ -236,8 +238,19 @@ func (w *Worker) Fetch(x *Exchange, env goja.Value) {
 		body = vm.ToValue(vm.NewArrayBuffer(x.Body))
 	}
 	w.iso.SetScope(x.Scope)
-	ret, err := w.dispatch(goja.Undefined(), vm.ToValue(id), w.method(x.Method), vm.ToValue(x.URL),
-		vm.ToValue(x.Headers), body, w.cf, env)
+	// The arguments go in a slice kept for the next request (goja copies
+	// them onto its stack); a Fetch made while one is dispatching (a
+	// handler that reaches the host synchronously) gets a new one.
+	args := w.dispatchArgs
+	w.dispatchArgs = nil
+	if args == nil {
+		args = make([]goja.Value, 7)
+	}
+	args[0], args[1], args[2], args[3], args[4], args[5], args[6] = vm.ToValue(id), w.method(x.Method), vm.ToValue(x.URL),
+		vm.ToValue(x.Headers), body, w.cf, env
+	ret, err := w.dispatch(goja.Undefined(), args...)
+	clear(args)
+	w.dispatchArgs = args
 	if err == nil {
 		if state, ok := ret.(*goja.Object); ok {
 			x.state = state
