@@ -132,7 +132,7 @@ func BenchmarkAccessLogLine(b *testing.B) {
 				var ctx fasthttp.RequestCtx
 				ctx.Request.SetRequestURI("/item?id=5")
 				for pb.Next() {
-					s.logRequest(&ctx, "GET", 200, 300*time.Microsecond, 7)
+					s.logRequest(&ctx, "GET", 200, time.Now(), 300*time.Microsecond, 7)
 				}
 			})
 			if lw != nil {
